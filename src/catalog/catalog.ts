@@ -1,0 +1,124 @@
+/**
+ * Articles -> Catalog: one immutable snapshot of the collection, indexed by slug, language and
+ * category, every list newest first. Built once per content change; requests only read it.
+ *
+ * @example
+ * const catalog = createCatalog(loaded, site);
+ * catalog.languageBySlug.get('th')?.name // => 'ไทย'
+ */
+import type { Article, Category, Problem } from '../articles/article.ts';
+import type { Site } from '../site.ts';
+
+export interface Language {
+  /** Lower-case tag, as used in routes (`en`, `pt-br`). */
+  readonly slug: string;
+  /** Canonical BCP 47 tag (`en`, `pt-BR`). */
+  readonly tag: string;
+  /** Display name: the site configuration's, else the language's own name for itself. */
+  readonly name: string;
+}
+
+export interface Catalog {
+  /** Every non-draft article, scheduled ones included, newest first. */
+  readonly articles: readonly Article[];
+  readonly languages: readonly Language[];
+  readonly categories: readonly Category[];
+  readonly problems: readonly Problem[];
+  readonly articleBySlug: ReadonlyMap<string, Article>;
+  readonly languageBySlug: ReadonlyMap<string, Language>;
+  readonly categoryBySlug: ReadonlyMap<string, Category>;
+  /** Articles by scope key (see `scopeKey`), newest first. */
+  readonly articlesByScope: ReadonlyMap<string, readonly Article[]>;
+}
+
+/** What a feed covers: everything, one language, one category, or one category in one language. */
+export interface Scope {
+  readonly language?: Language;
+  readonly category?: Category;
+}
+
+/** A stable string naming a scope: `''`, `lang:th`, `cat:world`, `lang:th/cat:world`. */
+export function scopeKey(scope: Scope): string {
+  return scopeKeyOf(scope.language?.slug, scope.category?.slug);
+}
+
+function scopeKeyOf(languageSlug: string | undefined, categorySlug: string | undefined): string {
+  const parts: string[] = [];
+  if (languageSlug !== undefined) parts.push(`lang:${languageSlug}`);
+  if (categorySlug !== undefined) parts.push(`cat:${categorySlug}`);
+  return parts.join('/');
+}
+
+/** Newest first; equal times ordered by id so that the order never depends on input order. */
+export function compareNewestFirst(a: Article, b: Article): number {
+  return b.published - a.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function nameOfLanguage(tag: string, site: Site): string {
+  const configured = site.languages[tag.toLowerCase()]?.name;
+  if (configured) return configured;
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+function createLanguage(tag: string, site: Site): Language {
+  return { slug: tag.toLowerCase(), tag, name: nameOfLanguage(tag, site) };
+}
+
+function bySlug<T extends { readonly slug: string }>(a: T, b: T): number {
+  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+}
+
+export interface CatalogInput {
+  readonly articles: readonly Article[];
+  readonly problems: readonly Problem[];
+}
+
+export function createCatalog(input: CatalogInput, site: Site): Catalog {
+  const languages = new Map<string, Language>();
+  const categories = new Map<string, Category>();
+  const addLanguage = (tag: string) => {
+    const slug = tag.toLowerCase();
+    if (!languages.has(slug)) languages.set(slug, createLanguage(tag, site));
+  };
+  addLanguage(site.defaultLanguage);
+  for (const tag of Object.keys(site.languages)) addLanguage(Intl.getCanonicalLocales(tag)[0] ?? tag);
+  for (const [slug, { name }] of Object.entries(site.categories)) categories.set(slug, { slug, name: name ?? slug });
+
+  // Path order decides which spelling of a category name is shown when the config names none.
+  for (const article of input.articles) {
+    addLanguage(article.language);
+    if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
+  }
+
+  const articles = [...input.articles].sort(compareNewestFirst);
+  const articlesByScope = new Map<string, Article[]>([['', articles]]);
+  const push = (key: string, article: Article) => {
+    const list = articlesByScope.get(key);
+    if (list) list.push(article);
+    else articlesByScope.set(key, [article]);
+  };
+  for (const article of articles) {
+    const language = article.language.toLowerCase();
+    const category = article.category?.slug;
+    push(scopeKeyOf(language, undefined), article);
+    if (category !== undefined) {
+      push(scopeKeyOf(undefined, category), article);
+      push(scopeKeyOf(language, category), article);
+    }
+  }
+
+  return {
+    articles,
+    languages: [...languages.values()].sort(bySlug),
+    categories: [...categories.values()].sort(bySlug),
+    problems: input.problems,
+    articleBySlug: new Map(articles.map((article) => [article.slug, article])),
+    languageBySlug: languages,
+    categoryBySlug: categories,
+    articlesByScope,
+  };
+}

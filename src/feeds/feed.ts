@@ -1,0 +1,122 @@
+/**
+ * Catalog data -> the neutral feed model every format renders from. This is the one place
+ * where a feed's dates, ids, titles and links are chosen, so RSS, Atom and JSON Feed always
+ * agree. No clock: the feed's `updated` is the newest change among its items.
+ *
+ * @example
+ * const model = buildFeedModel({ site, scope, articles, contentHtml: (a) => html.get(a.id) });
+ * renderRss(model);
+ */
+import type { Article } from '../articles/article.ts';
+import type { Scope } from '../catalog/catalog.ts';
+import type { Person, Site } from '../site.ts';
+import { createUrls, scopePath, toTagUri, type FeedFormat } from '../urls.ts';
+
+/** RFC 822 date-time in GMT, as RSS 2.0 requires (`Wed, 20 Nov 2024 10:18:06 GMT`). */
+export function formatRfc822(time: number): string {
+  return new Date(time).toUTCString();
+}
+
+/** RFC 3339 date-time in UTC, for Atom and JSON Feed (`2024-11-20T10:18:06.127Z`). */
+export function formatRfc3339(time: number): string {
+  return new Date(time).toISOString();
+}
+
+export const GENERATOR = { name: 'wirefeed', uri: 'https://github.com/wirefeed/wirefeed', version: '0.1.0' } as const;
+
+export interface FeedItem {
+  /** Permanent id (the article's `code`): RSS guid, JSON Feed id. */
+  readonly id: string;
+  /** The same identity as a `tag:` URI, for Atom. */
+  readonly tagUri: string;
+  readonly url: string;
+  readonly title: string;
+  /** Plain text. */
+  readonly summary: string;
+  /** Sanitized HTML with absolute URLs. */
+  readonly contentHtml: string;
+  readonly published: number;
+  readonly updated: number;
+  readonly language: string;
+  /** The article's own authors; empty when the feed's author stands in. */
+  readonly authors: readonly Person[];
+  /** Category display name first, then tags. */
+  readonly categories: readonly string[];
+  readonly image?: string;
+  readonly originUrl?: string;
+}
+
+export interface FeedModel {
+  /** Permanent `tag:` URI of this scope's feed (the same for every format). */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly language: string;
+  readonly homeUrl: string;
+  /** Public URL of this scope's feed in each format. */
+  readonly urls: Readonly<Record<FeedFormat, string>>;
+  /** Newest `updated` among the items (or `fallbackUpdated` for an empty feed). */
+  readonly updated: number;
+  readonly author: Person;
+  readonly items: readonly FeedItem[];
+}
+
+export interface FeedModelInput {
+  readonly site: Site;
+  readonly scope: Scope;
+  /** The articles to show, newest first, already limited to the feed's size. */
+  readonly articles: readonly Article[];
+  readonly contentHtml: (article: Article) => string;
+  /** `updated` of a feed without items: the newest change anywhere on the site. */
+  readonly fallbackUpdated: number;
+}
+
+/** "World - English | Site": says what the feed holds. */
+export function describeScopeTitle(site: Site, scope: Scope): string {
+  const parts = [scope.category?.name, scope.language?.name].filter((part) => part !== undefined);
+  return parts.length === 0 ? site.title : `${parts.join(' - ')} | ${site.title}`;
+}
+
+export function describeScopeDescription(site: Site, scope: Scope): string {
+  const { category, language } = scope;
+  if (category && language) return `${category.name} articles in ${language.name} from ${site.title}`;
+  if (category) return `${category.name} articles from ${site.title}`;
+  if (language) return `Articles in ${language.name} from ${site.title}`;
+  return site.description;
+}
+
+function buildItem(site: Site, article: Article, contentHtml: string): FeedItem {
+  return {
+    id: article.id,
+    tagUri: toTagUri(site.idAuthority, article.id),
+    url: createUrls(site.baseUrl).article(article.slug),
+    title: article.title,
+    summary: article.description,
+    contentHtml,
+    published: article.published,
+    updated: article.updated,
+    language: article.language,
+    authors: article.authors,
+    categories: [...new Set([...(article.category ? [article.category.name] : []), ...article.tags])],
+    ...(article.image ? { image: article.image } : {}),
+    ...(article.originUrl ? { originUrl: article.originUrl } : {}),
+  };
+}
+
+export function buildFeedModel(input: FeedModelInput): FeedModel {
+  const { site, scope, articles } = input;
+  const urls = createUrls(site.baseUrl);
+  const items = articles.map((article) => buildItem(site, article, input.contentHtml(article)));
+  const updated = items.reduce((newest, item) => Math.max(newest, item.updated), Number.NEGATIVE_INFINITY);
+  return {
+    id: toTagUri(site.idAuthority, `feed/${scopePath(scope)}`),
+    title: describeScopeTitle(site, scope),
+    description: describeScopeDescription(site, scope),
+    language: scope.language?.tag ?? site.defaultLanguage,
+    homeUrl: urls.home,
+    urls: { rss: urls.feed(scope, 'rss'), atom: urls.feed(scope, 'atom'), json: urls.feed(scope, 'json') },
+    updated: items.length === 0 ? input.fallbackUpdated : updated,
+    author: site.author,
+    items,
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * Site configuration: its type, its defaults and its validation.
+ *
+ * The configuration is one JSON file (`wirefeed.config.json`). Every key is optional; an
+ * unknown key or a value of the wrong type stops start-up with a message naming the key.
+ *
+ * @example
+ * const site = createSite(parseSiteConfig(JSON.parse(text)), { baseUrl: 'https://news.example' });
+ */
+
+export type CanonicalPolicy = 'self' | 'origin';
+
+export interface Person {
+  readonly name: string;
+  readonly url?: string;
+  readonly email?: string;
+}
+
+export interface SiteConfig {
+  /** Name of the site; the whole-site feed's title. */
+  readonly title: string;
+  readonly description: string;
+  /** Public base URL. The `BASE_URL` environment variable overrides it. */
+  readonly baseUrl?: string;
+  /** BCP 47 tag for articles without `language`. */
+  readonly defaultLanguage: string;
+  /** IANA time zone in which dates without an offset are read. */
+  readonly timeZone: string;
+  /** Feed-level author, and the author of articles that name none. */
+  readonly author: Person;
+  /**
+   * Authority and date of the `tag:` URIs that identify Atom entries and feeds
+   * (RFC 4151, e.g. `example.com,2024`). Set it once and never change it.
+   */
+  readonly idAuthority: string;
+  /** Items per feed. */
+  readonly feedSize: number;
+  /** Longest generated summary, in characters, when an article has no `description`. */
+  readonly summaryLength: number;
+  /** Where `<link rel="canonical">` and `og:url` point when an article has an `origin_url`. */
+  readonly canonical: CanonicalPolicy;
+  /** Display names of languages, by tag (`{ "th": { "name": "ไทย" } }`). */
+  readonly languages: Readonly<Record<string, { readonly name?: string }>>;
+  /** Display names of categories, by slug (`{ "world": { "name": "World" } }`). */
+  readonly categories: Readonly<Record<string, { readonly name?: string }>>;
+  /** Twitter/X handle of the site, for `twitter:site`. */
+  readonly twitterSite?: string;
+}
+
+/** A validated configuration with its public base URL fixed. */
+export interface Site extends SiteConfig {
+  /** Absolute, without a trailing slash, e.g. `https://news.example` or `https://x.example/news`. */
+  readonly baseUrl: string;
+}
+
+export const DEFAULT_SITE_CONFIG: SiteConfig = {
+  title: 'wirefeed',
+  description: 'Latest articles',
+  defaultLanguage: 'en',
+  timeZone: 'UTC',
+  author: { name: 'wirefeed' },
+  idAuthority: 'wirefeed.example,2024',
+  feedSize: 50,
+  summaryLength: 300,
+  canonical: 'self',
+  languages: {},
+  categories: {},
+};
+
+/** A configuration problem; `key` is the dotted path of the offending key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`configuration key "${key}": ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Json = unknown;
+
+function isRecord(value: Json): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readString(value: Json, key: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(key, 'must be a non-empty string');
+  return value.trim();
+}
+
+function readInteger(value: Json, key: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(key, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function readRecord(value: Json, key: string): Record<string, Json> {
+  if (!isRecord(value)) throw new ConfigError(key, 'must be an object');
+  return value;
+}
+
+function rejectUnknownKeys(value: Record<string, Json>, allowed: readonly string[], prefix: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`${prefix}${key}`, `is not a known key (known: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Validates an absolute http(s) URL and returns it without a trailing slash. */
+export function normalizeBaseUrl(value: string, key = 'baseUrl'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(key, `"${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(key, 'must use http or https');
+  if (url.search || url.hash) throw new ConfigError(key, 'must not have a query or a fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+function readLanguageTag(value: Json, key: string): string {
+  const tag = readString(value, key);
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical) return canonical;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(key, `"${tag}" is not a BCP 47 language tag`);
+}
+
+function readTimeZone(value: Json, key: string): string {
+  const zone = readString(value, key);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError(key, `"${zone}" is not an IANA time zone`);
+  }
+  return zone;
+}
+
+function readUrl(value: Json, key: string): string {
+  const text = readString(value, key);
+  try {
+    return new URL(text).href;
+  } catch {
+    throw new ConfigError(key, `"${text}" is not an absolute URL`);
+  }
+}
+
+function readPerson(value: Json, key: string): Person {
+  const record = readRecord(value, key);
+  rejectUnknownKeys(record, ['name', 'url', 'email'], `${key}.`);
+  return {
+    name: readString(record.name, `${key}.name`),
+    ...(record.url === undefined ? {} : { url: readUrl(record.url, `${key}.url`) }),
+    ...(record.email === undefined ? {} : { email: readString(record.email, `${key}.email`) }),
+  };
+}
+
+function readNames(value: Json, key: string, normalizeKey: (k: string) => string) {
+  const record = readRecord(value, key);
+  const names: Record<string, { name?: string }> = {};
+  for (const [entryKey, entry] of Object.entries(record)) {
+    const path = `${key}.${entryKey}`;
+    const fields = readRecord(entry, path);
+    rejectUnknownKeys(fields, ['name'], `${path}.`);
+    names[normalizeKey(entryKey)] = fields.name === undefined ? {} : { name: readString(fields.name, `${path}.name`) };
+  }
+  return names;
+}
+
+const TAG_AUTHORITY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?$/i;
+
+const KNOWN_KEYS = [
+  '$schema',
+  'title',
+  'description',
+  'baseUrl',
+  'defaultLanguage',
+  'timeZone',
+  'author',
+  'idAuthority',
+  'feedSize',
+  'summaryLength',
+  'canonical',
+  'languages',
+  'categories',
+  'twitterSite',
+] as const;
+
+/**
+ * Validates a parsed configuration file against the schema above and fills in defaults.
+ * Throws a {@link ConfigError} naming the first bad key.
+ */
+export function parseSiteConfig(input: Json): SiteConfig {
+  const raw = readRecord(input, '(root)');
+  rejectUnknownKeys(raw, KNOWN_KEYS, '');
+  const d = DEFAULT_SITE_CONFIG;
+  const idAuthority = raw.idAuthority === undefined ? d.idAuthority : readString(raw.idAuthority, 'idAuthority');
+  if (!TAG_AUTHORITY.test(idAuthority)) {
+    throw new ConfigError('idAuthority', `"${idAuthority}" must be "domain,YYYY" or "domain,YYYY-MM-DD" (RFC 4151)`);
+  }
+  const canonical = raw.canonical ?? d.canonical;
+  if (canonical !== 'self' && canonical !== 'origin') throw new ConfigError('canonical', 'must be "self" or "origin"');
+  return {
+    title: raw.title === undefined ? d.title : readString(raw.title, 'title'),
+    description: raw.description === undefined ? d.description : readString(raw.description, 'description'),
+    ...(raw.baseUrl === undefined ? {} : { baseUrl: normalizeBaseUrl(readString(raw.baseUrl, 'baseUrl')) }),
+    defaultLanguage:
+      raw.defaultLanguage === undefined ? d.defaultLanguage : readLanguageTag(raw.defaultLanguage, 'defaultLanguage'),
+    timeZone: raw.timeZone === undefined ? d.timeZone : readTimeZone(raw.timeZone, 'timeZone'),
+    author: raw.author === undefined ? d.author : readPerson(raw.author, 'author'),
+    idAuthority: idAuthority.toLowerCase(),
+    feedSize: raw.feedSize === undefined ? d.feedSize : readInteger(raw.feedSize, 'feedSize', 1, 1000),
+    summaryLength:
+      raw.summaryLength === undefined ? d.summaryLength : readInteger(raw.summaryLength, 'summaryLength', 40, 2000),
+    canonical,
+    languages:
+      raw.languages === undefined
+        ? d.languages
+        : readNames(raw.languages, 'languages', (tag) => readLanguageTag(tag, `languages.${tag}`).toLowerCase()),
+    categories:
+      raw.categories === undefined ? d.categories : readNames(raw.categories, 'categories', (slug) => slug.toLowerCase()),
+    ...(raw.twitterSite === undefined ? {} : { twitterSite: readString(raw.twitterSite, 'twitterSite') }),
+  };
+}
+
+/** Fixes the public base URL of a configuration: the explicit one wins over the file's. */
+export function createSite(config: SiteConfig, options: { readonly baseUrl?: string | undefined } = {}): Site {
+  const baseUrl = options.baseUrl ?? config.baseUrl;
+  if (baseUrl === undefined) throw new ConfigError('baseUrl', 'is required (set BASE_URL or "baseUrl")');
+  return { ...config, baseUrl: normalizeBaseUrl(baseUrl) };
+}

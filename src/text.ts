@@ -1,0 +1,63 @@
+/**
+ * Character hygiene and small text helpers shared by every output format.
+ *
+ * Everything that reaches a feed or a page passes through `stripInvalidChars` once, at the
+ * boundary where content enters the model (normalize, markdown) and again inside the XML
+ * escaper, so no format can emit a character its parsers reject.
+ *
+ * @example
+ * stripInvalidChars('a\u0000b\uD800c') // => 'abc'
+ * truncateAtWordBoundary('one two three', 8, 'en') // => 'one two…'
+ * slugify('World News') // => 'world-news'
+ */
+
+/**
+ * Characters no XML 1.0 document may contain (C0 controls except tab/LF/CR, U+FFFE/U+FFFF,
+ * lone surrogates), plus DEL and the C1 controls, which are legal XML but are parse errors in
+ * HTML and never carry meaning in an article.
+ */
+const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
+const HAS_INVALID_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\uD800-\uDFFF]/u;
+
+/** Removes characters that XML 1.0 forbids (and C1 controls). Paired surrogates are kept. */
+export function stripInvalidChars(value: string): string {
+  return HAS_INVALID_CHAR.test(value) ? value.replace(INVALID_CHARS, '') : value;
+}
+
+/** Turns every run of white space (including line breaks) into one space and trims the ends. */
+export function collapseWhitespace(value: string): string {
+  return value.replace(/\s+/gu, ' ').trim();
+}
+
+const ELLIPSIS = '…';
+
+/**
+ * Cuts `text` to at most `maxLength` characters (plus an ellipsis) at a word boundary.
+ * Word boundaries come from `Intl.Segmenter`, so scripts without spaces (Thai, Japanese)
+ * are cut between words, not in the middle of one.
+ */
+export function truncateAtWordBoundary(text: string, maxLength: number, language: string): string {
+  if (text.length <= maxLength) return text;
+  const segmenter = new Intl.Segmenter(language, { granularity: 'word' });
+  let end = 0;
+  for (const { index, segment } of segmenter.segment(text)) {
+    const segmentEnd = index + segment.length;
+    if (segmentEnd > maxLength) break;
+    end = segmentEnd;
+  }
+  // A single word longer than the limit: cut it rather than return nothing.
+  const cut = end === 0 ? Array.from(text.slice(0, maxLength)).join('') : text.slice(0, end);
+  return cut.replace(/[\s\p{P}]+$/u, '') + ELLIPSIS;
+}
+
+/**
+ * A lower-case, URL-safe form of a value: letters (any script), marks and digits are kept,
+ * every other run of characters becomes one `-`. Returns '' when nothing usable remains.
+ */
+export function slugify(value: string): string {
+  return value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}_]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}

@@ -1,0 +1,71 @@
+/**
+ * Every public URL the service hands out, built from the configured base URL (never from the
+ * request, which behind a proxy or on Workers is not always what the reader used).
+ *
+ * @example
+ * const urls = createUrls('https://news.example');
+ * urls.feed({ category: world }, 'rss') // => 'https://news.example/category/world/rss.xml'
+ */
+import type { Scope } from './catalog/catalog.ts';
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+
+/** File name of each format in the URL scheme. */
+export const FEED_FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
+  rss: 'rss.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+};
+
+/** Media type of each format (without parameters). */
+export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+};
+
+/** Human name of each format. */
+export const FEED_FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = {
+  rss: 'RSS',
+  atom: 'Atom',
+  json: 'JSON Feed',
+};
+
+/** The path of a scope, relative to the base: `''`, `th/`, `category/world/`, `th/category/world/`. */
+export function scopePath(scope: Scope): string {
+  const language = scope.language ? `${encodeURIComponent(scope.language.slug)}/` : '';
+  const category = scope.category ? `category/${encodeURIComponent(scope.category.slug)}/` : '';
+  return language + category;
+}
+
+export interface Urls {
+  readonly home: string;
+  readonly opml: string;
+  feed(scope: Scope, format: FeedFormat): string;
+  article(slug: string): string;
+}
+
+export function createUrls(baseUrl: string): Urls {
+  return {
+    home: `${baseUrl}/`,
+    opml: `${baseUrl}/feeds.opml`,
+    feed: (scope, format) => `${baseUrl}/${scopePath(scope)}${FEED_FILE_NAMES[format]}`,
+    article: (slug) => `${baseUrl}/articles/${encodeURIComponent(slug)}`,
+  };
+}
+
+/** Characters a `tag:` URI may carry unescaped in its specific part (RFC 4151: pchar, "/" and "?"). */
+const TAG_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+
+/**
+ * A `tag:` URI (RFC 4151) for `specific` under an authority such as `example.com,2024`.
+ * Characters outside the URI grammar are percent-encoded, so the result is already in the
+ * normalized form a URL parser would give it.
+ */
+export function toTagUri(authority: string, specific: string): string {
+  let encoded = '';
+  for (const char of specific) encoded += TAG_SAFE.test(char) ? char : encodeURIComponent(char);
+  return `tag:${authority}:${encoded}`;
+}
