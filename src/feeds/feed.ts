@@ -109,7 +109,7 @@ export function buildFeedModel(input: FeedModelInput): FeedModel {
   const items = articles.map((article) => buildItem(site, article, input.contentHtml(article)));
   const updated = items.reduce((newest, item) => Math.max(newest, item.updated), Number.NEGATIVE_INFINITY);
   return {
-    id: toTagUri(site.idAuthority, `feed/${scopePath(scope)}`),
+    id: toTagUri(site.idAuthority, `feed/${scopePath(scope)}`.replace(/\/$/, '')),
     title: describeScopeTitle(site, scope),
     description: describeScopeDescription(site, scope),
     language: scope.language?.tag ?? site.defaultLanguage,

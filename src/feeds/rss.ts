@@ -11,7 +11,7 @@
  */
 import { FEED_MEDIA_TYPES } from '../urls.ts';
 import { formatRfc822, GENERATOR, type FeedItem, type FeedModel } from './feed.ts';
-import { close, empty, escapeHtml, leaf, open, toDocument, XML_DECLARATION } from './xml.ts';
+import { close, empty, escapeHtml, leaf, open, plainLeaf, toDocument, XML_DECLARATION } from './xml.ts';
 
 const NAMESPACES = {
   version: '2.0',
@@ -23,13 +23,13 @@ const NAMESPACES = {
 
 function renderItem(lines: string[], item: FeedItem, model: FeedModel): void {
   lines.push(open(2, 'item'));
-  lines.push(leaf(3, 'title', item.title));
+  lines.push(plainLeaf(3, 'title', item.title));
   lines.push(leaf(3, 'link', item.url));
   lines.push(leaf(3, 'guid', item.id, { isPermaLink: 'false' }));
   lines.push(leaf(3, 'pubDate', formatRfc822(item.published)));
   const authors = item.authors.length > 0 ? item.authors : [model.author];
-  for (const author of authors) lines.push(leaf(3, 'dc:creator', author.name));
-  for (const category of item.categories) lines.push(leaf(3, 'category', category));
+  for (const author of authors) lines.push(plainLeaf(3, 'dc:creator', author.name));
+  for (const category of item.categories) lines.push(plainLeaf(3, 'category', category));
   lines.push(leaf(3, 'description', escapeHtml(item.summary)));
   lines.push(leaf(3, 'content:encoded', item.contentHtml));
   if (item.image) {
@@ -41,9 +41,9 @@ function renderItem(lines: string[], item: FeedItem, model: FeedModel): void {
 
 export function renderRss(model: FeedModel): string {
   const lines = [XML_DECLARATION, open(0, 'rss', NAMESPACES), open(1, 'channel')];
-  lines.push(leaf(2, 'title', model.title));
+  lines.push(plainLeaf(2, 'title', model.title));
   lines.push(leaf(2, 'link', model.homeUrl));
-  lines.push(leaf(2, 'description', model.description));
+  lines.push(plainLeaf(2, 'description', model.description));
   lines.push(leaf(2, 'language', model.language));
   lines.push(leaf(2, 'lastBuildDate', formatRfc822(model.updated)));
   lines.push(leaf(2, 'generator', `${GENERATOR.name} ${GENERATOR.version}`));

@@ -28,6 +28,18 @@ export function escapeText(value: string): string {
   return stripInvalidChars(value).replace(TEXT_SPECIALS, toEntity);
 }
 
+const PLAIN_TEXT_SPECIALS = /[&<>]/g;
+const PLAIN_TEXT_REFERENCES: Readonly<Record<string, string>> = { '&': '&#x26;', '<': '&#x3C;', '>': '&gt;' };
+
+/**
+ * Character data of an RSS element that holds plain text (titles, categories, names): `&` and
+ * `<` as hexadecimal character references, as the RSS Best Practices Profile asks, so that
+ * readers which treat these elements as HTML still show the text as written.
+ */
+export function escapePlainText(value: string): string {
+  return stripInvalidChars(value).replace(PLAIN_TEXT_SPECIALS, (char) => PLAIN_TEXT_REFERENCES[char] ?? char);
+}
+
 /** A double-quoted attribute value: as text, plus `"` and white space that parsers would fold. */
 export function escapeAttribute(value: string): string {
   return stripInvalidChars(value).replace(ATTRIBUTE_SPECIALS, toEntity);
@@ -54,6 +66,11 @@ const indentOf = (depth: number) => '  '.repeat(depth);
 /** `<name attrs>text</name>` on one line. */
 export function leaf(depth: number, name: string, text: string, attributes?: Attributes): string {
   return `${indentOf(depth)}<${name}${renderAttributes(attributes)}>${escapeText(text)}</${name}>`;
+}
+
+/** `<name>text</name>` for an RSS plain-text element (see {@link escapePlainText}). */
+export function plainLeaf(depth: number, name: string, text: string): string {
+  return `${indentOf(depth)}<${name}>${escapePlainText(text)}</${name}>`;
 }
 
 /** `<name attrs/>`. */
