@@ -11,6 +11,8 @@ export interface HtmlElement {
   readonly tag: string;
   readonly attributes: Readonly<Record<string, string>>;
   readonly text: string;
+  /** Whether the element sits inside `<head>`. */
+  readonly inHead: boolean;
 }
 
 function isElement(node: Node): node is Element {
@@ -22,14 +24,15 @@ function textOf(node: Node): string {
   return 'childNodes' in node ? node.childNodes.map(textOf).join('') : '';
 }
 
-function collect(node: Node, out: HtmlElement[]): HtmlElement[] {
+function collect(node: Node, out: HtmlElement[], inHead = false): HtmlElement[] {
+  const head = inHead || (isElement(node) && node.tagName === 'head');
   if (isElement(node)) {
     const attributes: Record<string, string> = {};
     for (const attribute of node.attrs) attributes[attribute.name] = attribute.value;
-    out.push({ tag: node.tagName, attributes, text: textOf(node) });
+    out.push({ tag: node.tagName, attributes, text: textOf(node), inHead: head });
   }
-  if ('childNodes' in node) for (const child of node.childNodes) collect(child, out);
-  if (node.nodeName === 'template') collect((node as DefaultTreeAdapterMap['template']).content, out);
+  if ('childNodes' in node) for (const child of node.childNodes) collect(child, out, head);
+  if (node.nodeName === 'template') collect((node as DefaultTreeAdapterMap['template']).content, out, head);
   return out;
 }
 

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { createContentStore } from '../../src/catalog/snapshot.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
+import { createTestApp, NOW, testSite, validArticle } from '../support/fixtures.ts';
+
+const FILES = {
+  'world.md': validArticle({ code: '"W1"', category: '"WORLD"', date: '2024-11-20T10:00:00Z' }),
+  'sport-th.md': validArticle({ code: '"S1"', category: '"Sports"', language: '"th"', date: '2024-11-19T10:00:00Z' }),
+  'thai-cat.md': validArticle({ code: '"T1"', category: '"ข่าว"', language: '"th"', date: '2024-11-18T10:00:00Z' }),
+  'scheduled.md': validArticle({ code: '"LATER"', category: '"WORLD"', date: '2026-06-01T00:00:00Z' }),
+};
+
+describe('feed routes', () => {
+  it.each([
+    ['/rss.xml', 'application/rss+xml; charset=utf-8', checkRss],
+    ['/atom.xml', 'application/atom+xml; charset=utf-8', checkAtom],
+    ['/feed.json', 'application/feed+json; charset=utf-8', checkJsonFeed],
+    ['/th/rss.xml', 'application/rss+xml; charset=utf-8', checkRss],
+    ['/category/world/atom.xml', 'application/atom+xml; charset=utf-8', checkAtom],
+    ['/th/category/sports/feed.json', 'application/feed+json; charset=utf-8', checkJsonFeed],
+    [`/th/category/${encodeURIComponent('ข่าว')}/rss.xml`, 'application/rss+xml; charset=utf-8', checkRss],
+  ])('%s answers a valid feed with its content type and its own URL as self link', async (path, type, check) => {
+    const { app } = createTestApp(FILES);
+    const response = await app.request(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(type);
+    expect(check(await response.text(), { selfUrl: `https://news.example${path}`, now: NOW })).toEqual([]);
+  });
+
+  it.each([
+    ['/xx/rss.xml', 'Not found: no language "xx"'],
+    ['/category/nope/rss.xml', 'Not found: no category "nope"'],
+    ['/en/category/nope/feed.json', 'Not found: no category "nope"'],
+    ['/articles/nope', 'Not found: no such article'],
+    ['/nothing-here', 'Not found'],
+  ])('%s is a 404 with a short plain message', async (path, message) => {
+    const { app } = createTestApp(FILES);
+    const response = await app.request(path);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await response.text()).toBe(`${message}\n`);
+  });
+
+  it('answers a known but empty scope with a valid, empty feed', async () => {
+    const site = testSite({ categories: { science: { name: 'Science' } } });
+    const { app } = createTestApp(FILES, { site });
+    const response = await app.request('/category/science/rss.xml');
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(checkRss(body)).toEqual([]);
+    expect(body).not.toContain('<item>');
+    const json = (await (await app.request('/en/category/sports/feed.json')).json()) as { items: unknown[] };
+    expect(json.items).toEqual([]);
+  });
+
+  it('builds every absolute URL from the configured base URL, not from the request', async () => {
+    const { app } = createTestApp(FILES, { site: testSite({}, 'https://public.example/news') });
+    const body = await (await app.request('http://internal:8080/rss.xml')).text();
+    expect(body).toContain('<atom:link href="https://public.example/news/rss.xml" rel="self"');
+    expect(body).toContain('<link>https://public.example/news/articles/world</link>');
+    expect(body).not.toContain('internal');
+  });
+
+  it('renders byte-identical feeds from two independent apps over the same content', async () => {
+    for (const path of ['/rss.xml', '/atom.xml', '/feed.json', '/', '/feeds.opml', '/articles/world']) {
+      const first = await (await createTestApp(FILES).app.request(path)).text();
+      const second = await (await createTestApp(FILES).app.request(path)).text();
+      expect(second, path).toBe(first);
+    }
+  });
+
+  it('holds a scheduled article back until its time comes', async () => {
+    const before = createTestApp(FILES, { now: Date.UTC(2026, 4, 31) }).app;
+    expect(await (await before.request('/rss.xml')).text()).not.toContain('LATER');
+    expect((await before.request('/articles/scheduled')).status).toBe(404);
+    expect(await (await before.request('/rss.xml')).text()).toContain('<lastBuildDate>Wed, 20 Nov 2024 10:00:00 GMT</lastBuildDate>');
+
+    const after = createTestApp(FILES, { now: Date.UTC(2026, 5, 1) }).app;
+    expect(await (await after.request('/rss.xml')).text()).toContain('LATER');
+    expect((await after.request('/articles/scheduled')).status).toBe(200);
+  });
+
+  it('publishes a scheduled article in a running app when its time comes', async () => {
+    let now = Date.UTC(2026, 4, 31);
+    const site = testSite();
+    const app = createApp({ site, store: createContentStore(createMemorySource(FILES), site), now: () => now });
+    expect(await (await app.request('/category/world/feed.json')).text()).not.toContain('LATER');
+    now = Date.UTC(2026, 5, 1, 0, 0, 1);
+    expect(await (await app.request('/category/world/feed.json')).text()).toContain('LATER');
+  });
+
+  it('serves a valid feed when one article file is broken, and reports the file', async () => {
+    const { app, store } = createTestApp({ ...FILES, 'broken.md': '---\ndate: [\n---\n' });
+    expect(checkRss(await (await app.request('/rss.xml')).text())).toEqual([]);
+    const { catalog } = await store.current();
+    expect(catalog.problems).toMatchObject([{ path: 'broken.md', severity: 'error' }]);
+  });
+});
+
+describe('pages', () => {
+  it('serves the index as HTML with discovery links to every listed feed', async () => {
+    const { app } = createTestApp(FILES);
+    const response = await app.request('/');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await response.text();
+    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Test News (RSS)" href="https://news.example/rss.xml">');
+    expect(html).toContain('href="https://news.example/feeds.opml"');
+  });
+
+  it('serves OPML with the OPML content type', async () => {
+    const { app } = createTestApp(FILES);
+    const response = await app.request('/feeds.opml');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/x-opml; charset=utf-8');
+  });
+});

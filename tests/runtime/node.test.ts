@@ -1,0 +1,53 @@
+/**
+ * Smoke test of the real Node server: `src/node.ts` started as `npm start` would, over the
+ * bundled content, answered over real HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
+import { startNodeServer, type RunningServer } from '../support/server.ts';
+
+describe('the Node server', () => {
+  let server: RunningServer;
+  const base = 'https://public.example';
+  beforeAll(async () => {
+    server = await startNodeServer({ BASE_URL: base });
+  });
+  afterAll(() => server?.stop());
+
+  it('says at start-up how many articles and feeds it serves, and where', () => {
+    expect(server.output()).toMatch(/wirefeed: 17 articles, 54 feeds from .*content/);
+    expect(server.output()).toContain('(public URL https://public.example/)');
+  });
+
+  it.each([
+    ['/category/world/rss.xml', checkRss],
+    ['/th/atom.xml', checkAtom],
+    ['/en/category/business/feed.json', checkJsonFeed],
+  ])('serves %s, valid, with self links from BASE_URL', async (path, check) => {
+    const response = await fetch(`${server.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(check(await response.text(), { selfUrl: `${base}${path}` })).toEqual([]);
+  });
+
+  it('serves article pages and the index', async () => {
+    expect((await fetch(`${server.url}/articles/000_af66a0ef15b64f64`)).status).toBe(200);
+    const index = await fetch(`${server.url}/`);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
+  it('answers 404 for an unknown category', async () => {
+    const response = await fetch(`${server.url}/category/nope/rss.xml`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe('Not found: no category "nope"\n');
+  });
+});
+
+describe('the Node server with bad settings', () => {
+  it('stops with a message naming a missing content folder', async () => {
+    await expect(startNodeServer({ CONTENT_DIR: 'no-such-folder' })).rejects.toThrow(/content folder .*no-such-folder does not exist/);
+  });
+
+  it('stops with a message naming an invalid BASE_URL', async () => {
+    await expect(startNodeServer({ BASE_URL: 'not a url' })).rejects.toThrow(/BASE_URL: "not a url" is not an absolute URL/);
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadArticles } from '../../src/articles/load.ts';
+import { createCatalog } from '../../src/catalog/catalog.ts';
+import { selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../../src/catalog/query.ts';
+import { createFsSource } from '../../src/sources/fs.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
+
+async function catalogOf(files: Record<string, string>, site = testSite()) {
+  return createCatalog(await loadArticles(createMemorySource(files), site), site);
+}
+
+describe('loadArticles', () => {
+  it('serves the good files when one is broken, and names the broken one', async () => {
+    const loaded = await loadArticles(
+      createMemorySource({
+        'a.md': validArticle({ code: '"A"' }),
+        'b.md': '---\ntitle: [broken\n---\n',
+        'c.md': validArticle({ code: '"C"' }),
+      }),
+      testSite(),
+    );
+    expect(loaded.articles.map((article) => article.path)).toEqual(['a.md', 'c.md']);
+    expect(loaded.problems).toMatchObject([{ path: 'b.md', severity: 'error' }]);
+  });
+
+  it('rejects the second file (in path order) that reuses a code', async () => {
+    const loaded = await loadArticles(
+      createMemorySource({ 'b.md': validArticle({ code: '"SAME"' }), 'a.md': validArticle({ code: '"SAME"' }) }),
+      testSite(),
+    );
+    expect(loaded.articles.map((article) => article.path)).toEqual(['a.md']);
+    expect(loaded.problems).toEqual([{ path: 'b.md', severity: 'error', field: 'code', message: '"SAME" is already the code of a.md' }]);
+  });
+
+  it('rejects a slug clash, naming both files', async () => {
+    const loaded = await loadArticles(
+      createMemorySource({ 'x/story.md': validArticle({ code: '"1"' }), 'y/story.md': validArticle({ code: '"2"' }) }),
+      testSite(),
+    );
+    expect(loaded.problems).toEqual([{ path: 'y/story.md', severity: 'error', field: 'slug', message: '"story" is already the slug of x/story.md' }]);
+  });
+
+  it('leaves drafts out and counts them', async () => {
+    const loaded = await loadArticles(createMemorySource({ 'a.md': validArticle({ draft: 'true' }) }), testSite());
+    expect(loaded.articles).toEqual([]);
+    expect(loaded.drafts).toBe(1);
+  });
+
+  it('reports a file that cannot be read and goes on', async () => {
+    const source = createMemorySource({ 'a.md': validArticle({ code: '"A"' }), 'b.md': validArticle({ code: '"B"' }) });
+    const failing = { list: source.list, read: async (path: string) => (path === 'b.md' ? Promise.reject(new Error('EIO')) : source.read(path)) };
+    const loaded = await loadArticles(failing, testSite());
+    expect(loaded.articles).toHaveLength(1);
+    expect(loaded.problems).toEqual([{ path: 'b.md', severity: 'error', message: 'cannot be read: EIO' }]);
+  });
+});
+
+describe('createFsSource', () => {
+  let root = '';
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lists .md, .markdown and .txt files in nested folders, sorted, and nothing else', async () => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-'));
+    for (const path of ['2024/11/b.md', '2024/a.markdown', 'c.txt', 'notes.json', 'image.jpg', '.hidden.md', '2024/11/deep/d.MD']) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), validArticle());
+    }
+    const source = createFsSource(root);
+    const paths = (await source.list()).map((entry) => entry.path);
+    expect(paths).toEqual(['2024/11/b.md', '2024/11/deep/d.MD', '2024/a.markdown', 'c.txt']);
+    await expect(source.read('2024/a.markdown')).resolves.toContain('A title');
+  });
+
+  it('refuses to read a path it did not list', async () => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-'));
+    writeFileSync(join(root, 'a.md'), validArticle());
+    const source = createFsSource(root);
+    await source.list();
+    await expect(source.read('../../etc/passwd')).rejects.toThrow('not a listed content file');
+  });
+});
+
+describe('catalog', () => {
+  const files = {
+    'old.md': validArticle({ code: '"OLD"', date: '2024-01-01T00:00:00Z', category: '"WORLD"', language: '"en"' }),
+    'new.md': validArticle({ code: '"NEW"', date: '2024-06-01T00:00:00Z', category: '"world"', language: '"th"' }),
+    'mid.md': validArticle({ code: '"MID"', date: '2024-03-01T00:00:00Z', category: '"Sports"', language: '"en"' }),
+    'future.md': validArticle({ code: '"FUTURE"', date: '2030-01-01T00:00:00Z', category: '"WORLD"', language: '"en"' }),
+  };
+  const now = Date.UTC(2025, 0, 1);
+
+  it('orders articles newest first', async () => {
+    const catalog = await catalogOf(files);
+    expect(catalog.articles.map((article) => article.id)).toEqual(['FUTURE', 'NEW', 'MID', 'OLD']);
+  });
+
+  it('groups by language, by category (case-insensitively) and by both', async () => {
+    const catalog = await catalogOf(files);
+    const world = catalog.categoryBySlug.get('world')!;
+    const en = catalog.languageBySlug.get('en')!;
+    const ids = (scope: Parameters<typeof selectScope>[1]) => selectScope(catalog, scope, now).map((article) => article.id);
+    expect(ids({ category: world })).toEqual(['NEW', 'OLD']);
+    expect(ids({ language: en })).toEqual(['MID', 'OLD']);
+    expect(ids({ language: en, category: world })).toEqual(['OLD']);
+  });
+
+  it('keeps the first spelling of a category name, unless the configuration names it', async () => {
+    expect((await catalogOf(files)).categoryBySlug.get('world')?.name).toBe('WORLD');
+    const site = testSite({ categories: { world: { name: 'World' } } });
+    expect((await catalogOf(files, site)).categoryBySlug.get('world')?.name).toBe('World');
+  });
+
+  it('names languages as configured, else in their own language', async () => {
+    const site = testSite({ languages: { en: { name: 'English (UK)' } } });
+    const catalog = await catalogOf(files, site);
+    expect(catalog.languageBySlug.get('en')?.name).toBe('English (UK)');
+    expect(catalog.languageBySlug.get('th')?.name).toBe('ไทย');
+  });
+
+  it('holds back a scheduled article until its time, and tells when that is', async () => {
+    const catalog = await catalogOf(files);
+    expect(selectScope(catalog, {}, now).map((article) => article.id)).not.toContain('FUTURE');
+    expect(selectScope(catalog, {}, Date.UTC(2030, 0, 1)).map((article) => article.id)).toContain('FUTURE');
+    expect(selectNextPublication(catalog, now)).toBe(Date.UTC(2030, 0, 1));
+    expect(selectNextPublication(catalog, Date.UTC(2031, 0, 1))).toBeUndefined();
+  });
+
+  it('lists the site, every language, every category and each pair that has articles', async () => {
+    const catalog = await catalogOf(files);
+    const keys = selectListedScopes(catalog).map((scope) => `${scope.language?.slug ?? '*'}/${scope.category?.slug ?? '*'}`);
+    expect(keys).toEqual(['*/*', '*/sports', '*/world', 'en/*', 'en/sports', 'en/world', 'th/*', 'th/world']);
+  });
+
+  it('knows the scopes an article appears in', async () => {
+    const catalog = await catalogOf(files);
+    const article = catalog.articleBySlug.get('old');
+    const scopes = selectScopesOf(catalog, article!);
+    expect(scopes.map((scope) => `${scope.language?.slug ?? '*'}/${scope.category?.slug ?? '*'}`)).toEqual(['*/*', 'en/*', '*/world', 'en/world']);
+  });
+});
