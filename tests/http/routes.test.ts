@@ -55,6 +55,22 @@ describe('feed routes', () => {
     expect(json.items).toEqual([]);
   });
 
+  it('gives each scope its own permanent Atom id, independent of the base URL', async () => {
+    const idOf = async (app: ReturnType<typeof createTestApp>['app'], path: string) =>
+      /<id>([^<]+)<\/id>/.exec(await (await app.request(path)).text())?.[1];
+    const { app } = createTestApp(FILES);
+    const paths = ['/atom.xml', '/th/atom.xml', '/category/world/atom.xml', '/en/category/world/atom.xml'];
+    const ids = await Promise.all(paths.map((path) => idOf(app, path)));
+    expect(ids).toEqual([
+      'tag:wirefeed.example,2024:feed',
+      'tag:wirefeed.example,2024:feed/th',
+      'tag:wirefeed.example,2024:feed/category/world',
+      'tag:wirefeed.example,2024:feed/en/category/world',
+    ]);
+    const moved = createTestApp(FILES, { site: testSite({}, 'https://elsewhere.example') }).app;
+    expect(await Promise.all(paths.map((path) => idOf(moved, path)))).toEqual(ids);
+  });
+
   it('builds every absolute URL from the configured base URL, not from the request', async () => {
     const { app } = createTestApp(FILES, { site: testSite({}, 'https://public.example/news') });
     const body = await (await app.request('http://internal:8080/rss.xml')).text();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { normalizeArticle } from '../../src/articles/normalize.ts';
 import { articleText, normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 
 const SEED = readFileSync('content/2024/11/000_af66a0ef15b64f64.txt', 'utf8');
@@ -169,6 +170,12 @@ describe('date', () => {
     ['a date only: midnight in the site zone', '2024-11-20', '2024-11-20T00:00:00.000Z'],
   ])('reads %s', (_, value, expected) => {
     expect(new Date(articleOf(validArticle({ date: value })).published).toISOString()).toBe(expected);
+  });
+
+  it('reads a Date object, as other YAML schemas hand it over', () => {
+    const data = { code: 'X', title: 'T', date: new Date('2024-11-20T10:18:06.127Z') };
+    const result = normalizeArticle('a.md', { data, body: 'Body', lines: {}, bodyLine: 5 }, testSite());
+    expect(result.article?.published).toBe(Date.parse('2024-11-20T10:18:06.127Z'));
   });
 
   it('reads a date without a zone in the configured time zone', () => {
