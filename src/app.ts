@@ -1,17 +1,20 @@
 /**
  * The wirefeed application, independent of where it runs: give it a site and a content store
- * (and optionally a clock), get a Hono app. Hosts (`node.ts`, `worker.ts`) only add I/O.
+ * (and optionally a clock and a compressor), get a Hono app. Hosts (`node.ts`, `worker.ts`)
+ * only add I/O.
  *
  * @example
  * const site = createSite(DEFAULT_SITE_CONFIG, { baseUrl: 'https://news.example' });
  * const app = createApp({ site, store: createContentStore(createMemorySource(files), site) });
  * const response = await app.request('/rss.xml');
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ContentStore } from './catalog/snapshot.ts';
 import { createFeedRoutes } from './http/feed-routes.ts';
+import { methodGuard, redirectToCanonical } from './http/guards.ts';
 import { createPageRoutes } from './http/page-routes.ts';
-import { sendError } from './http/rendered.ts';
+import type { Compression } from './http/representation.ts';
+import { respondWithError } from './http/respond.ts';
 import type { Site } from './site.ts';
 
 export interface AppOptions {
@@ -19,20 +22,26 @@ export interface AppOptions {
   readonly store: ContentStore;
   /** The clock, milliseconds since the epoch. Defaults to `Date.now`. */
   readonly now?: () => number;
+  /** Content codings the host produces (Node: br, gzip). Omit on Workers: the platform compresses. */
+  readonly compression?: Compression;
   /** Where unexpected errors are reported. Defaults to `console.error`. */
   readonly onError?: (error: unknown) => void;
 }
 
 export function createApp(options: AppOptions): Hono {
-  const deps = { site: options.site, store: options.store, now: options.now ?? Date.now };
+  const deps = { site: options.site, store: options.store, now: options.now ?? Date.now, compression: options.compression };
   const report = options.onError ?? ((error: unknown) => console.error('wirefeed: request failed:', error));
   const app = new Hono();
-  app.route('/', createPageRoutes(deps));
-  app.route('/', createFeedRoutes(deps));
-  app.notFound((c) => sendError(c, 404, 'Not found'));
+  const probe = async (path: string) => (await app.request(path, { method: 'HEAD' })).status;
+  const redirect = (c: Context) => redirectToCanonical(c, options.site.baseUrl, probe);
+
+  app.use(methodGuard);
+  app.route('/', createPageRoutes(deps, { redirect }));
+  app.route('/', createFeedRoutes(deps, { redirect }));
+  app.notFound(async (c) => (await redirect(c)) ?? respondWithError(c, 404, 'Not found'));
   app.onError((error, c) => {
     report(error);
-    return sendError(c, 500, 'Internal error');
+    return respondWithError(c, 500, 'Internal error');
   });
   return app;
 }

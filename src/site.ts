@@ -10,6 +10,15 @@
 
 export type CanonicalPolicy = 'self' | 'origin';
 
+export type FeedFormatName = 'rss' | 'atom' | 'json';
+
+export interface CachePolicy {
+  /** Seconds a response may be reused (`Cache-Control: max-age`, RSS `<ttl>` in minutes). */
+  readonly maxAge: number;
+  /** Seconds a stale response may be served while it is revalidated. */
+  readonly staleWhileRevalidate: number;
+}
+
 export interface Person {
   readonly name: string;
   readonly url?: string;
@@ -33,8 +42,15 @@ export interface SiteConfig {
    * (RFC 4151, e.g. `example.com,2024`). Set it once and never change it.
    */
   readonly idAuthority: string;
-  /** Items per feed. */
+  /** Items per feed page when the request names no `limit`. */
   readonly feedSize: number;
+  /** Largest `?limit=` a request may ask for. */
+  readonly maxFeedSize: number;
+  /** Format `/feed` answers with when the request's `Accept` prefers none. */
+  readonly defaultFormat: FeedFormatName;
+  readonly cache: CachePolicy;
+  /** WebSub hub that feeds advertise and the Node host notifies of changes. */
+  readonly websubHub?: string;
   /** Longest generated summary, in characters, when an article has no `description`. */
   readonly summaryLength: number;
   /** Where `<link rel="canonical">` and `og:url` point when an article has an `origin_url`. */
@@ -61,6 +77,9 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = {
   author: { name: 'wirefeed' },
   idAuthority: 'wirefeed.example,2024',
   feedSize: 50,
+  maxFeedSize: 200,
+  defaultFormat: 'rss',
+  cache: { maxAge: 300, staleWhileRevalidate: 600 },
   summaryLength: 300,
   canonical: 'self',
   languages: {},
@@ -174,6 +193,19 @@ function readNames(value: Json, key: string, normalizeKey: (k: string) => string
   return names;
 }
 
+function readCachePolicy(value: Json, key: string): CachePolicy {
+  const record = readRecord(value, key);
+  rejectUnknownKeys(record, ['maxAge', 'staleWhileRevalidate'], `${key}.`);
+  const d = DEFAULT_SITE_CONFIG.cache;
+  return {
+    maxAge: record.maxAge === undefined ? d.maxAge : readInteger(record.maxAge, `${key}.maxAge`, 0, 31_536_000),
+    staleWhileRevalidate:
+      record.staleWhileRevalidate === undefined
+        ? d.staleWhileRevalidate
+        : readInteger(record.staleWhileRevalidate, `${key}.staleWhileRevalidate`, 0, 31_536_000),
+  };
+}
+
 const TAG_AUTHORITY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?$/i;
 
 const KNOWN_KEYS = [
@@ -186,6 +218,10 @@ const KNOWN_KEYS = [
   'author',
   'idAuthority',
   'feedSize',
+  'maxFeedSize',
+  'defaultFormat',
+  'cache',
+  'websubHub',
   'summaryLength',
   'canonical',
   'languages',
@@ -207,6 +243,13 @@ export function parseSiteConfig(input: Json): SiteConfig {
   }
   const canonical = raw.canonical ?? d.canonical;
   if (canonical !== 'self' && canonical !== 'origin') throw new ConfigError('canonical', 'must be "self" or "origin"');
+  const defaultFormat = raw.defaultFormat ?? d.defaultFormat;
+  if (defaultFormat !== 'rss' && defaultFormat !== 'atom' && defaultFormat !== 'json') {
+    throw new ConfigError('defaultFormat', 'must be "rss", "atom" or "json"');
+  }
+  const feedSize = raw.feedSize === undefined ? d.feedSize : readInteger(raw.feedSize, 'feedSize', 1, 1000);
+  const maxFeedSize = raw.maxFeedSize === undefined ? Math.max(d.maxFeedSize, feedSize) : readInteger(raw.maxFeedSize, 'maxFeedSize', 1, 1000);
+  if (maxFeedSize < feedSize) throw new ConfigError('maxFeedSize', `must be at least feedSize (${feedSize})`);
   return {
     title: raw.title === undefined ? d.title : readString(raw.title, 'title'),
     description: raw.description === undefined ? d.description : readString(raw.description, 'description'),
@@ -216,7 +259,11 @@ export function parseSiteConfig(input: Json): SiteConfig {
     timeZone: raw.timeZone === undefined ? d.timeZone : readTimeZone(raw.timeZone, 'timeZone'),
     author: raw.author === undefined ? d.author : readPerson(raw.author, 'author'),
     idAuthority: idAuthority.toLowerCase(),
-    feedSize: raw.feedSize === undefined ? d.feedSize : readInteger(raw.feedSize, 'feedSize', 1, 1000),
+    feedSize,
+    maxFeedSize,
+    defaultFormat,
+    cache: raw.cache === undefined ? d.cache : readCachePolicy(raw.cache, 'cache'),
+    ...(raw.websubHub === undefined ? {} : { websubHub: readUrl(raw.websubHub, 'websubHub') }),
     summaryLength:
       raw.summaryLength === undefined ? d.summaryLength : readInteger(raw.summaryLength, 'summaryLength', 40, 2000),
     canonical,

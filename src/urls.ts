@@ -40,18 +40,36 @@ export function scopePath(scope: Scope): string {
   return language + category;
 }
 
+/** Which page of a feed: `page` from 1; `limit` only when the request chose a page size. */
+export interface PageQuery {
+  readonly page: number;
+  readonly limit?: number | undefined;
+}
+
 export interface Urls {
   readonly home: string;
   readonly opml: string;
-  feed(scope: Scope, format: FeedFormat): string;
+  /** A feed's URL; with a page query, `?page=` (from page 2) and `?limit=` (when chosen). */
+  feed(scope: Scope, format: FeedFormat, query?: PageQuery): string;
+  /** The content-negotiated URL of a scope (`/feed`, `/th/feed`). */
+  negotiated(scope: Scope): string;
   article(slug: string): string;
+}
+
+function toSearch(query: PageQuery | undefined): string {
+  if (query === undefined) return '';
+  const params: string[] = [];
+  if (query.page > 1) params.push(`page=${query.page}`);
+  if (query.limit !== undefined) params.push(`limit=${query.limit}`);
+  return params.length === 0 ? '' : `?${params.join('&')}`;
 }
 
 export function createUrls(baseUrl: string): Urls {
   return {
     home: `${baseUrl}/`,
     opml: `${baseUrl}/feeds.opml`,
-    feed: (scope, format) => `${baseUrl}/${scopePath(scope)}${FEED_FILE_NAMES[format]}`,
+    feed: (scope, format, query) => `${baseUrl}/${scopePath(scope)}${FEED_FILE_NAMES[format]}${toSearch(query)}`,
+    negotiated: (scope) => `${baseUrl}/${scopePath(scope)}feed`,
     article: (slug) => `${baseUrl}/articles/${encodeURIComponent(slug)}`,
   };
 }

@@ -70,3 +70,10 @@ export function selectScopesOf(catalog: Catalog, article: Article): readonly Sco
   if (language && category) scopes.push({ language, category });
   return scopes;
 }
+
+/** When the next scheduled article of a scope is published, if one is waiting. */
+export function selectNextPublicationIn(catalog: Catalog, scope: Scope, now: number): number | undefined {
+  const articles = catalog.articlesByScope.get(scopeKey(scope)) ?? [];
+  const scheduled = countScheduled(articles, now);
+  return scheduled === 0 ? undefined : articles[scheduled - 1]?.published;
+}

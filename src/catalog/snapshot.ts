@@ -11,6 +11,7 @@
 import type { Article } from '../articles/article.ts';
 import { loadArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
+import { createLruCache, type LruCache } from '../lru.ts';
 import type { Site } from '../site.ts';
 import type { ContentSource } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
@@ -20,15 +21,26 @@ export interface Snapshot {
   readonly catalog: Catalog;
   /** Increases with every reload; part of every memo key. */
   readonly version: number;
-  /** The article's content as sanitized HTML, rendered on first use and kept. */
+  /** The article's content as sanitized HTML, rendered on first use and kept (LRU-bounded). */
   contentHtml(article: Article): string;
-  /** Memo of values derived from this snapshot (rendered responses), dropped with it. */
+  /** Rendered responses of this snapshot by key, bounded by size; dropped with the snapshot. */
+  readonly responses: LruCache<unknown>;
+  /** Memo of small values derived from this snapshot, dropped with it. */
   memo<T>(key: string, compute: () => T): T;
 }
 
-export function createSnapshot(catalog: Catalog, site: Site, version: number): Snapshot {
+export interface SnapshotLimits {
+  /** Budget for rendered article HTML, in characters. */
+  readonly contentCacheSize: number;
+  /** Budget for rendered responses, in bytes. */
+  readonly responseCacheSize: number;
+}
+
+export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { contentCacheSize: 64_000_000, responseCacheSize: 128_000_000 };
+
+export function createSnapshot(catalog: Catalog, site: Site, version: number, limits = DEFAULT_SNAPSHOT_LIMITS): Snapshot {
   const urls = createUrls(site.baseUrl);
-  const html = new Map<string, string>();
+  const html = createLruCache<string>(limits.contentCacheSize);
   const memo = new Map<string, unknown>();
   return {
     catalog,
@@ -37,10 +49,11 @@ export function createSnapshot(catalog: Catalog, site: Site, version: number): S
       let rendered = html.get(article.id);
       if (rendered === undefined) {
         rendered = renderMarkdown(article.body, urls.article(article.slug));
-        html.set(article.id, rendered);
+        html.set(article.id, rendered, rendered.length);
       }
       return rendered;
     },
+    responses: createLruCache<unknown>(limits.responseCacheSize),
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;
       const value = compute();

@@ -14,6 +14,8 @@ import { FEED_MEDIA_TYPES } from '../urls.ts';
 import { formatRfc3339, GENERATOR, type FeedItem, type FeedModel } from './feed.ts';
 import { close, empty, leaf, open, toDocument, XML_DECLARATION } from './xml.ts';
 
+const PAGING_RELATIONS = ['first', 'previous', 'next', 'last'] as const;
+
 function renderPerson(lines: string[], depth: number, role: 'author', person: Person): void {
   lines.push(open(depth, role));
   lines.push(leaf(depth + 1, 'name', person.name));
@@ -39,14 +41,24 @@ function renderEntry(lines: string[], item: FeedItem, model: FeedModel): void {
 }
 
 export function renderAtom(model: FeedModel): string {
-  const lines = [XML_DECLARATION, open(0, 'feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': model.language })];
+  const lines = [
+    XML_DECLARATION,
+    open(0, 'feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:fh': 'http://purl.org/syndication/history/1.0', 'xml:lang': model.language }),
+  ];
   lines.push(leaf(1, 'id', model.id));
   lines.push(leaf(1, 'title', model.title));
   lines.push(leaf(1, 'subtitle', model.description));
   lines.push(leaf(1, 'updated', formatRfc3339(model.updated)));
   renderPerson(lines, 1, 'author', model.author);
-  lines.push(empty(1, 'link', { rel: 'self', type: FEED_MEDIA_TYPES.atom, href: model.urls.atom }));
+  const links = model.links.atom;
+  lines.push(empty(1, 'link', { rel: 'self', type: FEED_MEDIA_TYPES.atom, href: links.self }));
   lines.push(empty(1, 'link', { rel: 'alternate', type: 'text/html', href: model.homeUrl }));
+  if (model.hub) lines.push(empty(1, 'link', { rel: 'hub', href: model.hub }));
+  for (const rel of PAGING_RELATIONS) {
+    const href = links[rel];
+    if (href) lines.push(empty(1, 'link', { rel, type: FEED_MEDIA_TYPES.atom, href }));
+  }
+  if (model.complete) lines.push(empty(1, 'fh:complete', {}));
   lines.push(leaf(1, 'generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version }));
   for (const item of model.items) renderEntry(lines, item, model);
   lines.push(close(0, 'feed'));

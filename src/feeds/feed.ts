@@ -10,7 +10,7 @@
 import type { Article } from '../articles/article.ts';
 import type { Scope } from '../catalog/catalog.ts';
 import type { Person, Site } from '../site.ts';
-import { createUrls, scopePath, toTagUri, type FeedFormat } from '../urls.ts';
+import { createUrls, FEED_FORMATS, scopePath, toTagUri, type FeedFormat, type Urls } from '../urls.ts';
 
 /** RFC 822 date-time in GMT, as RSS 2.0 requires (`Wed, 20 Nov 2024 10:18:06 GMT`). */
 export function formatRfc822(time: number): string {
@@ -46,26 +46,59 @@ export interface FeedItem {
   readonly originUrl?: string;
 }
 
+/** Links of one page of a feed in one format (RFC 5005 paging links when there are pages). */
+export interface FeedLinks {
+  /** This page. */
+  readonly self: string;
+  /** The feed itself (its first page), which JSON Feed names as `feed_url`. */
+  readonly feed: string;
+  readonly first?: string;
+  readonly last?: string;
+  readonly previous?: string;
+  readonly next?: string;
+}
+
 export interface FeedModel {
-  /** Permanent `tag:` URI of this scope's feed (the same for every format). */
+  /** Permanent `tag:` URI of this scope's feed (the same for every format and page). */
   readonly id: string;
   readonly title: string;
   readonly description: string;
   readonly language: string;
   readonly homeUrl: string;
-  /** Public URL of this scope's feed in each format. */
-  readonly urls: Readonly<Record<FeedFormat, string>>;
+  readonly links: Readonly<Record<FeedFormat, FeedLinks>>;
+  /** The whole scope fits on this one page (RFC 5005 complete feed). */
+  readonly complete: boolean;
   /** Newest `updated` among the items (or `fallbackUpdated` for an empty feed). */
   readonly updated: number;
   readonly author: Person;
+  /** Minutes a reader may cache the feed (RSS `<ttl>`), from the site's cache policy. */
+  readonly ttl: number;
+  readonly hub?: string;
   readonly items: readonly FeedItem[];
+}
+
+/** Which slice of a scope a feed response shows. */
+export interface Paging {
+  /** 1-based page number. */
+  readonly page: number;
+  readonly limit: number;
+  /** Whether the request chose `limit` (then it stays in every link). */
+  readonly limitChosen: boolean;
+  /** Articles in the whole scope. */
+  readonly total: number;
+}
+
+/** Number of pages of a scope: at least one, even when it is empty. */
+export function countPages(total: number, limit: number): number {
+  return Math.max(1, Math.ceil(total / limit));
 }
 
 export interface FeedModelInput {
   readonly site: Site;
   readonly scope: Scope;
-  /** The articles to show, newest first, already limited to the feed's size. */
+  /** The articles of this page, newest first. */
   readonly articles: readonly Article[];
+  readonly paging: Paging;
   readonly contentHtml: (article: Article) => string;
   /** `updated` of a feed without items: the newest change anywhere on the site. */
   readonly fallbackUpdated: number;
@@ -103,20 +136,41 @@ function buildItem(site: Site, article: Article, contentHtml: string): FeedItem 
   };
 }
 
+function buildLinks(urls: Urls, scope: Scope, format: FeedFormat, paging: Paging): FeedLinks {
+  const limit = paging.limitChosen ? paging.limit : undefined;
+  const at = (page: number) => urls.feed(scope, format, { page, limit });
+  const pages = countPages(paging.total, paging.limit);
+  const self = at(paging.page);
+  const feed = at(1);
+  if (pages === 1) return { self, feed };
+  return {
+    self,
+    feed,
+    first: at(1),
+    last: at(pages),
+    ...(paging.page > 1 ? { previous: at(paging.page - 1) } : {}),
+    ...(paging.page < pages ? { next: at(paging.page + 1) } : {}),
+  };
+}
+
 export function buildFeedModel(input: FeedModelInput): FeedModel {
-  const { site, scope, articles } = input;
+  const { site, scope, articles, paging } = input;
   const urls = createUrls(site.baseUrl);
   const items = articles.map((article) => buildItem(site, article, input.contentHtml(article)));
   const updated = items.reduce((newest, item) => Math.max(newest, item.updated), Number.NEGATIVE_INFINITY);
+  const links = Object.fromEntries(FEED_FORMATS.map((format) => [format, buildLinks(urls, scope, format, paging)]));
   return {
     id: toTagUri(site.idAuthority, `feed/${scopePath(scope)}`.replace(/\/$/, '')),
     title: describeScopeTitle(site, scope),
     description: describeScopeDescription(site, scope),
     language: scope.language?.tag ?? site.defaultLanguage,
     homeUrl: urls.home,
-    urls: { rss: urls.feed(scope, 'rss'), atom: urls.feed(scope, 'atom'), json: urls.feed(scope, 'json') },
+    links: links as Record<FeedFormat, FeedLinks>,
+    complete: countPages(paging.total, paging.limit) === 1,
     updated: items.length === 0 ? input.fallbackUpdated : updated,
     author: site.author,
+    ttl: Math.max(1, Math.ceil(site.cache.maxAge / 60)),
+    ...(site.websubHub ? { hub: site.websubHub } : {}),
     items,
   };
 }

@@ -43,10 +43,12 @@ export function renderJsonFeed(model: FeedModel): string {
     version: JSON_FEED_VERSION,
     title: model.title,
     home_page_url: model.homeUrl,
-    feed_url: model.urls.json,
+    feed_url: model.links.json.feed,
+    ...(model.links.json.next ? { next_url: model.links.json.next } : {}),
     description: model.description,
     language: model.language,
     authors: [toJsonAuthor(model.author)],
+    ...(model.hub ? { hubs: [{ type: 'WebSub', url: model.hub }] } : {}),
     items: model.items.map(toJsonItem),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;

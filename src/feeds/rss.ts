@@ -19,7 +19,10 @@ const NAMESPACES = {
   'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
   'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
   'xmlns:media': 'http://search.yahoo.com/mrss/',
+  'xmlns:fh': 'http://purl.org/syndication/history/1.0',
 };
+
+const PAGING_RELATIONS = ['first', 'previous', 'next', 'last'] as const;
 
 function renderItem(lines: string[], item: FeedItem, model: FeedModel): void {
   lines.push(open(2, 'item'));
@@ -48,7 +51,15 @@ export function renderRss(model: FeedModel): string {
   lines.push(leaf(2, 'lastBuildDate', formatRfc822(model.updated)));
   lines.push(leaf(2, 'generator', `${GENERATOR.name} ${GENERATOR.version}`));
   lines.push(leaf(2, 'docs', 'https://www.rssboard.org/rss-specification'));
-  lines.push(empty(2, 'atom:link', { href: model.urls.rss, rel: 'self', type: FEED_MEDIA_TYPES.rss }));
+  lines.push(leaf(2, 'ttl', String(model.ttl)));
+  const links = model.links.rss;
+  lines.push(empty(2, 'atom:link', { href: links.self, rel: 'self', type: FEED_MEDIA_TYPES.rss }));
+  if (model.hub) lines.push(empty(2, 'atom:link', { href: model.hub, rel: 'hub' }));
+  for (const rel of PAGING_RELATIONS) {
+    const href = links[rel];
+    if (href) lines.push(empty(2, 'atom:link', { href, rel, type: FEED_MEDIA_TYPES.rss }));
+  }
+  if (model.complete) lines.push(empty(2, 'fh:complete', {}));
   for (const item of model.items) renderItem(lines, item, model);
   lines.push(close(1, 'channel'), close(0, 'rss'));
   return toDocument(lines);

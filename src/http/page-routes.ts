@@ -1,61 +1,73 @@
 /**
  * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`.
  */
-import { Hono } from 'hono';
-import { selectArticle, selectListedScopes, selectScope, selectScopesOf } from '../catalog/query.ts';
+import { Hono, type Context } from 'hono';
+import { selectArticle, selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../catalog/query.ts';
 import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
 import { renderOpml } from '../pages/opml.ts';
-import { openView, type RouteDeps } from './context.ts';
-import { CONTENT_TYPES, sendError, sendRendered, type Rendered } from './rendered.ts';
+import { buildCacheControl } from './cache-control.ts';
+import { cachedRepresentation, openView, type RouteDeps } from './context.ts';
+import { CORS_HEADERS } from './guards.ts';
+import { CONTENT_TYPES, respond, respondWithError } from './respond.ts';
 
 const LATEST_ON_INDEX = 20;
+const PAGE_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
 
-export function createPageRoutes(deps: RouteDeps): Hono {
+export interface PageRouteOptions {
+  readonly redirect: (c: Context) => Promise<Response | undefined>;
+}
+
+export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Hono {
   const routes = new Hono();
-  const { site } = deps;
+  const { site, compression } = deps;
 
   routes.get('/', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
-    const rendered = snapshot.memo(`index|${view.publicationKey}`, (): Rendered => {
-      const body = renderIndexPage({
+    const representation = await cachedRepresentation(view, `index|${view.publicationKey}`, () => ({
+      text: renderIndexPage({
         site,
         catalog: snapshot.catalog,
         scopes: selectListedScopes(snapshot.catalog),
         latest: view.published.slice(0, LATEST_ON_INDEX),
         countOf: (scope) => selectScope(snapshot.catalog, scope, view.now).length,
-      });
-      return { body, contentType: CONTENT_TYPES.html, lastModified: view.siteUpdated };
-    });
-    return sendRendered(c, rendered);
+      }),
+      contentType: CONTENT_TYPES.html,
+      lastModified: view.siteUpdated,
+    }));
+    const cacheControl = buildCacheControl(site.cache, view.now, selectNextPublication(snapshot.catalog, view.now));
+    return respond(c, representation, { cacheControl, headers: PAGE_HEADERS, compression });
   });
 
   routes.get('/feeds.opml', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
-    const rendered = snapshot.memo(`opml|${view.publicationKey}`, (): Rendered => {
-      const body = renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated });
-      return { body, contentType: CONTENT_TYPES.opml, lastModified: view.siteUpdated };
-    });
-    return sendRendered(c, rendered);
+    const representation = await cachedRepresentation(view, `opml|${view.publicationKey}`, () => ({
+      text: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
+      contentType: CONTENT_TYPES.opml,
+      lastModified: view.siteUpdated,
+    }));
+    const cacheControl = buildCacheControl(site.cache, view.now, selectNextPublication(snapshot.catalog, view.now));
+    return respond(c, representation, { cacheControl, headers: { ...CORS_HEADERS, ...PAGE_HEADERS }, compression });
   });
 
   routes.get('/articles/:slug', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
     const article = selectArticle(snapshot.catalog, c.req.param('slug'), view.now);
-    if (article === undefined) return sendError(c, 404, 'Not found: no such article');
-    const rendered = snapshot.memo(`article|${article.slug}`, (): Rendered => {
-      const body = renderArticlePage({
+    if (article === undefined) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found: no such article');
+    const representation = await cachedRepresentation(view, `article|${article.slug}`, () => ({
+      text: renderArticlePage({
         site,
         article,
         contentHtml: snapshot.contentHtml(article),
         scopes: selectScopesOf(snapshot.catalog, article),
-      });
-      return { body, contentType: CONTENT_TYPES.html, lastModified: article.updated };
-    });
-    return sendRendered(c, rendered);
+      }),
+      contentType: CONTENT_TYPES.html,
+      lastModified: article.updated,
+    }));
+    return respond(c, representation, { cacheControl: buildCacheControl(site.cache, view.now), headers: PAGE_HEADERS, compression });
   });
 
   return routes;

@@ -27,6 +27,7 @@ function modelOf(articles: readonly Article[], site: Site = testSite(), scope = 
     site,
     scope,
     articles,
+    paging: { page: 1, limit: site.feedSize, limitChosen: false, total: articles.length },
     contentHtml: (a) => renderMarkdown(a.body, urls.article(a.slug)),
     fallbackUpdated: Date.UTC(2024, 0, 1),
   });
@@ -128,6 +129,7 @@ describe('RSS', () => {
     expect(onlyChild(channel(), 'description').text).toBe('Latest articles');
     expect(onlyChild(channel(), 'language').text).toBe('en');
     expect(onlyChild(channel(), 'atom:link').attributes).toEqual({ href: 'https://news.example/rss.xml', rel: 'self', type: 'application/rss+xml' });
+    expect(onlyChild(channel(), 'ttl').text).toBe('5');
   });
 
   it('gives the category and tags as categories', () => {

@@ -1,0 +1,67 @@
+/**
+ * A rendered response body with its validators, built once per snapshot and served as often
+ * as it is asked for: UTF-8 bytes, a strong ETag (SHA-256 of the bytes), Last-Modified, and
+ * lazily made, cached compressed variants with ETags of their own.
+ *
+ * @example
+ * const rep = await createRepresentation('<rss/>', 'application/rss+xml', Date.UTC(2024, 0, 1));
+ * rep.etag // => '"8nJ0e3Rm1Wq6tq9x3lq5cA"' (22 characters of base64url)
+ */
+
+/** A content coding the host can produce (Node: `br`, `gzip`; Workers: none, the platform does it). */
+export type ContentCoding = 'br' | 'gzip';
+
+/** Compression supplied by a host; the app itself never imports a runtime's zlib. */
+export interface Compression {
+  /** Codings in order of preference when a client accepts several equally. */
+  readonly codings: readonly ContentCoding[];
+  compress(body: Uint8Array, coding: ContentCoding): Promise<Uint8Array>;
+}
+
+export interface Variant {
+  readonly body: Uint8Array;
+  readonly etag: string;
+  readonly coding?: ContentCoding;
+}
+
+export interface Representation extends Variant {
+  readonly contentType: string;
+  readonly lastModified: number;
+  /** The variant for a coding, compressed on first use and kept. */
+  encoded(coding: ContentCoding, compression: Compression): Promise<Variant>;
+}
+
+const encoder = new TextEncoder();
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A strong entity tag for some bytes: the first 128 bits of their SHA-256, base64url. */
+export async function computeEntityTag(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return `"${toBase64Url(digest.subarray(0, 16))}"`;
+}
+
+export async function createRepresentation(text: string, contentType: string, lastModified: number): Promise<Representation> {
+  const body = encoder.encode(text);
+  const etag = await computeEntityTag(body);
+  const variants = new Map<ContentCoding, Promise<Variant>>();
+  return {
+    body,
+    etag,
+    contentType,
+    lastModified,
+    encoded(coding, compression) {
+      let variant = variants.get(coding);
+      if (variant === undefined) {
+        // The coded body gets its own strong tag: same entity, different bytes (RFC 9110 8.8.3).
+        variant = compression.compress(body, coding).then((coded) => ({ body: coded, etag: `${etag.slice(0, -1)}-${coding}"`, coding }));
+        variants.set(coding, variant);
+      }
+      return variant;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * A least-recently-used cache bounded by the total size of its values (bytes, roughly), so
+ * that memoized renders stay within a memory budget however many distinct requests arrive.
+ *
+ * @example
+ * const cache = createLruCache<string>(1_000_000);
+ * cache.set('a', html, html.length);
+ * cache.get('a');
+ */
+export interface LruCache<V> {
+  get(key: string): V | undefined;
+  /** Stores a value of the given size, evicting the least recently used values beyond the budget. */
+  set(key: string, value: V, size: number): void;
+  /** Total size of the values held. */
+  readonly size: number;
+  readonly count: number;
+}
+
+export function createLruCache<V>(maxSize: number): LruCache<V> {
+  const entries = new Map<string, { readonly value: V; readonly size: number }>();
+  let total = 0;
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      // Map keeps insertion order: re-inserting marks the entry as most recently used.
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set(key, value, size) {
+      const previous = entries.get(key);
+      if (previous) {
+        total -= previous.size;
+        entries.delete(key);
+      }
+      entries.set(key, { value, size });
+      total += size;
+      for (const [oldest, entry] of entries) {
+        if (total <= maxSize || entries.size === 1) break;
+        entries.delete(oldest);
+        total -= entry.size;
+      }
+    },
+    get size() {
+      return total;
+    },
+    get count() {
+      return entries.size;
+    },
+  };
+}

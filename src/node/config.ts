@@ -1,0 +1,47 @@
+/**
+ * Reads the site configuration file and the environment of the Node host, and turns every
+ * mistake into one line that names the setting.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError, createSite, DEFAULT_SITE_CONFIG, parseSiteConfig, type Site, type SiteConfig } from '../site.ts';
+
+/** A setting that stops start-up; the message names the file or variable and the key. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export function readConfigFile(path: string, required: boolean): SiteConfig {
+  if (!existsSync(path)) {
+    if (required) throw new StartupError(`configuration file ${path} does not exist`);
+    return DEFAULT_SITE_CONFIG;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new StartupError(`configuration file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseSiteConfig(json);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupError(`configuration file ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function readPort(value: string | undefined): number {
+  const port = Number(value ?? 8787);
+  if (value?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StartupError(`PORT must be a number from 0 to 65535, not "${value}"`);
+  }
+  return port;
+}
+
+export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number): Site {
+  try {
+    return createSite(config, { baseUrl: baseUrl ?? config.baseUrl ?? `http://localhost:${port}` });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupError(`BASE_URL: ${error.reason}`);
+    throw error;
+  }
+}
