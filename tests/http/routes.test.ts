@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createContentStore } from '../../src/catalog/snapshot.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
@@ -112,6 +112,44 @@ describe('feed routes', () => {
     expect(checkRss(await (await app.request('/rss.xml')).text())).toEqual([]);
     const { catalog } = await store.current();
     expect(catalog.problems).toMatchObject([{ path: 'broken.md', severity: 'error' }]);
+  });
+});
+
+describe('work done once per snapshot', () => {
+  it('renders and hashes a response once, however often it is asked for', async () => {
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    try {
+      const { app } = createTestApp(FILES);
+      for (let i = 0; i < 20; i += 1) expect((await app.request('/rss.xml')).status).toBe(200);
+      expect(digest).toHaveBeenCalledTimes(1);
+      await app.request('/rss.xml', { headers: { 'If-None-Match': '"x"' } });
+      await app.request('/atom.xml');
+      expect(digest).toHaveBeenCalledTimes(2);
+    } finally {
+      digest.mockRestore();
+    }
+  });
+
+  it('compresses a body once per coding, however often it is asked for', async () => {
+    const calls: string[] = [];
+    const site = testSite();
+    const app = createApp({
+      site,
+      store: createContentStore(createMemorySource(FILES), site),
+      now: () => NOW,
+      compression: {
+        codings: ['br', 'gzip'],
+        compress: async (body, coding) => {
+          calls.push(coding);
+          return body.slice(0, 10);
+        },
+      },
+    });
+    for (let i = 0; i < 5; i += 1) {
+      expect((await app.request('/rss.xml', { headers: { 'Accept-Encoding': 'br' } })).headers.get('content-encoding')).toBe('br');
+      expect((await app.request('/rss.xml', { headers: { 'Accept-Encoding': 'gzip' } })).headers.get('content-encoding')).toBe('gzip');
+    }
+    expect(calls).toEqual(['br', 'gzip']);
   });
 });
 

@@ -1,0 +1,372 @@
+/**
+ * The HTTP guarantees for feed readers and aggregators, checked against the real Node server
+ * over real sockets: validators, conditional GET, HEAD, caching, compression, paging, WebSub,
+ * CORS, negotiation and errors.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
+import { rawRequest } from '../support/http-client.ts';
+import { findFreePort, startNodeServer, type RunningServer } from '../support/server.ts';
+import { childrenNamed, onlyChild, parseXmlStrict } from '../support/xml.ts';
+
+const BASE = 'https://feeds.example';
+let server: RunningServer;
+let root: string;
+let hub: Server;
+let hubUrl: string;
+const hubRequests: URLSearchParams[] = [];
+const scheduledIn = 3600;
+
+const get = (path: string, headers: Record<string, string> = {}) => rawRequest(`${server.url}${path}`, { headers });
+const head = (path: string, headers: Record<string, string> = {}) => rawRequest(`${server.url}${path}`, { method: 'HEAD', headers });
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'wirefeed-http-'));
+  cpSync('content', join(root, 'content'), { recursive: true });
+  // One SPORTS article scheduled an hour ahead: the sports feeds' cache lifetimes must end by then.
+  const due = new Date(Date.now() + scheduledIn * 1000).toISOString();
+  writeFileSync(
+    join(root, 'content', 'scheduled.md'),
+    `---\ncode: "SCHEDULED-1"\ntitle: "Coming soon"\ncategory: "SPORTS"\nlanguage: "en"\ndate: ${due}\n---\nLater.\n`,
+  );
+  const hubPort = await findFreePort();
+  hubUrl = `http://127.0.0.1:${hubPort}/hub`;
+  hub = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      hubRequests.push(new URLSearchParams(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => hub.listen(hubPort, '127.0.0.1', resolve));
+  const config = JSON.parse(readFileSync('wirefeed.config.json', 'utf8'));
+  writeFileSync(join(root, 'config.json'), JSON.stringify({ ...config, websubHub: hubUrl, cache: { maxAge: 600, staleWhileRevalidate: 1200 } }));
+  server = await startNodeServer({ CONTENT_DIR: join(root, 'content'), WIREFEED_CONFIG: join(root, 'config.json'), BASE_URL: BASE });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await new Promise((resolve) => hub?.close(resolve));
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('validators per scope', () => {
+  it('sends a strong ETag and the Last-Modified of the newest change in that scope', async () => {
+    const world = await get('/category/world/rss.xml');
+    const business = await get('/category/business/rss.xml');
+    expect(world.headers.etag).toMatch(/^"[\w-]{22}"$/);
+    expect(world.headers['last-modified']).toBe('Thu, 21 Nov 2024 08:45:12 GMT');
+    expect(business.headers['last-modified']).toBe('Mon, 18 Nov 2024 08:45:33 GMT');
+    expect((await get('/th/category/world/atom.xml')).headers['last-modified']).toBe('Sun, 08 Sep 2024 08:15:27 GMT');
+    expect((await get('/articles/startup-air-sensors')).headers['last-modified']).toBe('Wed, 13 Nov 2024 02:15:00 GMT');
+  });
+
+  it('gives each format and scope its own ETag, stable across requests', async () => {
+    const tags = await Promise.all(['/rss.xml', '/atom.xml', '/feed.json', '/th/rss.xml'].map(async (path) => (await get(path)).headers.etag));
+    expect(new Set(tags).size).toBe(4);
+    expect((await get('/rss.xml')).headers.etag).toBe(tags[0]);
+  });
+});
+
+describe('conditional GET (RFC 9110 13.2.2)', () => {
+  let etag = '';
+  let lastModified = '';
+  beforeAll(async () => {
+    const response = await get('/category/world/rss.xml');
+    etag = response.headers.etag!;
+    lastModified = response.headers['last-modified']!;
+  });
+
+  const cases: [string, () => Record<string, string>, number][] = [
+    ['a matching If-None-Match', () => ({ 'If-None-Match': etag }), 304],
+    ['a weak If-None-Match (weak comparison)', () => ({ 'If-None-Match': `W/${etag}` }), 304],
+    ['a list holding the tag', () => ({ 'If-None-Match': `"old", ${etag}, W/"other"` }), 304],
+    ['the wildcard', () => ({ 'If-None-Match': '*' }), 304],
+    ['a non-matching If-None-Match', () => ({ 'If-None-Match': '"old"' }), 200],
+    ['If-None-Match not matching with a matching If-Modified-Since: the tag wins', () => ({ 'If-None-Match': '"old"', 'If-Modified-Since': lastModified }), 200],
+    ['If-None-Match matching with an old If-Modified-Since: the tag wins', () => ({ 'If-None-Match': etag, 'If-Modified-Since': 'Sat, 01 Jan 2000 00:00:00 GMT' }), 304],
+    ['If-Modified-Since equal to Last-Modified', () => ({ 'If-Modified-Since': lastModified }), 304],
+    ['If-Modified-Since later than Last-Modified', () => ({ 'If-Modified-Since': 'Fri, 22 Nov 2024 00:00:00 GMT' }), 304],
+    ['If-Modified-Since in the RFC 850 form', () => ({ 'If-Modified-Since': 'Friday, 22-Nov-24 00:00:00 GMT' }), 304],
+    ['If-Modified-Since in the asctime form', () => ({ 'If-Modified-Since': 'Fri Nov 22 00:00:00 2024' }), 304],
+    ['If-Modified-Since earlier than Last-Modified', () => ({ 'If-Modified-Since': 'Thu, 21 Nov 2024 08:45:11 GMT' }), 200],
+    ['an unparseable If-Modified-Since', () => ({ 'If-Modified-Since': 'last tuesday' }), 200],
+  ];
+
+  it.each(cases)('%s', async (_, headers, status) => {
+    const response = await get('/category/world/rss.xml', headers());
+    expect(response.status).toBe(status);
+    if (status === 304) {
+      expect(response.body.length).toBe(0);
+      expect(response.headers.etag).toBe(etag);
+      expect(response.headers['last-modified']).toBe(lastModified);
+      expect(response.headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=1200');
+      expect(response.headers.vary).toBe('Accept-Encoding');
+    } else {
+      expect(checkRss(response.text)).toEqual([]);
+    }
+  });
+
+  it('works the same on article pages, the index and the OPML file', async () => {
+    for (const path of ['/articles/baht-strengthens', '/', '/feeds.opml']) {
+      const first = await get(path);
+      expect((await get(path, { 'If-None-Match': first.headers.etag! })).status, path).toBe(304);
+      expect((await get(path, { 'If-Modified-Since': first.headers['last-modified']! })).status, path).toBe(304);
+    }
+  });
+});
+
+describe('HEAD', () => {
+  it.each(['/rss.xml', '/th/category/world/atom.xml', '/feed.json', '/articles/baht-strengthens', '/', '/feeds.opml', '/category/nope/rss.xml', '/rss.xml?page=99'])(
+    '%s answers with the status and headers of GET, and no body',
+    async (path) => {
+      const [byGet, byHead] = await Promise.all([get(path), head(path)]);
+      expect(byHead.status).toBe(byGet.status);
+      expect(byHead.body.length).toBe(0);
+      const { date: _a, ...getHeaders } = byGet.headers;
+      const { date: _b, ...headHeaders } = byHead.headers;
+      expect(headHeaders).toEqual(getHeaders);
+      expect(Number(byHead.headers['content-length'])).toBe(byGet.body.length);
+    },
+  );
+
+  it('counts compressed bytes when the body is compressed', async () => {
+    const byGet = await get('/rss.xml', { 'Accept-Encoding': 'br' });
+    const byHead = await head('/rss.xml', { 'Accept-Encoding': 'br' });
+    expect(byHead.headers['content-encoding']).toBe('br');
+    expect(Number(byHead.headers['content-length'])).toBe(byGet.body.length);
+  });
+});
+
+describe('caching', () => {
+  it('sends the configured max-age and stale-while-revalidate, varies on Accept-Encoding, and matches RSS <ttl>', async () => {
+    const response = await get('/rss.xml');
+    expect(response.headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=1200');
+    expect(response.headers.vary).toBe('Accept-Encoding');
+    expect(onlyChild(onlyChild(parseXmlStrict(response.text), 'channel'), 'ttl').text).toBe('10');
+  });
+
+  it('ends every cache lifetime of a scope before its scheduled article is published', async () => {
+    const match = /^public, max-age=(\d+)(?:, stale-while-revalidate=(\d+))?$/.exec((await get('/category/sports/rss.xml')).headers['cache-control']!);
+    expect(match).not.toBeNull();
+    const lifetime = Number(match![1]) + Number(match![2] ?? 0);
+    expect(lifetime).toBeLessThanOrEqual(scheduledIn);
+    expect(Number(match![1])).toBeLessThanOrEqual(600);
+    // Scopes without a scheduled article keep the full policy.
+    expect((await get('/category/world/rss.xml')).headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=1200');
+  });
+});
+
+describe('compression', () => {
+  it.each([
+    ['br', brotliDecompressSync],
+    ['gzip', gunzipSync],
+  ] as const)('sends %s when asked, decoding to the identity body, with its own ETag', async (coding, decode) => {
+    const plain = await get('/rss.xml');
+    const coded = await get('/rss.xml', { 'Accept-Encoding': coding });
+    expect(coded.headers['content-encoding']).toBe(coding);
+    expect(decode(coded.body).toString('utf8')).toBe(plain.text);
+    expect(coded.headers.etag).not.toBe(plain.headers.etag);
+    expect(coded.headers.etag).toBe(plain.headers.etag!.replace(/"$/, `-${coding}"`));
+    expect((await get('/rss.xml', { 'Accept-Encoding': coding, 'If-None-Match': coded.headers.etag! })).status).toBe(304);
+  });
+
+  it('prefers brotli, honours q-values and refusals, and sends identity otherwise', async () => {
+    expect((await get('/rss.xml', { 'Accept-Encoding': 'gzip, deflate, br' })).headers['content-encoding']).toBe('br');
+    expect((await get('/rss.xml', { 'Accept-Encoding': 'br;q=0.5, gzip' })).headers['content-encoding']).toBe('gzip');
+    expect((await get('/rss.xml', { 'Accept-Encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    expect((await get('/rss.xml')).headers['content-encoding']).toBeUndefined();
+  });
+});
+
+async function walk(first: string, nextOf: (body: string) => string | undefined, idsOf: (body: string) => string[]) {
+  const ids: string[] = [];
+  let url: string | undefined = first;
+  let pages = 0;
+  while (url) {
+    const response = await get(url.replace(BASE, ''));
+    expect(response.status).toBe(200);
+    ids.push(...idsOf(response.text));
+    url = nextOf(response.text);
+    pages += 1;
+    expect(pages).toBeLessThan(50);
+  }
+  return { ids, pages };
+}
+
+describe('paging (RFC 5005)', () => {
+  const rssIds = (body: string) => childrenNamed(onlyChild(parseXmlStrict(body), 'channel'), 'item').map((item) => onlyChild(item, 'guid').text);
+  const rssNext = (body: string) => childrenNamed(onlyChild(parseXmlStrict(body), 'channel'), 'atom:link').find((link) => link.attributes.rel === 'next')?.attributes.href;
+  const atomIds = (body: string) => childrenNamed(parseXmlStrict(body), 'entry').map((entry) => onlyChild(entry, 'id').text);
+  const atomNext = (body: string) => childrenNamed(parseXmlStrict(body), 'link').find((link) => link.attributes.rel === 'next')?.attributes.href;
+
+  it('walks the whole site in RSS pages without gaps or repeats', async () => {
+    const all = rssIds((await get('/rss.xml')).text);
+    expect(all).toHaveLength(17);
+    const { ids, pages } = await walk(`${BASE}/rss.xml?limit=4`, rssNext, rssIds);
+    expect(pages).toBe(5);
+    expect(ids).toEqual(all);
+  });
+
+  it('walks a scope in Atom pages and in JSON Feed pages the same way', async () => {
+    const all = atomIds((await get('/en/atom.xml')).text);
+    expect((await walk(`${BASE}/en/atom.xml?limit=3`, atomNext, atomIds)).ids).toEqual(all);
+    const jsonIds = (body: string) => (JSON.parse(body).items as { id: string }[]).map((item) => item.id);
+    const jsonNext = (body: string) => JSON.parse(body).next_url as string | undefined;
+    const allJson = jsonIds((await get('/en/feed.json')).text);
+    expect((await walk(`${BASE}/en/feed.json?limit=3`, jsonNext, jsonIds)).ids).toEqual(allJson);
+  });
+
+  it('links first, previous, next and last pages, each page valid with its own self link', async () => {
+    const response = await get('/rss.xml?page=2&limit=4');
+    expect(checkRss(response.text, { selfUrl: `${BASE}/rss.xml?page=2&limit=4` })).toEqual([]);
+    const links = Object.fromEntries(
+      childrenNamed(onlyChild(parseXmlStrict(response.text), 'channel'), 'atom:link').map((link) => [link.attributes.rel, link.attributes.href]),
+    );
+    expect(links).toMatchObject({
+      first: `${BASE}/rss.xml?limit=4`,
+      previous: `${BASE}/rss.xml?limit=4`,
+      next: `${BASE}/rss.xml?page=3&limit=4`,
+      last: `${BASE}/rss.xml?page=5&limit=4`,
+    });
+    const atom = await get('/atom.xml?page=5&limit=4');
+    expect(checkAtom(atom.text, { selfUrl: `${BASE}/atom.xml?page=5&limit=4` })).toEqual([]);
+    expect(atomNext(atom.text)).toBeUndefined();
+  });
+
+  it('marks a scope that fits on one page as complete, with no paging links', async () => {
+    const body = (await get('/th/category/world/rss.xml')).text;
+    const channel = onlyChild(parseXmlStrict(body), 'channel');
+    expect(childrenNamed(channel, 'fh:complete')).toHaveLength(1);
+    expect(childrenNamed(channel, 'atom:link').map((link) => link.attributes.rel)).toEqual(['self', 'hub']);
+    expect(childrenNamed(onlyChild(parseXmlStrict((await get('/rss.xml?limit=4')).text), 'channel'), 'fh:complete')).toHaveLength(0);
+  });
+
+  it.each([
+    ['/rss.xml?page=0', 'page must be a whole number from 1'],
+    ['/rss.xml?page=-1', 'page must be a whole number from 1'],
+    ['/rss.xml?page=1.5', 'page must be a whole number from 1'],
+    ['/rss.xml?page=abc', 'page must be a whole number from 1'],
+    [`/rss.xml?page=${'9'.repeat(400)}`, 'page must be a whole number from 1'],
+    ['/rss.xml?page=9', 'page 9 is out of range: this feed has 1 page'],
+    ['/rss.xml?limit=4&page=6', 'page 6 is out of range: this feed has 5 pages'],
+    ['/rss.xml?limit=0', 'limit must be a whole number from 1 to 200'],
+    ['/rss.xml?limit=201', 'limit must be a whole number from 1 to 200'],
+    ['/feed.json?limit=1e3', 'limit must be a whole number from 1 to 200'],
+  ])('refuses %s with a 400 and a plain message', async (path, message) => {
+    const response = await get(path);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(response.text).toBe(`Bad request: ${message}\n`);
+  });
+});
+
+describe('WebSub', () => {
+  it('advertises the hub in Link headers and in every format', async () => {
+    const rss = await get('/category/world/rss.xml');
+    expect(rss.headers.link).toBe(`<${hubUrl}>; rel="hub", <${BASE}/category/world/rss.xml>; rel="self"`);
+    expect(childrenNamed(onlyChild(parseXmlStrict(rss.text), 'channel'), 'atom:link').find((link) => link.attributes.rel === 'hub')?.attributes.href).toBe(hubUrl);
+    const atom = await get('/atom.xml?limit=5&page=2');
+    expect(atom.headers.link).toBe(`<${hubUrl}>; rel="hub", <${BASE}/atom.xml?page=2&limit=5>; rel="self"`);
+    expect(childrenNamed(parseXmlStrict(atom.text), 'link').find((link) => link.attributes.rel === 'hub')?.attributes.href).toBe(hubUrl);
+    expect(JSON.parse((await get('/feed.json')).text).hubs).toEqual([{ type: 'WebSub', url: hubUrl }]);
+  });
+
+  it('notifies the hub of exactly the feeds whose content changed', async () => {
+    hubRequests.length = 0;
+    const file = join(root, 'content', '2024', '07', 'heatwave-europe.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Heatwave grips southern Europe', 'Heatwave grips all of Europe'));
+    const deadline = Date.now() + 10_000;
+    while (hubRequests.length < 12 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hubRequests.every((params) => params.get('hub.mode') === 'publish')).toBe(true);
+    const urls = hubRequests.map((params) => params.get('hub.url')).sort();
+    const scopes = ['', 'en/', 'category/world/', 'en/category/world/'];
+    expect(urls).toEqual(scopes.flatMap((scope) => ['rss.xml', 'atom.xml', 'feed.json'].map((file) => `${BASE}/${scope}${file}`)).sort());
+    expect((await get('/category/world/rss.xml')).text).toContain('Heatwave grips all of Europe');
+  });
+});
+
+describe('CORS', () => {
+  it.each(['/feed.json', '/th/feed.json', '/feeds.opml', '/rss.xml'])('lets browsers read %s cross-origin', async (path) => {
+    const response = await get(path);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['access-control-expose-headers']).toContain('ETag');
+  });
+
+  it('answers a preflight for conditional requests', async () => {
+    const response = await rawRequest(`${server.url}/feed.json`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://reader.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(response.headers['access-control-allow-headers']).toContain('If-None-Match');
+  });
+});
+
+describe('content negotiation at /feed', () => {
+  it.each([
+    [undefined, 'application/rss+xml; charset=utf-8', checkRss, '/rss.xml'],
+    ['*/*', 'application/rss+xml; charset=utf-8', checkRss, '/rss.xml'],
+    ['application/atom+xml', 'application/atom+xml; charset=utf-8', checkAtom, '/atom.xml'],
+    ['application/feed+json', 'application/feed+json; charset=utf-8', checkJsonFeed, '/feed.json'],
+    ['application/json;q=0.9, application/rss+xml;q=0.5', 'application/feed+json; charset=utf-8', checkJsonFeed, '/feed.json'],
+  ])('Accept %j gets %s', async (accept, type, check, canonical) => {
+    const response = await get('/th/feed', accept ? { Accept: accept } : {});
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe(type);
+    expect(response.headers.vary).toBe('Accept, Accept-Encoding');
+    expect(response.headers['content-location']).toBe(`${BASE}/th${canonical}`);
+    expect(check(response.text, { selfUrl: `${BASE}/th${canonical}` })).toEqual([]);
+  });
+
+  it('answers 406 when no feed format is acceptable', async () => {
+    const response = await get('/feed', { Accept: 'text/html' });
+    expect(response.status).toBe(406);
+    expect(response.text).toMatch(/^Not acceptable/);
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    ['/category/nope/rss.xml', 'Not found: no category "nope"\n'],
+    ['/xx/atom.xml', 'Not found: no language "xx"\n'],
+    ['/articles/nope', 'Not found: no such article\n'],
+    ['/nope', 'Not found\n'],
+  ])('%s is a 404 with a short plain message', async (path, message) => {
+    const response = await get(path);
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(response.text).toBe(message);
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'PROPFIND'])('%s is a 405 that names the allowed methods', async (method) => {
+    const response = await rawRequest(`${server.url}/rss.xml`, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(response.text).toBe(`Method not allowed: ${method}; use GET or HEAD\n`);
+  });
+
+  it.each([
+    ['/category/world/rss.xml/', '/category/world/rss.xml'],
+    ['/Category/WORLD/rss.xml', '/category/world/rss.xml'],
+    ['/TH/atom.xml?page=1', '/th/atom.xml?page=1'],
+    ['/TH/CATEGORY/WORLD/FEED.JSON', '/th/category/world/feed.json'],
+    ['/articles/Baht-Strengthens/', '/articles/baht-strengthens'],
+  ])('%s redirects (308) to %s', async (path, canonical) => {
+    const response = await get(path);
+    expect(response.status).toBe(308);
+    expect(response.headers.location).toBe(`${BASE}${canonical}`);
+  });
+
+  it('does not redirect a variant of a URL that does not exist', async () => {
+    expect((await get('/Category/Nope/rss.xml')).status).toBe(404);
+  });
+});
