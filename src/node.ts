@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { formatProblem } from './articles/article.ts';
 import { selectListedScopes, selectNextPublication } from './catalog/query.ts';
-import { createContentStore } from './catalog/snapshot.ts';
+import { createContentStore } from './catalog/content-store.ts';
 import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from './http/websub.ts';
 import { createNodeCompression } from './node/compression.ts';
 import { readConfigFile, readPort, resolveSite, StartupError } from './node/config.ts';

@@ -35,8 +35,6 @@ export interface Article {
   readonly image?: string;
   /** Absolute URL where the article was first published. */
   readonly originUrl?: string;
-  /** Markdown of the content: the body without the line that became the title. */
-  readonly body: string;
 }
 
 export type Severity = 'error' | 'warning';

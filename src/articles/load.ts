@@ -9,18 +9,20 @@
 import type { Site } from '../site.ts';
 import type { ContentSource } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
-import { normalizeArticle } from './normalize.ts';
+import { normalizeArticle, type NormalizeResult } from './normalize.ts';
 import { parseArticleFile } from './parse.ts';
 
 export interface LoadedArticles {
   /** Every publishable article (drafts and files with errors left out), in path order. */
   readonly articles: readonly Article[];
+  /** Markdown content of each article, by id. */
+  readonly bodies: ReadonlyMap<string, string>;
   readonly problems: readonly Problem[];
   readonly drafts: number;
 }
 
 /** Reads one file into an article (or problems), isolating any failure to that file. */
-async function readArticle(source: ContentSource, path: string, site: Site) {
+async function readArticle(source: ContentSource, path: string, site: Site): Promise<NormalizeResult> {
   let text: string;
   try {
     text = await source.read(path);
@@ -54,6 +56,7 @@ export async function loadArticles(source: ContentSource, site: Site): Promise<L
   const results = await mapWithConcurrency(entries, READ_CONCURRENCY, (entry) => readArticle(source, entry.path, site));
 
   const articles: Article[] = [];
+  const bodies = new Map<string, string>();
   const problems: Problem[] = [];
   const pathById = new Map<string, string>();
   const pathBySlug = new Map<string, string>();
@@ -79,6 +82,7 @@ export async function loadArticles(source: ContentSource, site: Site): Promise<L
     pathById.set(article.id, article.path);
     pathBySlug.set(article.slug, article.path);
     articles.push(article);
+    bodies.set(article.id, result.body ?? '');
   }
-  return { articles, problems, drafts };
+  return { articles, bodies, problems, drafts };
 }

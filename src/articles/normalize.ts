@@ -19,6 +19,8 @@ import type { ParsedFile } from './parse.ts';
 export interface NormalizeResult {
   /** The article, unless an error keeps it out. Drafts come back too: check `draft`. */
   readonly article?: Article;
+  /** Markdown of the article's content: the body without the line that became the title. */
+  readonly body?: string;
   readonly draft: boolean;
   readonly problems: readonly Problem[];
 }
@@ -275,7 +277,6 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site): 
     updated: updated ?? published,
     ...(image ? { image } : {}),
     ...(originUrl ? { originUrl } : {}),
-    body: titled.body,
   };
-  return { article: Object.freeze(article), draft, problems };
+  return { article: Object.freeze(article), body: titled.body, draft, problems };
 }

@@ -1,27 +1,34 @@
 /**
- * One immutable view of the content: the catalog plus everything derived from it lazily
- * (rendered article HTML, rendered responses). A content change builds a new snapshot and
- * swaps it in whole, so a request never sees half of an update.
+ * One immutable view of the content: the catalog, the article HTML that goes with it, and
+ * everything derived from both lazily (rendered responses). A content change builds a new
+ * snapshot and swaps it in whole, so a request never sees half of an update.
+ *
+ * Where the HTML comes from is the host's business: the Node store renders Markdown on first
+ * use; the Workers store fetches what the build rendered. Both look the same from here.
  *
  * @example
- * const store = createContentStore(createFsSource('content'), site);
- * const snapshot = await store.current();
- * snapshot.contentHtml(snapshot.catalog.articles[0]);
+ * const snapshot = createSnapshot(catalog, 1, { contentHtml: (article) => html.get(article.id) ?? '' });
+ * await snapshot.prepare(articles);
+ * snapshot.contentHtml(articles[0]);
  */
 import type { Article } from '../articles/article.ts';
-import { loadArticles } from '../articles/load.ts';
-import { renderMarkdown } from '../articles/markdown.ts';
 import { createLruCache, type LruCache } from '../lru.ts';
-import type { Site } from '../site.ts';
-import type { ContentSource } from '../sources/source.ts';
-import { createUrls } from '../urls.ts';
-import { createCatalog, type Catalog } from './catalog.ts';
+import type { Catalog } from './catalog.ts';
+
+/** Supplies the sanitized HTML content of articles. */
+export interface ContentProvider {
+  /** Makes the HTML of these articles available to `contentHtml` (a no-op where it is local). */
+  prepare?(articles: readonly Article[]): Promise<void>;
+  contentHtml(article: Article): string;
+}
 
 export interface Snapshot {
   readonly catalog: Catalog;
   /** Increases with every reload; part of every memo key. */
   readonly version: number;
-  /** The article's content as sanitized HTML, rendered on first use and kept (LRU-bounded). */
+  /** Resolves once `contentHtml` can answer for each of these articles. */
+  prepare(articles: readonly Article[]): Promise<void>;
+  /** The article's content as sanitized HTML with absolute URLs. */
   contentHtml(article: Article): string;
   /** Rendered responses of this snapshot by key, bounded by size; dropped with the snapshot. */
   readonly responses: LruCache<unknown>;
@@ -29,31 +36,19 @@ export interface Snapshot {
   memo<T>(key: string, compute: () => T): T;
 }
 
-export interface SnapshotLimits {
-  /** Budget for rendered article HTML, in characters. */
-  readonly contentCacheSize: number;
-  /** Budget for rendered responses, in bytes. */
-  readonly responseCacheSize: number;
-}
+/** Budget for rendered responses, in bytes. */
+export const DEFAULT_RESPONSE_CACHE_SIZE = 128_000_000;
 
-export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { contentCacheSize: 64_000_000, responseCacheSize: 128_000_000 };
-
-export function createSnapshot(catalog: Catalog, site: Site, version: number, limits = DEFAULT_SNAPSHOT_LIMITS): Snapshot {
-  const urls = createUrls(site.baseUrl);
-  const html = createLruCache<string>(limits.contentCacheSize);
+export function createSnapshot(catalog: Catalog, version: number, content: ContentProvider, responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE): Snapshot {
   const memo = new Map<string, unknown>();
   return {
     catalog,
     version,
-    contentHtml(article) {
-      let rendered = html.get(article.id);
-      if (rendered === undefined) {
-        rendered = renderMarkdown(article.body, urls.article(article.slug));
-        html.set(article.id, rendered, rendered.length);
-      }
-      return rendered;
+    prepare: async (articles) => {
+      await content.prepare?.(articles);
     },
-    responses: createLruCache<unknown>(limits.responseCacheSize),
+    contentHtml: (article) => content.contentHtml(article),
+    responses: createLruCache<unknown>(responseCacheSize),
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;
       const value = compute();
@@ -66,31 +61,11 @@ export function createSnapshot(catalog: Catalog, site: Site, version: number, li
 export interface ContentStore {
   /** The snapshot to answer the next request from (loaded on first use). */
   current(): Promise<Snapshot>;
-  /** Re-reads the source and swaps in a new snapshot once it is complete. */
+  /** Re-reads the content and swaps in a new snapshot once it is complete. */
   reload(): Promise<Snapshot>;
 }
 
-export interface ContentStoreOptions {
-  /** Called with each new snapshot, e.g. to log its problems. */
-  readonly onLoad?: (snapshot: Snapshot) => void;
-}
-
-export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
-  let version = 0;
-  let pending: Promise<Snapshot> | undefined;
-  const load = async () => {
-    const loaded = await loadArticles(source, site);
-    const snapshot = createSnapshot(createCatalog(loaded, site), site, ++version);
-    options.onLoad?.(snapshot);
-    return snapshot;
-  };
-  return {
-    current: () => (pending ??= load()),
-    async reload() {
-      const next = load();
-      const snapshot = await next;
-      pending = next;
-      return snapshot;
-    },
-  };
+/** A store over one snapshot that never changes (pre-built content, tests). */
+export function createFixedStore(snapshot: Snapshot): ContentStore {
+  return { current: async () => snapshot, reload: async () => snapshot };
 }

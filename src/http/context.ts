@@ -16,6 +16,13 @@ export interface RouteDeps {
   readonly now: () => number;
   /** Content codings the host can produce (none on Workers: the platform compresses). */
   readonly compression?: Compression | undefined;
+  /** Responses rendered ahead of time (by the Workers build), looked up before rendering. */
+  readonly prebuilt?: PrebuiltResponses | undefined;
+}
+
+/** Representations rendered at build time, by the memo key a request would render them under. */
+export interface PrebuiltResponses {
+  get(key: string): Promise<Representation | undefined>;
 }
 
 /** One request's view: the snapshot, and which of its articles are published at `now`. */
@@ -47,12 +54,35 @@ export interface Rendered {
   readonly lastModified: number;
 }
 
-/** The representation stored under `key` in the snapshot, rendered and hashed on first use only. */
-export function cachedRepresentation(view: View, key: string, render: () => Rendered): Promise<Representation> {
-  const cached = view.snapshot.responses.get(key) as Promise<Representation> | undefined;
+/**
+ * The representation stored under `key` in the snapshot, made on first use only: taken from the
+ * pre-built responses when the host has them, else rendered (once the HTML of `articles`, the
+ * articles it shows in full, is at hand) and hashed.
+ */
+export function cachedRepresentation(
+  deps: RouteDeps,
+  view: View,
+  key: string,
+  articles: readonly Article[],
+  render: () => Rendered,
+): Promise<Representation> {
+  const { responses } = view.snapshot;
+  const cached = responses.get(key) as Promise<Representation> | undefined;
   if (cached) return cached;
-  const { text, contentType, lastModified } = render();
-  const representation = createRepresentation(text, contentType, lastModified);
-  view.snapshot.responses.set(key, representation, text.length);
+  const representation = (async () => {
+    const prebuilt = await deps.prebuilt?.get(key);
+    if (prebuilt) return prebuilt;
+    await view.snapshot.prepare(articles);
+    const { text, contentType, lastModified } = render();
+    return createRepresentation(text, contentType, lastModified);
+  })();
+  responses.set(key, representation, 0);
+  // Account for the real size once known (re-inserting also drops anything now over budget).
+  representation.then(
+    (made) => {
+      if (responses.get(key) === representation) responses.set(key, representation, made.body.length);
+    },
+    () => undefined,
+  );
   return representation;
 }

@@ -53,17 +53,18 @@ export interface FeedResponse {
 export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, scope: Scope, request: PageRequest): Checked<FeedResponse> {
   const { site } = deps;
   const { snapshot } = view;
-  const articles = selectScope(snapshot.catalog, scope, view.now);
+  const articles = snapshot.memo(`scope|${scopeKey(scope)}|${view.publicationKey}`, () => selectScope(snapshot.catalog, scope, view.now));
   const pages = countPages(articles.length, request.limit);
   if (request.page > pages) return { ok: false, message: `page ${request.page} is out of range: this feed has ${pages} page${pages === 1 ? '' : 's'}` };
   const paging: Paging = { ...request, total: articles.length };
   const key = `feed|${format}|${scopeKey(scope)}|${request.page}|${request.limitChosen ? request.limit : ''}|${view.publicationKey}`;
-  const representation = cachedRepresentation(view, key, () => {
-    const start = (request.page - 1) * request.limit;
+  const start = (request.page - 1) * request.limit;
+  const shown = articles.slice(start, start + request.limit);
+  const representation = cachedRepresentation(deps, view, key, shown, () => {
     const model = buildFeedModel({
       site,
       scope,
-      articles: articles.slice(start, start + request.limit),
+      articles: shown,
       paging,
       contentHtml: snapshot.contentHtml,
       fallbackUpdated: view.siteUpdated,

@@ -25,7 +25,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
   routes.get('/', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
-    const representation = await cachedRepresentation(view, `index|${view.publicationKey}`, () => ({
+    const representation = await cachedRepresentation(deps, view, `index|${view.publicationKey}`, [], () => ({
       text: renderIndexPage({
         site,
         catalog: snapshot.catalog,
@@ -43,7 +43,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
   routes.get('/feeds.opml', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
-    const representation = await cachedRepresentation(view, `opml|${view.publicationKey}`, () => ({
+    const representation = await cachedRepresentation(deps, view, `opml|${view.publicationKey}`, [], () => ({
       text: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
       contentType: CONTENT_TYPES.opml,
       lastModified: view.siteUpdated,
@@ -57,7 +57,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const { snapshot } = view;
     const article = selectArticle(snapshot.catalog, c.req.param('slug'), view.now);
     if (article === undefined) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found: no such article');
-    const representation = await cachedRepresentation(view, `article|${article.slug}`, () => ({
+    const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], () => ({
       text: renderArticlePage({
         site,
         article,

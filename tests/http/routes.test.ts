@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { createContentStore } from '../../src/catalog/snapshot.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { createTestApp, NOW, testSite, validArticle } from '../support/fixtures.ts';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { createContentStore } from '../../src/catalog/snapshot.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { NOW, projectSite } from '../support/fixtures.ts';

@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { parseArticleFile } from '../../src/articles/parse.ts';
 import { normalizeArticle, type NormalizeResult } from '../../src/articles/normalize.ts';
-import { createContentStore } from '../../src/catalog/snapshot.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createSite, DEFAULT_SITE_CONFIG, parseSiteConfig, type Site, type SiteConfig } from '../../src/site.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
 

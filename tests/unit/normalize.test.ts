@@ -8,7 +8,7 @@ const SEED = readFileSync('content/2024/11/000_af66a0ef15b64f64.txt', 'utf8');
 function articleOf(text: string, site = testSite(), path?: string) {
   const result = normalizeText(text, site, path);
   if (!result.article) throw new Error(`no article: ${JSON.stringify(result.problems)}`);
-  return result.article;
+  return { ...result.article, body: result.body };
 }
 
 function problemsOf(text: string, site = testSite()) {
@@ -24,7 +24,7 @@ describe('the seed article', () => {
 
   it('does not repeat the title line at the top of the content', () => {
     expect(article.body).not.toContain('Putin ‘open to Ukraine truce talks with Trump’');
-    expect(article.body.startsWith('![People block the entrance')).toBe(true);
+    expect(article.body?.startsWith('![People block the entrance')).toBe(true);
   });
 
   it('keeps every other front-matter field as the format says', () => {
@@ -46,8 +46,9 @@ describe('the seed article', () => {
   });
 
   it('comes out frozen', () => {
-    expect(Object.isFrozen(article)).toBe(true);
-    expect(Object.isFrozen(article.tags)).toBe(true);
+    const frozen = normalizeText(SEED).article!;
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(Object.isFrozen(frozen.tags)).toBe(true);
   });
 });
 
