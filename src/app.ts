@@ -10,6 +10,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { ContentStore } from './catalog/snapshot.ts';
+import type { PrebuiltResponses } from './http/context.ts';
 import { createFeedRoutes } from './http/feed-routes.ts';
 import { methodGuard, redirectToCanonical } from './http/guards.ts';
 import { createPageRoutes } from './http/page-routes.ts';
@@ -24,12 +25,20 @@ export interface AppOptions {
   readonly now?: () => number;
   /** Content codings the host produces (Node: br, gzip). Omit on Workers: the platform compresses. */
   readonly compression?: Compression;
+  /** Responses rendered ahead of time (the Workers build), served when a request matches one. */
+  readonly prebuilt?: PrebuiltResponses;
   /** Where unexpected errors are reported. Defaults to `console.error`. */
   readonly onError?: (error: unknown) => void;
 }
 
 export function createApp(options: AppOptions): Hono {
-  const deps = { site: options.site, store: options.store, now: options.now ?? Date.now, compression: options.compression };
+  const deps = {
+    site: options.site,
+    store: options.store,
+    now: options.now ?? Date.now,
+    compression: options.compression,
+    prebuilt: options.prebuilt,
+  };
   const report = options.onError ?? ((error: unknown) => console.error('wirefeed: request failed:', error));
   const app = new Hono();
   const probe = async (path: string) => (await app.request(path, { method: 'HEAD' })).status;

@@ -14,6 +14,8 @@ export interface LruCache<V> {
   /** Total size of the values held. */
   readonly size: number;
   readonly count: number;
+  /** Every key and value, least recently used first (does not change the order). */
+  entries(): IterableIterator<[string, V]>;
 }
 
 export function createLruCache<V>(maxSize: number): LruCache<V> {
@@ -47,6 +49,9 @@ export function createLruCache<V>(maxSize: number): LruCache<V> {
     },
     get count() {
       return entries.size;
+    },
+    *entries() {
+      for (const [key, entry] of entries) yield [key, entry.value];
     },
   };
 }

@@ -46,5 +46,9 @@ export async function redirectToCanonical(
   const url = new URL(c.req.url);
   const canonical = canonicalPath(url.pathname);
   if (canonical === url.pathname || (await probe(canonical)) !== 200) return undefined;
-  return c.body(null, 308, { Location: `${baseUrl}${canonical}${url.search}`, 'Cache-Control': 'public, max-age=86400' });
+  return c.body(null, 308, {
+    Location: `${baseUrl}${canonical}${url.search}`,
+    'Cache-Control': 'public, max-age=86400',
+    'Content-Length': '0',
+  });
 }

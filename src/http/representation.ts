@@ -47,13 +47,15 @@ export async function computeEntityTag(bytes: Uint8Array): Promise<string> {
 
 export async function createRepresentation(text: string, contentType: string, lastModified: number): Promise<Representation> {
   const body = encoder.encode(text);
-  const etag = await computeEntityTag(body);
+  return restoreRepresentation({ body, etag: await computeEntityTag(body), contentType, lastModified });
+}
+
+/** A representation from parts made earlier (bytes and validators stored by a build). */
+export function restoreRepresentation(parts: Omit<Representation, 'encoded' | 'coding'>): Representation {
+  const { body, etag } = parts;
   const variants = new Map<ContentCoding, Promise<Variant>>();
   return {
-    body,
-    etag,
-    contentType,
-    lastModified,
+    ...parts,
     encoded(coding, compression) {
       let variant = variants.get(coding);
       if (variant === undefined) {

@@ -1,0 +1,138 @@
+/**
+ * `npm run build`: compiles the content folder for the Workers host, through the same parse,
+ * normalize and render code as the Node host.
+ *
+ *   build/worker-data.js         the catalog (normalized articles) and the index of pre-built files,
+ *                                bundled into the Worker script as one JSON string
+ *   build/assets/_wirefeed/c/N   each article's sanitized HTML
+ *   build/assets/_wirefeed/r/N   every response the build could render ahead: the first page and
+ *                                every further page of each feed, the index and the OPML file
+ *
+ * Environment: CONTENT_DIR, WIREFEED_CONFIG, BASE_URL (as for `npm start`; BASE_URL falls back
+ * to the config's baseUrl, then http://localhost:8787), OUT_DIR (default ./build), BUILD_TIME
+ * (an ISO date to build "as of", for reproducible output; default now).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createApp } from '../src/app.ts';
+import { formatProblem } from '../src/articles/article.ts';
+import { loadArticles } from '../src/articles/load.ts';
+import { createMarkdownContent } from '../src/catalog/content-store.ts';
+import { createCatalog } from '../src/catalog/catalog.ts';
+import { selectListedScopes, selectScope } from '../src/catalog/query.ts';
+import { createFixedStore, createSnapshot } from '../src/catalog/snapshot.ts';
+import { countPages } from '../src/feeds/feed.ts';
+import type { Representation } from '../src/http/representation.ts';
+import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
+import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { createFsSource } from '../src/sources/fs.ts';
+import { createUrls, FEED_FORMATS } from '../src/urls.ts';
+
+/** Memo keys of responses that the Worker renders itself (article pages: one file each would be too many). */
+const RENDERED_AT_REQUEST = /^article\|/;
+
+export interface BuildOptions {
+  readonly contentDir: string;
+  readonly configPath: string;
+  readonly configRequired: boolean;
+  readonly baseUrl: string | undefined;
+  readonly outDir: string;
+  readonly now: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface BuildResult {
+  readonly articles: number;
+  readonly responses: number;
+  readonly files: number;
+  readonly dataBytes: number;
+  readonly errors: number;
+}
+
+export async function buildWorkerData(options: BuildOptions): Promise<BuildResult> {
+  const log = options.log ?? console.log;
+  const site = resolveSite(readConfigFile(options.configPath, options.configRequired), options.baseUrl, 8787);
+  const loaded = await loadArticles(createFsSource(options.contentDir), site);
+  for (const problem of loaded.problems) log(`wirefeed build: ${formatProblem(problem)}`);
+  const catalog = createCatalog(loaded, site);
+  const snapshot = createSnapshot(catalog, 1, createMarkdownContent(loaded.bodies, site), Number.MAX_SAFE_INTEGER);
+
+  const assets = join(options.outDir, 'assets');
+  rmSync(options.outDir, { recursive: true, force: true });
+  mkdirSync(join(assets, PREBUILT_DIRECTORY, 'c'), { recursive: true });
+  mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
+
+  const contentFiles: Record<string, string> = {};
+  catalog.articles.forEach((article, index) => {
+    const file = `/${PREBUILT_DIRECTORY}/c/${index}`;
+    writeFileSync(join(assets, file), snapshot.contentHtml(article));
+    contentFiles[article.id] = file;
+  });
+
+  // Ask the app for every response worth having ready; it renders each one into the snapshot's
+  // response cache under the key a Worker request will look it up by.
+  const app = createApp({ site, store: createFixedStore(snapshot), now: () => options.now });
+  const urls = createUrls(site.baseUrl);
+  const paths = ['/', '/feeds.opml'];
+  for (const scope of selectListedScopes(catalog)) {
+    const pages = countPages(selectScope(catalog, scope, options.now).length, site.feedSize);
+    for (const format of FEED_FORMATS) {
+      for (let page = 1; page <= pages; page += 1) paths.push(urls.feed(scope, format, { page }).slice(site.baseUrl.length));
+    }
+  }
+  for (const path of paths) {
+    const response = await app.request(path);
+    if (response.status !== 200) throw new Error(`build: ${path} answered ${response.status}`);
+  }
+
+  const responses: PrebuiltResponse[] = [];
+  for (const [key, value] of snapshot.responses.entries()) {
+    if (RENDERED_AT_REQUEST.test(key)) continue;
+    const representation = await (value as Promise<Representation>);
+    const file = `/${PREBUILT_DIRECTORY}/r/${responses.length}`;
+    writeFileSync(join(assets, file), representation.body);
+    responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });
+  }
+
+  const data: PrebuiltData = {
+    formatVersion: PREBUILT_FORMAT_VERSION,
+    builtAt: options.now,
+    site,
+    articles: catalog.articles,
+    problems: loaded.problems,
+    contentFiles,
+    responses,
+  };
+  const json = JSON.stringify(data);
+  // A JSON string parsed at start-up is far cheaper for V8 than the same data as an object literal.
+  const module = `// Generated by scripts/build-worker.ts - do not edit.\nexport default JSON.parse(${JSON.stringify(json)});\n`;
+  writeFileSync(join(options.outDir, 'worker-data.js'), module);
+  // Nothing outside the pre-built folder is an asset.
+  writeFileSync(join(assets, '.assetsignore'), '');
+  const errors = loaded.problems.filter((problem) => problem.severity === 'error').length;
+  return { articles: catalog.articles.length, responses: responses.length, files: catalog.articles.length + responses.length, dataBytes: module.length, errors };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const outDir = resolve(process.env.OUT_DIR ?? 'build');
+    const started = performance.now();
+    const result = await buildWorkerData({
+      contentDir: resolve(process.env.CONTENT_DIR ?? 'content'),
+      configPath: resolve(process.env.WIREFEED_CONFIG ?? 'wirefeed.config.json'),
+      configRequired: process.env.WIREFEED_CONFIG !== undefined,
+      baseUrl: process.env.BASE_URL,
+      outDir,
+      now: process.env.BUILD_TIME ? Date.parse(process.env.BUILD_TIME) : Date.now(),
+    });
+    console.log(
+      `wirefeed build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
+        `data module ${(result.dataBytes / 1e6).toFixed(2)} MB, ${Math.round(performance.now() - started)} ms` +
+        (result.errors > 0 ? ` (${result.errors} files skipped, see above)` : ''),
+    );
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    console.error(`wirefeed build: ${error.message}`);
+    process.exit(1);
+  }
+}
