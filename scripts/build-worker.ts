@@ -5,8 +5,9 @@
  *   build/worker-data.js         the catalog (normalized articles) and the index of pre-built files,
  *                                bundled into the Worker script as one JSON string
  *   build/assets/_wirefeed/c/N   each article's sanitized HTML
- *   build/assets/_wirefeed/r/N   every response the build could render ahead: the first page and
- *                                every further page of each feed, the index and the OPML file
+ *   build/assets/_wirefeed/r/N   the responses readers poll, rendered ahead: the first page of
+ *                                every feed, the index and the OPML file (other pages, other
+ *                                limits and article pages are rendered by the Worker on demand)
  *
  * Environment: CONTENT_DIR, WIREFEED_CONFIG, BASE_URL (as for `npm start`; BASE_URL falls back
  * to the config's baseUrl, then http://localhost:8787), OUT_DIR (default ./build), BUILD_TIME
@@ -19,9 +20,8 @@ import { formatProblem } from '../src/articles/article.ts';
 import { loadArticles } from '../src/articles/load.ts';
 import { createMarkdownContent } from '../src/catalog/content-store.ts';
 import { createCatalog } from '../src/catalog/catalog.ts';
-import { selectListedScopes, selectScope } from '../src/catalog/query.ts';
+import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore, createSnapshot } from '../src/catalog/snapshot.ts';
-import { countPages } from '../src/feeds/feed.ts';
 import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
 import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
@@ -75,10 +75,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   const urls = createUrls(site.baseUrl);
   const paths = ['/', '/feeds.opml'];
   for (const scope of selectListedScopes(catalog)) {
-    const pages = countPages(selectScope(catalog, scope, options.now).length, site.feedSize);
-    for (const format of FEED_FORMATS) {
-      for (let page = 1; page <= pages; page += 1) paths.push(urls.feed(scope, format, { page }).slice(site.baseUrl.length));
-    }
+    for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
   }
   for (const path of paths) {
     const response = await app.request(path);

@@ -9,6 +9,7 @@
  * const response = await app.request('/rss.xml');
  */
 import { Hono, type Context } from 'hono';
+import { LinearRouter } from 'hono/router/linear-router';
 import type { ContentStore } from './catalog/snapshot.ts';
 import type { PrebuiltResponses } from './http/context.ts';
 import { createFeedRoutes } from './http/feed-routes.ts';
@@ -27,6 +28,12 @@ export interface AppOptions {
   readonly compression?: Compression;
   /** Responses rendered ahead of time (the Workers build), served when a request matches one. */
   readonly prebuilt?: PrebuiltResponses;
+  /**
+   * Build the router for a fast start rather than for the fastest match: on Workers an isolate
+   * is often new, and compiling Hono's RegExpRouter on its first request costs more CPU than
+   * linear matching over this app's few routes ever will.
+   */
+  readonly quickStart?: boolean;
   /** Where unexpected errors are reported. Defaults to `console.error`. */
   readonly onError?: (error: unknown) => void;
 }
@@ -40,11 +47,17 @@ export function createApp(options: AppOptions): Hono {
     prebuilt: options.prebuilt,
   };
   const report = options.onError ?? ((error: unknown) => console.error('wirefeed: request failed:', error));
-  const app = new Hono();
+  const app = new Hono(options.quickStart ? { router: new LinearRouter() } : {});
   const probe = async (path: string) => (await app.request(path, { method: 'HEAD' })).status;
   const redirect = (c: Context) => redirectToCanonical(c, options.site.baseUrl, probe);
 
   app.use(methodGuard);
+  // Trailing slashes are settled before routing, so that every router treats them alike.
+  app.use(async (c, next) => {
+    const path = c.req.path;
+    if (path.length > 1 && path.endsWith('/')) return (await redirect(c)) ?? respondWithError(c, 404, 'Not found');
+    return next();
+  });
   app.route('/', createPageRoutes(deps, { redirect }));
   app.route('/', createFeedRoutes(deps, { redirect }));
   app.notFound(async (c) => (await redirect(c)) ?? respondWithError(c, 404, 'Not found'));

@@ -8,11 +8,11 @@
  * (same memo key: same scope, format, page and publication state).
  *
  * @example
- * const store = createFixedStore(createPrebuiltSnapshot(data, env.ASSETS));
+ * const store = createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), data, env.ASSETS));
  * const app = createApp({ site: data.site, store, prebuilt: createPrebuiltResponses(data, env.ASSETS) });
  */
 import type { Article, Problem } from './articles/article.ts';
-import { createCatalog } from './catalog/catalog.ts';
+import { createCatalog, type Catalog } from './catalog/catalog.ts';
 import { createSnapshot, type ContentProvider, type Snapshot } from './catalog/snapshot.ts';
 import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
@@ -90,11 +90,20 @@ export interface PrebuiltLimits {
 /** Workers have 128 MB per isolate: keep the caches well inside it. */
 export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, responseCacheSize: 24_000_000 };
 
-export function createPrebuiltSnapshot(data: PrebuiltData, assets: AssetFetcher, limits: PrebuiltLimits = WORKER_LIMITS): Snapshot {
+/** The catalog of pre-built data; cheap enough to build while the Worker script starts. */
+export function createPrebuiltCatalog(data: PrebuiltData): Catalog {
   if (data.formatVersion !== PREBUILT_FORMAT_VERSION) {
     throw new Error(`pre-built data has format ${data.formatVersion}, this code reads ${PREBUILT_FORMAT_VERSION}; run the build again`);
   }
-  const catalog = createCatalog({ articles: data.articles, problems: data.problems }, data.site);
+  return createCatalog({ articles: data.articles, problems: data.problems }, data.site);
+}
+
+export function createPrebuiltSnapshot(
+  catalog: Catalog,
+  data: PrebuiltData,
+  assets: AssetFetcher,
+  limits: PrebuiltLimits = WORKER_LIMITS,
+): Snapshot {
   return createSnapshot(catalog, 1, createPrebuiltContent(data, assets, limits.contentCacheSize), limits.responseCacheSize);
 }
 

@@ -1,33 +1,39 @@
 /**
  * Cloudflare Workers host. Serves what `npm run build` compiled: the catalog comes bundled in
- * the script (parsed once per isolate, at start-up); article HTML and pre-rendered responses
- * are Static Assets fetched through the ASSETS binding, one file per need. No Markdown parser,
- * sanitizer or YAML engine is in this bundle, and nothing here compresses: the platform does.
+ * the script (parsed and indexed once per isolate, while the script starts); article HTML and
+ * pre-rendered responses are Static Assets fetched through the ASSETS binding, one file per
+ * need. No Markdown parser, sanitizer or YAML engine is in this bundle, and nothing here
+ * compresses: the platform does.
  */
-import type { Hono } from 'hono';
 import data from 'wirefeed:data';
 import { createApp } from './app.ts';
 import { createFixedStore } from './catalog/snapshot.ts';
-import { createPrebuiltResponses, createPrebuiltSnapshot, type AssetFetcher } from './prebuilt.ts';
+import { createPrebuiltCatalog, createPrebuiltResponses, createPrebuiltSnapshot, type AssetFetcher } from './prebuilt.ts';
 
 export interface Env {
   readonly ASSETS: AssetFetcher;
 }
 
-let app: Hono | undefined;
-
-function createWorkerApp(env: Env): Hono {
-  const snapshot = createPrebuiltSnapshot(data, env.ASSETS);
-  return createApp({
-    site: data.site,
-    store: createFixedStore(snapshot),
-    prebuilt: createPrebuiltResponses(data, env.ASSETS),
-  });
-}
+// The binding only arrives with a request; everything else is built while the script starts,
+// which has a budget of its own (1 s) instead of the request's CPU time.
+let bound: AssetFetcher | undefined;
+const assets: AssetFetcher = {
+  fetch: (request) => {
+    if (bound === undefined) throw new Error('the ASSETS binding is not configured (see wrangler.toml)');
+    return bound.fetch(request);
+  },
+};
+const catalog = createPrebuiltCatalog(data);
+const app = createApp({
+  site: data.site,
+  store: createFixedStore(createPrebuiltSnapshot(catalog, data, assets)),
+  prebuilt: createPrebuiltResponses(data, assets),
+  quickStart: true,
+});
 
 export default {
   fetch(request: Request, env: Env, context: unknown): Response | Promise<Response> {
-    app ??= createWorkerApp(env);
+    bound = env.ASSETS;
     return app.fetch(request, env, context as never);
   },
 };

@@ -29,6 +29,11 @@ export interface Catalog {
   readonly categoryBySlug: ReadonlyMap<string, Category>;
   /** Articles by scope key (see `scopeKey`), newest first. */
   readonly articlesByScope: ReadonlyMap<string, readonly Article[]>;
+  /**
+   * `latestUpdateFrom[i]` is the newest `updated` among `articles[i..]`: the site's newest change
+   * once the first `i` (scheduled) articles are left out, found without a scan per request.
+   */
+  readonly latestUpdateFrom: Float64Array;
 }
 
 /** What a feed covers: everything, one language, one category, or one category in one language. */
@@ -111,8 +116,14 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     }
   }
 
+  const latestUpdateFrom = new Float64Array(articles.length + 1);
+  for (let index = articles.length - 1; index >= 0; index -= 1) {
+    latestUpdateFrom[index] = Math.max(latestUpdateFrom[index + 1] ?? 0, (articles[index] as Article).updated);
+  }
+
   return {
     articles,
+    latestUpdateFrom,
     languages: [...languages.values()].sort(bySlug),
     categories: [...categories.values()].sort(bySlug),
     problems: input.problems,

@@ -42,9 +42,7 @@ export async function openView(deps: RouteDeps): Promise<View> {
   const scheduled = countScheduled(snapshot.catalog.articles, now);
   const publicationKey = `scheduled:${scheduled}`;
   const published = selectPublished(snapshot.catalog.articles, now);
-  const siteUpdated = snapshot.memo(`site-updated|${publicationKey}`, () =>
-    published.reduce((newest, article) => Math.max(newest, article.updated), 0),
-  );
+  const siteUpdated = snapshot.catalog.latestUpdateFrom[scheduled] ?? 0;
   return { snapshot, now, publicationKey, siteUpdated, published };
 }
 

@@ -23,7 +23,14 @@ export interface WorkerOptions {
   readonly now?: number;
 }
 
-export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+export interface PreparedWorker {
+  readonly root: string;
+  readonly config: string;
+  readonly build: BuildResult;
+}
+
+/** Builds the Worker data into a temporary folder with a wrangler config pointing at it. */
+export async function prepareWorker(options: WorkerOptions): Promise<PreparedWorker> {
   const root = mkdtempSync(join(tmpdir(), 'wirefeed-worker-'));
   const outDir = join(root, 'build');
   const build = await buildWorkerData({
@@ -51,8 +58,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       'not_found_handling = "none"',
     ].join('\n'),
   );
+  return { root, config: join(root, 'wrangler.toml'), build };
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { root, config, build } = await prepareWorker(options);
   const port = await findFreePort();
-  const child = spawn(resolve('node_modules/.bin/wrangler'), ['dev', '--config', join(root, 'wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(root, 'state')], {
+  const child = spawn(resolve('node_modules/.bin/wrangler'), ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(root, 'state')], {
     cwd: root,
     detached: true,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },

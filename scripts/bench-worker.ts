@@ -1,0 +1,344 @@
+/**
+ * `npm run bench:worker` - the Workers limits, measured in the real workerd runtime.
+ *
+ * For the sample content and for 1,000 and 10,000 generated articles it builds the Worker
+ * (`npm run build` + `wrangler deploy --dry-run`, exactly what would be deployed), starts it
+ * with Miniflare (workerd) and reports:
+ *   - script size, raw and gzip;
+ *   - start-up: workerd's CPU time until the Worker is ready, minus the same for the baseline;
+ *   - CPU time per request for each kind of route, cold (first request for that URL in the
+ *     isolate) and warm (repeated), minus the baseline's CPU per request.
+ * The baseline, started in the same run for each corpus, is an empty Worker with the same Static
+ * Assets set-up (Miniflare's asset router runs in the same workerd process). It also reads N
+ * asset files on request, which gives the cost of one asset read in local workerd: reported
+ * apart, because on Cloudflare the asset service does not run on the Worker's CPU.
+ * CPU is read from /proc/<workerd>/task/*\/schedstat (nanoseconds, every thread of workerd);
+ * start-up and first-request figures are medians over 5 fresh isolates.
+ *
+ * Writes bench/worker-results.json and bench/worker-results.md.
+ *   --only=sample,1k   run some corpora only
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Miniflare } from 'miniflare';
+import { buildWorkerData } from './build-worker.ts';
+
+const BASE = 'https://feeds.example';
+const NOW = Date.UTC(2026, 0, 1);
+const TARGETS = { startupMs: 1000, cpuMs: 10, gzipBytes: 3 * 1024 * 1024, rawBytes: 64 * 1024 * 1024 };
+
+interface Corpus {
+  readonly name: string;
+  readonly dir: string;
+  readonly generate?: number;
+}
+
+const ALL: Corpus[] = [
+  { name: 'sample', dir: 'content' },
+  { name: '1k', dir: 'bench/corpus/1k', generate: 1000 },
+  { name: '10k', dir: 'bench/corpus/10k', generate: 10000 },
+];
+
+function generator(): string {
+  const shared = resolve('../shared/tools/gen-corpus.mjs');
+  return existsSync(shared) ? shared : resolve('bench/gen-corpus.mjs');
+}
+
+function ensureCorpus(corpus: Corpus): void {
+  if (corpus.generate === undefined) return;
+  const marker = join(corpus.dir, '.complete');
+  if (existsSync(marker)) return;
+  rmSync(corpus.dir, { recursive: true, force: true });
+  execFileSync(process.execPath, [generator(), String(corpus.generate), corpus.dir], { stdio: 'inherit' });
+  writeFileSync(marker, '');
+}
+
+/** CPU nanoseconds used so far by every thread of a process. */
+function cpuNanos(pid: number): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** The workerd process Miniflare started (a child of this process running `workerd`). */
+function findWorkerd(): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'workerd') return Number(entry);
+    } catch {
+      // process ended
+    }
+  }
+  throw new Error('workerd process not found');
+}
+
+interface Started {
+  readonly mf: Miniflare;
+  readonly url: URL;
+  readonly pid: number;
+  readonly readyMs: number;
+  readonly startupCpuMs: number;
+}
+
+async function start(options: ConstructorParameters<typeof Miniflare>[0]): Promise<Started> {
+  const began = performance.now();
+  const mf = new Miniflare(options);
+  const url = await mf.ready;
+  const readyMs = performance.now() - began;
+  const pid = findWorkerd();
+  return { mf, url, pid, readyMs, startupCpuMs: cpuNanos(pid) / 1e6 };
+}
+
+/** Mean workerd CPU milliseconds per request over a batch of requests sent one after another. */
+async function cpuPerRequest(started: Started, requests: readonly { path: string; headers?: Record<string, string> }[]): Promise<number> {
+  const before = cpuNanos(started.pid);
+  for (const request of requests) {
+    const response = await fetch(new URL(request.path, started.url), { headers: { 'Accept-Encoding': 'identity', ...request.headers }, redirect: 'manual' });
+    await response.arrayBuffer();
+    if (response.status !== 200 && response.status !== 304) throw new Error(`${request.path} answered ${response.status}`);
+  }
+  return (cpuNanos(started.pid) - before) / 1e6 / requests.length;
+}
+
+function writeConfig(dir: string, outDir: string): string {
+  const path = join(dir, 'wrangler.toml');
+  writeFileSync(
+    path,
+    [
+      'name = "wirefeed-bench"',
+      `main = "${resolve('src/worker.ts')}"`,
+      'compatibility_date = "2026-05-01"',
+      '[alias]',
+      `"wirefeed:data" = "${join(outDir, 'worker-data.js')}"`,
+      '[assets]',
+      `directory = "${join(outDir, 'assets')}"`,
+      'binding = "ASSETS"',
+      'run_worker_first = true',
+    ].join('\n'),
+  );
+  return path;
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+interface Baseline {
+  readonly readyMs: number;
+  readonly startupCpuMs: number;
+  readonly firstRequestCpuMs: number;
+  readonly requestCpuMs: number;
+  readonly assetReadCpuMs: number;
+}
+
+const BASELINE_SCRIPT = `export default {
+  async fetch(request, env) {
+    const reads = Number(new URL(request.url).searchParams.get('reads') ?? 0);
+    for (let i = 0; i < reads; i += 1) await (await env.ASSETS.fetch(new Request('https://assets.invalid/_wirefeed/c/' + i))).arrayBuffer();
+    return new Response('ok');
+  },
+};`;
+
+function assetOptions(outDir: string) {
+  return {
+    directory: join(outDir, 'assets'),
+    binding: 'ASSETS',
+    routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
+  };
+}
+
+/** Fresh isolates started per start-up measurement; the median is reported. */
+const STARTS = 5;
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+interface StartSample {
+  readonly readyMs: number;
+  readonly startupCpuMs: number;
+  readonly firstRequestCpuMs: number;
+}
+
+/** Starts a Worker STARTS times and measures start-up and its first request each time. */
+async function sampleStarts(options: ConstructorParameters<typeof Miniflare>[0], firstPath: string): Promise<StartSample> {
+  const samples: StartSample[] = [];
+  for (let i = 0; i < STARTS; i += 1) {
+    const started = await start(options);
+    try {
+      samples.push({ readyMs: started.readyMs, startupCpuMs: started.startupCpuMs, firstRequestCpuMs: await cpuPerRequest(started, [{ path: firstPath }]) });
+    } finally {
+      await started.mf.dispose();
+    }
+  }
+  return {
+    readyMs: median(samples.map((s) => s.readyMs)),
+    startupCpuMs: median(samples.map((s) => s.startupCpuMs)),
+    firstRequestCpuMs: median(samples.map((s) => s.firstRequestCpuMs)),
+  };
+}
+
+async function measureBaseline(outDir: string): Promise<Baseline> {
+  const options = { modules: true, script: BASELINE_SCRIPT, compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
+  const starts = await sampleStarts(options, '/?reads=1');
+  const started = await start(options);
+  try {
+    await cpuPerRequest(started, [{ path: '/' }]);
+    const requestCpuMs = await cpuPerRequest(started, Array.from({ length: 200 }, () => ({ path: '/' })));
+    const withReads = await cpuPerRequest(started, Array.from({ length: 50 }, () => ({ path: '/?reads=10' })));
+    return {
+      readyMs: Math.round(starts.readyMs),
+      startupCpuMs: starts.startupCpuMs,
+      firstRequestCpuMs: starts.firstRequestCpuMs,
+      requestCpuMs,
+      assetReadCpuMs: Math.max(0, (withReads - requestCpuMs) / 10),
+    };
+  } finally {
+    await started.mf.dispose();
+  }
+}
+
+async function measure(corpus: Corpus) {
+  ensureCorpus(corpus);
+  const root = resolve('bench/out', `worker-${corpus.name}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const outDir = join(root, 'build');
+  const buildStarted = performance.now();
+  const build = await buildWorkerData({
+    contentDir: resolve(corpus.dir),
+    configPath: resolve('wirefeed.config.json'),
+    configRequired: true,
+    baseUrl: BASE,
+    outDir,
+    now: NOW,
+    log: () => undefined,
+  });
+  const buildMs = performance.now() - buildStarted;
+  execFileSync(resolve('node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', join(root, 'dist'), '--config', writeConfig(root, outDir)], {
+    stdio: 'ignore',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
+  const script = readFileSync(join(root, 'dist', 'worker.js'));
+  const data = JSON.parse(readFileSync(join(outDir, 'worker-data.js'), 'utf8').match(/JSON\.parse\((".*")\);/s)![1]!) as string;
+  const parsed = JSON.parse(data) as { articles: { slug: string }[] };
+
+  const baseline = await measureBaseline(outDir);
+  const options = { modules: true, scriptPath: join(root, 'dist', 'worker.js'), compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
+  // The first request of an isolate compiles the code it runs; measured on fresh isolates.
+  const starts = await sampleStarts(options, '/feeds.opml');
+  const started = await start(options);
+  try {
+    await cpuPerRequest(started, [{ path: '/feeds.opml' }]);
+    const opml = await (await fetch(new URL('/feeds.opml', started.url))).text();
+    const feeds = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((match) => match[1]!.slice(BASE.length)).filter((path) => path.endsWith('rss.xml'));
+    const articles = parsed.articles.slice(0, 60).map((article) => `/articles/${encodeURIComponent(article.slug)}`);
+    const pages = Array.from({ length: 20 }, (_, index) => `/atom.xml?page=${index + 2}&limit=10`).filter(
+      (_, index) => (index + 2) * 10 <= parsed.articles.length + 9,
+    );
+    const etag = (await fetch(new URL('/rss.xml', started.url))).headers.get('etag')!;
+    const repeat = (path: string, headers?: Record<string, string>) => Array.from({ length: 100 }, () => ({ path, ...(headers ? { headers } : {}) }));
+    const net = (value: number) => round(Math.max(0, value - baseline.requestCpuMs));
+    // How many files each kind of request reads through the ASSETS binding.
+    const reads: Record<string, number> = {
+      'feed, cold': 1,
+      'paged feed, cold': 10,
+      'article page, cold': 1,
+    };
+    const routes = {
+      'feed, cold': net(await cpuPerRequest(started, feeds.map((path) => ({ path })))),
+      'feed, warm': net(await cpuPerRequest(started, repeat('/category/world/rss.xml'))),
+      'paged feed, cold': pages.length > 0 ? net(await cpuPerRequest(started, pages.map((path) => ({ path })))) : null,
+      'paged feed, warm': pages.length > 0 ? net(await cpuPerRequest(started, repeat(pages[0]!))) : null,
+      'article page, cold': net(await cpuPerRequest(started, articles.map((path) => ({ path })))),
+      'article page, warm': net(await cpuPerRequest(started, repeat(articles[0]!))),
+      'OPML, warm': net(await cpuPerRequest(started, repeat('/feeds.opml'))),
+      '304': net(await cpuPerRequest(started, repeat('/rss.xml', { 'If-None-Match': etag }))),
+    };
+    return {
+      corpus: corpus.name,
+      baseline: { ...baseline, startupCpuMs: round(baseline.startupCpuMs), firstRequestCpuMs: round(baseline.firstRequestCpuMs), requestCpuMs: round(baseline.requestCpuMs, 3), assetReadCpuMs: round(baseline.assetReadCpuMs, 3) },
+      articles: build.articles,
+      buildMs: Math.round(buildMs),
+      assetFiles: build.files,
+      scriptBytes: script.length,
+      scriptGzipBytes: gzipSync(script, { level: 9 }).length,
+      readyMs: Math.round(starts.readyMs),
+      startupCpuMs: round(Math.max(0, starts.startupCpuMs - baseline.startupCpuMs)),
+      // The baseline's first request reads one file too, so no asset share is left in this figure.
+      firstRequestCpuMs: round(Math.max(0, starts.firstRequestCpuMs - baseline.firstRequestCpuMs)),
+      routeCpuMs: routes,
+      assetReads: reads,
+    };
+  } finally {
+    await started.mf.dispose();
+  }
+}
+
+type Result = Awaited<ReturnType<typeof measure>>;
+
+/** CPU of a request kind without the local asset server's share (it is not the Worker's CPU on Cloudflare). */
+function ownCpu(result: Result, kind: string, value: number | null): number | null {
+  if (value === null) return null;
+  return round(Math.max(0, value - (result.assetReads[kind] ?? 0) * result.baseline.assetReadCpuMs));
+}
+
+function toMarkdown(results: Result[], machine: string): string {
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const kinds = ['first request', 'feed, cold', 'feed, warm', 'paged feed, cold', 'paged feed, warm', 'article page, cold', 'article page, warm', 'OPML, warm', '304'] as const;
+  const valueOf = (r: Result, kind: (typeof kinds)[number]) => (kind === 'first request' ? r.firstRequestCpuMs : r.routeCpuMs[kind]);
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; workerd via Miniflare 4.20260426.0 (wrangler 4.86.0). Reproduce with \`npm run bench:worker\`.`,
+    '',
+    'CPU is workerd\'s own (all its threads, read from /proc), per request, net of an empty Worker with the same Static Assets set-up started in the same run; start-up and first request are medians over 5 fresh isolates (the baseline\'s first request reads one file, as ours does). In each cell: the Worker\'s own CPU, then in brackets the total including the local asset server, which runs inside workerd here but not on the Worker\'s CPU on Cloudflare (each file read costs the figure in the last table). "Cold" is the first request for a URL in the isolate, "warm" a repeated one; paged feeds are `?page=N&limit=10` (10 file reads each).',
+    '',
+    '| corpus | articles | script raw / gzip | start-up CPU | ' + kinds.join(' | ') + ' |',
+    '| --- | --- | --- | --- | ' + kinds.map(() => '---').join(' | ') + ' |',
+  ];
+  for (const r of results) {
+    const cells = kinds.map((kind) => {
+      const total = valueOf(r, kind);
+      const own = ownCpu(r, kind, total);
+      return total === null ? '–' : own === total ? `${own}` : `${own} (${total})`;
+    });
+    lines.push(`| ${r.corpus} | ${r.articles} | ${kib(r.scriptBytes)} / ${kib(r.scriptGzipBytes)} | ${r.startupCpuMs} ms | ${cells.join(' | ')} |`);
+  }
+  lines.push('', 'All CPU figures in milliseconds.', '', '| baseline (empty Worker, same assets) | ready | start-up CPU | first request | per request | per asset file read |', '| --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const b = r.baseline;
+    lines.push(`| ${r.corpus} | ${b.readyMs} ms | ${b.startupCpuMs} ms | ${b.firstRequestCpuMs} ms | ${b.requestCpuMs} ms | ${b.assetReadCpuMs} ms |`);
+  }
+  const worst = (r: Result) => Math.max(...kinds.map((kind) => ownCpu(r, kind, valueOf(r, kind)) ?? 0));
+  lines.push('', '| target | ' + results.map((r) => r.corpus).join(' | ') + ' |', '| --- |' + results.map(() => ' --- |').join(''));
+  lines.push(`| start-up under ${TARGETS.startupMs} ms | ${results.map((r) => `${met(r.startupCpuMs < TARGETS.startupMs)} (${r.startupCpuMs} ms)`).join(' | ')} |`);
+  lines.push(`| every request under ${TARGETS.cpuMs} ms CPU | ${results.map((r) => `${met(worst(r) < TARGETS.cpuMs)} (worst ${worst(r)} ms)`).join(' | ')} |`);
+  lines.push(`| script under 3 MiB gzip (the oldest free-plan limit) | ${results.map((r) => met(r.scriptGzipBytes < TARGETS.gzipBytes)).join(' | ')} |`);
+  lines.push(`| script under 64 MiB raw | ${results.map((r) => met(r.scriptBytes < TARGETS.rawBytes)).join(' | ')} |`);
+  lines.push(`| Static Asset files under 20,000 (free plan) | ${results.map((r) => `${met(r.assetFiles < 20_000)} (${r.assetFiles})`).join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const corpora = ALL.filter((corpus) => !only || only.includes(corpus.name));
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const results = [];
+for (const corpus of corpora) {
+  console.log(`bench:worker: ${corpus.name}…`);
+  const result = await measure(corpus);
+  console.log(JSON.stringify(result));
+  results.push(result);
+}
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/worker-results.json', `${JSON.stringify({ machine, results }, null, 2)}\n`);
+const markdown = toMarkdown(results, machine);
+writeFileSync('bench/worker-results.md', markdown);
+console.log(`\n${markdown}`);
