@@ -17,8 +17,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApp } from '../src/app.ts';
 import { formatProblem } from '../src/articles/article.ts';
-import { loadArticles } from '../src/articles/load.ts';
-import { createMarkdownContent } from '../src/catalog/content-store.ts';
+import { assembleArticles, indexSource } from '../src/articles/load.ts';
+import { createFileContent } from '../src/catalog/content-store.ts';
 import { createCatalog } from '../src/catalog/catalog.ts';
 import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore, createSnapshot } from '../src/catalog/snapshot.ts';
@@ -52,10 +52,13 @@ export interface BuildResult {
 export async function buildWorkerData(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? console.log;
   const site = resolveSite(readConfigFile(options.configPath, options.configRequired), options.baseUrl, 8787);
-  const loaded = await loadArticles(createFsSource(options.contentDir), site);
+  const source = createFsSource(options.contentDir);
+  const entries = await indexSource(source, site);
+  const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
+  const loaded = assembleArticles(entries);
   for (const problem of loaded.problems) log(`wirefeed build: ${formatProblem(problem)}`);
   const catalog = createCatalog(loaded, site);
-  const snapshot = createSnapshot(catalog, 1, createMarkdownContent(loaded.bodies, site), Number.MAX_SAFE_INTEGER);
+  const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path), 1), Number.MAX_SAFE_INTEGER);
 
   const assets = join(options.outDir, 'assets');
   rmSync(options.outDir, { recursive: true, force: true });
@@ -63,11 +66,11 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
   const contentFiles: Record<string, string> = {};
-  catalog.articles.forEach((article, index) => {
+  for (const [index, article] of catalog.articles.entries()) {
     const file = `/${PREBUILT_DIRECTORY}/c/${index}`;
-    writeFileSync(join(assets, file), snapshot.contentHtml(article));
+    writeFileSync(join(assets, file), (await snapshot.loadContent([article]))(article));
     contentFiles[article.id] = file;
-  });
+  }
 
   // Ask the app for every response worth having ready; it renders each one into the snapshot's
   // response cache under the key a Worker request will look it up by.

@@ -7,10 +7,12 @@
  *   CONTENT_DIR      folder of articles (default ./content)
  *   BASE_URL         public base URL used in every absolute link (default http://localhost:PORT)
  *   WIREFEED_CONFIG  configuration file (default ./wirefeed.config.json, optional)
+ *   CACHE_DIR        where the index is kept between runs (default ./node_modules/.cache/wirefeed;
+ *                    "off" to keep none)
  */
 import { serve } from '@hono/node-server';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { formatProblem } from './articles/article.ts';
 import { selectListedScopes, selectNextPublication } from './catalog/query.ts';
@@ -18,6 +20,7 @@ import { createContentStore } from './catalog/content-store.ts';
 import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from './http/websub.ts';
 import { createNodeCompression } from './node/compression.ts';
 import { readConfigFile, readPort, resolveSite, StartupError } from './node/config.ts';
+import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './node/index-cache.ts';
 import { watchContent } from './node/watch.ts';
 import { createFsSource } from './sources/fs.ts';
 import { FEED_FORMATS } from './urls.ts';
@@ -30,7 +33,8 @@ function settings() {
   if (!existsSync(contentDir) || !statSync(contentDir).isDirectory()) throw new StartupError(`content folder ${contentDir} does not exist`);
   const configPath = resolve(process.env.WIREFEED_CONFIG ?? 'wirefeed.config.json');
   const site = resolveSite(readConfigFile(configPath, process.env.WIREFEED_CONFIG !== undefined), process.env.BASE_URL, port);
-  return { port, contentDir, site };
+  const cacheDir = process.env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
+  return { port, contentDir, site, cacheDir };
 }
 
 let config: ReturnType<typeof settings>;
@@ -41,12 +45,21 @@ try {
   console.error(`wirefeed: ${error.message}`);
   process.exit(1);
 }
-const { port, contentDir, site } = config;
+const { port, contentDir, site, cacheDir } = config;
 
+// Problems are reported once per file version, not again with every snapshot.
+const reported = new Set<string>();
 const store = createContentStore(createFsSource(contentDir), site, {
+  ...(cacheDir === 'off'
+    ? {}
+    : { cache: createFileIndexCache({ file: defaultIndexPath(cacheDir, contentDir), fingerprint: indexFingerprint(site), log: (message) => console.warn(`wirefeed: ${message}`) }) }),
   onLoad: ({ catalog, version }) => {
-    for (const problem of catalog.problems) console.warn(`wirefeed: ${formatProblem(problem)}`);
-    if (version > 1) console.log(`wirefeed: reloaded: ${catalog.articles.length} articles`);
+    for (const problem of catalog.problems) {
+      const line = formatProblem(problem);
+      if (!reported.has(line)) console.warn(`wirefeed: ${line}`);
+      reported.add(line);
+    }
+    if (version > 1) console.log(`wirefeed: content changed: ${catalog.articles.length} articles`);
   },
 });
 const { catalog } = await store.current();
@@ -82,30 +95,16 @@ async function announceChanges(): Promise<void> {
   }
 }
 
-// Reloads never overlap: a change during a reload schedules exactly one more.
-let reloading: Promise<void> | undefined;
-let again = false;
-function reload(): void {
-  if (reloading) {
-    again = true;
-    return;
-  }
-  reloading = (async () => {
-    try {
-      await store.reload();
-      await announceChanges();
-    } catch (error) {
-      console.error('wirefeed: reload failed:', error);
-    }
-  })().finally(() => {
-    reloading = undefined;
-    if (again) {
-      again = false;
-      reload();
-    }
-  });
-}
-const watcher = watchContent(contentDir, reload);
+// The store applies changes one after another; only the files named are read again (all of them,
+// checked by size and time, when the platform cannot name them).
+const isDirectory = (path: string) => statSync(join(contentDir, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
+const watcher = watchContent(contentDir, (paths) => {
+  // A folder moved in or out brings or takes files the watcher does not name one by one.
+  const rescan = paths === undefined || paths.some(isDirectory);
+  (rescan ? store.reload() : store.update(paths))
+    .then(() => announceChanges())
+    .catch((error: unknown) => console.error('wirefeed: could not apply a content change:', error));
+});
 if (publisher) await announceChanges();
 
 const server = serve({ fetch: app.fetch, port }, (info) => {

@@ -61,21 +61,21 @@ async function fetchAsset(assets: AssetFetcher, path: string): Promise<Response>
 export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, cacheSize: number): ContentProvider {
   const html = createLruCache<string>(cacheSize);
   return {
-    async prepare(articles) {
-      const missing = articles.filter((article) => html.get(article.id) === undefined);
+    async load(articles) {
+      const found = new Map<string, string>();
       await Promise.all(
-        missing.map(async (article) => {
-          const file = data.contentFiles[article.id];
-          if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
-          const text = await (await fetchAsset(assets, file)).text();
-          html.set(article.id, text, text.length);
+        articles.map(async (article) => {
+          let text = html.get(article.id);
+          if (text === undefined) {
+            const file = data.contentFiles[article.id];
+            if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
+            text = await (await fetchAsset(assets, file)).text();
+            html.set(article.id, text, text.length);
+          }
+          found.set(article.id, text);
         }),
       );
-    },
-    contentHtml(article) {
-      const text = html.get(article.id);
-      if (text === undefined) throw new Error(`HTML of article ${article.id} was used before it was prepared`);
-      return text;
+      return (article) => found.get(article.id) ?? '';
     },
   };
 }

@@ -1,71 +1,103 @@
 /**
- * Source -> articles: read every file once, parse, normalize, and enforce the collection-wide
- * rules (unique `code`, unique slug). Files are taken in path order, so "the second file" of a
- * clash is always the same one.
+ * Source -> index entries -> articles. Indexing reads only the start of each file (front
+ * matter and the first lines of the body are all the catalog needs); bodies are read again,
+ * whole, only when a response shows them. An entry remembers the file's stamp, so that an
+ * unchanged file is never parsed twice. Collection-wide rules (unique `code`, unique slug) are
+ * applied when entries are assembled, in path order, so "the second file" of a clash is always
+ * the same one.
  *
  * @example
- * const { articles, problems } = await loadArticles(createFsSource('content'), site);
+ * const entries = await indexSource(createFsSource('content'), site);
+ * const { articles, problems } = assembleArticles(entries);
  */
 import type { Site } from '../site.ts';
-import type { ContentSource } from '../sources/source.ts';
+import type { ContentSource, FileStamp } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
 import { normalizeArticle, type NormalizeResult } from './normalize.ts';
 import { parseArticleFile } from './parse.ts';
 
+/** Bytes read from the start of a file to index it; a file that needs more is read whole. */
+export const HEAD_BYTES = 2048;
+
+/** What indexing learnt from one version of one file. */
+export interface IndexEntry {
+  readonly path: string;
+  readonly stamp: FileStamp;
+  /** The article, unless errors keep it out. */
+  readonly article?: Article;
+  readonly draft: boolean;
+  readonly problems: readonly Problem[];
+}
+
 export interface LoadedArticles {
   /** Every publishable article (drafts and files with errors left out), in path order. */
   readonly articles: readonly Article[];
-  /** Markdown content of each article, by id. */
-  readonly bodies: ReadonlyMap<string, string>;
   readonly problems: readonly Problem[];
   readonly drafts: number;
 }
 
-/** Reads one file into an article (or problems), isolating any failure to that file. */
-async function readArticle(source: ContentSource, path: string, site: Site): Promise<NormalizeResult> {
-  let text: string;
-  try {
-    text = await source.read(path);
-  } catch (error) {
-    const problem: Problem = { path, severity: 'error', message: `cannot be read: ${(error as Error).message}` };
-    return { draft: false, problems: [problem] };
-  }
+function normalizeText(path: string, text: string, site: Site, bodyComplete: boolean): NormalizeResult {
   const parsed = parseArticleFile(path, text);
   if (!parsed.ok) return { draft: false, problems: [parsed.problem] };
-  return normalizeArticle(path, parsed.value, site);
+  return normalizeArticle(path, parsed.value, site, { bodyComplete });
 }
 
-/** How many files are read at once: enough to keep the disk busy, few enough for any fd limit. */
-const READ_CONCURRENCY = 64;
+/** Whether a head of a file holds its whole front matter (opening line, then a closing `---` line). */
+function holdsFrontMatter(head: string): boolean {
+  const firstBreak = head.indexOf('\n');
+  return firstBreak !== -1 && /\n---[ \t]*(\r?\n|$)/.test(head.slice(firstBreak));
+}
 
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
+/** Indexes one file, isolating any failure to it. */
+export async function indexFile(source: ContentSource, path: string, site: Site): Promise<IndexEntry> {
+  try {
+    const head = await source.readHead(path, HEAD_BYTES);
+    let result: NormalizeResult | undefined;
+    if (head.complete || holdsFrontMatter(head.text)) result = normalizeText(path, head.text, site, head.complete);
+    if (result === undefined || result.needsWholeFile) result = normalizeText(path, await source.read(path), site, true);
+    return { path, stamp: head.stamp, draft: result.draft, problems: result.problems, ...(result.article ? { article: result.article } : {}) };
+  } catch (error) {
+    const problem: Problem = { path, severity: 'error', message: `cannot be read: ${(error as Error).message}` };
+    return { path, stamp: { size: -1, mtimeMs: -1 }, draft: false, problems: [problem] };
+  }
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/**
+ * Indexes every file of a source. Files whose stamp matches an entry of `previous` (an
+ * earlier run, or the persisted index) are taken from it without being read.
+ */
+export async function indexSource(source: ContentSource, site: Site, previous?: ReadonlyMap<string, IndexEntry>): Promise<IndexEntry[]> {
+  const entries: IndexEntry[] = [];
+  for (const { path } of await source.list()) {
+    const known = previous?.get(path);
+    if (known !== undefined) {
+      const stamp = await source.stat(path);
+      if (stamp !== undefined && sameStamp(stamp, known.stamp)) {
+        entries.push(known);
+        continue;
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+    entries.push(await indexFile(source, path, site));
+  }
+  return entries;
 }
 
-export async function loadArticles(source: ContentSource, site: Site): Promise<LoadedArticles> {
-  const entries = await source.list();
-  const results = await mapWithConcurrency(entries, READ_CONCURRENCY, (entry) => readArticle(source, entry.path, site));
-
+/** Entries (in path order) -> the articles of the collection, enforcing unique codes and slugs. */
+export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles {
   const articles: Article[] = [];
-  const bodies = new Map<string, string>();
   const problems: Problem[] = [];
   const pathById = new Map<string, string>();
   const pathBySlug = new Map<string, string>();
   let drafts = 0;
-  for (const result of results) {
-    problems.push(...result.problems);
-    const { article } = result;
+  for (const entry of entries) {
+    problems.push(...entry.problems);
+    const { article } = entry;
     if (article === undefined) continue;
-    if (result.draft) {
+    if (entry.draft) {
       drafts += 1;
       continue;
     }
@@ -82,7 +114,11 @@ export async function loadArticles(source: ContentSource, site: Site): Promise<L
     pathById.set(article.id, article.path);
     pathBySlug.set(article.slug, article.path);
     articles.push(article);
-    bodies.set(article.id, result.body ?? '');
   }
-  return { articles, bodies, problems, drafts };
+  return { articles, problems, drafts };
+}
+
+/** Indexes a whole source and assembles its articles. */
+export async function loadArticles(source: ContentSource, site: Site): Promise<LoadedArticles> {
+  return assembleArticles(await indexSource(source, site));
 }

@@ -19,70 +19,123 @@ import type { ParsedFile } from './parse.ts';
 export interface NormalizeResult {
   /** The article, unless an error keeps it out. Drafts come back too: check `draft`. */
   readonly article?: Article;
-  /** Markdown of the article's content: the body without the line that became the title. */
-  readonly body?: string;
   readonly draft: boolean;
   readonly problems: readonly Problem[];
+  /**
+   * Set when only the start of the body was given and it was not enough (no title line in it, or
+   * a summary to take from a paragraph that may go on): normalize the whole file instead.
+   */
+  readonly needsWholeFile?: true;
+}
+
+export interface NormalizeOptions {
+  /** Whether `parsed.body` is the whole body or only its start (indexing reads file heads). */
+  readonly bodyComplete?: boolean;
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
 }
 
 /** Reads front-matter fields and records what is wrong with them. */
-function createFieldReader(path: string, parsed: ParsedFile) {
-  const problems: Problem[] = [];
-  const report = (severity: Problem['severity'], field: string, message: string) => {
-    const line = parsed.lines[field];
-    problems.push({ path, severity, field, message, ...(line === undefined ? {} : { line }) });
-  };
-  const describe = (value: unknown) => (Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`);
+class FieldReader {
+  readonly problems: Problem[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly parsed: ParsedFile,
+  ) {}
+
+  get data(): Readonly<Record<string, unknown>> {
+    return this.parsed.data;
+  }
+
+  report(severity: Problem['severity'], field: string, message: string): void {
+    const line = this.parsed.lines[field];
+    this.problems.push({ path: this.path, severity, field, message, ...(line === undefined ? {} : { line }) });
+  }
 
   /**
    * A text value: strings as they are, numbers and booleans converted with a warning, anything
    * else reported with `severity` (an error by default) and read as absent.
    */
-  const textOf = (field: string, value: unknown, severity: Problem['severity'] = 'error'): string | undefined => {
+  textOf(field: string, value: unknown, severity: Problem['severity'] = 'error'): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return collapseWhitespace(stripInvalidChars(value));
     if (typeof value === 'number' || typeof value === 'boolean') {
-      report('warning', field, `is ${describe(value)} (${String(value)}); quote it to keep it exactly as written`);
+      this.report('warning', field, `is ${describe(value)} (${String(value)}); quote it to keep it exactly as written`);
       return String(value);
     }
-    report(severity, field, `must be text, not ${describe(value)}${severity === 'warning' ? '; it is ignored' : ''}`);
+    this.report(severity, field, `must be text, not ${describe(value)}${severity === 'warning' ? '; it is ignored' : ''}`);
     return undefined;
-  };
+  }
+
   /** The text of a top-level field. */
-  const text = (field: string) => textOf(field, parsed.data[field]);
-  return { problems, report, describe, text, textOf, data: parsed.data };
+  text(field: string): string | undefined {
+    return this.textOf(field, this.parsed.data[field]);
+  }
+
+  describe(value: unknown): string {
+    return describe(value);
+  }
 }
 
-type FieldReader = ReturnType<typeof createFieldReader>;
+
 
 const EMPTY_HEADING = /^ {0,3}#{1,6}(?:[ \t]+#*)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 
 interface TextLine {
-  readonly index: number;
+  /** Offset of the line in the body, and of the character after its line break. */
+  readonly start: number;
+  readonly end: number;
   readonly text: string;
+}
+
+/** Characters that can change what a line's visible text is (markup, entities, HTML). */
+const MARKUP = /[\\`*_[\]<>&!~|#]/;
+
+/** The visible text of one line; the common plain line is read without a Markdown parser. */
+function lineText(line: string): string {
+  const stripped = line.replace(/^ {0,3}#{1,6}[ \t]+/, '').replace(/[ \t]+#+[ \t]*$/, '');
+  return MARKUP.test(stripped) || /^ {4}|^\t|^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|^ {0,3}>/.test(stripped)
+    ? toPlainText(line)
+    : collapseWhitespace(stripped);
 }
 
 /**
  * The first line of the body that is text: blank lines, empty headings (`# `), thematic
- * breaks and lines without visible text (images, raw HTML, comments) are skipped.
+ * breaks and lines without visible text (images, raw HTML, comments) are skipped. Reads only as
+ * far into the body as it has to.
  */
-function findFirstTextLine(lines: readonly string[]): TextLine | undefined {
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '' || EMPTY_HEADING.test(line) || THEMATIC_BREAK.test(line)) continue;
-    const text = toPlainText(line);
-    if (text !== '') return { index, text };
+function findFirstTextLine(body: string): TextLine | undefined {
+  let start = 0;
+  while (start < body.length) {
+    const newline = body.indexOf('\n', start);
+    const end = newline === -1 ? body.length : newline + 1;
+    const line = body.slice(start, newline === -1 ? body.length : newline);
+    if (line.trim() !== '' && !EMPTY_HEADING.test(line) && !THEMATIC_BREAK.test(line)) {
+      const text = lineText(line);
+      if (text !== '') return { start, end, text };
+    }
+    start = end;
   }
   return undefined;
 }
 
 /** The body without the title line, its setext underline, and the empty headings before it. */
-function removeTitleLine(lines: readonly string[], index: number): string {
-  const next = lines[index + 1];
-  const end = next !== undefined && SETEXT_UNDERLINE.test(next) ? index + 2 : index + 1;
-  const before = lines.slice(0, index).filter((line) => !EMPTY_HEADING.test(line));
-  return [...before, ...lines.slice(end)].join('\n').replace(/^\n+/, '');
+function removeTitleLine(body: string, line: TextLine): string {
+  let end = line.end;
+  const nextEnd = body.indexOf('\n', end);
+  const next = body.slice(end, nextEnd === -1 ? body.length : nextEnd);
+  if (next !== '' && SETEXT_UNDERLINE.test(next)) end = nextEnd === -1 ? body.length : nextEnd + 1;
+  const before = body
+    .slice(0, line.start)
+    .split('\n')
+    .filter((text) => !EMPTY_HEADING.test(text))
+    .join('\n');
+  return (before + body.slice(end)).replace(/^\n+/, '');
 }
 
 /** The plain text of the first paragraph of the body that has any (headings are skipped). */
@@ -95,29 +148,44 @@ function firstParagraphText(body: string): string | undefined {
   return undefined;
 }
 
-interface TitleAndBody {
+/** The title and where it sits in the body (when the body gives it, or repeats the given one). */
+interface TitleLine {
   readonly title: string;
-  readonly body: string;
+  readonly line?: TextLine;
 }
 
 /**
  * The empty-title rule: a missing or blank `title` is the first text line of the body, which
  * then leaves the content. A given title that the body repeats as its first line is not
- * repeated either.
+ * repeated either. `undefined` when there is no title to be had.
  */
-function resolveTitle(fields: FieldReader, body: string): TitleAndBody | undefined {
-  const given = fields.text('title');
-  const lines = body.split('\n');
-  const first = findFirstTextLine(lines);
+function locateTitle(given: string | undefined, body: string): TitleLine | undefined {
   if (given) {
-    const repeated = first !== undefined && first.text === toPlainText(given);
-    return { title: given, body: repeated ? removeTitleLine(lines, first.index) : body };
+    // The body can only repeat the title if some word of it appears early on: most bodies don't.
+    const word = /[\p{L}\p{N}]{2,}/u.exec(given)?.[0];
+    if (word !== undefined && !body.slice(0, given.length * 4 + 256).includes(word)) return { title: given };
+    const first = findFirstTextLine(body);
+    return first !== undefined && first.text === lineText(given) ? { title: given, line: first } : { title: given };
   }
-  if (first === undefined) {
-    fields.report('error', 'title', 'is empty and the body has no text line to take it from');
-    return undefined;
-  }
-  return { title: first.text, body: removeTitleLine(lines, first.index) };
+  const first = findFirstTextLine(body);
+  return first === undefined ? undefined : { title: stripInvalidChars(first.text), line: first };
+}
+
+/** The title field read as text (numbers and booleans as written), for content extraction. */
+function titleFieldOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return collapseWhitespace(stripInvalidChars(value));
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/**
+ * The Markdown content of an article: its body without the line that became (or repeats) the
+ * title. Applied to the whole file when the article is rendered; the index never needs it.
+ */
+export function extractContent(parsed: ParsedFile): string {
+  const body = stripInvalidChars(parsed.body);
+  const located = locateTitle(titleFieldOf(parsed.data.title), body);
+  return located?.line ? removeTitleLine(body, located.line) : body;
 }
 
 function readDate(fields: FieldReader, field: string, timeZone: string): number | undefined {
@@ -125,7 +193,7 @@ function readDate(fields: FieldReader, field: string, timeZone: string): number 
   if (value === undefined || value === null || value === '') return undefined;
   let time = Number.NaN;
   if (value instanceof Date) time = value.getTime();
-  else if (typeof value === 'string') time = parseISO(value.trim(), { in: tz(timeZone) }).getTime();
+  else if (typeof value === 'string') time = parseDate(value.trim(), timeZone);
   if (Number.isNaN(time)) {
     const shown = typeof value === 'string' ? `"${value}"` : fields.describe(value);
     fields.report('error', field, `cannot read ${shown} as a date; write ISO 8601, e.g. 2024-11-20T10:18:06Z`);
@@ -134,15 +202,41 @@ function readDate(fields: FieldReader, field: string, timeZone: string): number 
   return time;
 }
 
+const UTC_DATE_TIME = /^(\d{4}-\d\d-\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
+
+/**
+ * ISO 8601 text -> milliseconds; without a zone, in `timeZone`. The common UTC form is read by
+ * the engine (and checked, since `Date.parse` rolls 30 February over); the rest by date-fns.
+ */
+function parseDate(text: string, timeZone: string): number {
+  const utc = UTC_DATE_TIME.exec(text);
+  if (utc) {
+    const time = Date.parse(text);
+    return new Date(time).toISOString().startsWith(utc[1] as string) ? time : Number.NaN;
+  }
+  return parseISO(text, { in: tz(timeZone) }).getTime();
+}
+
+const canonicalTags = new Map<string, string | undefined>();
+
+/** BCP 47 canonical form of a tag (memoized: a collection uses a handful of tags). */
+function canonicalizeLanguage(value: string): string | undefined {
+  if (canonicalTags.has(value)) return canonicalTags.get(value);
+  let tag: string | undefined;
+  try {
+    tag = Intl.getCanonicalLocales(value.replace(/_/g, '-'))[0];
+  } catch {
+    tag = undefined;
+  }
+  canonicalTags.set(value, tag);
+  return tag;
+}
+
 function readLanguage(fields: FieldReader, site: Site): string | undefined {
   const value = fields.text('language');
   if (value === undefined || value === '') return site.defaultLanguage;
-  try {
-    const [tag] = Intl.getCanonicalLocales(value.replace(/_/g, '-'));
-    if (tag !== undefined) return tag;
-  } catch {
-    // reported below
-  }
+  const tag = canonicalizeLanguage(value);
+  if (tag !== undefined) return tag;
   fields.report('error', 'language', `"${value}" is not a BCP 47 language tag (e.g. "en", "th", "pt-BR")`);
   return undefined;
 }
@@ -231,8 +325,9 @@ function readDraft(fields: FieldReader): boolean {
  * Normalizes one parsed file. Errors (no usable date, language, title or slug) keep the
  * article out; warnings leave it in with the bad field ignored.
  */
-export function normalizeArticle(path: string, parsed: ParsedFile, site: Site): NormalizeResult {
-  const fields = createFieldReader(path, parsed);
+export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, options: NormalizeOptions = {}): NormalizeResult {
+  const fields = new FieldReader(path, parsed);
+  const bodyComplete = options.bodyComplete ?? true;
   const siteRoot = `${site.baseUrl}/`;
 
   const id = readId(fields, path);
@@ -246,28 +341,33 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site): 
     fields.report('warning', modifiedField, 'is before `date`; the publication date is used instead');
     updated = undefined;
   }
-  const titled = resolveTitle(fields, stripInvalidChars(parsed.body));
+  // Fields are cleaned one by one; the body only where it becomes a title or a summary.
+  const body = parsed.body;
+  const located = locateTitle(fields.text('title'), body);
+  const given = fields.text('description');
+  if (!bodyComplete && (located === undefined || !given)) return { draft: false, problems: [], needsWholeFile: true };
+  if (located === undefined) fields.report('error', 'title', 'is empty and the body has no text line to take it from');
   const category = readCategory(fields, site);
   const image = readUrl(fields, 'image', fields.data.image, siteRoot);
   const originUrl = readUrl(fields, 'origin_url', fields.data.origin_url, undefined);
   const tags = readList(fields, 'tags');
   const authors = readAuthors(fields);
   const draft = readDraft(fields);
-  const given = fields.text('description');
 
   const problems = fields.problems;
   if (problems.some((problem) => problem.severity === 'error')) return { draft, problems };
-  if (slug === undefined || language === undefined || published === undefined || titled === undefined) {
+  if (slug === undefined || language === undefined || published === undefined || located === undefined) {
     throw new Error(`normalizeArticle: ${path} has no error but a required field is unset`);
   }
 
+  const content = () => (located.line ? removeTitleLine(body, located.line) : body);
   const description =
-    given || truncateAtWordBoundary(firstParagraphText(titled.body) ?? titled.title, site.summaryLength, language);
+    given || truncateAtWordBoundary(stripInvalidChars(firstParagraphText(content()) ?? located.title), site.summaryLength, language);
   const article: Article = {
     id,
     slug,
     path,
-    title: titled.title,
+    title: located.title,
     description,
     language,
     ...(category ? { category } : {}),
@@ -278,5 +378,5 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site): 
     ...(image ? { image } : {}),
     ...(originUrl ? { originUrl } : {}),
   };
-  return { article: Object.freeze(article), body: titled.body, draft, problems };
+  return { article: Object.freeze(article), draft, problems };
 }

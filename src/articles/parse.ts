@@ -1,11 +1,16 @@
 /**
  * Raw file text -> front matter data + Markdown body.
  *
- * gray-matter splits the file; it is always called with an options object (so it neither
- * caches by input nor shares result objects) and with a YAML engine of our own: js-yaml's
- * CORE schema, which builds plain data only (no `!!js/*` types, no timestamps - dates stay
- * strings so the normalizer can read them in the site's time zone). Front matter in any
+ * gray-matter parses the front matter block; it is always called with an options object (so it
+ * neither caches by input nor shares result objects) and with a YAML engine of our own:
+ * js-yaml's CORE schema, which builds plain data only (no `!!js/*` types, no timestamps - dates
+ * stay strings so the normalizer can read them in the site's time zone). Front matter in any
  * other language (`---js`, `---coffee`, even `---json`) is rejected before anything parses it.
+ *
+ * Flat front matter (`key: value` lines of quoted or plain scalars: nearly every article) is
+ * read by `parseFlatYaml` instead, which yields exactly what gray-matter and js-yaml would (a
+ * property test holds it to that) at a tenth of the cost - what makes indexing 100,000 files
+ * faster than reading them.
  *
  * @example
  * parseArticleFile('a.md', '---\ntitle: Hi\n---\nBody')
@@ -34,11 +39,87 @@ function refuse(language: string): never {
   throw new Error(`front matter in "${language}" is not accepted`);
 }
 
-/** gray-matter options: YAML through js-yaml's CORE schema; every code-running engine replaced. */
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PLAIN_SCALAR = /^[A-Za-z0-9_.+\/(][^#\t]*$|^-[0-9.][^#\t]*$/;
+const SINGLE_QUOTED = /^'((?:[^']|'')*)'$/;
+const NULL_OR_BOOL = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+// js-yaml exports its built-in types at run time; @types/js-yaml does not describe them.
+const { types } = yaml as unknown as { types: Record<'null' | 'bool' | 'int' | 'float', yaml.Type> };
+const CORE_TYPES = [types.null, types.bool, types.int, types.float];
+
+/** A plain scalar resolved exactly as js-yaml's CORE schema resolves it (null, bool, int, float, else string). */
+function resolvePlain(value: string): unknown {
+  // Words that are neither null nor a boolean are strings: only these can be anything else.
+  const first = value.charCodeAt(0);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (letter && !NULL_OR_BOOL.test(value)) return value;
+  for (const type of CORE_TYPES) if (type.resolve(value)) return type.construct(value);
+  return value;
+}
+
+/** Reads one `key: value` line of flat front matter into `data`; `false` when it is anything else. */
+function readFlatLine(line: string, data: Record<string, unknown>): boolean {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return false;
+  const key = line.slice(0, colon);
+  if (!KEY.test(key) || Object.hasOwn(data, key) || key === '__proto__') return false;
+  const rest = line.slice(colon + 1);
+  if (rest !== '' && rest.charCodeAt(0) !== 32) return false;
+  if (rest.includes('\t')) return false;
+  const value = rest.trim();
+  if (value === '') {
+    data[key] = null;
+    return true;
+  }
+  const quote = value.charCodeAt(0);
+  if (quote === 34) {
+    // YAML double-quoted escapes that JSON lacks (\x, \0, \e, ...) make JSON.parse throw: give up then.
+    if (value.length < 2 || value.charCodeAt(value.length - 1) !== 34 || value.includes('\t')) return false;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (typeof parsed !== 'string') return false;
+      data[key] = parsed;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  if (quote === 39) {
+    const quoted = SINGLE_QUOTED.exec(value);
+    if (!quoted) return false;
+    data[key] = (quoted[1] as string).replace(/''/g, "'");
+    return true;
+  }
+  if (!PLAIN_SCALAR.test(value) || value.includes(': ') || value.endsWith(':') || value.includes(' #')) return false;
+  data[key] = resolvePlain(value);
+  return true;
+}
+
+/**
+ * Reads the flat front matter nearly every article has - `key: value` lines with quoted or
+ * plain scalars - without js-yaml's general machinery, and gives up (`undefined`) on anything
+ * else: lists, nested mappings, block scalars, anchors, tags, comments, odd quoting. Whatever
+ * it does read comes out as js-yaml's CORE schema would read it (a property test holds it to
+ * that); whatever it gives up on, js-yaml reads.
+ */
+export function parseFlatYaml(source: string): Record<string, unknown> | undefined {
+  const data: Record<string, unknown> = {};
+  let start = 0;
+  while (start <= source.length) {
+    const end = source.indexOf('\n', start);
+    const line = source.slice(start, end === -1 ? source.length : end);
+    if (line !== '' && !readFlatLine(line, data)) return undefined;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return data;
+}
+
+/** gray-matter options: YAML (flat fast path, else js-yaml's CORE schema); every code-running engine replaced. */
 const MATTER_OPTIONS = {
   language: 'yaml',
   engines: {
-    yaml: (source: string) => yaml.load(source, { schema: yaml.CORE_SCHEMA }) as object,
+    yaml: (source: string) => parseFlatYaml(source) ?? (yaml.load(source, { schema: yaml.CORE_SCHEMA }) as object),
     javascript: () => refuse('javascript'),
     js: () => refuse('js'),
     coffee: () => refuse('coffee'),
@@ -51,7 +132,8 @@ const MATTER_OPTIONS = {
 
 /** Byte-order mark and CR/CRLF line ends normalized away before anything else reads the text. */
 function normalizeText(text: string): string {
-  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
 }
 
 function lineNumbersOfKeys(frontMatter: string): Record<string, number> {
@@ -72,7 +154,8 @@ export function parseArticleFile(path: string, text: string): ParseResult {
   if (!source.startsWith('---')) {
     return { ok: false, problem: { path, severity: 'error', line: 1, message: 'no front matter (the file must start with a "---" line)' } };
   }
-  const language = matter.language(source).name.toLowerCase();
+  const firstBreak = source.indexOf('\n');
+  const language = source.slice(3, firstBreak === -1 ? source.length : firstBreak).trim().toLowerCase();
   if (!YAML_LANGUAGES.has(language)) {
     return {
       ok: false,
@@ -84,15 +167,19 @@ export function parseArticleFile(path: string, text: string): ParseResult {
       },
     };
   }
-  const firstBreak = source.indexOf('\n');
   const close = firstBreak === -1 ? -1 : source.indexOf('\n---', firstBreak);
   if (close === -1) {
     return { ok: false, problem: { path, severity: 'error', line: 1, message: 'front matter is not closed by a "---" line' } };
   }
 
-  let file: matter.GrayMatterFile<string>;
+  // The common case - flat `key: value` YAML - is read directly (it costs gray-matter more to set
+  // up than to parse); anything else goes through gray-matter, which only ever sees the front
+  // matter block, never the body.
+  const block = source.slice(firstBreak + 1, close);
+  const flat = language === '' ? parseFlatYaml(block) : undefined;
+  let file: { readonly data: unknown; readonly matter: string };
   try {
-    file = matter(source, MATTER_OPTIONS);
+    file = flat ? { data: flat, matter: `\n${block}` } : matter(`${source.slice(0, close)}\n---\n`, MATTER_OPTIONS);
   } catch (error) {
     const mark = error instanceof yaml.YAMLException ? error.mark : undefined;
     const reason = error instanceof yaml.YAMLException ? error.reason : String((error as Error).message ?? error);
@@ -112,11 +199,14 @@ export function parseArticleFile(path: string, text: string): ParseResult {
     return { ok: false, problem: { path, severity: 'error', line: 2, message: 'front matter must be a mapping of field: value' } };
   }
   const frontMatter = file.matter;
+  // As gray-matter does: the body starts after the closing `---` and one line break.
+  let body = source.slice(close + 4);
+  if (body.startsWith('\n')) body = body.slice(1);
   return {
     ok: true,
     value: {
       data: data as Record<string, unknown>,
-      body: file.content,
+      body,
       lines: lineNumbersOfKeys(frontMatter),
       bodyLine: frontMatter.split('\n').length + 2,
     },

@@ -1,61 +1,159 @@
 /**
- * The content store of hosts that read article files (Node, the build): every load reads the
- * source, parses and normalizes each file, and builds a catalog; Markdown is rendered to HTML
- * only when a response needs it, and kept within a size budget.
+ * The content store of hosts that read article files (Node, the Workers build, tests).
+ *
+ * - Indexing reads the start of each file only; an unchanged file (same size and modification
+ *   time) is taken from the previous index - in memory, or persisted by the host - unread.
+ * - A change to some files re-indexes just those files and swaps in a new snapshot; a file that
+ *   turns invalid keeps its last good version until it is valid again.
+ * - Article HTML is rendered from the whole file when a response first shows it, and kept within
+ *   a size budget across snapshots (keyed by file version, so an edit is never served stale).
  *
  * @example
  * const store = createContentStore(createFsSource('content'), site);
  * const { catalog } = await store.current();
+ * await store.update(['2024/11/story.md']);
  */
-import { loadArticles } from '../articles/load.ts';
+import { escapeHtml } from '../feeds/xml.ts';
+import type { Article, Problem } from '../articles/article.ts';
+import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
+import { extractContent } from '../articles/normalize.ts';
+import { parseArticleFile } from '../articles/parse.ts';
 import { createLruCache } from '../lru.ts';
 import type { Site } from '../site.ts';
-import type { ContentSource } from '../sources/source.ts';
+import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog } from './catalog.ts';
 import { createSnapshot, type ContentProvider, type ContentStore, type Snapshot } from './snapshot.ts';
 
+/** Where a host keeps the index between runs (Node: a JSON file). */
+export interface IndexCache {
+  /** The entries of the last run, or `undefined` when there is no usable cache. */
+  load(): Promise<ReadonlyMap<string, IndexEntry> | undefined>;
+  save(entries: readonly IndexEntry[]): Promise<void>;
+}
+
 export interface ContentStoreOptions {
   /** Called with each new snapshot, e.g. to log its problems. */
   readonly onLoad?: (snapshot: Snapshot) => void;
+  /** Keeps the index between runs; written in the background after changes. */
+  readonly cache?: IndexCache;
   /** Budget for rendered article HTML, in characters. */
   readonly contentCacheSize?: number;
 }
 
-/** Renders Markdown bodies on first use, keeping the most recently used HTML. */
-export function createMarkdownContent(bodies: ReadonlyMap<string, string>, site: Site, cacheSize = 64_000_000): ContentProvider {
+/** Article HTML rendered from the whole file on first use, kept per file version. */
+export function createFileContent(
+  source: ContentSource,
+  site: Site,
+  stampOf: (path: string) => FileStamp | undefined,
+  cacheSize = 32_000_000,
+): ContentProvider {
   const urls = createUrls(site.baseUrl);
   const html = createLruCache<string>(cacheSize);
+  const render = async (article: Article): Promise<string> => {
+    try {
+      const parsed = parseArticleFile(article.path, await source.read(article.path));
+      if (parsed.ok) return renderMarkdown(extractContent(parsed.value), urls.article(article.slug));
+    } catch {
+      // the file went away or cannot be read between indexing and now: fall through
+    }
+    return `<p>${escapeHtml(article.description)}</p>\n`;
+  };
   return {
-    contentHtml(article) {
-      let rendered = html.get(article.id);
-      if (rendered === undefined) {
-        rendered = renderMarkdown(bodies.get(article.id) ?? '', urls.article(article.slug));
-        html.set(article.id, rendered, rendered.length);
-      }
-      return rendered;
+    async load(articles) {
+      const found = new Map<string, string>();
+      await Promise.all(
+        articles.map(async (article) => {
+          const stamp = stampOf(article.path);
+          const key = `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
+          let text = html.get(key);
+          if (text === undefined) {
+            text = await render(article);
+            html.set(key, text, text.length);
+          }
+          found.set(article.id, text);
+        }),
+      );
+      return (article) => found.get(article.id) ?? '';
     },
   };
 }
 
+/** A problem telling that an invalid file is served in its last good version. */
+function keptVersion(path: string): Problem {
+  return { path, severity: 'warning', message: 'the last good version of this file is served until it is valid again' };
+}
+
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
+  let entries = new Map<string, IndexEntry>();
   let version = 0;
-  let pending: Promise<Snapshot> | undefined;
-  const load = async () => {
-    const loaded = await loadArticles(source, site);
-    const content = createMarkdownContent(loaded.bodies, site, options.contentCacheSize);
-    const snapshot = createSnapshot(createCatalog(loaded, site), ++version, content);
+  let latest: Promise<Snapshot> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
+
+  const publish = (next: Map<string, IndexEntry>) => {
+    entries = next;
+    const ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
+    const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content);
     options.onLoad?.(snapshot);
     return snapshot;
   };
+
+  const scan = async (previous: ReadonlyMap<string, IndexEntry> | undefined) => {
+    const indexed = await indexSource(source, site, previous);
+    const snapshot = publish(new Map(indexed.map((entry) => [entry.path, entry])));
+    const unchanged = previous !== undefined && indexed.length === previous.size && indexed.every((entry) => previous.get(entry.path) === entry);
+    if (options.cache && !unchanged) void options.cache.save(indexed);
+    return snapshot;
+  };
+
+  const changeFiles = async (paths: readonly string[]) => {
+    const next = new Map(entries);
+    let changed = false;
+    for (const path of new Set(paths)) {
+      if (!isSafeContentPath(path)) continue;
+      const stamp = await source.stat(path);
+      const old = next.get(path);
+      if (stamp === undefined) {
+        changed = next.delete(path) || changed;
+        continue;
+      }
+      if (old !== undefined && sameStamp(old.stamp, stamp)) continue;
+      const entry = await indexFile(source, path, site);
+      const failed = entry.problems.some((problem) => problem.severity === 'error');
+      // A half-written or broken file must not make a good article disappear.
+      next.set(path, failed && old?.article ? { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(path)] } : entry);
+      changed = true;
+    }
+    if (!changed) return (await latest) as Snapshot;
+    const snapshot = publish(next);
+    void options.cache?.save([...next.values()]);
+    return snapshot;
+  };
+
+  /**
+   * Runs changes one after another, so that snapshots follow each other in order; requests keep
+   * getting the last complete snapshot, also when a change fails.
+   */
+  const enqueue = (work: () => Promise<Snapshot>) => {
+    const previous = latest;
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    latest = previous ? result.catch(() => previous) : result;
+    return result;
+  };
+  const first = () => latest ?? enqueue(async () => scan(await options.cache?.load()));
+
   return {
-    current: () => (pending ??= load()),
-    async reload() {
-      const next = load();
-      const snapshot = await next;
-      pending = next;
-      return snapshot;
+    current: first,
+    reload: async () => {
+      await first();
+      return enqueue(() => scan(entries));
+    },
+    update: async (paths) => {
+      await first();
+      return enqueue(() => changeFiles(paths));
     },
   };
 }

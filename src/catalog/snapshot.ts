@@ -3,33 +3,33 @@
  * everything derived from both lazily (rendered responses). A content change builds a new
  * snapshot and swaps it in whole, so a request never sees half of an update.
  *
- * Where the HTML comes from is the host's business: the Node store renders Markdown on first
- * use; the Workers store fetches what the build rendered. Both look the same from here.
+ * Where the HTML comes from is the host's business: the Node store reads and renders files on
+ * first use; the Workers store fetches what the build rendered. Both look the same from here.
  *
  * @example
- * const snapshot = createSnapshot(catalog, 1, { contentHtml: (article) => html.get(article.id) ?? '' });
- * await snapshot.prepare(articles);
- * snapshot.contentHtml(articles[0]);
+ * const snapshot = createSnapshot(catalog, 1, provider);
+ * const content = await snapshot.loadContent(articles);
+ * content(articles[0]); // sanitized HTML
  */
 import type { Article } from '../articles/article.ts';
 import { createLruCache, type LruCache } from '../lru.ts';
 import type { Catalog } from './catalog.ts';
 
+/** The HTML of articles that were loaded together. */
+export type ContentLookup = (article: Article) => string;
+
 /** Supplies the sanitized HTML content of articles. */
 export interface ContentProvider {
-  /** Makes the HTML of these articles available to `contentHtml` (a no-op where it is local). */
-  prepare?(articles: readonly Article[]): Promise<void>;
-  contentHtml(article: Article): string;
+  /** The HTML of these articles (read, rendered or fetched as needed, then kept for a while). */
+  load(articles: readonly Article[]): Promise<ContentLookup>;
 }
 
 export interface Snapshot {
   readonly catalog: Catalog;
-  /** Increases with every reload; part of every memo key. */
+  /** Increases with every change; part of every memo key. */
   readonly version: number;
-  /** Resolves once `contentHtml` can answer for each of these articles. */
-  prepare(articles: readonly Article[]): Promise<void>;
-  /** The article's content as sanitized HTML with absolute URLs. */
-  contentHtml(article: Article): string;
+  /** The content of these articles as sanitized HTML with absolute URLs. */
+  loadContent(articles: readonly Article[]): Promise<ContentLookup>;
   /** Rendered responses of this snapshot by key, bounded by size; dropped with the snapshot. */
   readonly responses: LruCache<unknown>;
   /** Memo of small values derived from this snapshot, dropped with it. */
@@ -37,17 +37,14 @@ export interface Snapshot {
 }
 
 /** Budget for rendered responses, in bytes. */
-export const DEFAULT_RESPONSE_CACHE_SIZE = 128_000_000;
+export const DEFAULT_RESPONSE_CACHE_SIZE = 64_000_000;
 
 export function createSnapshot(catalog: Catalog, version: number, content: ContentProvider, responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE): Snapshot {
   const memo = new Map<string, unknown>();
   return {
     catalog,
     version,
-    prepare: async (articles) => {
-      await content.prepare?.(articles);
-    },
-    contentHtml: (article) => content.contentHtml(article),
+    loadContent: (articles) => content.load(articles),
     responses: createLruCache<unknown>(responseCacheSize),
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;
@@ -61,11 +58,14 @@ export function createSnapshot(catalog: Catalog, version: number, content: Conte
 export interface ContentStore {
   /** The snapshot to answer the next request from (loaded on first use). */
   current(): Promise<Snapshot>;
-  /** Re-reads the content and swaps in a new snapshot once it is complete. */
+  /** Re-checks every file and swaps in a new snapshot once it is complete. */
   reload(): Promise<Snapshot>;
+  /** Re-reads just these files (changed, added or removed) and swaps in a new snapshot. */
+  update(paths: readonly string[]): Promise<Snapshot>;
 }
 
 /** A store over one snapshot that never changes (pre-built content, tests). */
 export function createFixedStore(snapshot: Snapshot): ContentStore {
-  return { current: async () => snapshot, reload: async () => snapshot };
+  const same = async () => snapshot;
+  return { current: same, reload: same, update: same };
 }

@@ -5,7 +5,7 @@
  */
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
-import type { ContentStore, Snapshot } from '../catalog/snapshot.ts';
+import type { ContentLookup, ContentStore, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
 import { createRepresentation, type Compression, type Representation } from './representation.ts';
 
@@ -62,7 +62,7 @@ export function cachedRepresentation(
   view: View,
   key: string,
   articles: readonly Article[],
-  render: () => Rendered,
+  render: (content: ContentLookup) => Rendered,
 ): Promise<Representation> {
   const { responses } = view.snapshot;
   const cached = responses.get(key) as Promise<Representation> | undefined;
@@ -70,8 +70,8 @@ export function cachedRepresentation(
   const representation = (async () => {
     const prebuilt = await deps.prebuilt?.get(key);
     if (prebuilt) return prebuilt;
-    await view.snapshot.prepare(articles);
-    const { text, contentType, lastModified } = render();
+    const content = await view.snapshot.loadContent(articles);
+    const { text, contentType, lastModified } = render(content);
     return createRepresentation(text, contentType, lastModified);
   })();
   responses.set(key, representation, 0);

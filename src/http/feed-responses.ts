@@ -60,13 +60,13 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
   const key = `feed|${format}|${scopeKey(scope)}|${request.page}|${request.limitChosen ? request.limit : ''}|${view.publicationKey}`;
   const start = (request.page - 1) * request.limit;
   const shown = articles.slice(start, start + request.limit);
-  const representation = cachedRepresentation(deps, view, key, shown, () => {
+  const representation = cachedRepresentation(deps, view, key, shown, (content) => {
     const model = buildFeedModel({
       site,
       scope,
       articles: shown,
       paging,
-      contentHtml: snapshot.contentHtml,
+      contentHtml: content,
       fallbackUpdated: view.siteUpdated,
     });
     return { text: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: model.updated };

@@ -57,11 +57,11 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const { snapshot } = view;
     const article = selectArticle(snapshot.catalog, c.req.param('slug'), view.now);
     if (article === undefined) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found: no such article');
-    const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], () => ({
+    const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], (content) => ({
       text: renderArticlePage({
         site,
         article,
-        contentHtml: snapshot.contentHtml(article),
+        contentHtml: content(article),
         scopes: selectScopesOf(snapshot.catalog, article),
       }),
       contentType: CONTENT_TYPES.html,

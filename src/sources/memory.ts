@@ -1,22 +1,38 @@
 /**
- * A source over an in-memory map of path -> text: tests, and content bundled at build time.
+ * A source over an in-memory map of path -> text, for tests and tools. Files can be written
+ * and removed afterwards; each write gives the file a new stamp.
  *
  * @example
  * const source = createMemorySource({ '2024/a.md': '---\ndate: 2024-01-01\n---\nHello' });
+ * source.write('2024/b.md', '...');
  */
-import { comparePaths, isArticlePath, type ContentSource, type SourceEntry } from './source.ts';
+import { comparePaths, isArticlePath, type ContentSource, type FileStamp } from './source.ts';
 
-export function createMemorySource(files: Readonly<Record<string, string>>): ContentSource {
-  const entries: readonly SourceEntry[] = Object.keys(files)
-    .filter(isArticlePath)
-    .sort(comparePaths)
-    .map((path) => ({ path }));
+export interface MemorySource extends ContentSource {
+  write(path: string, text: string): void;
+  remove(path: string): void;
+}
+
+const encoder = new TextEncoder();
+
+export function createMemorySource(initial: Readonly<Record<string, string>>): MemorySource {
+  const files = new Map<string, { text: string; stamp: FileStamp }>();
+  let clock = 0;
+  const write = (path: string, text: string) => files.set(path, { text, stamp: { size: encoder.encode(text).length, mtimeMs: ++clock } });
+  for (const [path, text] of Object.entries(initial)) write(path, text);
+  const get = (path: string) => {
+    const file = files.get(path);
+    if (file === undefined) throw new Error(`no such file in the source: ${path}`);
+    return file;
+  };
   return {
-    list: async () => entries,
-    read: async (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`no such file in the source: ${path}`);
-      return text;
+    list: async () => [...files.keys()].filter(isArticlePath).sort(comparePaths).map((path) => ({ path })),
+    read: async (path) => get(path).text,
+    readHead: async (path) => ({ text: get(path).text, complete: true, stamp: get(path).stamp }),
+    stat: async (path) => files.get(path)?.stamp,
+    write,
+    remove: (path) => {
+      files.delete(path);
     },
   };
 }

@@ -1,35 +1,59 @@
 /**
- * Where article files come from. A source lists files and reads one; it knows nothing of
- * front matter or feeds. One implementation per file: `fs.ts` (a folder, Node only) and
- * `memory.ts` (a map of path -> text, for tests and pre-built bundles).
+ * Where article files come from. A source lists files, reads one whole or just its start, and
+ * tells a file's size and modification time; it knows nothing of front matter or feeds. One
+ * implementation per file: `fs.ts` (a folder, Node only) and `memory.ts` (a map of path ->
+ * text, for tests and tools).
  *
  * @example
  * const source: ContentSource = createMemorySource({ 'a.md': '---\ndate: 2024-01-01\n---\nHi' });
- * for (const entry of await source.list()) console.log(entry.path, await source.read(entry.path));
+ * for (const { path } of await source.list()) console.log(path, await source.read(path));
  */
 
 /** File endings that hold articles. */
 export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.txt'] as const;
 
+/** What identifies a version of a file cheaply: a changed file changes one of them. */
+export interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 export interface SourceEntry {
   /** Path relative to the source root, with `/` separators, never starting with `/` or containing `..`. */
   readonly path: string;
-  /** Size in bytes and modification time, when the source knows them (cache validation). */
-  readonly size?: number;
-  readonly mtimeMs?: number;
+}
+
+/** The start of a file: whole lines only, and whether that is all of it. */
+export interface FileHead {
+  readonly text: string;
+  readonly complete: boolean;
+  readonly stamp: FileStamp;
 }
 
 export interface ContentSource {
   /** Every article file, sorted by path so that "first" and "second" mean the same thing everywhere. */
   list(): Promise<readonly SourceEntry[]>;
-  /** The UTF-8 text of one listed file. */
+  /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
+  /** At most about `bytes` bytes from the start of a file, cut after a line break. */
+  readHead(path: string, bytes: number): Promise<FileHead>;
+  /** Size and modification time; `undefined` when the file does not exist (any more). */
+  stat(path: string): Promise<FileStamp | undefined>;
 }
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */
 export function isArticlePath(path: string): boolean {
   const lower = path.toLowerCase();
   return ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+/**
+ * Whether a relative path may name a content file: `/`-separated, no empty, `.` or `..`
+ * segment, no leading slash, no backslash or NUL, and an article extension.
+ */
+export function isSafeContentPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || /[\\\0]/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..') && isArticlePath(path);
 }
 
 /** Orders paths by code unit, the same on every platform and runtime. */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { parseArticleFile } from '../../src/articles/parse.ts';
-import { normalizeArticle, type NormalizeResult } from '../../src/articles/normalize.ts';
+import { extractContent, normalizeArticle, type NormalizeResult } from '../../src/articles/normalize.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createSite, DEFAULT_SITE_CONFIG, parseSiteConfig, type Site, type SiteConfig } from '../../src/site.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
@@ -56,6 +56,13 @@ export function normalizeText(text: string, site: Site = testSite(), path = '202
   const parsed = parseArticleFile(path, text);
   if (!parsed.ok) throw new Error(`fixture does not parse: ${parsed.problem.message}`);
   return normalizeArticle(path, parsed.value, site);
+}
+
+/** The Markdown content of a file (its body without the title line), as rendering sees it. */
+export function contentOfText(text: string, path = '2024/11/a.md'): string {
+  const parsed = parseArticleFile(path, text);
+  if (!parsed.ok) throw new Error(`fixture does not parse: ${parsed.problem.message}`);
+  return extractContent(parsed.value);
 }
 
 /** Every file of a folder as path -> text (for a memory source over real content). */

@@ -52,7 +52,12 @@ describe('loadArticles', () => {
 
   it('reports a file that cannot be read and goes on', async () => {
     const source = createMemorySource({ 'a.md': validArticle({ code: '"A"' }), 'b.md': validArticle({ code: '"B"' }) });
-    const failing = { list: source.list, read: async (path: string) => (path === 'b.md' ? Promise.reject(new Error('EIO')) : source.read(path)) };
+    const fail = (path: string) => path === 'b.md';
+    const failing = {
+      ...source,
+      read: async (path: string) => (fail(path) ? Promise.reject(new Error('EIO')) : source.read(path)),
+      readHead: async (path: string, bytes: number) => (fail(path) ? Promise.reject(new Error('EIO')) : source.readHead(path, bytes)),
+    };
     const loaded = await loadArticles(failing, testSite());
     expect(loaded.articles).toHaveLength(1);
     expect(loaded.problems).toEqual([{ path: 'b.md', severity: 'error', message: 'cannot be read: EIO' }]);
@@ -75,12 +80,27 @@ describe('createFsSource', () => {
     await expect(source.read('2024/a.markdown')).resolves.toContain('A title');
   });
 
-  it('refuses to read a path it did not list', async () => {
+  it.each(['../outside.md', 'a/../../outside.md', '/etc/passwd.md', 'a\\..\\b.md', 'notes.json', './a.md', 'a//b.md', 'a\u0000.md'])(
+    'refuses to touch %j, which is not a content file inside the folder',
+    async (path) => {
+      root = mkdtempSync(join(tmpdir(), 'wirefeed-'));
+      writeFileSync(join(root, 'a.md'), validArticle());
+      const source = createFsSource(root);
+      await expect(source.read(path)).rejects.toThrow('not a content file path');
+      await expect(source.readHead(path, 10)).rejects.toThrow('not a content file path');
+      await expect(source.stat(path)).rejects.toThrow('not a content file path');
+    },
+  );
+
+  it('reads the start of a file whole lines at a time, with its size and time', async () => {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-'));
-    writeFileSync(join(root, 'a.md'), validArticle());
+    writeFileSync(join(root, 'a.md'), 'line one\nline two ไทย\nline three\n');
     const source = createFsSource(root);
-    await source.list();
-    await expect(source.read('../../etc/passwd')).rejects.toThrow('not a listed content file');
+    const head = await source.readHead('a.md', 20);
+    expect(head).toMatchObject({ text: 'line one\n', complete: false, stamp: { size: 39 } });
+    expect(await source.readHead('a.md', 4096)).toMatchObject({ text: 'line one\nline two ไทย\nline three\n', complete: true });
+    expect(await source.stat('a.md')).toEqual(head.stamp);
+    expect(await source.stat('gone.md')).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import { renderRss } from '../../src/feeds/rss.ts';
 import type { Site } from '../../src/site.ts';
 import { createUrls, toTagUri } from '../../src/urls.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
-import { normalizeText, testSite, validArticle } from '../support/fixtures.ts';
+import { contentOfText, normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 import { childrenNamed, descendants, onlyChild, parseXmlStrict } from '../support/xml.ts';
 
 const EXTENSIONLESS_IMAGE = 'https://github.com/user-attachments/assets/daec8601-219c-4325-916a-d935899a0af1';
@@ -20,7 +20,7 @@ function article(fields: Record<string, string>, body?: string, site: Site = tes
   const path = `2024/${(fields.code ?? 'x').replace(/\W/g, '')}.md`;
   const result = normalizeText(validArticle(fields, body), site, path);
   if (!result.article) throw new Error(JSON.stringify(result.problems));
-  BODIES.set(result.article.id, result.body ?? '');
+  BODIES.set(result.article.id, contentOfText(validArticle(fields, body), path));
   return result.article;
 }
 

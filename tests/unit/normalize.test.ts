@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeArticle } from '../../src/articles/normalize.ts';
-import { articleText, normalizeText, testSite, validArticle } from '../support/fixtures.ts';
+import { articleText, contentOfText, normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 
 const SEED = readFileSync('content/2024/11/000_af66a0ef15b64f64.txt', 'utf8');
 
 function articleOf(text: string, site = testSite(), path?: string) {
   const result = normalizeText(text, site, path);
   if (!result.article) throw new Error(`no article: ${JSON.stringify(result.problems)}`);
-  return { ...result.article, body: result.body };
+  return { ...result.article, body: contentOfText(text) };
 }
 
 function problemsOf(text: string, site = testSite()) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { createMarkdownContent } from '../../src/catalog/content-store.ts';
+import { createFileContent } from '../../src/catalog/content-store.ts';
 import { createCatalog } from '../../src/catalog/catalog.ts';
 import { createFixedStore, createSnapshot } from '../../src/catalog/snapshot.ts';
-import { loadArticles } from '../../src/articles/load.ts';
+import { assembleArticles, indexSource } from '../../src/articles/load.ts';
 import type { Representation } from '../../src/http/representation.ts';
 import {
   createPrebuiltCatalog,
@@ -24,15 +24,17 @@ const FILES = {
 /** Builds pre-built data the way the build script does, into an in-memory asset folder. */
 async function prebuild() {
   const site = testSite();
-  const loaded = await loadArticles(createMemorySource(FILES), site);
-  const catalog = createCatalog(loaded, site);
-  const snapshot = createSnapshot(catalog, 1, createMarkdownContent(loaded.bodies, site));
+  const source = createMemorySource(FILES);
+  const entries = await indexSource(source, site);
+  const catalog = createCatalog(assembleArticles(entries), site);
+  const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
+  const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path)));
   const files = new Map<string, Uint8Array>();
   const contentFiles: Record<string, string> = {};
-  catalog.articles.forEach((article, index) => {
+  for (const [index, article] of catalog.articles.entries()) {
     contentFiles[article.id] = `/_wirefeed/c/${index}`;
-    files.set(`/_wirefeed/c/${index}`, new TextEncoder().encode(snapshot.contentHtml(article)));
-  });
+    files.set(`/_wirefeed/c/${index}`, new TextEncoder().encode((await snapshot.loadContent([article]))(article)));
+  }
   const app = createApp({ site, store: createFixedStore(snapshot), now: () => NOW });
   await app.request('/rss.xml');
   const responses: PrebuiltData["responses"][number][] = [];

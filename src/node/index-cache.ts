@@ -1,0 +1,124 @@
+/**
+ * The persisted index of the Node host: one JSON file per content folder, so that a restart
+ * over unchanged files parses none of them. Every entry is checked against its file's size and
+ * modification time before it is used; a file that cannot be read back as a complete index of
+ * this version, for this configuration, is ignored as a whole and rebuilt.
+ *
+ * Writes go to a temporary file renamed over the old one (never a torn index), and are
+ * serialized in slices between which requests are served.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Article, Problem } from '../articles/article.ts';
+import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
+import type { IndexCache } from '../catalog/content-store.ts';
+import { GENERATOR } from '../feeds/feed.ts';
+import type { Site } from '../site.ts';
+
+const FORMAT = 1;
+
+/** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
+export function indexFingerprint(site: Site): string {
+  const { baseUrl, timeZone, defaultLanguage, categories, summaryLength } = site;
+  const inputs = JSON.stringify([FORMAT, GENERATOR.version, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, summaryLength]);
+  return createHash('sha256').update(inputs).digest('base64url').slice(0, 22);
+}
+
+/** The default place of the index of a content folder (under node_modules/.cache, like other tools' caches). */
+export function defaultIndexPath(cacheDir: string, contentDir: string): string {
+  const name = createHash('sha256').update(resolve(contentDir)).digest('base64url').slice(0, 16);
+  return join(cacheDir, `index-${name}.json`);
+}
+
+type StoredEntry = [path: string, size: number, mtimeMs: number, draft: 0 | 1, article: Article | null, problems: Problem[]];
+
+function isStoredEntry(value: unknown): value is StoredEntry {
+  if (!Array.isArray(value) || value.length !== 6) return false;
+  const [path, size, mtimeMs, draft, article, problems] = value as unknown[];
+  return (
+    typeof path === 'string' &&
+    typeof size === 'number' &&
+    typeof mtimeMs === 'number' &&
+    (draft === 0 || draft === 1) &&
+    (article === null || (typeof article === 'object' && typeof (article as Article).id === 'string' && typeof (article as Article).published === 'number')) &&
+    Array.isArray(problems)
+  );
+}
+
+export interface FileIndexCacheOptions {
+  readonly file: string;
+  readonly fingerprint: string;
+  readonly log?: (message: string) => void;
+  /** Milliseconds to wait for more changes before writing (a burst of edits is written once). */
+  readonly settleMs?: number;
+}
+
+export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache {
+  const log = options.log ?? (() => undefined);
+  let writing: Promise<void> = Promise.resolve();
+  let pending: readonly IndexEntry[] | undefined;
+  let scheduled: Promise<void> | undefined;
+
+  const write = async (entries: readonly IndexEntry[]) => {
+    mkdirSync(dirname(options.file), { recursive: true });
+    const temporary = `${options.file}.${process.pid}.tmp`;
+    const stream = createWriteStream(temporary);
+    const done = new Promise<void>((resolveDone, reject) => {
+      stream.on('finish', resolveDone);
+      stream.on('error', reject);
+    });
+    stream.write(`{"format":${FORMAT},"fingerprint":${JSON.stringify(options.fingerprint)},"entries":[`);
+    const SLICE = 2000;
+    for (let start = 0; start < entries.length; start += SLICE) {
+      const slice = entries.slice(start, start + SLICE).map((entry) => {
+        const stored: StoredEntry = [entry.path, entry.stamp.size, entry.stamp.mtimeMs, entry.draft ? 1 : 0, entry.article ?? null, [...entry.problems]];
+        return JSON.stringify(stored);
+      });
+      if (!stream.write(`${start === 0 ? '' : ','}${slice.join(',')}`)) await new Promise<void>((next) => stream.once('drain', () => next()));
+      // Let requests through between slices.
+      await new Promise((next) => setImmediate(next));
+    }
+    stream.end(']}\n');
+    await done;
+    renameSync(temporary, options.file);
+  };
+
+  return {
+    async load() {
+      let text: string;
+      try {
+        text = readFileSync(options.file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const stored = JSON.parse(text) as { format?: unknown; fingerprint?: unknown; entries?: unknown };
+        if (stored.format !== FORMAT) throw new Error(`format ${String(stored.format)}, not ${FORMAT}`);
+        if (stored.fingerprint !== options.fingerprint) throw new Error('written for another version or configuration');
+        if (!Array.isArray(stored.entries)) throw new Error('no entries');
+        const entries = new Map<string, IndexEntry>();
+        for (const value of stored.entries) {
+          if (!isStoredEntry(value)) throw new Error('an entry is malformed');
+          const [path, size, mtimeMs, draft, article, problems] = value;
+          entries.set(path, { path, stamp: { size, mtimeMs }, draft: draft === 1, problems, ...(article ? { article: Object.freeze(article) } : {}) });
+        }
+        return entries;
+      } catch (error) {
+        log(`index cache ${options.file} is not usable (${(error as Error).message}); indexing every file again`);
+        return undefined;
+      }
+    },
+    save(entries) {
+      // The newest entries win; one write at a time, after changes have settled.
+      pending = entries;
+      scheduled ??= new Promise<void>((start) => setTimeout(start, options.settleMs ?? 1000).unref()).then(() => {
+        scheduled = undefined;
+        const latest = pending as readonly IndexEntry[];
+        writing = writing.then(() => write(latest)).catch((error: Error) => log(`could not write the index cache: ${error.message}`));
+        return writing;
+      });
+      return scheduled;
+    },
+  };
+}
