@@ -19,42 +19,19 @@
  *   --only=sample,1k   run some corpora only
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { buildWorkerData } from './build-worker.ts';
+import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
 const NOW = Date.UTC(2026, 0, 1);
 const TARGETS = { startupMs: 1000, cpuMs: 10, gzipBytes: 3 * 1024 * 1024, rawBytes: 64 * 1024 * 1024 };
 
-interface Corpus {
-  readonly name: string;
-  readonly dir: string;
-  readonly generate?: number;
-}
-
-const ALL: Corpus[] = [
-  { name: 'sample', dir: 'content' },
-  { name: '1k', dir: 'bench/corpus/1k', generate: 1000 },
-  { name: '10k', dir: 'bench/corpus/10k', generate: 10000 },
-];
-
-function generator(): string {
-  const shared = resolve('../shared/tools/gen-corpus.mjs');
-  return existsSync(shared) ? shared : resolve('bench/gen-corpus.mjs');
-}
-
-function ensureCorpus(corpus: Corpus): void {
-  if (corpus.generate === undefined) return;
-  const marker = join(corpus.dir, '.complete');
-  if (existsSync(marker)) return;
-  rmSync(corpus.dir, { recursive: true, force: true });
-  execFileSync(process.execPath, [generator(), String(corpus.generate), corpus.dir], { stdio: 'inherit' });
-  writeFileSync(marker, '');
-}
+const ALL: Corpus[] = [{ name: 'sample', dir: 'content' }, generatedCorpus(1000), generatedCorpus(10000)];
 
 /** CPU nanoseconds used so far by every thread of a process. */
 function cpuNanos(pid: number): number {

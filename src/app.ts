@@ -11,12 +11,13 @@
 import { Hono, type Context } from 'hono';
 import { LinearRouter } from 'hono/router/linear-router';
 import type { ContentStore } from './catalog/snapshot.ts';
-import type { PrebuiltResponses } from './http/context.ts';
+import { countScheduled } from './catalog/query.ts';
+import { requestKey, type PrebuiltResponses, type RememberedAnswer } from './http/context.ts';
 import { createFeedRoutes } from './http/feed-routes.ts';
-import { methodGuard, redirectToCanonical } from './http/guards.ts';
+import { answerOtherMethod, redirectToCanonical } from './http/guards.ts';
 import { createPageRoutes } from './http/page-routes.ts';
 import type { Compression } from './http/representation.ts';
-import { respondWithError } from './http/respond.ts';
+import { headerReader, respondWithError, serveAnswer } from './http/respond.ts';
 import type { Site } from './site.ts';
 
 export interface AppOptions {
@@ -51,9 +52,11 @@ export function createApp(options: AppOptions): Hono {
   const probe = async (path: string) => (await app.request(path, { method: 'HEAD' })).status;
   const redirect = (c: Context) => redirectToCanonical(c, options.site.baseUrl, probe);
 
-  app.use(methodGuard);
-  // Trailing slashes are settled before routing, so that every router treats them alike.
+  // Other methods, and trailing slashes (settled before routing, so that every router treats
+  // them alike).
   app.use(async (c, next) => {
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD') return answerOtherMethod(c);
     const path = c.req.path;
     if (path.length > 1 && path.endsWith('/')) return (await redirect(c)) ?? respondWithError(c, 404, 'Not found');
     return next();
@@ -65,5 +68,24 @@ export function createApp(options: AppOptions): Hono {
     report(error);
     return respondWithError(c, 500, 'Internal error');
   });
+
+  // The front door: a GET or HEAD for a URL the current snapshot already answered is answered
+  // again from memory before Hono routes anything - as long as nothing scheduled has been
+  // published since. Everything else goes to the routes, which keep the answers they make.
+  const route = app.fetch;
+  app.fetch = (request, env, executionContext) => {
+    const method = request.method;
+    const snapshot = deps.store.peek();
+    if ((method === 'GET' || method === 'HEAD') && snapshot !== undefined) {
+      const remembered = snapshot.answers.get(requestKey(request.url)) as RememberedAnswer | undefined;
+      if (remembered !== undefined) {
+        const now = deps.now();
+        if (countScheduled(snapshot.catalog.articles, now) === remembered.scheduled) {
+          return serveAnswer(headerReader(request, env), remembered.answer, now, method === 'HEAD');
+        }
+      }
+    }
+    return route(request, env, executionContext);
+  };
   return app;
 }

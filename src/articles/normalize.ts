@@ -9,7 +9,7 @@
  * const { article, problems } = normalizeArticle('2024/11/a.md', parsed, site);
  */
 import { tz } from '@date-fns/tz';
-import { parseISO } from 'date-fns';
+import { parseISO } from 'date-fns/parseISO';
 import type { Person, Site } from '../site.ts';
 import { collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
 import type { Article, Category, Problem } from './article.ts';

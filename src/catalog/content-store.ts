@@ -87,6 +87,7 @@ function keptVersion(path: string): Problem {
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
   let entries = new Map<string, IndexEntry>();
+  let published: Snapshot | undefined;
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -96,6 +97,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     entries = next;
     const ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content);
+    published = snapshot;
     options.onLoad?.(snapshot);
     return snapshot;
   };
@@ -126,7 +128,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       next.set(path, failed && old?.article ? { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(path)] } : entry);
       changed = true;
     }
-    if (!changed) return (await latest) as Snapshot;
+    if (!changed && published) return published;
     const snapshot = publish(next);
     void options.cache?.save([...next.values()]);
     return snapshot;
@@ -147,6 +149,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   return {
     current: first,
+    peek: () => published,
     reload: async () => {
       await first();
       return enqueue(() => scan(entries));

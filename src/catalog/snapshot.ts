@@ -32,9 +32,14 @@ export interface Snapshot {
   loadContent(articles: readonly Article[]): Promise<ContentLookup>;
   /** Rendered responses of this snapshot by key, bounded by size; dropped with the snapshot. */
   readonly responses: LruCache<unknown>;
+  /** Ready answers by request URL (see http/respond.ts), bounded in number. */
+  readonly answers: LruCache<unknown>;
   /** Memo of small values derived from this snapshot, dropped with it. */
   memo<T>(key: string, compute: () => T): T;
 }
+
+/** How many URLs a snapshot keeps ready answers for. */
+export const ANSWER_CACHE_ENTRIES = 4096;
 
 /** Budget for rendered responses, in bytes. */
 export const DEFAULT_RESPONSE_CACHE_SIZE = 64_000_000;
@@ -46,6 +51,7 @@ export function createSnapshot(catalog: Catalog, version: number, content: Conte
     version,
     loadContent: (articles) => content.load(articles),
     responses: createLruCache<unknown>(responseCacheSize),
+    answers: createLruCache<unknown>(ANSWER_CACHE_ENTRIES),
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;
       const value = compute();
@@ -58,6 +64,8 @@ export function createSnapshot(catalog: Catalog, version: number, content: Conte
 export interface ContentStore {
   /** The snapshot to answer the next request from (loaded on first use). */
   current(): Promise<Snapshot>;
+  /** The latest complete snapshot, if one has been made yet (no waiting). */
+  peek(): Snapshot | undefined;
   /** Re-checks every file and swaps in a new snapshot once it is complete. */
   reload(): Promise<Snapshot>;
   /** Re-reads just these files (changed, added or removed) and swaps in a new snapshot. */
@@ -67,5 +75,5 @@ export interface ContentStore {
 /** A store over one snapshot that never changes (pre-built content, tests). */
 export function createFixedStore(snapshot: Snapshot): ContentStore {
   const same = async () => snapshot;
-  return { current: same, reload: same, update: same };
+  return { current: same, peek: () => snapshot, reload: same, update: same };
 }

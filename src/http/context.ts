@@ -3,11 +3,13 @@
  * compression; and the per-request view of the current snapshot (catalog + time = what is
  * published now), with the memo of rendered responses.
  */
+import type { Context } from 'hono';
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
 import type { ContentLookup, ContentStore, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
 import { createRepresentation, type Compression, type Representation } from './representation.ts';
+import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
 
 export interface RouteDeps {
   readonly site: Site;
@@ -31,6 +33,8 @@ export interface View {
   readonly now: number;
   /** Identifies what is published within the snapshot; part of every memo key that depends on it. */
   readonly publicationKey: string;
+  /** How many articles are still scheduled (what the publication key names). */
+  readonly scheduled: number;
   /** Newest `updated` among all published articles (0 when there are none). */
   readonly siteUpdated: number;
   readonly published: readonly Article[];
@@ -43,7 +47,31 @@ export async function openView(deps: RouteDeps): Promise<View> {
   const publicationKey = `scheduled:${scheduled}`;
   const published = selectPublished(snapshot.catalog.articles, now);
   const siteUpdated = snapshot.catalog.latestUpdateFrom[scheduled] ?? 0;
-  return { snapshot, now, publicationKey, siteUpdated, published };
+  return { snapshot, now, publicationKey, scheduled, siteUpdated, published };
+}
+
+/** A request URL's path and query: the key of a ready answer. */
+export function requestKey(url: string): string {
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2));
+}
+
+export interface RememberedAnswer {
+  readonly answer: Answer;
+  /** How many articles were still scheduled when it was made (see `publicationKeyOf`). */
+  readonly scheduled: number;
+}
+
+/**
+ * Answers a request with a representation, and keeps the answer for the request's URL in the
+ * snapshot, so that the next request for it is answered before routing. Only for responses
+ * that depend on nothing but the URL (and Accept-Encoding and validators, which the answer
+ * handles itself).
+ */
+export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Promise<Response> {
+  const made = createAnswer(representation, options);
+  const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled };
+  view.snapshot.answers.set(requestKey(c.req.url), remembered, 1);
+  return serveAnswer(contextHeaders(c), made, view.now);
 }
 
 export interface Rendered {

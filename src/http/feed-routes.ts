@@ -6,8 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { Catalog, Scope } from '../catalog/catalog.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from '../urls.ts';
-import { buildCacheControl } from './cache-control.ts';
-import { openView, type RouteDeps } from './context.ts';
+import { answer, openView, type RouteDeps } from './context.ts';
 import { parsePageRequest, representFeed } from './feed-responses.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { selectFeedFormat } from './negotiation.ts';
@@ -54,12 +53,11 @@ export function createFeedRoutes(deps: RouteDeps, options: FeedRouteOptions): Ho
     const headers: Record<string, string> = { ...CORS_HEADERS, 'X-Content-Type-Options': 'nosniff' };
     if (site.websubHub) headers.Link = `<${site.websubHub}>; rel="hub", <${self}>; rel="self"`;
     if (file === 'negotiated') headers['Content-Location'] = self;
-    return respond(c, await feed.value.representation, {
-      cacheControl: buildCacheControl(site.cache, view.now, feed.value.nextChange),
-      vary: file === 'negotiated' ? ['Accept'] : [],
-      headers,
-      compression: deps.compression,
-    });
+    const respondOptions = { cache: site.cache, nextChange: feed.value.nextChange, headers, compression: deps.compression };
+    const representation = await feed.value.representation;
+    // A negotiated answer depends on Accept too: it is not kept by URL.
+    if (file === 'negotiated') return respond(c, representation, { ...respondOptions, vary: ['Accept'] }, view.now);
+    return answer(c, view, representation, respondOptions);
   };
 
   const files: readonly (readonly [string, FeedFormat | 'negotiated'])[] = [

@@ -2,7 +2,7 @@
  * Requests that never reach a route: methods other than GET and HEAD (405, or 204 for an
  * OPTIONS / CORS preflight), and non-canonical spellings of a URL (308 to the canonical one).
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { respondWithError } from './respond.ts';
 
 export const ALLOW = 'GET, HEAD, OPTIONS';
@@ -13,9 +13,9 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Expose-Headers': 'ETag, Last-Modified, Link, Content-Location',
 };
 
-export const methodGuard: MiddlewareHandler = async (c, next) => {
+/** The answer to a method other than GET and HEAD: a CORS preflight for OPTIONS, else 405. */
+export function answerOtherMethod(c: Context): Response {
   const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD') return next();
   if (method === 'OPTIONS') {
     return c.body(null, 204, {
       Allow: ALLOW,
@@ -26,7 +26,7 @@ export const methodGuard: MiddlewareHandler = async (c, next) => {
     });
   }
   return respondWithError(c, 405, `Method not allowed: ${method.slice(0, 20)}; use GET or HEAD`, { Allow: ALLOW });
-};
+}
 
 /** The canonical spelling of a path: lower case, no trailing slash. */
 export function canonicalPath(path: string): string {

@@ -6,10 +6,9 @@ import { selectArticle, selectListedScopes, selectNextPublication, selectScope, 
 import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
 import { renderOpml } from '../pages/opml.ts';
-import { buildCacheControl } from './cache-control.ts';
-import { cachedRepresentation, openView, type RouteDeps } from './context.ts';
+import { answer, cachedRepresentation, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
-import { CONTENT_TYPES, respond, respondWithError } from './respond.ts';
+import { CONTENT_TYPES, respondWithError } from './respond.ts';
 
 const LATEST_ON_INDEX = 20;
 const PAGE_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
@@ -36,8 +35,8 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       contentType: CONTENT_TYPES.html,
       lastModified: view.siteUpdated,
     }));
-    const cacheControl = buildCacheControl(site.cache, view.now, selectNextPublication(snapshot.catalog, view.now));
-    return respond(c, representation, { cacheControl, headers: PAGE_HEADERS, compression });
+    const nextChange = selectNextPublication(snapshot.catalog, view.now);
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: PAGE_HEADERS, compression });
   });
 
   routes.get('/feeds.opml', async (c) => {
@@ -48,8 +47,8 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       contentType: CONTENT_TYPES.opml,
       lastModified: view.siteUpdated,
     }));
-    const cacheControl = buildCacheControl(site.cache, view.now, selectNextPublication(snapshot.catalog, view.now));
-    return respond(c, representation, { cacheControl, headers: { ...CORS_HEADERS, ...PAGE_HEADERS }, compression });
+    const nextChange = selectNextPublication(snapshot.catalog, view.now);
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, ...PAGE_HEADERS }, compression });
   });
 
   routes.get('/articles/:slug', async (c) => {
@@ -67,7 +66,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       contentType: CONTENT_TYPES.html,
       lastModified: article.updated,
     }));
-    return respond(c, representation, { cacheControl: buildCacheControl(site.cache, view.now), headers: PAGE_HEADERS, compression });
+    return answer(c, view, representation, { cache: site.cache, headers: PAGE_HEADERS, compression });
   });
 
   return routes;

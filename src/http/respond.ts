@@ -4,10 +4,11 @@
  * explicit `Content-Length` (so HEAD reports it too), and short plain-text errors.
  */
 import type { Context } from 'hono';
-import { isNotModified, formatHttpDate } from './conditional.ts';
-import { ERROR_CACHE_CONTROL } from './cache-control.ts';
+import type { CachePolicy } from '../site.ts';
+import { buildCacheControl, ERROR_CACHE_CONTROL } from './cache-control.ts';
+import { formatHttpDate, isNotModified } from './conditional.ts';
 import { selectCoding } from './negotiation.ts';
-import type { Compression, Representation, Variant } from './representation.ts';
+import type { Compression, ContentCoding, Representation, Variant } from './representation.ts';
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -22,7 +23,9 @@ export const CONTENT_TYPES = {
 const MIN_COMPRESSED_SIZE = 1024;
 
 export interface RespondOptions {
-  readonly cacheControl: string;
+  /** The site's cache policy, and when this response next changes by itself (a scheduled article). */
+  readonly cache: CachePolicy;
+  readonly nextChange?: number | undefined;
   /** Request headers the response varies on; `Accept-Encoding` is always added. */
   readonly vary?: readonly string[];
   /** Headers sent with both 200 and 304 (Link, CORS, Content-Location, security headers). */
@@ -30,30 +33,124 @@ export interface RespondOptions {
   readonly compression?: Compression | undefined;
 }
 
-async function selectVariant(c: Context, representation: Representation, compression: Compression | undefined): Promise<Variant> {
-  if (!compression || representation.body.length < MIN_COMPRESSED_SIZE) return representation;
-  const coding = selectCoding(c.req.header('accept-encoding'), compression.codings);
-  return coding === undefined ? representation : representation.encoded(coding, compression);
+/**
+ * Everything needed to answer GET and HEAD for one URL of one snapshot: the representation, and
+ * the response headers of each of its codings, built once. Requests for an unchanged URL are
+ * answered from here without routing, rendering, hashing or compressing (see `serveAnswer`).
+ */
+export interface Answer {
+  readonly representation: Representation;
+  readonly options: RespondOptions;
+  /** Headers by coding ('' for identity), for a 200 and for a 304, Cache-Control left out. */
+  readonly headers: Map<string, { readonly ok: Record<string, string>; readonly notModified: Record<string, string> }>;
 }
 
-export async function respond(c: Context, representation: Representation, options: RespondOptions): Promise<Response> {
-  const variant = await selectVariant(c, representation, options.compression);
-  const headers: Record<string, string> = {
-    ETag: variant.etag,
-    'Last-Modified': formatHttpDate(representation.lastModified),
-    'Cache-Control': options.cacheControl,
-    Vary: [...(options.vary ?? []), 'Accept-Encoding'].join(', '),
-    ...options.headers,
-  };
-  const notModified = isNotModified(
-    { ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') },
-    { etag: variant.etag, lastModified: representation.lastModified },
-  );
-  if (notModified) return c.body(null, 304, headers);
-  headers['Content-Type'] = representation.contentType;
-  headers['Content-Length'] = String(variant.body.length);
-  if (variant.coding) headers['Content-Encoding'] = variant.coding;
-  return c.body(variant.body as Uint8Array<ArrayBuffer>, 200, headers);
+export function createAnswer(representation: Representation, options: RespondOptions): Answer {
+  return { representation, options, headers: new Map() };
+}
+
+/** Reads one request header (lower-case name). */
+export type HeaderReader = (name: string) => string | undefined;
+
+type NodeHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A reader of a request's headers. On @hono/node-server (which hands Node's request over as
+ * `env.incoming`) it reads Node's own header object: asking the Fetch API Request instead makes
+ * the adapter build a full Headers object, which costs more than a whole 304.
+ */
+export function headerReader(request: Request, env: unknown): HeaderReader {
+  const incoming = (env as { incoming?: { headers?: NodeHeaders } } | undefined)?.incoming?.headers;
+  if (incoming) {
+    return (name) => {
+      const value = incoming[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
+  }
+  return (name) => request.headers.get(name) ?? undefined;
+}
+
+/** The header reader of a Hono request. */
+export function contextHeaders(c: Context): HeaderReader {
+  return headerReader(c.req.raw, c.env);
+}
+
+const codingsByHeader = new Map<string, ContentCoding | undefined>();
+
+/** The coding for an Accept-Encoding value (a server sees few distinct values: remember them). */
+function codingFor(header: string | undefined, compression: Compression): ContentCoding | undefined {
+  const key = header ?? '';
+  if (codingsByHeader.has(key)) return codingsByHeader.get(key);
+  const coding = selectCoding(header, compression.codings);
+  if (codingsByHeader.size < 256) codingsByHeader.set(key, coding);
+  return coding;
+}
+
+function selectVariant(header: HeaderReader, answer: Answer): Variant | Promise<Variant> {
+  const { representation, options } = answer;
+  if (!options.compression || representation.body.length < MIN_COMPRESSED_SIZE) return representation;
+  const coding = codingFor(header('accept-encoding'), options.compression);
+  return coding === undefined ? representation : representation.encoded(coding, options.compression);
+}
+
+interface VariantHeaders {
+  readonly ok: Record<string, string>;
+  readonly notModified: Record<string, string>;
+}
+
+function headersFor(answer: Answer, variant: Variant): VariantHeaders {
+  const key = variant.coding ?? '';
+  let headers = answer.headers.get(key);
+  if (headers === undefined) {
+    const { representation, options } = answer;
+    const notModified: Record<string, string> = {
+      ETag: variant.etag,
+      'Last-Modified': formatHttpDate(representation.lastModified),
+      Vary: [...(options.vary ?? []), 'Accept-Encoding'].join(', '),
+      ...options.headers,
+    };
+    const ok: Record<string, string> = {
+      ...notModified,
+      'Content-Type': representation.contentType,
+      'Content-Length': String(variant.body.length),
+      ...(variant.coding ? { 'Content-Encoding': variant.coding } : {}),
+    };
+    headers = { ok, notModified };
+    answer.headers.set(key, headers);
+  }
+  return headers;
+}
+
+/** The headers to send, with Cache-Control; built once when the lifetime does not depend on the time. */
+function withCacheControl(answer: Answer, headers: Record<string, string>, now: number): Record<string, string> {
+  const { cache, nextChange } = answer.options;
+  if (nextChange === undefined) {
+    headers['Cache-Control'] ??= buildCacheControl(cache, now);
+    return headers;
+  }
+  return { ...headers, 'Cache-Control': buildCacheControl(cache, now, nextChange) };
+}
+
+/**
+ * Answers a GET or HEAD: 304 when the request's validators match, else the (negotiated) body.
+ * The Response is built directly with a plain header object (Hono's c.body() would copy the
+ * headers into a Headers object on every request).
+ */
+export async function serveAnswer(header: HeaderReader, answer: Answer, now: number, head = false): Promise<Response> {
+  const variant = await selectVariant(header, answer);
+  const { ok, notModified } = headersFor(answer, variant);
+  const ifNoneMatch = header('if-none-match');
+  const matches =
+    ifNoneMatch === variant.etag ||
+    isNotModified({ ifNoneMatch, ifModifiedSince: header('if-modified-since') }, { etag: variant.etag, lastModified: answer.representation.lastModified });
+  if (matches) return new Response(null, { status: 304, headers: withCacheControl(answer, notModified, now) });
+  const body = head ? null : (variant.body as Uint8Array<ArrayBuffer>);
+  return new Response(body, { status: 200, headers: withCacheControl(answer, ok, now) });
+}
+
+/** Answers with a representation made for this request alone. */
+export function respond(c: Context, representation: Representation, options: RespondOptions, now: number): Promise<Response> {
+  return serveAnswer(contextHeaders(c), createAnswer(representation, options), now);
 }
 
 export type ErrorStatus = 400 | 404 | 405 | 406 | 500;

@@ -7,7 +7,7 @@
  * const page = renderArticlePage({ site, article, contentHtml, scopes: [{}, { language }] });
  */
 import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { enUS } from 'date-fns/locale/en-US';
 import { th } from 'date-fns/locale/th';
 import { html, raw } from 'hono/html';

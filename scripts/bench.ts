@@ -1,0 +1,336 @@
+/**
+ * `npm run bench` - how wirefeed's Node host scales, each figure next to a baseline measured in
+ * the same run on the same machine:
+ *
+ *   cold start      spawn -> first 200 of /category/world/rss.xml, no persisted index
+ *                   vs. a process that lists and reads every file of the corpus (the file-system floor)
+ *   warm restart    the same with the persisted index of the previous run
+ *   memory          peak and steady-state RSS of the server
+ *   throughput      wrk against a cached feed 200, a 304 and an article page
+ *                   vs. bare Hono answering a constant body of the same size / a constant 304
+ *   live update     file written -> the changed feed served
+ *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
+ *
+ * Corpora: 1k and 10k generated articles; add --100k for 100,000 (about 900 MB on disk, a few
+ * minutes). Writes bench/results.json and bench/results.md.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Feed } from 'feed';
+import { indexSource, assembleArticles } from '../src/articles/load.ts';
+import { createCatalog } from '../src/catalog/catalog.ts';
+import { createFileContent } from '../src/catalog/content-store.ts';
+import { selectScope } from '../src/catalog/query.ts';
+import { renderAtom } from '../src/feeds/atom.ts';
+import { buildFeedModel } from '../src/feeds/feed.ts';
+import { renderJsonFeed } from '../src/feeds/json-feed.ts';
+import { renderRss } from '../src/feeds/rss.ts';
+import { readConfigFile, resolveSite } from '../src/node/config.ts';
+import { createFsSource } from '../src/sources/fs.ts';
+import { createUrls, toTagUri } from '../src/urls.ts';
+import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
+
+const FEED_PATH = '/category/world/rss.xml';
+const TARGETS = { coldRatio: 1.0, warmMs: 1000, memoryMb: 400, throughputRatio: 0.9, liveMs: 1000, renderRatio: 0.5 };
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+function freePort(): number {
+  return 20000 + Math.floor(Math.random() * 20000);
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function waitFor(url: string, deadlineMs: number): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  while (performance.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((next) => setTimeout(next, 10));
+  }
+  throw new Error(`${url} did not answer 200 in time`);
+}
+
+/** Spawns a server (a bundled module, as `npm start` runs it) and measures spawn -> first 200 of `path`. */
+async function startServer(entry: string, env: Record<string, string>, path: string): Promise<Running & { readyMs: number }> {
+  const port = freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${url}${path}`, 600_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  const readyMs = performance.now() - started;
+  return {
+    child,
+    url,
+    readyMs,
+    stop: () =>
+      new Promise((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function memoryOf(pid: number): { peakMb: number; rssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peakMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
+}
+
+/** The file-system floor: a fresh process that lists every article file and reads each one whole. */
+function measureFloor(dir: string): number {
+  const script = `
+    const { readdirSync, readFileSync } = require('node:fs');
+    const { join } = require('node:path');
+    let bytes = 0;
+    for (const d of readdirSync(process.argv[1], { recursive: true, withFileTypes: true })) {
+      if (d.isFile() && /\\.(md|markdown|txt)$/i.test(d.name)) bytes += readFileSync(join(d.parentPath, d.name)).length;
+    }`;
+  const started = performance.now();
+  execFileSync(process.execPath, ['-e', script, dir]);
+  return performance.now() - started;
+}
+
+interface WrkResult {
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+function toMs(value: string): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(value);
+  if (!match) return Number.NaN;
+  const number = Number(match[1]);
+  return match[2] === 'us' ? number / 1000 : match[2] === 's' ? number * 1000 : number;
+}
+
+function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
+  const args = ['-t1', '-c32', '-d5s', '--latency', ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]), url];
+  const output = execFileSync('wrk', args, { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
+  const p50 = /\s50%\s+([\d.]+\w+)/.exec(output)?.[1] ?? '';
+  const p99 = /\s99%\s+([\d.]+\w+)/.exec(output)?.[1] ?? '';
+  return { rps: Math.round(rps), p50Ms: round(toMs(p50), 3), p99Ms: round(toMs(p99), 3) };
+}
+
+async function measureRender(dir: string) {
+  const site = resolveSite(readConfigFile(resolve('wirefeed.config.json'), true), 'https://feeds.example', 8787);
+  const source = createFsSource(dir);
+  const entries = await indexSource(source, site);
+  const catalog = createCatalog(assembleArticles(entries), site);
+  const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
+  const category = catalog.categoryBySlug.get('world')!;
+  const articles = selectScope(catalog, { category }, Date.now()).slice(0, 50);
+  const content = await createFileContent(source, site, (path) => stamps.get(path)).load(articles);
+  const urls = createUrls(site.baseUrl);
+  const ours = {
+    rss: () => renderRss(model()),
+    atom: () => renderAtom(model()),
+    json: () => renderJsonFeed(model()),
+  };
+  const model = () =>
+    buildFeedModel({ site, scope: { category }, articles, paging: { page: 1, limit: 50, limitChosen: false, total: 50 }, contentHtml: content, fallbackUpdated: 0 });
+  // feed passes Atom ids through new URL() (feed #254): give it the tag: URIs we use too.
+  const tagOf = (article: (typeof articles)[number]) => toTagUri(site.idAuthority, article.id);
+  const feedPackage = () => {
+    const feed = new Feed({
+      title: 'World | Wirefeed News',
+      description: 'World articles',
+      id: toTagUri(site.idAuthority, 'feed/category/world'),
+      link: urls.home,
+      language: 'en',
+      updated: new Date(articles[0]!.updated),
+      feedLinks: { rss: urls.feed({ category }, 'rss'), atom: urls.feed({ category }, 'atom'), json: urls.feed({ category }, 'json') },
+      author: { name: site.author.name },
+    });
+    for (const article of articles) {
+      feed.addItem({
+        title: article.title,
+        id: tagOf(article),
+        link: urls.article(article.slug),
+        date: new Date(article.updated),
+        published: new Date(article.published),
+        description: article.description,
+        content: content(article),
+        ...(article.image ? { image: article.image } : {}),
+        category: article.category ? [{ name: article.category.name }] : [],
+      });
+    }
+    return feed;
+  };
+  const time = (fn: () => unknown) => {
+    for (let i = 0; i < 20; i += 1) fn();
+    const runs = 200;
+    const started = performance.now();
+    for (let i = 0; i < runs; i += 1) fn();
+    return (performance.now() - started) / runs;
+  };
+  return {
+    rss: { oursMs: round(time(ours.rss), 3), feedMs: round(time(() => feedPackage().rss2()), 3) },
+    atom: { oursMs: round(time(ours.atom), 3), feedMs: round(time(() => feedPackage().atom1()), 3) },
+    json: { oursMs: round(time(ours.json), 3), feedMs: round(time(() => feedPackage().json1()), 3), note: 'feed writes JSON Feed 1.0' },
+  };
+}
+
+async function measureCorpus(corpus: Corpus) {
+  ensureCorpus(corpus);
+  const dir = resolve(corpus.dir);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-bench-cache-'));
+  const env = { CONTENT_DIR: dir, CACHE_DIR: cacheDir, BASE_URL: 'https://feeds.example' };
+  try {
+    // The page cache holds the corpus for every measurement alike: read it once first.
+    measureFloor(dir);
+    const floorMs = Math.min(measureFloor(dir), measureFloor(dir));
+
+    const cold = await startServer('dist/node.mjs', env, FEED_PATH);
+    const coldMemory = memoryOf(cold.child.pid!);
+    // Let the persisted index be written (after its settle time), then stop.
+    await new Promise((next) => setTimeout(next, 3000 + Math.round(floorMs)));
+    await cold.stop();
+
+    const warm = await startServer('dist/node.mjs', env, FEED_PATH);
+    // Identity bodies and their tags: wrk sends no Accept-Encoding, fetch() would ask for brotli.
+    const identity = { headers: { 'Accept-Encoding': 'identity' } };
+    const feed = await fetch(`${warm.url}${FEED_PATH}`, identity);
+    const feedBytes = (await feed.arrayBuffer()).byteLength;
+    const etag = feed.headers.get('etag')!;
+    const json = (await (await fetch(`${warm.url}/feed.json`)).json()) as { items: { url: string }[] };
+    const articlePath = new URL(json.items[0]!.url).pathname;
+    const articleBytes = (await (await fetch(`${warm.url}${articlePath}`, identity)).arrayBuffer()).byteLength;
+
+    const bare = await startServer('dist/bench-bare.mjs', {}, `/body?size=${feedBytes}`);
+    const throughput = {
+      feed200: { ours: wrk(`${warm.url}${FEED_PATH}`), bare: wrk(`${bare.url}/body?size=${feedBytes}`), bytes: feedBytes },
+      feed304: { ours: wrk(`${warm.url}${FEED_PATH}`, { 'If-None-Match': etag }), bare: wrk(`${bare.url}/not-modified`) },
+      article200: { ours: wrk(`${warm.url}${articlePath}`), bare: wrk(`${bare.url}/body?size=${articleBytes}`), bytes: articleBytes },
+    };
+    await bare.stop();
+
+    // Live update: a new, newest WORLD article appears in the world feed.
+    const code = `BENCH${Date.now()}`;
+    const file = join(dir, 'bench-live-update.md');
+    const written = performance.now();
+    writeFileSync(
+      file,
+      `---\ncode: "${code}"\ntitle: "Live update ${code}"\ndescription: "Written by the benchmark."\ncategory: "WORLD"\nlanguage: "en"\ndate: ${new Date(Date.now() - 1000).toISOString()}\n---\nBody.\n`,
+    );
+    let liveMs = Number.NaN;
+    while (performance.now() - written < 10_000) {
+      const body = await (await fetch(`${warm.url}${FEED_PATH}`)).text();
+      if (body.includes(code)) {
+        liveMs = performance.now() - written;
+        break;
+      }
+      await new Promise((next) => setTimeout(next, 5));
+    }
+    rmSync(file, { force: true });
+    await new Promise((next) => setTimeout(next, 300));
+    const steady = memoryOf(warm.child.pid!);
+    await warm.stop();
+
+    return {
+      corpus: corpus.name,
+      articles: corpus.generate,
+      floorMs: Math.round(floorMs),
+      coldStartMs: Math.round(cold.readyMs),
+      coldRatio: round(cold.readyMs / floorMs),
+      warmRestartMs: Math.round(warm.readyMs),
+      peakMemoryMb: Math.max(coldMemory.peakMb, steady.peakMb),
+      steadyMemoryMb: steady.rssMb,
+      throughput,
+      liveUpdateMs: Math.round(liveMs),
+    };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+// Both servers run as bundles, the way `npm start` runs wirefeed.
+execFileSync(process.execPath, ['scripts/bundle-node.mjs']);
+execFileSync(resolve('node_modules/.bin/esbuild'), ['scripts/bench-bare.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--outfile=dist/bench-bare.mjs', '--log-level=warning']);
+const withHundred = process.argv.includes('--100k');
+const corpora = [generatedCorpus(1000), generatedCorpus(10000), ...(withHundred ? [generatedCorpus(100000)] : [])];
+const wrkVersion = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
+if (wrkVersion.error) {
+  console.error('bench: needs wrk (Debian/Ubuntu: apt-get install wrk)');
+  process.exit(1);
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, wrk ${wrkVersion.stdout.split(' ')[1] ?? ''}`;
+const results: Awaited<ReturnType<typeof measureCorpus>>[] = [];
+for (const corpus of corpora) {
+  console.log(`bench: ${corpus.name}…`);
+  const result = await measureCorpus(corpus);
+  console.log(JSON.stringify(result));
+  results.push(result);
+}
+console.log('bench: render…');
+ensureCorpus(generatedCorpus(10000));
+const render = await measureRender(resolve(generatedCorpus(10000).dir));
+console.log(JSON.stringify(render));
+
+function toMarkdown(): string {
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const ratio = (ours: number, base: number) => round(ours / base);
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Reproduce with \`npm run bench\` (add \`-- --100k\` for 100,000 articles).`,
+    '',
+    '| corpus | floor: read every file | cold start to first 200 | ratio | warm restart | peak / steady RSS | live update |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.liveUpdateMs} ms |`),
+    '',
+    'Throughput with wrk (1 thread, 32 connections, 5 s), wirefeed vs. bare Hono answering a constant body of the same size:',
+    '',
+    '| corpus | request | wirefeed rps (p50 / p99) | bare Hono rps (p50 / p99) | ratio |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    for (const [label, pair] of [
+      [`cached feed 200 (${r.throughput.feed200.bytes} B)`, r.throughput.feed200],
+      ['feed 304', r.throughput.feed304],
+      [`article page 200 (${r.throughput.article200.bytes} B)`, r.throughput.article200],
+    ] as const) {
+      lines.push(
+        `| ${r.corpus} | ${label} | ${pair.ours.rps} (${pair.ours.p50Ms} / ${pair.ours.p99Ms} ms) | ${pair.bare.rps} (${pair.bare.p50Ms} / ${pair.bare.p99Ms} ms) | ${ratio(pair.ours.rps, pair.bare.rps)} |`,
+      );
+    }
+  }
+  lines.push('', 'Uncached render of one 50-item feed (10k corpus, World), wirefeed vs. the `feed` package given the same items and HTML:', '', '| format | wirefeed | feed | ratio |', '| --- | --- | --- | --- |');
+  for (const [format, value] of Object.entries(render)) lines.push(`| ${format} | ${value.oursMs} ms | ${value.feedMs} ms${format === 'json' ? ' (JSON Feed 1.0)' : ''} | ${ratio(value.oursMs, value.feedMs)} |`);
+  const largest = results.at(-1)!;
+  lines.push('', `| target (at ${largest.corpus}) | measured | |`, '| --- | --- | --- |');
+  lines.push(`| cold start <= ${TARGETS.coldRatio} x the floor | ${largest.coldRatio} | ${met(largest.coldRatio <= TARGETS.coldRatio)} |`);
+  lines.push(`| warm restart < ${TARGETS.warmMs} ms | ${largest.warmRestartMs} ms | ${met(largest.warmRestartMs < TARGETS.warmMs)} |`);
+  lines.push(`| steady memory < ${TARGETS.memoryMb} MB | ${largest.steadyMemoryMb} MB | ${met(largest.steadyMemoryMb < TARGETS.memoryMb)} |`);
+  const t = largest.throughput;
+  lines.push(`| cached 200 >= ${TARGETS.throughputRatio} x bare Hono | ${ratio(t.feed200.ours.rps, t.feed200.bare.rps)} | ${met(t.feed200.ours.rps >= TARGETS.throughputRatio * t.feed200.bare.rps)} |`);
+  lines.push(`| 304 >= ${TARGETS.throughputRatio} x bare 304 | ${ratio(t.feed304.ours.rps, t.feed304.bare.rps)} | ${met(t.feed304.ours.rps >= TARGETS.throughputRatio * t.feed304.bare.rps)} |`);
+  lines.push(`| live update < ${TARGETS.liveMs} ms | ${largest.liveUpdateMs} ms | ${met(largest.liveUpdateMs < TARGETS.liveMs)} |`);
+  for (const [format, value] of Object.entries(render)) {
+    lines.push(`| ${format} render <= ${TARGETS.renderRatio} x feed | ${ratio(value.oursMs, value.feedMs)} | ${met(value.oursMs <= TARGETS.renderRatio * value.feedMs)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/results.json', `${JSON.stringify({ machine, results, render }, null, 2)}\n`);
+const markdown = toMarkdown();
+writeFileSync('bench/results.md', markdown);
+console.log(`\n${markdown}`);

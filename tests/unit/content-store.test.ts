@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
+import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
+import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
+
+/** A memory source that counts how often each file is read. */
+function countingSource(files: Record<string, string>) {
+  const source = createMemorySource(files);
+  const reads: string[] = [];
+  const counted: MemorySource = {
+    ...source,
+    read: async (path) => {
+      reads.push(`read:${path}`);
+      return source.read(path);
+    },
+    readHead: async (path, bytes) => {
+      reads.push(`head:${path}`);
+      return source.readHead(path, bytes);
+    },
+  };
+  return { source: counted, reads };
+}
+
+const FILES = {
+  'a.md': validArticle({ code: '"A"', title: '"First"', date: '2024-01-01T00:00:00Z' }, 'Body *A*.'),
+  'b.md': validArticle({ code: '"B"', title: '"Second"', date: '2024-01-02T00:00:00Z' }, 'Body B.'),
+};
+
+describe('content store', () => {
+  it('indexes from the start of each file and reads a body only when its content is asked for', async () => {
+    const { source, reads } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    const snapshot = await store.current();
+    expect(reads).toEqual(['head:a.md', 'head:b.md']);
+    const article = snapshot.catalog.articleBySlug.get('a')!;
+    expect((await snapshot.loadContent([article]))(article)).toBe('<p>Body <em>A</em>.</p>\n');
+    await snapshot.loadContent([article]);
+    expect(reads).toEqual(['head:a.md', 'head:b.md', 'read:a.md']);
+  });
+
+  it('re-reads only the files named in an update, and swaps in a new snapshot', async () => {
+    const { source, reads } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    const before = await store.current();
+    source.write('a.md', FILES['a.md'].replace('"First"', '"First, edited"'));
+    const after = await store.update(['a.md', 'b.md']);
+    expect(reads.slice(2)).toEqual(['head:a.md']);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.catalog.articleBySlug.get('a')?.title).toBe('First, edited');
+    expect(before.catalog.articleBySlug.get('a')?.title).toBe('First');
+    // the edit shows in the content too: rendered HTML is keyed by file version
+    source.write('b.md', FILES['b.md'].replace('Body B.', 'Body B, edited.'));
+    const latest = await store.update(['b.md']);
+    const b = latest.catalog.articleBySlug.get('b')!;
+    expect((await latest.loadContent([b]))(b)).toBe('<p>Body B, edited.</p>\n');
+  });
+
+  it('adds and removes articles as files come and go', async () => {
+    const { source } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    await store.current();
+    source.write('c.md', validArticle({ code: '"C"', date: '2024-01-03T00:00:00Z' }));
+    source.remove('a.md');
+    const snapshot = await store.update(['c.md', 'a.md']);
+    expect(snapshot.catalog.articles.map((article) => article.id)).toEqual(['C', 'B']);
+  });
+
+  it('keeps the last good version of a file that turns invalid, and says so', async () => {
+    const { source } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    await store.current();
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    const broken = await store.update(['a.md']);
+    expect(broken.catalog.articleBySlug.get('a')?.title).toBe('First');
+    expect(broken.catalog.problems.map((problem) => problem.message)).toEqual([
+      'front matter is not closed by a "---" line',
+      'the last good version of this file is served until it is valid again',
+    ]);
+    source.write('a.md', FILES['a.md'].replace('"First"', '"Fixed"'));
+    const fixed = await store.update(['a.md']);
+    expect(fixed.catalog.articleBySlug.get('a')?.title).toBe('Fixed');
+    expect(fixed.catalog.problems).toEqual([]);
+  });
+
+  it('ignores paths that are not content files', async () => {
+    const { source, reads } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    const before = await store.current();
+    const after = await store.update(['../etc/passwd', 'notes.json', '.a.md.swp']);
+    expect(after).toBe(before);
+    expect(reads).toEqual(['head:a.md', 'head:b.md']);
+  });
+
+  it('takes unchanged files from the previous index without reading them', async () => {
+    const { source, reads } = countingSource(FILES);
+    const saved: (readonly IndexEntry[])[] = [];
+    const first = createContentStore(source, testSite(), { cache: { load: async () => undefined, save: async (entries) => void saved.push(entries) } });
+    await first.current();
+    expect(saved).toHaveLength(1);
+    source.write('b.md', FILES['b.md'].replace('"Second"', '"Second, edited while stopped"'));
+    reads.length = 0;
+    const cache: IndexCache = { load: async () => new Map(saved[0]!.map((entry) => [entry.path, entry])), save: async () => undefined };
+    const second = createContentStore(source, testSite(), { cache });
+    const snapshot = await second.current();
+    expect(reads).toEqual(['head:b.md']);
+    expect(snapshot.catalog.articleBySlug.get('b')?.title).toBe('Second, edited while stopped');
+  });
+});
+
+describe('the persisted index file', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function roundTrip(site = testSite()) {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const { source } = countingSource(FILES);
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    const store = createContentStore(source, site, { cache });
+    await store.current();
+    await cache.save(await indexSource(source, site));
+    return { file, source, site };
+  }
+
+  it('comes back as the same entries', async () => {
+    const { file, site } = await roundTrip();
+    const logs: string[] = [];
+    const loaded = await createFileIndexCache({ file, fingerprint: indexFingerprint(site), log: (line) => logs.push(line) }).load();
+    expect([...loaded!.keys()]).toEqual(['a.md', 'b.md']);
+    expect(loaded!.get('a.md')?.article?.title).toBe('First');
+    expect(logs).toEqual([]);
+  });
+
+  it.each([
+    ['truncated', (text: string) => text.slice(0, text.length / 2), 'is not usable ('],
+    ['not JSON', () => 'garbage', 'is not usable (Unexpected token'],
+    ['from another format', (text: string) => text.replace('"format":1', '"format":99'), 'is not usable (format 99, not 1)'],
+    ['with a malformed entry', (text: string) => text.replace('"a.md",', '42,'), 'is not usable (an entry is malformed)'],
+  ])('is ignored as a whole when %s', async (_, damage, message) => {
+    const { file, site } = await roundTrip();
+    writeFileSync(file, damage(readFileSync(file, 'utf8')));
+    const logs: string[] = [];
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site), log: (line) => logs.push(line) }).load()).toBeUndefined();
+    expect(logs[0]).toContain(message);
+  });
+
+  it('is ignored when the configuration that shaped it changed', async () => {
+    const { file } = await roundTrip();
+    const other = testSite({ timeZone: 'Asia/Bangkok' });
+    const logs: string[] = [];
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(other), log: (line) => logs.push(line) }).load()).toBeUndefined();
+    expect(logs[0]).toContain('written for another version or configuration');
+  });
+});
