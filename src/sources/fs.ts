@@ -8,7 +8,7 @@
  * const source = createFsSource('content');
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { comparePaths, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type SourceEntry } from './source.ts';
 
 export function createFsSource(root: string): ContentSource {
@@ -20,12 +20,16 @@ export function createFsSource(root: string): ContentSource {
   };
   return {
     async list(): Promise<readonly SourceEntry[]> {
-      return readdirSync(root, { recursive: true, withFileTypes: true })
-        .filter((dirent) => dirent.isFile() && isArticlePath(dirent.name) && !dirent.name.startsWith('.'))
-        .map((dirent) => relative(root, join(dirent.parentPath, dirent.name)).split(sep).join('/'))
-        .filter(isSafeContentPath)
-        .sort(comparePaths)
-        .map((path) => ({ path }));
+      const base = join(root, sep);
+      const paths: string[] = [];
+      for (const dirent of readdirSync(base, { recursive: true, withFileTypes: true })) {
+        if (!dirent.isFile() || dirent.name.startsWith('.') || !isArticlePath(dirent.name)) continue;
+        // parentPath starts with the root (as given, plus a separator); no path.relative() needed.
+        const folder = dirent.parentPath.length > base.length ? `${dirent.parentPath.slice(base.length)}/` : '';
+        const path = `${sep === '/' ? folder : folder.split(sep).join('/')}${dirent.name}`;
+        if (isSafeContentPath(path)) paths.push(path);
+      }
+      return paths.sort(comparePaths).map((path) => ({ path }));
     },
     async read(path: string): Promise<string> {
       return readFileSync(resolvePath(path), 'utf8');
