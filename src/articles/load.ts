@@ -70,9 +70,16 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
  * Indexes every file of a source. Files whose stamp matches an entry of `previous` (an
  * earlier run, or the persisted index) are taken from it without being read.
  */
-export async function indexSource(source: ContentSource, site: Site, previous?: ReadonlyMap<string, IndexEntry>): Promise<IndexEntry[]> {
+export async function indexSource(
+  source: ContentSource,
+  site: Site,
+  previous?: ReadonlyMap<string, IndexEntry>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<IndexEntry[]> {
   const entries: IndexEntry[] = [];
-  for (const { path } of await source.list()) {
+  const listed = await source.list();
+  for (const { path } of listed) {
+    if (onProgress && entries.length % 500 === 0) onProgress(entries.length, listed.length);
     const known = previous?.get(path);
     if (known !== undefined) {
       const stamp = await source.stat(path);
@@ -83,6 +90,7 @@ export async function indexSource(source: ContentSource, site: Site, previous?: 
     }
     entries.push(await indexFile(source, path, site));
   }
+  onProgress?.(entries.length, listed.length);
   return entries;
 }
 

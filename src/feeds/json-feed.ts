@@ -3,7 +3,7 @@
  * writes 1.0 (singular `author`, no `language`), so this format is ours.
  *
  * @example
- * const json = renderJsonFeed(model); // '{\n  "version": "https://jsonfeed.org/version/1.1", ...'
+ * const json = renderJsonFeed(model); // '{"version":"https://jsonfeed.org/version/1.1",...'
  */
 import type { Person } from '../site.ts';
 import { formatRfc3339, type FeedItem, type FeedModel } from './feed.ts';
@@ -51,5 +51,5 @@ export function renderJsonFeed(model: FeedModel): string {
     ...(model.hub ? { hubs: [{ type: 'WebSub', url: model.hub }] } : {}),
     items: model.items.map(toJsonItem),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return `${JSON.stringify(feed)}\n`;
 }

@@ -1,0 +1,73 @@
+/**
+ * The `wirefeed` command line.
+ *
+ *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
+ *   wirefeed check [--content DIR] [--config FILE] [--json]
+ *   wirefeed --help | --version
+ *
+ * Flags win over the environment (CONTENT_DIR, PORT, BASE_URL, WIREFEED_CONFIG), which wins
+ * over the defaults.
+ */
+import { Command, CommanderError } from 'commander';
+import { GENERATOR } from './feeds/feed.ts';
+import { checkContent, formatReport } from './node/check.ts';
+import { StartupError } from './node/config.ts';
+import { serve } from './node/serve.ts';
+import { readSettings } from './node/settings.ts';
+
+interface CommonFlags {
+  readonly content?: string;
+  readonly port?: string;
+  readonly baseUrl?: string;
+  readonly config?: string;
+}
+
+export function createProgram(): Command {
+  const program = new Command('wirefeed')
+    .description('RSS, Atom and JSON Feed for a folder of Markdown articles')
+    .version(GENERATOR.version, '-v, --version')
+    .showHelpAfterError('(run wirefeed --help for usage)');
+
+  program
+    .command('serve', { isDefault: true })
+    .description('serve every feed and article page over HTTP (the default command)')
+    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option('-p, --port <n>', 'port to listen on (env PORT, default 8787)')
+    .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
+    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option('-q, --quiet', 'no line per request')
+    .action(async (flags: CommonFlags & { quiet?: boolean }) => {
+      const running = await serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1' });
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => void running.close().then(() => process.exit(0)));
+      }
+    });
+
+  program
+    .command('check')
+    .description('check every article file and report each problem with its path, line and field; exit 1 if a file cannot be served')
+    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const report = await checkContent(readSettings({ ...flags, baseUrl: process.env.BASE_URL ?? 'http://localhost:8787' }), { quiet: flags.json === true });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      process.exitCode = report.errors > 0 ? 1 : 0;
+    });
+
+  return program;
+}
+
+/** Runs the command line; settings mistakes end it with status 2 and one line naming the setting. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    await createProgram().exitOverride().parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof StartupError) {
+      console.error(`wirefeed: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `wirefeed check`: lints a content folder the way the service reads it, and reports every
+ * problem with its path, line, field and reason - as text for people, or JSON for CI.
+ */
+import { formatProblem, type Problem } from '../articles/article.ts';
+import { assembleArticles, indexSource } from '../articles/load.ts';
+import { createFsSource } from '../sources/fs.ts';
+import { createProgress } from './progress.ts';
+import type { Settings } from './settings.ts';
+
+export interface CheckReport {
+  readonly contentDir: string;
+  readonly files: number;
+  readonly articles: number;
+  readonly drafts: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly problems: readonly Problem[];
+}
+
+export async function checkContent(settings: Settings, options: { readonly quiet?: boolean } = {}): Promise<CheckReport> {
+  const progress = createProgress('wirefeed check', options);
+  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, undefined, (done, total) => progress.update(done, total));
+  progress.stop();
+  const { articles, problems, drafts } = assembleArticles(entries);
+  return {
+    contentDir: settings.contentDir,
+    files: entries.length,
+    articles: articles.length,
+    drafts,
+    errors: problems.filter((problem) => problem.severity === 'error').length,
+    warnings: problems.filter((problem) => problem.severity === 'warning').length,
+    problems,
+  };
+}
+
+/** The report for people: one line per problem, then a summary. */
+export function formatReport(report: CheckReport): string {
+  const lines = report.problems.map(formatProblem);
+  const verdict = report.errors > 0 ? `${report.errors} files cannot be served` : 'every file can be served';
+  lines.push(
+    `wirefeed check: ${report.files} files, ${report.articles} articles, ${report.drafts} drafts, ${report.errors} errors, ${report.warnings} warnings: ${verdict}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

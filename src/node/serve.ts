@@ -1,0 +1,144 @@
+/**
+ * `wirefeed serve`: the Node host. Serves the app with brotli and gzip, keeps the index between
+ * runs, applies content changes file by file as the folder changes, tells the WebSub hub (if
+ * configured) which feeds changed, and logs one line per request and per content problem.
+ */
+import { serve as listen } from '@hono/node-server';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../app.ts';
+import { formatProblem } from '../articles/article.ts';
+import { createContentStore } from '../catalog/content-store.ts';
+import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
+import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../http/websub.ts';
+import { FEED_FORMATS } from '../urls.ts';
+import { createFsSource } from '../sources/fs.ts';
+import { createNodeCompression } from './compression.ts';
+import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './index-cache.ts';
+import type { Settings } from './settings.ts';
+import { watchContent } from './watch.ts';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+export interface ServeOptions extends Settings {
+  /** No per-request lines (start-up lines and problems are still logged). */
+  readonly quiet?: boolean;
+  /** Where lines go (default: stdout for information, stderr for problems). */
+  readonly log?: (line: string) => void;
+  readonly warn?: (line: string) => void;
+}
+
+export interface RunningServer {
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const { port, contentDir, site, cacheDir } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+
+  // Problems are reported once per file version, not again with every snapshot.
+  const reported = new Set<string>();
+  const store = createContentStore(createFsSource(contentDir), site, {
+    ...(cacheDir === 'off'
+      ? {}
+      : {
+          cache: createFileIndexCache({
+            file: defaultIndexPath(cacheDir, contentDir),
+            fingerprint: indexFingerprint(site),
+            log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
+          }),
+        }),
+    onLoad: ({ catalog, version }) => {
+      for (const problem of catalog.problems) {
+        const line = formatProblem(problem);
+        if (!reported.has(line)) warn(JSON.stringify({ event: 'problem', ...problem, text: line }));
+        reported.add(line);
+      }
+      if (version > 1) log(JSON.stringify({ event: 'content-changed', articles: catalog.articles.length }));
+    },
+  });
+  const started = performance.now();
+  const { catalog } = await store.current();
+  const deps = { site, store, now: Date.now, compression: createNodeCompression() };
+  const app = createApp({ ...deps, onError: (error) => warn(JSON.stringify({ event: 'error', message: String((error as Error)?.stack ?? error) })) });
+
+  // WebSub: remember what every feed looked like, and tell the hub when that changes - after a
+  // content change, and when a scheduled article comes due.
+  let announced = site.websubHub ? await collectFeedTags(deps) : new Map<string, string>();
+  let publicationTimer: ReturnType<typeof setTimeout> | undefined;
+  const publisher = site.websubHub
+    ? createWebSubPublisher({
+        hub: site.websubHub,
+        fetch,
+        onError: (url, reason) => warn(JSON.stringify({ event: 'websub-error', url, reason })),
+      })
+    : undefined;
+  const announceChanges = async () => {
+    if (!publisher) return;
+    const current = await collectFeedTags(deps);
+    const changed = findChangedFeeds(announced, current);
+    announced = current;
+    if (changed.length > 0) {
+      const accepted = await publisher.publish(changed);
+      log(JSON.stringify({ event: 'websub', announced: accepted.length, changed: changed.length }));
+    }
+    clearTimeout(publicationTimer);
+    const next = selectNextPublication((await store.current()).catalog, Date.now());
+    if (next !== undefined) {
+      publicationTimer = setTimeout(() => void announceChanges(), Math.min(next - Date.now() + 1000, MAX_TIMER_MS));
+      publicationTimer.unref();
+    }
+  };
+  if (publisher) await announceChanges();
+
+  // The store applies changes one after another; only the files named are read again (every
+  // file, checked by size and time, when a folder came or went or the platform cannot say).
+  const isDirectory = (path: string) => statSync(join(contentDir, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const watcher = watchContent(contentDir, (paths) => {
+    const rescan = paths === undefined || paths.some(isDirectory);
+    (rescan ? store.reload() : store.update(paths))
+      .then(() => announceChanges())
+      .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
+  });
+
+  const fetchLogged: typeof app.fetch = options.quiet
+    ? app.fetch
+    : async (request, env, context) => {
+        const begun = performance.now();
+        const response = await app.fetch(request, env, context);
+        const url = request.url;
+        log(
+          JSON.stringify({
+            method: request.method,
+            path: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
+            status: response.status,
+            bytes: Number(response.headers.get('content-length') ?? 0),
+            ms: Math.round((performance.now() - begun) * 100) / 100,
+          }),
+        );
+        return response;
+      };
+
+  const server = await new Promise<ReturnType<typeof listen>>((ready) => {
+    const created = listen({ fetch: fetchLogged, port }, (info) => {
+      const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
+      const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
+      log(
+        `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
+          (errors > 0 ? ` (${errors} files skipped, see above)` : ''),
+      );
+      log(`wirefeed: listening on http://localhost:${info.port} (public URL ${site.baseUrl}/)`);
+      ready(created);
+    });
+  });
+
+  return {
+    close: () =>
+      new Promise((done) => {
+        watcher.close();
+        clearTimeout(publicationTimer);
+        server.close(() => done());
+      }),
+  };
+}
