@@ -232,10 +232,29 @@ function canonicalizeLanguage(value: string): string | undefined {
   return tag;
 }
 
+const knownLanguages = new Map<string, boolean>();
+
+/** Whether the language of a tag is one the platform can name (memoized). */
+function isKnownLanguage(tag: string): boolean {
+  let known = knownLanguages.get(tag);
+  if (known === undefined) {
+    try {
+      known = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(tag.split('-')[0] as string) !== undefined;
+    } catch {
+      known = false;
+    }
+    knownLanguages.set(tag, known);
+  }
+  return known;
+}
+
 function readLanguage(fields: FieldReader, site: Site): string | undefined {
   const value = fields.text('language');
   if (value === undefined || value === '') return site.defaultLanguage;
   const tag = canonicalizeLanguage(value);
+  if (tag !== undefined && !isKnownLanguage(tag)) {
+    fields.report('warning', 'language', `"${tag}" is not a language this platform knows; the article is served under that tag`);
+  }
   if (tag !== undefined) return tag;
   fields.report('error', 'language', `"${value}" is not a BCP 47 language tag (e.g. "en", "th", "pt-BR")`);
   return undefined;

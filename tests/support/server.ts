@@ -23,8 +23,10 @@ export interface RunningServer {
 
 export async function startNodeServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await findFreePort();
+  // Vite puts BASE_URL=/ into the test process's environment; the server must not inherit it.
+  const { BASE_URL: _viteBaseUrl, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
-    env: { ...process.env, PORT: String(port), ...env },
+    env: { ...inherited, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
