@@ -5,13 +5,14 @@ import { Hono, type Context } from 'hono';
 import { selectArticle, selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../catalog/query.ts';
 import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
+import { PAGE_SECURITY_HEADERS } from '../pages/document.ts';
 import { renderOpml } from '../pages/opml.ts';
 import { answer, cachedRepresentation, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { CONTENT_TYPES, respondWithError } from './respond.ts';
 
 const LATEST_ON_INDEX = 20;
-const PAGE_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
+const PAGE_HEADERS = PAGE_SECURITY_HEADERS;
 
 export interface PageRouteOptions {
   readonly redirect: (c: Context) => Promise<Response | undefined>;
@@ -48,7 +49,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       lastModified: view.siteUpdated,
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
-    return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, ...PAGE_HEADERS }, compression });
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, 'X-Content-Type-Options': 'nosniff' }, compression });
   });
 
   routes.get('/articles/:slug', async (c) => {

@@ -12,7 +12,7 @@ import { FEED_FORMAT_NAMES, FEED_MEDIA_TYPES, type FeedFormat } from '../urls.ts
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light dark; --fg: #1b1b1f; --muted: #5d5d66; --bg: #fdfdfc; --line: #e3e3e8; --accent: #0b57d0; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e8e8ec; --muted: #a3a3ad; --bg: #151518; --line: #2e2e35; --accent: #8ab4f8; } }
 * { box-sizing: border-box; }
@@ -32,6 +32,20 @@ ul.feeds li { padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
 .formats a { margin-right: 0.75rem; }
 nav.site { font-size: 0.95rem; }
 `;
+
+/** SHA-256 of STYLE, for the Content-Security-Policy (a unit test keeps it in step with STYLE). */
+export const STYLE_HASH = 'sha256-L3pXki1pQMYVETHDnNWAnVTIzXZGWk4hsk9pp0IM2yI=';
+
+/**
+ * Headers of every HTML page: no script runs (the JSON-LD block is data, which CSP does not
+ * execute), only our own stylesheet applies, images may come from any http(s) origin, nothing
+ * can frame the page, post a form or change its base URL.
+ */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': `default-src 'none'; img-src https: http:; style-src '${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
 
 export interface DocumentParts {
   readonly language: string;
