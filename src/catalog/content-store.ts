@@ -85,6 +85,17 @@ function keptVersion(path: string): Problem {
   return { path, severity: 'warning', message: 'the last good version of this file is served until it is valid again' };
 }
 
+/**
+ * A half-written or broken file must not make a good article disappear: when a new version of
+ * a file cannot be served and the previous one could, the previous article stays, with the new
+ * version's problems (and stamp, so that the same broken version is not read again).
+ */
+function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntry {
+  const failed = entry.problems.some((problem) => problem.severity === 'error');
+  if (!failed || old?.article === undefined) return entry;
+  return { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
+}
+
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
   let entries = new Map<string, IndexEntry>();
   let published: Snapshot | undefined;
@@ -103,7 +114,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   };
 
   const scan = async (previous: ReadonlyMap<string, IndexEntry> | undefined) => {
-    const indexed = await indexSource(source, site, previous);
+    const indexed = (await indexSource(source, site, previous)).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
     const snapshot = publish(new Map(indexed.map((entry) => [entry.path, entry])));
     const unchanged = previous !== undefined && indexed.length === previous.size && indexed.every((entry) => previous.get(entry.path) === entry);
     if (options.cache && !unchanged) void options.cache.save(indexed);
@@ -122,10 +133,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
         continue;
       }
       if (old !== undefined && sameStamp(old.stamp, stamp)) continue;
-      const entry = await indexFile(source, path, site);
-      const failed = entry.problems.some((problem) => problem.severity === 'error');
-      // A half-written or broken file must not make a good article disappear.
-      next.set(path, failed && old?.article ? { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(path)] } : entry);
+      next.set(path, keepLastGood(await indexFile(source, path, site), old));
       changed = true;
     }
     if (!changed && published) return published;

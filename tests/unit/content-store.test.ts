@@ -87,6 +87,15 @@ describe('content store', () => {
     expect(fixed.catalog.problems).toEqual([]);
   });
 
+  it('keeps the last good version through a full rescan too', async () => {
+    const { source } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    await store.current();
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    const rescanned = await store.reload();
+    expect(rescanned.catalog.articleBySlug.get('a')?.title).toBe('First');
+  });
+
   it('ignores paths that are not content files', async () => {
     const { source, reads } = countingSource(FILES);
     const store = createContentStore(source, testSite());
