@@ -2,6 +2,7 @@
  * The `wirefeed` command line.
  *
  *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
+ *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE]
  *   wirefeed check [--content DIR] [--config FILE] [--json]
  *   wirefeed --help | --version
  *
@@ -10,7 +11,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { GENERATOR } from './feeds/feed.ts';
+import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
+import { exportSite } from './node/export.ts';
 import { StartupError } from './node/config.ts';
 import { serve } from './node/serve.ts';
 import { readSettings } from './node/settings.ts';
@@ -41,6 +44,24 @@ export function createProgram(): Command {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.once(signal, () => void running.close().then(() => process.exit(0)));
       }
+    });
+
+  program
+    .command('build')
+    .description('export every feed and page as static files, with a _headers file for static hosts')
+    .requiredOption('-o, --out <dir>', 'folder to write (emptied first)')
+    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL; set it to where the files will be served)')
+    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (flags: CommonFlags & { out: string; quiet?: boolean }) => {
+      const started = performance.now();
+      const settings = readSettings(flags);
+      const result = await exportSite({ ...settings, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
+      console.log(
+        `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms), links to ${settings.site.baseUrl}/` +
+          (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),
+      );
     });
 
   program

@@ -1,0 +1,115 @@
+/**
+ * The static export against the real server: `wirefeed build --out DIR` run as a user runs it,
+ * then every exported file compared byte for byte with what `wirefeed serve` answers for the
+ * same URL over HTTP, and the `_headers` file compared with the headers the server sends.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHtmlDocument } from '../support/html.ts';
+import { rawRequest } from '../support/http-client.ts';
+import { startNodeServer, type RunningServer } from '../support/server.ts';
+import { descendants, parseXmlStrict } from '../support/xml.ts';
+
+const run = promisify(execFile);
+const BASE = 'https://news.example';
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort();
+}
+
+/** The URL path a static host serves an exported file at. */
+function urlPathOf(file: string): string {
+  if (file === 'index.html') return '/';
+  return `/${file.startsWith('articles/') ? file.replace(/\.html$/, '') : file}`;
+}
+
+/** `_headers` (Netlify / Cloudflare Pages syntax): the headers a URL path gets, later rules adding to earlier ones. */
+function headersFor(rulesFile: string, path: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let applies = false;
+  for (const line of rulesFile.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    if (!line.startsWith(' ')) {
+      const pattern = new RegExp(`^${line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      applies = pattern.test(path);
+      continue;
+    }
+    if (!applies) continue;
+    const separator = line.indexOf(':');
+    headers[line.slice(0, separator).trim().toLowerCase()] = line.slice(separator + 1).trim();
+  }
+  return headers;
+}
+
+describe('wirefeed build --out DIR', () => {
+  let out: string;
+  let server: RunningServer;
+  let files: string[];
+  let summary: string;
+
+  beforeAll(async () => {
+    out = join(mkdtempSync(join(tmpdir(), 'wirefeed-export-')), 'site');
+    const { BASE_URL: _vite, ...env } = process.env;
+    const [built, started] = await Promise.all([
+      run(process.execPath, ['--import', 'tsx', 'src/node.ts', 'build', '--out', out, '--base-url', BASE], { env }),
+      startNodeServer({ BASE_URL: BASE, QUIET: '1', CACHE_DIR: 'off' }),
+    ]);
+    summary = built.stdout;
+    server = started;
+    files = listFiles(out);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(join(out, '..'), { recursive: true, force: true });
+  });
+
+  it('says what it wrote and where the links point', () => {
+    expect(summary).toMatch(new RegExp(`wirefeed build: ${files.length - 1} files for 17 articles in .*site \\(\\d+ ms\\), links to https://news.example/`));
+  });
+
+  it('writes the index, the OPML file, every listed feed in three formats and every article page', () => {
+    expect(files).toContain('index.html');
+    expect(files).toContain('feeds.opml');
+    expect(files).toContain('_headers');
+    expect(files.filter((file) => file.startsWith('articles/'))).toHaveLength(17);
+    // 18 scopes (site, 5 categories, 2 languages, 10 category × language) × 3 formats.
+    expect(files.filter((file) => /(rss\.xml|atom\.xml|feed\.json)$/.test(file))).toHaveLength(54);
+  });
+
+  it('exports every feed the OPML file lists and every page the index links to', () => {
+    const opml = parseXmlStrict(readFileSync(join(out, 'feeds.opml'), 'utf8'));
+    const listed = descendants(opml).flatMap((element) => (element.attributes.xmlUrl ? [element.attributes.xmlUrl] : []));
+    const index = parseHtmlDocument(readFileSync(join(out, 'index.html'), 'utf8'));
+    const linked = index.elements.filter((element) => element.tag === 'a' && element.attributes.href?.startsWith(BASE)).map((element) => element.attributes.href!);
+    const exported = new Set(files.map((file) => `${BASE}${urlPathOf(file)}`));
+    expect(listed.length).toBe(54);
+    for (const url of [...listed, ...linked]) expect(exported, url).toContain(url);
+  });
+
+  it('writes the exact bytes the server answers for the same URL', async () => {
+    for (const file of files.filter((name) => name !== '_headers')) {
+      const response = await rawRequest(`${server.url}${urlPathOf(file)}`, { headers: { 'accept-encoding': 'identity' } });
+      expect(response.status, file).toBe(200);
+      expect(readFileSync(join(out, file)).equals(response.body), `${file} differs from GET ${urlPathOf(file)}`).toBe(true);
+    }
+  });
+
+  it('gives every file, in _headers, the content type, cache rule and security headers the server sends', async () => {
+    const rules = readFileSync(join(out, '_headers'), 'utf8');
+    for (const file of files.filter((name) => name !== '_headers')) {
+      const path = urlPathOf(file);
+      const served = (await rawRequest(`${server.url}${path}`, { headers: { 'accept-encoding': 'identity' } })).headers;
+      const declared = headersFor(rules, path);
+      for (const name of ['content-type', 'cache-control', 'x-content-type-options', 'access-control-allow-origin', 'content-security-policy']) {
+        expect(declared[name], `${name} of ${path}`).toBe(served[name]);
+      }
+    }
+  });
+});
