@@ -29,7 +29,19 @@ export function createProgram(): Command {
   const program = new Command('wirefeed')
     .description('RSS, Atom and JSON Feed for a folder of Markdown articles')
     .version(GENERATOR.version, '-v, --version')
-    .showHelpAfterError('(run wirefeed --help for usage)');
+    .showHelpAfterError('(run wirefeed --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wirefeed                                       serve ./content on http://localhost:8787
+  wirefeed serve --content posts --port 3000 --base-url https://news.example
+  wirefeed build --out public --base-url https://news.example
+  wirefeed check --json                          list every content problem as JSON
+
+Configuration: ./wirefeed.config.json (JSON Schema: wirefeed.schema.json).
+Documentation: README.md`,
+    );
 
   program
     .command('serve', { isDefault: true })
@@ -38,7 +50,7 @@ export function createProgram(): Command {
     .option('-p, --port <n>', 'port to listen on (env PORT, default 8787)')
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
-    .option('-q, --quiet', 'no line per request')
+    .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
     .action(async (flags: CommonFlags & { quiet?: boolean }) => {
       const running = await serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1' });
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -57,6 +69,9 @@ export function createProgram(): Command {
     .action(async (flags: CommonFlags & { out: string; quiet?: boolean }) => {
       const started = performance.now();
       const settings = readSettings(flags);
+      if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
+        console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
+      }
       const result = await exportSite({ ...settings, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms), links to ${settings.site.baseUrl}/` +
@@ -81,8 +96,17 @@ export function createProgram(): Command {
 
 /** Runs the command line; settings mistakes end it with status 2 and one line naming the setting. */
 export async function runCli(argv: readonly string[]): Promise<void> {
+  const program = createProgram();
+  // `serve` is the default command, so commander would take a mistyped command for an argument
+  // of serve; name it as what it is instead.
+  const commands = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !commands.includes(first)) {
+    console.error(`wirefeed: unknown command "${first}" (commands: ${commands.join(', ')}; run wirefeed --help for usage)`);
+    process.exit(1);
+  }
   try {
-    await createProgram().exitOverride().parseAsync([...argv], { from: 'user' });
+    await program.exitOverride().parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof StartupError) {
       console.error(`wirefeed: ${error.message}`);

@@ -7,6 +7,7 @@
  * @example
  * const site = createSite(parseSiteConfig(JSON.parse(text)), { baseUrl: 'https://news.example' });
  */
+import { collapseWhitespace, slugify } from './text.ts';
 
 export type CanonicalPolicy = 'self' | 'origin';
 
@@ -17,6 +18,18 @@ export interface CachePolicy {
   readonly maxAge: number;
   /** Seconds a stale response may be served while it is revalidated. */
   readonly staleWhileRevalidate: number;
+}
+
+export interface LanguageConfig {
+  readonly name?: string;
+  /** Title of the language's feeds, in place of "English | Site". */
+  readonly title?: string;
+  readonly description?: string;
+}
+
+export interface CategoryConfig {
+  readonly name?: string;
+  readonly description?: string;
 }
 
 export interface Person {
@@ -55,10 +68,18 @@ export interface SiteConfig {
   readonly summaryLength: number;
   /** Where `<link rel="canonical">` and `og:url` point when an article has an `origin_url`. */
   readonly canonical: CanonicalPolicy;
-  /** Display names of languages, by tag (`{ "th": { "name": "ไทย" } }`). */
-  readonly languages: Readonly<Record<string, { readonly name?: string }>>;
-  /** Display names of categories, by slug (`{ "world": { "name": "World" } }`). */
-  readonly categories: Readonly<Record<string, { readonly name?: string }>>;
+  /**
+   * Languages by tag: display name, and the title and description of that language's feeds
+   * (`{ "th": { "name": "ไทย", "title": "ข่าว Wirefeed" } }`).
+   */
+  readonly languages: Readonly<Record<string, LanguageConfig>>;
+  /** Categories by slug: display name and feed description (`{ "world": { "name": "World" } }`). */
+  readonly categories: Readonly<Record<string, CategoryConfig>>;
+  /**
+   * People articles name in `author`, by that name or handle (any case): the name to show, and
+   * their URL and email (`{ "jdoe": { "name": "Jane Doe", "url": "https://…" } }`).
+   */
+  readonly authors: Readonly<Record<string, Partial<Person>>>;
   /** Twitter/X handle of the site, for `twitter:site`. */
   readonly twitterSite?: string;
 }
@@ -84,6 +105,7 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = {
   canonical: 'self',
   languages: {},
   categories: {},
+  authors: {},
 };
 
 /** A configuration problem; `key` is the dotted path of the offending key. */
@@ -152,6 +174,24 @@ function readLanguageTag(value: Json, key: string): string {
   throw new ConfigError(key, `"${tag}" is not a BCP 47 language tag`);
 }
 
+/** A category key as articles' `category` values become URLs: "World News" is `world-news`. */
+function readCategorySlug(key: string, path: string): string {
+  const slug = slugify(key);
+  if (slug === '') throw new ConfigError(path, 'has no letters or digits to make a URL from');
+  return slug;
+}
+
+/** How an article's `author` value finds its entry: any case, any run of spaces. */
+export function authorKey(name: string): string {
+  return collapseWhitespace(name).toLowerCase();
+}
+
+function readAuthorHandle(key: string, path: string): string {
+  const handle = authorKey(key);
+  if (handle === '') throw new ConfigError(path, 'must not be blank');
+  return handle;
+}
+
 function readTimeZone(value: Json, key: string): string {
   const zone = readString(value, key);
   try {
@@ -171,26 +211,40 @@ function readUrl(value: Json, key: string): string {
   }
 }
 
-function readPerson(value: Json, key: string): Person {
-  const record = readRecord(value, key);
-  rejectUnknownKeys(record, ['name', 'url', 'email'], `${key}.`);
-  return {
-    name: readString(record.name, `${key}.name`),
-    ...(record.url === undefined ? {} : { url: readUrl(record.url, `${key}.url`) }),
-    ...(record.email === undefined ? {} : { email: readString(record.email, `${key}.email`) }),
-  };
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function readEmail(value: Json, key: string): string {
+  const email = readString(value, key);
+  if (!EMAIL.test(email)) throw new ConfigError(key, `"${email}" is not an email address`);
+  return email;
 }
 
-function readNames(value: Json, key: string, normalizeKey: (k: string) => string) {
+/** An object of optional strings, each checked by its reader. */
+function readFields<K extends string>(value: Json, key: string, readers: Record<K, (value: Json, key: string) => string>): Partial<Record<K, string>> {
   const record = readRecord(value, key);
-  const names: Record<string, { name?: string }> = {};
-  for (const [entryKey, entry] of Object.entries(record)) {
-    const path = `${key}.${entryKey}`;
-    const fields = readRecord(entry, path);
-    rejectUnknownKeys(fields, ['name'], `${path}.`);
-    names[normalizeKey(entryKey)] = fields.name === undefined ? {} : { name: readString(fields.name, `${path}.name`) };
+  rejectUnknownKeys(record, Object.keys(readers), `${key}.`);
+  const fields: Partial<Record<K, string>> = {};
+  for (const [field, read] of Object.entries(readers) as [K, (value: Json, key: string) => string][]) {
+    if (record[field] !== undefined) fields[field] = read(record[field], `${key}.${field}`);
   }
-  return names;
+  return fields;
+}
+
+const PERSON_FIELDS = { name: readString, url: readUrl, email: readEmail };
+
+function readPerson(value: Json, key: string): Person {
+  const person = readFields(value, key, PERSON_FIELDS);
+  if (person.name === undefined) throw new ConfigError(`${key}.name`, 'is required');
+  return { ...person, name: person.name };
+}
+
+/** An object whose keys the site chooses (`languages`, `categories`, `authors`), each entry read alike. */
+function readEntries<T>(value: Json, key: string, normalizeKey: (entryKey: string) => string, readEntry: (entry: Json, path: string) => T): Record<string, T> {
+  const entries: Record<string, T> = {};
+  for (const [entryKey, entry] of Object.entries(readRecord(value, key))) {
+    entries[normalizeKey(entryKey)] = readEntry(entry, `${key}.${entryKey}`);
+  }
+  return entries;
 }
 
 function readCachePolicy(value: Json, key: string): CachePolicy {
@@ -208,7 +262,7 @@ function readCachePolicy(value: Json, key: string): CachePolicy {
 
 const TAG_AUTHORITY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?$/i;
 
-const KNOWN_KEYS = [
+export const KNOWN_KEYS = [
   '$schema',
   'title',
   'description',
@@ -226,6 +280,7 @@ const KNOWN_KEYS = [
   'canonical',
   'languages',
   'categories',
+  'authors',
   'twitterSite',
 ] as const;
 
@@ -270,9 +325,25 @@ export function parseSiteConfig(input: Json): SiteConfig {
     languages:
       raw.languages === undefined
         ? d.languages
-        : readNames(raw.languages, 'languages', (tag) => readLanguageTag(tag, `languages.${tag}`).toLowerCase()),
+        : readEntries(
+            raw.languages,
+            'languages',
+            (tag) => readLanguageTag(tag, `languages.${tag}`).toLowerCase(),
+            (entry, path) => readFields(entry, path, { name: readString, title: readString, description: readString }),
+          ),
     categories:
-      raw.categories === undefined ? d.categories : readNames(raw.categories, 'categories', (slug) => slug.toLowerCase()),
+      raw.categories === undefined
+        ? d.categories
+        : readEntries(
+            raw.categories,
+            'categories',
+            (slug) => readCategorySlug(slug, `categories.${slug}`),
+            (entry, path) => readFields(entry, path, { name: readString, description: readString }),
+          ),
+    authors:
+      raw.authors === undefined
+        ? d.authors
+        : readEntries(raw.authors, 'authors', (handle) => readAuthorHandle(handle, `authors.${handle}`), (entry, path) => readFields(entry, path, PERSON_FIELDS)),
     ...(raw.twitterSite === undefined ? {} : { twitterSite: readString(raw.twitterSite, 'twitterSite') }),
   };
 }

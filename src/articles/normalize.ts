@@ -10,7 +10,7 @@
  */
 import { tz } from '@date-fns/tz';
 import { parseISO } from 'date-fns/parseISO';
-import type { Person, Site } from '../site.ts';
+import { authorKey, type Person, type Site } from '../site.ts';
 import { collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
 import type { Article, Category, Problem } from './article.ts';
 import { toPlainText } from './markdown.ts';
@@ -295,11 +295,20 @@ function readPerson(fields: FieldReader, value: unknown): Person | undefined {
   return name ? { name } : undefined;
 }
 
-function readAuthors(fields: FieldReader): Person[] {
+/** Fills in what the configuration's `authors` knows about a person the article names. */
+function withKnownDetails(person: Person, site: Site): Person {
+  const known = site.authors[authorKey(person.name)];
+  return known ? { ...known, ...person, name: known.name ?? person.name } : person;
+}
+
+function readAuthors(fields: FieldReader, site: Site): Person[] {
   const value = fields.data.author;
   if (value === undefined || value === null) return [];
   const values = Array.isArray(value) ? value : [value];
-  return values.map((item) => readPerson(fields, item)).filter((person) => person !== undefined);
+  return values.flatMap((item) => {
+    const person = readPerson(fields, item);
+    return person ? [withKnownDetails(person, site)] : [];
+  });
 }
 
 /** An absolute http(s) URL, resolved against `base` when relative; anything else is dropped with a warning. */
@@ -370,7 +379,7 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
   const image = readUrl(fields, 'image', fields.data.image, siteRoot);
   const originUrl = readUrl(fields, 'origin_url', fields.data.origin_url, undefined);
   const tags = readList(fields, 'tags');
-  const authors = readAuthors(fields);
+  const authors = readAuthors(fields, site);
   const draft = readDraft(fields);
 
   const problems = fields.problems;

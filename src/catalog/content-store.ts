@@ -40,6 +40,8 @@ export interface ContentStoreOptions {
   readonly cache?: IndexCache;
   /** Budget for rendered article HTML, in characters. */
   readonly contentCacheSize?: number;
+  /** Told how far a scan of the whole folder has come (files done, files found). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Article HTML rendered from the whole file on first use, kept per file version. */
@@ -114,7 +116,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   };
 
   const scan = async (previous: ReadonlyMap<string, IndexEntry> | undefined) => {
-    const indexed = (await indexSource(source, site, previous)).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
+    const indexed = (await indexSource(source, site, previous, options.onProgress)).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
     const snapshot = publish(new Map(indexed.map((entry) => [entry.path, entry])));
     const unchanged = previous !== undefined && indexed.length === previous.size && indexed.every((entry) => previous.get(entry.path) === entry);
     if (options.cache && !unchanged) void options.cache.save(indexed);

@@ -104,17 +104,24 @@ export interface FeedModelInput {
   readonly fallbackUpdated: number;
 }
 
-/** "World - English | Site": says what the feed holds. */
+/**
+ * "World - English | Site": says what the feed holds. A language with its own title in the
+ * configuration names its feeds by it: "ข่าว Wirefeed", "World | ข่าว Wirefeed".
+ */
 export function describeScopeTitle(site: Site, scope: Scope): string {
-  const parts = [scope.category?.name, scope.language?.name].filter((part) => part !== undefined);
+  const { category, language } = scope;
+  const languageTitle = language && site.languages[language.slug]?.title;
+  if (languageTitle) return category ? `${category.name} | ${languageTitle}` : languageTitle;
+  const parts = [category?.name, language?.name].filter((part) => part !== undefined);
   return parts.length === 0 ? site.title : `${parts.join(' - ')} | ${site.title}`;
 }
 
+/** The configured description of the scope's language or category, or one made from their names. */
 export function describeScopeDescription(site: Site, scope: Scope): string {
   const { category, language } = scope;
   if (category && language) return `${category.name} articles in ${language.name} from ${site.title}`;
-  if (category) return `${category.name} articles from ${site.title}`;
-  if (language) return `Articles in ${language.name} from ${site.title}`;
+  if (category) return site.categories[category.slug]?.description ?? `${category.name} articles from ${site.title}`;
+  if (language) return site.languages[language.slug]?.description ?? `Articles in ${language.name} from ${site.title}`;
   return site.description;
 }
 

@@ -29,19 +29,21 @@ export function readConfigFile(path: string, required: boolean): SiteConfig {
   }
 }
 
-export function readPort(value: string | undefined): number {
+/** `name` is where the value came from (`--port` or `PORT`), for the message. */
+export function readPort(value: string | undefined, name = 'PORT'): number {
   const port = Number(value ?? 8787);
   if (value?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new StartupError(`PORT must be a number from 0 to 65535, not "${value}"`);
+    throw new StartupError(`${name} must be a number from 0 to 65535, not "${value}"`);
   }
   return port;
 }
 
-export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number): Site {
+/** `name` is where an explicit base URL came from (`--base-url` or `BASE_URL`), for the message. */
+export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number, name = 'BASE_URL'): Site {
   try {
     return createSite(config, { baseUrl: baseUrl ?? config.baseUrl ?? `http://localhost:${port}` });
   } catch (error) {
-    if (error instanceof ConfigError) throw new StartupError(`BASE_URL: ${error.reason}`);
+    if (error instanceof ConfigError) throw new StartupError(`${name}: ${error.reason}`);
     throw error;
   }
 }

@@ -20,8 +20,8 @@ const FORMAT = 1;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {
-  const { baseUrl, timeZone, defaultLanguage, categories, summaryLength } = site;
-  const inputs = JSON.stringify([FORMAT, GENERATOR.version, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, summaryLength]);
+  const { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength } = site;
+  const inputs = JSON.stringify([FORMAT, GENERATOR.version, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength]);
   return createHash('sha256').update(inputs).digest('base64url').slice(0, 22);
 }
 

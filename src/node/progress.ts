@@ -1,6 +1,7 @@
 /**
  * Progress of long work: a bar on a terminal (cli-progress), a plain line every few seconds
- * otherwise (logs, CI), nothing when quiet.
+ * otherwise (logs, CI) - none for work done within the first two seconds - and nothing when
+ * quiet.
  */
 import { SingleBar, Presets } from 'cli-progress';
 
@@ -9,11 +10,20 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(label: string, options: { readonly quiet?: boolean; readonly stream?: NodeJS.WriteStream } = {}): Progress {
+export interface ProgressOptions {
+  readonly quiet?: boolean;
+  /** Where progress goes (default: stderr, so that it never mixes with output). */
+  readonly stream?: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+  /** Milliseconds, for tests (default: performance.now). */
+  readonly clock?: () => number;
+}
+
+export function createProgress(label: string, options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
+  const clock = options.clock ?? (() => performance.now());
   if (options.quiet) return { update: () => undefined, stop: () => undefined };
   if (stream.isTTY) {
-    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} files`, stream, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} files`, stream: stream as NodeJS.WriteStream, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
     let started = false;
     return {
       update(done, total) {
@@ -24,12 +34,14 @@ export function createProgress(label: string, options: { readonly quiet?: boolea
       stop: () => started && bar.stop(),
     };
   }
-  let last = 0;
+  let last = clock();
+  let spoken = false;
   return {
     update(done, total) {
-      const now = performance.now();
-      if (now - last < 2000 && done < total) return;
+      const now = clock();
+      if (done < total ? now - last < 2000 : !spoken) return;
       last = now;
+      spoken = done < total;
       stream.write(`${label}: ${done}/${total} files\n`);
     },
     stop: () => undefined,

@@ -15,6 +15,7 @@ import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
 import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './index-cache.ts';
+import { createProgress, type Progress } from './progress.ts';
 import type { Settings } from './settings.ts';
 import { watchContent } from './watch.ts';
 
@@ -39,6 +40,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   // Problems are reported once per file version, not again with every snapshot.
   const reported = new Set<string>();
+  // A bar on a terminal while the first scan reads the folder; later scans are quiet.
+  let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
   const store = createContentStore(createFsSource(contentDir), site, {
     ...(cacheDir === 'off'
       ? {}
@@ -49,7 +52,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
             log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
           }),
         }),
+    onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
+      progress?.stop();
+      progress = undefined;
       for (const problem of catalog.problems) {
         const line = formatProblem(problem);
         if (!reported.has(line)) warn(JSON.stringify({ event: 'problem', ...problem, text: line }));

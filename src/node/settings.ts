@@ -23,12 +23,12 @@ export interface Settings {
 }
 
 export function readSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv = process.env): Settings {
-  const port = readPort(input.port ?? env.PORT);
+  const port = readPort(input.port ?? env.PORT, input.port === undefined ? 'PORT' : '--port');
   const contentDir = resolve(input.content ?? env.CONTENT_DIR ?? 'content');
   if (!existsSync(contentDir) || !statSync(contentDir).isDirectory()) throw new StartupError(`content folder ${contentDir} does not exist`);
   const configFile = input.config ?? env.WIREFEED_CONFIG;
   const configPath = resolve(configFile ?? 'wirefeed.config.json');
-  const site = resolveSite(readConfigFile(configPath, configFile !== undefined), input.baseUrl ?? env.BASE_URL, port);
+  const site = resolveSite(readConfigFile(configPath, configFile !== undefined), input.baseUrl ?? env.BASE_URL, port, input.baseUrl === undefined ? 'BASE_URL' : '--base-url');
   const cacheDir = env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
   return { port, contentDir, site, cacheDir };
 }

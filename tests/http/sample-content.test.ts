@@ -63,12 +63,19 @@ describe.each(feedUrls.map((url) => [url.replace(BASE, '')]))('%s', (path) => {
 describe('feed contents', () => {
   it('puts newest first and says what each scope holds', async () => {
     const channel = onlyChild(parseXmlStrict((await get(`${BASE}/th/category/world/rss.xml`)).body), 'channel');
-    expect(onlyChild(channel, 'title').text).toBe('World - ไทย | Wirefeed News');
+    // Thai has its own title in wirefeed.config.json; English has none and is named by the site's.
+    expect(onlyChild(channel, 'title').text).toBe('World | ข่าว Wirefeed');
     expect(onlyChild(channel, 'language').text).toBe('th');
+    const english = onlyChild(parseXmlStrict((await get(`${BASE}/en/category/world/rss.xml`)).body), 'channel');
+    expect(onlyChild(english, 'title').text).toBe('World - English | Wirefeed News');
+    const thai = onlyChild(parseXmlStrict((await get(`${BASE}/th/rss.xml`)).body), 'channel');
+    expect(onlyChild(thai, 'title').text).toBe('ข่าว Wirefeed');
+    expect(onlyChild(thai, 'description').text).toBe('ข่าวโลก ธุรกิจ เทคโนโลยี กีฬา และข่าวในประเทศไทย ภาษาไทย');
     const dates = childrenNamed(channel, 'item').map((item) => Date.parse(onlyChild(item, 'pubDate').text));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
     const world = onlyChild(parseXmlStrict((await get(`${BASE}/category/world/rss.xml`)).body), 'channel');
     expect(onlyChild(world, 'title').text).toBe('World | Wirefeed News');
+    expect(onlyChild(world, 'description').text).toBe('International news and analysis');
   });
 
   it('carries full, safe HTML content and a summary for every item', async () => {

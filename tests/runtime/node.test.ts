@@ -2,6 +2,9 @@
  * Smoke test of the real Node server: `src/node.ts` started as `npm start` would, over the
  * bundled content, answered over real HTTP.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { startNodeServer, type RunningServer } from '../support/server.ts';
@@ -45,6 +48,19 @@ describe('the Node server', () => {
 describe('the Node server with bad settings', () => {
   it('stops with a message naming a missing content folder', async () => {
     await expect(startNodeServer({ CONTENT_DIR: 'no-such-folder' })).rejects.toThrow(/content folder .*no-such-folder does not exist/);
+  });
+
+  it('stops with status 2 and a message naming the configuration file, the key and the problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirefeed-config-'));
+    const file = join(dir, 'wirefeed.config.json');
+    writeFileSync(file, JSON.stringify({ title: 'News', cache: { maxAge: -5 } }));
+    try {
+      await expect(startNodeServer({ WIREFEED_CONFIG: file })).rejects.toThrow(
+        /server exited with 2:\n.*configuration file .*wirefeed\.config\.json: configuration key "cache\.maxAge": must be a whole number from 0 to 31536000/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops with a message naming an invalid BASE_URL', async () => {

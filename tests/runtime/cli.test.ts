@@ -1,0 +1,84 @@
+/**
+ * The `wirefeed` command as a user runs it: through the `bin` entry of package.json (the file
+ * `npx wirefeed` runs), with its help, version and mistakes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GENERATOR } from '../../src/feeds/feed.ts';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; bin: Record<string, string> };
+// Vite puts BASE_URL=/ into the test process's environment; the command must not inherit it.
+const { BASE_URL: _vite, ...env } = process.env;
+
+function wirefeed(...args: string[]) {
+  const result = spawnSync(process.execPath, [pkg.bin.wirefeed!, ...args], { encoding: 'utf8', env });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the wirefeed command', () => {
+  it('is the bin entry of the package', () => {
+    expect(pkg.bin).toEqual({ wirefeed: 'bin/wirefeed.mjs' });
+    expect(readFileSync(pkg.bin.wirefeed!, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('prints the package version, which is also the generator version in every feed', () => {
+    const { status, stdout } = wirefeed('--version');
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(GENERATOR.version).toBe(pkg.version);
+  });
+
+  it('lists its commands and examples in --help', () => {
+    const { status, stdout } = wirefeed('--help');
+    expect(status).toBe(0);
+    for (const command of ['serve [options]', 'build [options]', 'check [options]']) expect(stdout).toContain(command);
+    expect(stdout).toContain('wirefeed build --out public --base-url https://news.example');
+  });
+
+  it.each([
+    ['serve', ['--content <dir>', '--port <n>', '--base-url <url>', '--config <file>', '--quiet']],
+    ['build', ['--out <dir>', '--content <dir>', '--base-url <url>', '--config <file>', '--quiet']],
+    ['check', ['--content <dir>', '--config <file>', '--json']],
+  ])('documents the options of %s', (command, options) => {
+    const { status, stdout } = wirefeed(command, '--help');
+    expect(status).toBe(0);
+    for (const option of options) expect(stdout).toContain(option);
+  });
+
+  it('names an unknown command instead of starting the server', () => {
+    const { status, stderr } = wirefeed('biuld', '--out', 'x');
+    expect(status).toBe(1);
+    expect(stderr).toBe('wirefeed: unknown command "biuld" (commands: serve, build, check; run wirefeed --help for usage)\n');
+  });
+
+  it('names a missing required option', () => {
+    const { status, stderr } = wirefeed('build');
+    expect(status).toBe(1);
+    expect(stderr).toContain("error: required option '-o, --out <dir>' not specified");
+  });
+
+  it.each([
+    [['serve', '--port', 'http'], 'wirefeed: --port must be a number from 0 to 65535, not "http"\n'],
+    [['build', '--out', 'x', '--base-url', 'news.example'], 'wirefeed: --base-url: "news.example" is not an absolute URL\n'],
+    [['check', '--content', 'no-such-folder'], `wirefeed: content folder ${join(process.cwd(), 'no-such-folder')} does not exist\n`],
+  ])('stops on a bad flag (%j) with status 2, naming it', (args, message) => {
+    const { status, stderr } = wirefeed(...args);
+    expect(status).toBe(2);
+    expect(stderr).toBe(message);
+  });
+
+  it('warns when an export would link to localhost', () => {
+    const out = mkdtempSync(join(tmpdir(), 'wirefeed-cli-'));
+    try {
+      const { status, stdout, stderr } = wirefeed('build', '--out', out, '--quiet');
+      expect(status).toBe(0);
+      expect(stderr).toContain('wirefeed build: links point to http://localhost:8787/; pass --base-url');
+      expect(stdout).toMatch(/^wirefeed build: 73 files for 17 articles in /);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
