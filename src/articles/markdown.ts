@@ -17,6 +17,38 @@ import { collapseWhitespace, stripInvalidChars } from '../text.ts';
 import type { Token } from 'markdown-it';
 
 const markdown = new MarkdownIt('commonmark', { html: true, linkify: false, typographer: false });
+markdown.core.ruler.push('captioned_images', captionImages);
+
+function isImageParagraph(tokens: readonly Token[], at: number): boolean {
+  const children = tokens[at + 1]?.children?.filter((child) => !(child.type === 'text' && child.content.trim() === '') && child.type !== 'softbreak');
+  return tokens[at]?.type === 'paragraph_open' && tokens[at + 2]?.type === 'paragraph_close' && children?.length === 1 && children[0]?.type === 'image';
+}
+
+/**
+ * News articles put a photo's caption in the paragraph after it, the same words as its alt text
+ * (the seed article does). That pair becomes `<figure><img><figcaption>`, so that pages and
+ * feed readers show a caption rather than a paragraph that repeats the picture.
+ */
+function captionImages(state: { tokens: Token[]; Token: new (type: string, tag: string, nesting: -1 | 0 | 1) => Token }): void {
+  const tokens = state.tokens;
+  for (let at = 0; at + 5 < tokens.length; at++) {
+    if (!isImageParagraph(tokens, at) || tokens[at + 3]?.type !== 'paragraph_open' || tokens[at + 5]?.type !== 'paragraph_close') continue;
+    const image = tokens[at + 1]?.children?.find((child) => child.type === 'image');
+    const caption = tokens[at + 4];
+    const alt = collapseWhitespace(image?.content ?? '');
+    if (alt === '' || caption?.type !== 'inline' || collapseWhitespace(collectText([caption])) !== alt) continue;
+    const retag = (offset: number, type: string, tag: string) => Object.assign(tokens[at + offset] as Token, { type, tag });
+    retag(0, 'figure_open', 'figure');
+    retag(3, 'figcaption_open', 'figcaption');
+    retag(5, 'figcaption_close', 'figcaption');
+    const close = retag(2, 'figure_close', 'figure');
+    // paragraph_close of the image moves after the caption: figure_open, inline (the image),
+    // figcaption_open, inline (the caption), figcaption_close, figure_close.
+    tokens.splice(at + 2, 1);
+    tokens.splice(at + 5, 0, close);
+    at += 5;
+  }
+}
 
 const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];
 

@@ -116,15 +116,17 @@ ${article.image ? html`<meta name="twitter:image" content="${article.image}">
 ` : ''}${site.twitterSite ? html`<meta name="twitter:site" content="${site.twitterSite}">
 ` : ''}${renderDiscoveryLinks(feeds)}<script type="application/ld+json">${raw(toScriptJson(buildJsonLd(input, pageUrl, canonicalUrl)))}</script>`;
 
-  const body = html`<nav class="site"><a href="${urls.home}">${site.title}</a></nav>
-<article>
+  const byline = article.authors.map((person, index) =>
+    html`${index > 0 ? ', ' : ''}${person.url ? html`<a href="${person.url}" rel="author">${person.name}</a>` : person.name}`,
+  );
+  const body = html`<article>
 <header>
 <h1>${article.title}</h1>
 <p class="meta"><time datetime="${published}">${formatDisplayDate(article.published, article.language, site.timeZone)}</time>${
     article.category ? html` · ${article.category.name}` : ''
-  }${article.authors.length > 0 ? html` · ${article.authors.map((person) => person.name).join(', ')}` : ''}</p>
+  }${article.authors.length > 0 ? html` · ${byline}` : ''}</p>
 </header>
-${article.image ? html`<figure><img src="${article.image}" alt="${imageAlt}"></figure>
+${article.image ? html`<figure><img src="${article.image}" alt="${imageAlt}" fetchpriority="high"></figure>
 ` : ''}<div class="content">
 ${raw(contentHtml)}
 </div>
@@ -132,6 +134,6 @@ ${article.originUrl ? html`<footer><p class="muted">Originally published at <a h
 ` : ''}</article>`;
 
   return toHtmlString(
-    renderDocument({ language: article.language, title: `${article.title} | ${site.title}`, head, body }),
+    renderDocument({ language: article.language, title: `${article.title} | ${site.title}`, site: { title: site.title, home: urls.home }, head, body }),
   );
 }

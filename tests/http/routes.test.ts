@@ -4,6 +4,7 @@ import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { createTestApp, NOW, testSite, validArticle } from '../support/fixtures.ts';
+import { parseHtmlDocument } from '../support/html.ts';
 
 const FILES = {
   'world.md': validArticle({ code: '"W1"', category: '"WORLD"', date: '2024-11-20T10:00:00Z' }),
@@ -161,6 +162,29 @@ describe('pages', () => {
     const html = await response.text();
     expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Test News (RSS)" href="https://news.example/rss.xml">');
     expect(html).toContain('href="https://news.example/feeds.opml"');
+  });
+
+  it('lists every feed on the index, grouped by language and then category, each with a copy-link button', async () => {
+    const { app } = createTestApp(FILES);
+    const page = parseHtmlDocument(await (await app.request('/')).text());
+    expect(page.errors).toEqual([]);
+    const opml = (await (await app.request('/feeds.opml')).text()).match(/xmlUrl="[^"]+"/g)?.map((attribute) => attribute.slice(8, -1)) ?? [];
+    const sections = page.elements.filter((element) => element.tag === 'section');
+    expect(sections.map((section) => section.text.split('\n')[1])).toEqual(['All languages', 'English', 'ไทย', 'Latest articles']);
+    expect(sections.map((section) => section.attributes.lang)).toEqual([undefined, 'en', 'th', undefined]);
+    const links = page.elements.filter((element) => element.tag === 'a' && /\/(rss\.xml|atom\.xml|feed\.json)$/.test(element.attributes.href ?? ''));
+    const buttons = page.elements.filter((element) => element.tag === 'button');
+    // Every feed of the OPML file, once, each link followed by its button.
+    expect(links.map((link) => link.attributes.href).sort()).toEqual([...opml].sort());
+    expect(buttons.map((button) => button.attributes['data-copy'])).toEqual(links.map((link) => link.attributes.href));
+    for (const button of buttons) {
+      expect(button.attributes.type).toBe('button');
+      // Hidden until the script runs, so a page without scripts shows no dead buttons.
+      expect(button.attributes).toHaveProperty('hidden');
+      expect(button.attributes['aria-label']).toMatch(/^Copy the (RSS|Atom|JSON Feed) link of /);
+    }
+    expect(page.elements.find((element) => element.tag === 'a' && element.attributes.href === 'https://news.example/feeds.opml')?.text).toBe('Download feeds.opml');
+    expect(page.elements.filter((element) => element.tag === 'script').map((script) => script.attributes.type)).toEqual(['module']);
   });
 
   it('serves OPML with the OPML content type', async () => {

@@ -9,7 +9,7 @@ import { createContentStore } from '../../src/catalog/content-store.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { NOW, projectSite } from '../support/fixtures.ts';
-import { findUnsafeHtml } from '../support/html.ts';
+import { findUnsafeHtml, parseHtmlFragment } from '../support/html.ts';
 import { readPageMetadata, REQUIRED_META } from '../support/pages.ts';
 import { childrenNamed, descendants, onlyChild, parseXmlStrict } from '../support/xml.ts';
 
@@ -95,8 +95,21 @@ describe('feed contents', () => {
     const json = JSON.parse((await get(`${BASE}/category/world/feed.json`)).body);
     const seed = json.items.find((item: { id: string }) => item.id === 'ART24112010122JGQ5U');
     expect(seed.title).toBe('Putin ‘open to Ukraine truce talks with Trump’');
-    expect(seed.content_html.startsWith('<p><img alt="People block the entrance')).toBe(true);
+    expect(seed.content_html.startsWith('<figure><img alt="People block the entrance')).toBe(true);
     expect(seed.content_html).not.toContain('Putin ‘open to Ukraine truce talks with Trump’');
+  });
+
+  it('gives the seed photos their captions: the paragraph after each that repeats its alt text', async () => {
+    const json = JSON.parse((await get(`${BASE}/feed.json`)).body);
+    const seed = json.items.find((item: { id: string }) => item.id === 'ART24112010122JGQ5U');
+    const figure = parseHtmlFragment(seed.content_html).elements.filter((element) => ['figure', 'img', 'figcaption'].includes(element.tag));
+    expect(figure.map((element) => element.tag)).toEqual(['figure', 'img', 'figcaption', 'figure', 'img', 'figcaption']);
+    const caption = 'People block the entrance to the Russian consulate in New York City as they take part in a protest marking the approaching 1,000th day of Russia’s invasion of Ukraine, on Nov 17. (Photo: Reuters)';
+    expect(figure[1]?.attributes.alt).toBe(caption);
+    expect(figure[2]?.text).toBe(caption);
+    expect(figure[5]?.text).toMatch(/^Donald Trump gestures during a meeting with Vladimir Putin/);
+    // The caption is not left behind as a paragraph of its own: the words appear as alt and caption only.
+    expect(seed.content_html.split(caption).length - 1).toBe(2);
   });
 });
 
