@@ -116,6 +116,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         const url = request.url;
         log(
           JSON.stringify({
+            time: new Date().toISOString(),
             method: request.method,
             path: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
             status: response.status,

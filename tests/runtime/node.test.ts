@@ -45,6 +45,58 @@ describe('the Node server', () => {
   });
 });
 
+describe("the Node server's log", () => {
+  const linesOf = (output: string) => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('writes one JSON line per request: time, method, path, status, bytes, ms', async () => {
+    const server = await startNodeServer({ CACHE_DIR: 'off' });
+    try {
+      const feed = await fetch(`${server.url}/th/rss.xml?page=1`, { headers: { 'accept-encoding': 'identity' } });
+      const body = await feed.arrayBuffer();
+      await fetch(`${server.url}/nope`);
+      await fetch(`${server.url}/rss.xml`, { method: 'HEAD' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const requests = linesOf(server.output()).filter((line) => 'method' in line);
+      expect(requests).toHaveLength(3);
+      for (const line of requests) {
+        expect(Object.keys(line)).toEqual(['time', 'method', 'path', 'status', 'bytes', 'ms']);
+        expect(Date.parse(String(line.time))).not.toBeNaN();
+        expect(line.ms).toBeTypeOf('number');
+      }
+      expect(requests[0]).toMatchObject({ method: 'GET', path: '/th/rss.xml?page=1', status: 200, bytes: body.byteLength });
+      expect(requests[1]).toMatchObject({ method: 'GET', path: '/nope', status: 404 });
+      expect(requests[2]).toMatchObject({ method: 'HEAD', path: '/rss.xml', status: 200 });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('writes one JSON line per content problem, naming file, line, field and reason', async () => {
+    const server = await startNodeServer({ CACHE_DIR: 'off', CONTENT_DIR: 'tests/fixtures/hostile', QUIET: '1' });
+    try {
+      const problems = linesOf(server.output()).filter((line) => line.event === 'problem');
+      expect(problems).toContainEqual(
+        expect.objectContaining({ path: 'date-unparseable.md', line: 7, field: 'date', severity: 'error', message: expect.stringMatching(/^cannot read "next tuesday" as a date; write ISO 8601/) }),
+      );
+      expect(new Set(problems.map((problem) => problem.text)).size).toBe(problems.length);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is quiet about requests with --quiet or QUIET=1, and still says where it listens', async () => {
+    const server = await startNodeServer({ CACHE_DIR: 'off', QUIET: '1' });
+    try {
+      await fetch(`${server.url}/rss.xml`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(linesOf(server.output())).toEqual([]);
+      expect(server.output()).toMatch(/^wirefeed: 17 articles, 54 feeds from .* in \d+ ms\nwirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\n$/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('the Node server with bad settings', () => {
   it('stops with a message naming a missing content folder', async () => {
     await expect(startNodeServer({ CONTENT_DIR: 'no-such-folder' })).rejects.toThrow(/content folder .*no-such-folder does not exist/);
