@@ -52,10 +52,13 @@ Documentation: README.md`,
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
     .action(async (flags: CommonFlags & { quiet?: boolean }) => {
-      const running = await serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1' });
+      const running = serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1' });
+      // Installed before the server listens, so that a signal at any moment stops it cleanly
+      // (the index is written before the process ends).
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => void running.close().then(() => process.exit(0)));
+        process.once(signal, () => void running.then((server) => server.close()).finally(() => process.exit(0)));
       }
+      await running;
     });
 
   program

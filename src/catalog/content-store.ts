@@ -31,6 +31,8 @@ export interface IndexCache {
   /** The entries of the last run, or `undefined` when there is no usable cache. */
   load(): Promise<ReadonlyMap<string, IndexEntry> | undefined>;
   save(entries: readonly IndexEntry[]): Promise<void>;
+  /** Finishes the writes that `save` scheduled (before the process exits). */
+  flush(): Promise<void>;
 }
 
 export interface ContentStoreOptions {

@@ -8,8 +8,8 @@
  * serialized in slices between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Article, Problem } from '../articles/article.ts';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
@@ -59,6 +59,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
   let writing: Promise<void> = Promise.resolve();
   let pending: readonly IndexEntry[] | undefined;
   let scheduled: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const write = async (entries: readonly IndexEntry[]) => {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -83,9 +84,34 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     await done;
     renameSync(temporary, options.file);
   };
+  const writeNow = (entries: readonly IndexEntry[]) => {
+    writing = writing
+      .then(() => write(entries))
+      .catch((error: Error) => {
+        rmSync(`${options.file}.${process.pid}.tmp`, { force: true });
+        log(`could not write the index cache: ${error.message}`);
+      });
+    return writing;
+  };
+
+  // Half-written indexes of processes killed while writing (a live writer's file is younger).
+  const removeAbandonedWrites = () => {
+    const folder = dirname(options.file);
+    const prefix = `${basename(options.file)}.`;
+    for (const name of readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [entry.name] : []))) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const path = join(folder, name);
+      if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 60_000) rmSync(path, { force: true });
+    }
+  };
 
   return {
     async load() {
+      try {
+        removeAbandonedWrites();
+      } catch {
+        // no cache folder yet
+      }
       let text: string;
       try {
         text = readFileSync(options.file, 'utf8');
@@ -112,13 +138,23 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     save(entries) {
       // The newest entries win; one write at a time, after changes have settled.
       pending = entries;
-      scheduled ??= new Promise<void>((start) => setTimeout(start, options.settleMs ?? 1000).unref()).then(() => {
+      scheduled ??= new Promise<void>((start) => {
+        timer = setTimeout(start, options.settleMs ?? 1000).unref();
+      }).then(() => {
         scheduled = undefined;
-        const latest = pending as readonly IndexEntry[];
-        writing = writing.then(() => write(latest)).catch((error: Error) => log(`could not write the index cache: ${error.message}`));
-        return writing;
+        const latest = pending;
+        pending = undefined;
+        return latest ? writeNow(latest) : writing;
       });
       return scheduled;
+    },
+    async flush() {
+      // A write waiting for changes to settle starts now; then every write has to finish.
+      clearTimeout(timer);
+      scheduled = undefined;
+      const latest = pending;
+      pending = undefined;
+      await (latest ? writeNow(latest) : writing);
     },
   };
 }

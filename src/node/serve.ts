@@ -42,16 +42,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const reported = new Set<string>();
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
+  const cache =
+    cacheDir === 'off'
+      ? undefined
+      : createFileIndexCache({
+          file: defaultIndexPath(cacheDir, contentDir),
+          fingerprint: indexFingerprint(site),
+          log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
+        });
   const store = createContentStore(createFsSource(contentDir), site, {
-    ...(cacheDir === 'off'
-      ? {}
-      : {
-          cache: createFileIndexCache({
-            file: defaultIndexPath(cacheDir, contentDir),
-            fingerprint: indexFingerprint(site),
-            log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
-          }),
-        }),
+    ...(cache ? { cache } : {}),
     onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
       progress?.stop();
@@ -141,11 +141,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
 
   return {
-    close: () =>
-      new Promise((done) => {
-        watcher.close();
-        clearTimeout(publicationTimer);
-        server.close(() => done());
-      }),
+    // Stops taking requests and changes, and finishes writing the index, so that the next start
+    // finds it.
+    close: async () => {
+      watcher.close();
+      clearTimeout(publicationTimer);
+      await Promise.all([new Promise<void>((done) => server.close(() => done())), cache?.flush()]);
+    },
   };
 }

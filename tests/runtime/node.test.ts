@@ -2,7 +2,7 @@
  * Smoke test of the real Node server: `src/node.ts` started as `npm start` would, over the
  * bundled content, answered over real HTTP.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,26 @@ describe("the Node server's log", () => {
       expect(server.output()).toMatch(/^wirefeed: 17 articles, 54 feeds from .* in \d+ ms\nwirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\n$/);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('the Node server stopped right after start', () => {
+  it('finishes writing its index on SIGTERM, so that the next start finds it', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
+    try {
+      const first = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: 'https://news.example' });
+      await first.stop();
+      const files = readdirSync(cacheDir);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^index-[\w-]+\.json$/);
+      const second = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: 'https://news.example' });
+      await second.stop();
+      // The index was usable: no complaint about it.
+      expect(second.output()).not.toContain('index-cache');
+      expect(readdirSync(cacheDir)).toEqual(files);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

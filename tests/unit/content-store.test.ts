@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,12 +108,12 @@ describe('content store', () => {
   it('takes unchanged files from the previous index without reading them', async () => {
     const { source, reads } = countingSource(FILES);
     const saved: (readonly IndexEntry[])[] = [];
-    const first = createContentStore(source, testSite(), { cache: { load: async () => undefined, save: async (entries) => void saved.push(entries) } });
+    const first = createContentStore(source, testSite(), { cache: { load: async () => undefined, save: async (entries) => void saved.push(entries), flush: async () => undefined } });
     await first.current();
     expect(saved).toHaveLength(1);
     source.write('b.md', FILES['b.md'].replace('"Second"', '"Second, edited while stopped"'));
     reads.length = 0;
-    const cache: IndexCache = { load: async () => new Map(saved[0]!.map((entry) => [entry.path, entry])), save: async () => undefined };
+    const cache: IndexCache = { load: async () => new Map(saved[0]!.map((entry) => [entry.path, entry])), save: async () => undefined, flush: async () => undefined };
     const second = createContentStore(source, testSite(), { cache });
     const snapshot = await second.current();
     expect(reads).toEqual(['head:b.md']);
@@ -156,6 +156,32 @@ describe('the persisted index file', () => {
     const logs: string[] = [];
     expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site), log: (line) => logs.push(line) }).load()).toBeUndefined();
     expect(logs[0]).toContain(message);
+  });
+
+  it('is written at once by flush(), without waiting for changes to settle (the server flushes before it exits)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const { source } = countingSource(FILES);
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 60_000 });
+    void cache.save(await indexSource(source, site));
+    expect(existsSync(file)).toBe(false);
+    await cache.flush();
+    expect([...(await cache.load())!.keys()]).toEqual(['a.md', 'b.md']);
+    expect(readdirSync(dir)).toEqual(['index.json']);
+  });
+
+  it('removes the half-written files of a process killed while writing, not those of a live writer', async () => {
+    const { file, site } = await roundTrip();
+    const abandoned = `${file}.4242.tmp`;
+    const live = `${file}.4343.tmp`;
+    writeFileSync(abandoned, '{"format":1,"entries":[');
+    writeFileSync(live, '{"format":1,"entries":[');
+    const minutesAgo = new Date(Date.now() - 5 * 60_000);
+    utimesSync(abandoned, minutesAgo, minutesAgo);
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load()).toBeDefined();
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it('is ignored when the configuration that shaped it changed', async () => {
