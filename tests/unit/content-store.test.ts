@@ -147,8 +147,10 @@ describe('the persisted index file', () => {
 
   it.each([
     ['truncated', (text: string) => text.slice(0, text.length / 2), 'is not usable ('],
-    ['not JSON', () => 'garbage', 'is not usable (Unexpected token'],
-    ['from another format', (text: string) => text.replace('"format":1', '"format":99'), 'is not usable (format 99, not 1)'],
+    ['not JSON', () => 'garbage\n', 'is not usable (Unexpected token'],
+    ['cut at the end of a line', (text: string) => text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1), 'is not usable (1 entries, not the 2 its header counts)'],
+    ['cut within a line', (text: string) => text.slice(0, -5), 'is not usable (the last line is cut short)'],
+    ['from another format', (text: string) => text.replace('"format":2', '"format":99'), 'is not usable (format 99, not 2)'],
     ['with a malformed entry', (text: string) => text.replace('"a.md",', '42,'), 'is not usable (an entry is malformed)'],
   ])('is ignored as a whole when %s', async (_, damage, message) => {
     const { file, site } = await roundTrip();
