@@ -15,7 +15,7 @@
  * minutes). Writes bench/results.json and bench/results.md.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Feed } from 'feed';
@@ -65,9 +65,14 @@ async function waitFor(url: string, deadlineMs: number): Promise<void> {
 async function startServer(entry: string, env: Record<string, string>, path: string): Promise<Running & { readyMs: number }> {
   const port = freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The request log goes to a file, as it would go to journald: a pipe nobody reads while
+  // wrk runs (execFileSync blocks this process) would throttle the server instead.
+  mkdirSync('bench/out', { recursive: true });
+  const logFile = `bench/out/server-${port}.log`;
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', log, 'pipe'] });
+  closeSync(log);
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -83,7 +88,10 @@ async function startServer(entry: string, env: Record<string, string>, path: str
     readyMs,
     stop: () =>
       new Promise((done) => {
-        child.once('exit', () => done());
+        child.once('exit', () => {
+          rmSync(logFile, { force: true });
+          done();
+        });
         child.kill('SIGTERM');
       }),
   };

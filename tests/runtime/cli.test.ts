@@ -3,7 +3,7 @@
  * `npx wirefeed` runs), with its help, version and mistakes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,38 @@ describe('the wirefeed command', () => {
     const { status, stderr } = wirefeed(...args);
     expect(status).toBe(2);
     expect(stderr).toBe(message);
+  });
+
+  it('never empties a folder that is not its own: the working folder, the content, a folder of other files', () => {
+    const other = mkdtempSync(join(tmpdir(), 'wirefeed-cli-'));
+    writeFileSync(join(other, 'thesis.tex'), 'years of work');
+    try {
+      for (const [out, message] of [
+        ['.', `wirefeed: --out ${process.cwd()} holds the working folder; choose a folder of its own\n`],
+        ['content', `wirefeed: --out ${join(process.cwd(), 'content')} overlaps the content folder ${join(process.cwd(), 'content')}; choose a folder of its own\n`],
+        [other, `wirefeed: --out ${other} is not empty and holds no earlier wirefeed export; choose an empty or new folder\n`],
+      ] as const) {
+        const { status, stderr } = wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet');
+        expect(status, out).toBe(2);
+        expect(stderr).toBe(message);
+      }
+      expect(readFileSync(join(other, 'thesis.tex'), 'utf8')).toBe('years of work');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces an earlier export in the same folder', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'wirefeed-cli-')), 'public');
+    try {
+      expect(wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet').status).toBe(0);
+      writeFileSync(join(out, 'articles', 'stale.html'), 'an article deleted since');
+      expect(wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet').status).toBe(0);
+      expect(existsSync(join(out, 'articles', 'stale.html'))).toBe(false);
+      expect(existsSync(join(out, 'index.html'))).toBe(true);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
   });
 
   it('warns when an export would link to localhost', () => {
