@@ -12,7 +12,8 @@
  *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
  *
  * Corpora: 1k and 10k generated articles; add --100k for 100,000 (about 900 MB on disk, a few
- * minutes). Writes bench/results.json and bench/results.md.
+ * minutes). Writes bench/results.json and bench/results.md. --render-only prints the render
+ * comparison alone and writes nothing.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -184,21 +185,31 @@ async function measureRender(dir: string) {
     }
     return feed;
   };
-  // Median of 7 batches of 40 renders: this machine's neighbours make single batches noisy.
-  const time = (fn: () => unknown) => {
-    for (let i = 0; i < 20; i += 1) fn();
-    const batches: number[] = [];
-    for (let batch = 0; batch < 7; batch += 1) {
+  // Batches of 40 renders, ours and feed's taking turns so that both see the same machine
+  // (its neighbours make it noisy); each figure is the median of 9 batches.
+  const compare = (oursFn: () => unknown, feedFn: () => unknown) => {
+    for (let i = 0; i < 20; i += 1) {
+      oursFn();
+      feedFn();
+    }
+    const batch = (fn: () => unknown) => {
       const started = performance.now();
       for (let i = 0; i < 40; i += 1) fn();
-      batches.push((performance.now() - started) / 40);
+      return (performance.now() - started) / 40;
+    };
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let turn = 0; turn < 9; turn += 1) {
+      ours.push(batch(oursFn));
+      theirs.push(batch(feedFn));
     }
-    return batches.sort((a, b) => a - b)[3] as number;
+    const median = (values: number[]) => values.sort((a, b) => a - b)[4] as number;
+    return { oursMs: round(median(ours), 3), feedMs: round(median(theirs), 3) };
   };
   return {
-    rss: { oursMs: round(time(ours.rss), 3), feedMs: round(time(() => feedPackage().rss2()), 3) },
-    atom: { oursMs: round(time(ours.atom), 3), feedMs: round(time(() => feedPackage().atom1()), 3) },
-    json: { oursMs: round(time(ours.json), 3), feedMs: round(time(() => feedPackage().json1()), 3), note: 'feed writes JSON Feed 1.0' },
+    rss: compare(ours.rss, () => feedPackage().rss2()),
+    atom: compare(ours.atom, () => feedPackage().atom1()),
+    json: { ...compare(ours.json, () => feedPackage().json1()), note: 'feed writes JSON Feed 1.0' },
   };
 }
 
@@ -278,6 +289,12 @@ async function measureCorpus(corpus: Corpus) {
 // Both servers run as bundles, the way `npm start` runs wirefeed.
 execFileSync(process.execPath, ['scripts/bundle-node.mjs']);
 execFileSync(resolve('node_modules/.bin/esbuild'), ['scripts/bench-bare.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--outfile=dist/bench-bare.mjs', '--log-level=warning']);
+if (process.argv.includes('--render-only')) {
+  // A quick look at rendering alone (writes no results).
+  ensureCorpus(generatedCorpus(10000));
+  console.log(JSON.stringify(await measureRender(resolve(generatedCorpus(10000).dir))));
+  process.exit(0);
+}
 const withHundred = process.argv.includes('--100k');
 const corpora = [generatedCorpus(1000), generatedCorpus(10000), ...(withHundred ? [generatedCorpus(100000)] : [])];
 const wrkVersion = spawnSync('wrk', ['-v'], { encoding: 'utf8' });

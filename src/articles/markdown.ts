@@ -96,12 +96,15 @@ function sanitizeOptions(pageUrl: string): sanitizeHtml.IOptions {
 }
 
 /**
- * Renders a Markdown body to sanitized HTML whose links and images are absolute URLs.
+ * Renders a Markdown body to sanitized HTML whose links and images are absolute URLs, free of
+ * the characters XML forbids.
  * `pageUrl` is the public URL of the article page, the base of relative references.
  */
 export function renderMarkdown(body: string, pageUrl: string): string {
   const html = markdown.render(stripInvalidChars(body));
-  return sanitizeHtml(html, sanitizeOptions(pageUrl));
+  // Character references in raw HTML (`&#1;`) come out of the sanitizer as the characters
+  // themselves: strip again, so that the result can go into XML as it is.
+  return stripInvalidChars(sanitizeHtml(html, sanitizeOptions(pageUrl)));
 }
 
 function collectText(tokens: readonly Token[]): string {

@@ -12,7 +12,7 @@
 import type { Person } from '../site.ts';
 import { FEED_MEDIA_TYPES } from '../urls.ts';
 import { formatRfc3339, GENERATOR, type FeedItem, type FeedModel } from './feed.ts';
-import { close, empty, leaf, open, toDocument, XML_DECLARATION } from './xml.ts';
+import { close, empty, htmlLeaf, leaf, open, toDocument, XML_DECLARATION } from './xml.ts';
 
 const PAGING_RELATIONS = ['first', 'previous', 'next', 'last'] as const;
 
@@ -36,7 +36,7 @@ function renderEntry(lines: string[], item: FeedItem, model: FeedModel): void {
   for (const author of item.authors) renderPerson(lines, 2, 'author', author);
   for (const category of item.categories) lines.push(empty(2, 'category', { term: category }));
   lines.push(leaf(2, 'summary', item.summary));
-  lines.push(leaf(2, 'content', item.contentHtml, { type: 'html' }));
+  lines.push(htmlLeaf(2, 'content', item.contentHtml, { type: 'html' }));
   lines.push(close(1, 'entry'));
 }
 

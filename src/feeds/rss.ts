@@ -11,7 +11,7 @@
  */
 import { FEED_MEDIA_TYPES } from '../urls.ts';
 import { formatRfc822, GENERATOR, type FeedItem, type FeedModel } from './feed.ts';
-import { close, empty, escapeHtml, leaf, open, plainLeaf, toDocument, XML_DECLARATION } from './xml.ts';
+import { close, empty, escapeHtml, htmlLeaf, leaf, open, plainLeaf, toDocument, XML_DECLARATION } from './xml.ts';
 
 const NAMESPACES = {
   version: '2.0',
@@ -34,7 +34,7 @@ function renderItem(lines: string[], item: FeedItem, model: FeedModel): void {
   for (const author of authors) lines.push(plainLeaf(3, 'dc:creator', author.name));
   for (const category of item.categories) lines.push(plainLeaf(3, 'category', category));
   lines.push(leaf(3, 'description', escapeHtml(item.summary)));
-  lines.push(leaf(3, 'content:encoded', item.contentHtml));
+  lines.push(htmlLeaf(3, 'content:encoded', item.contentHtml));
   if (item.image) {
     lines.push(empty(3, 'media:content', { url: item.image, medium: 'image' }));
     lines.push(empty(3, 'media:thumbnail', { url: item.image }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeAttribute, escapeHtml, escapePlainText, escapeText } from '../../src/feeds/xml.ts';
+import { escapeAttribute, escapeHtml, escapePlainText, escapeText, htmlLeaf } from '../../src/feeds/xml.ts';
 import { slugify, stripInvalidChars, truncateAtWordBoundary } from '../../src/text.ts';
 import { parseXmlStrict } from '../support/xml.ts';
 
@@ -34,6 +34,14 @@ describe('XML escaping', () => {
   it('writes RSS plain text with hexadecimal references for & and <', () => {
     expect(escapePlainText('AT&T <3')).toBe('AT&#x26;T &#x3C;3');
     expect(parseXmlStrict(`<r>${escapePlainText('AT&T <3')}</r>`).text).toBe('AT&T <3');
+  });
+
+  it('writes item HTML as CDATA that a strict parser reads back unchanged, "]]>" included', () => {
+    const html = '<p title="]]>">a ]]> b ]]]]> c</p><![CDATA[ x ]]>';
+    const leaf = htmlLeaf(0, 'content', html, { type: 'html' });
+    const root = parseXmlStrict(leaf);
+    expect(root.text).toBe(html);
+    expect(root.attributes.type).toBe('html');
   });
 
   it('escapes text for HTML, quotes included', () => {
