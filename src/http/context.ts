@@ -67,7 +67,7 @@ export interface RememberedAnswer {
  * that depend on nothing but the URL (and Accept-Encoding and validators, which the answer
  * handles itself).
  */
-export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Promise<Response> {
+export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Response | Promise<Response> {
   const made = createAnswer(representation, options);
   const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled };
   view.snapshot.answers.set(requestKey(c.req.url), remembered, 1);

@@ -139,7 +139,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         // The response lets go of its socket when it finishes: keep hold of it now.
         const socket = outgoing?.socket ?? null;
         const bytesBefore = socket?.bytesWritten ?? 0;
-        outgoing?.once('finish', () => logRequest(method, url, outgoing, socket, bytesBefore, begun));
+        outgoing?.on('finish', () => logRequest(method, url, outgoing, socket, bytesBefore, begun));
         return app.fetch(request, env, context);
       };
 
