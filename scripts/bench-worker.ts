@@ -24,7 +24,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
-import { buildWorkerData } from './build-worker.ts';
+import { buildWorkerData, wranglerConfigFor } from './build-worker.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
@@ -91,20 +91,7 @@ async function cpuPerRequest(started: Started, requests: readonly { path: string
 
 function writeConfig(dir: string, outDir: string): string {
   const path = join(dir, 'wrangler.toml');
-  writeFileSync(
-    path,
-    [
-      'name = "wirefeed-bench"',
-      `main = "${resolve('src/worker.ts')}"`,
-      'compatibility_date = "2026-05-01"',
-      '[alias]',
-      `"wirefeed:data" = "${join(outDir, 'worker-data.js')}"`,
-      '[assets]',
-      `directory = "${join(outDir, 'assets')}"`,
-      'binding = "ASSETS"',
-      'run_worker_first = true',
-    ].join('\n'),
-  );
+  writeFileSync(path, wranglerConfigFor(outDir, 'wirefeed-bench'));
   return path;
 }
 

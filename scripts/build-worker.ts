@@ -13,7 +13,7 @@
  * to the config's baseUrl, then http://localhost:8787), OUT_DIR (default ./build), BUILD_TIME
  * (an ISO date to build "as of", for reproducible output; default now).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApp } from '../src/app.ts';
 import { formatProblem } from '../src/articles/article.ts';
@@ -30,6 +30,21 @@ import { createUrls, FEED_FORMATS } from '../src/urls.ts';
 
 /** Memo keys of responses that the Worker renders itself (article pages: one file each would be too many). */
 const RENDERED_AT_REQUEST = /^article\|/;
+
+/**
+ * The project's wrangler.toml pointed at another build folder and named otherwise: tests and
+ * benchmarks build into temporary folders and must run the Worker exactly as it is deployed.
+ */
+export function wranglerConfigFor(outDir: string, name: string): string {
+  const config = readFileSync(resolve('wrangler.toml'), 'utf8')
+    .replace(/^name = ".*"$/m, `name = "${name}"`)
+    .replace(/^main = "(.*)"$/m, (_line, main: string) => `main = "${resolve(main)}"`)
+    .replaceAll('"./build/', `"${outDir}/`);
+  if (!config.includes(`"${outDir}/assets"`) || !config.includes(`"${outDir}/worker-data.js"`)) {
+    throw new Error('wrangler.toml no longer points at ./build/assets and ./build/worker-data.js');
+  }
+  return config;
+}
 
 export interface BuildOptions {
   readonly contentDir: string;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildWorkerData, type BuildResult } from '../../scripts/build-worker.ts';
+import { buildWorkerData, wranglerConfigFor, type BuildResult } from '../../scripts/build-worker.ts';
 import { findFreePort } from './server.ts';
 
 export interface RunningWorker {
@@ -42,22 +42,7 @@ export async function prepareWorker(options: WorkerOptions): Promise<PreparedWor
     now: options.now ?? Date.now(),
     log: () => undefined,
   });
-  writeFileSync(
-    join(root, 'wrangler.toml'),
-    [
-      'name = "wirefeed-test"',
-      `main = "${resolve('src/worker.ts')}"`,
-      'compatibility_date = "2026-05-01"',
-      '[alias]',
-      `"wirefeed:data" = "${join(outDir, 'worker-data.js')}"`,
-      '[assets]',
-      `directory = "${join(outDir, 'assets')}"`,
-      'binding = "ASSETS"',
-      'run_worker_first = true',
-      'html_handling = "none"',
-      'not_found_handling = "none"',
-    ].join('\n'),
-  );
+  writeFileSync(join(root, 'wrangler.toml'), wranglerConfigFor(outDir, 'wirefeed-test'));
   return { root, config: join(root, 'wrangler.toml'), build };
 }
 
