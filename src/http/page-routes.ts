@@ -1,11 +1,12 @@
 /**
- * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`.
+ * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`, and the index's
+ * copy-button script.
  */
 import { Hono, type Context } from 'hono';
 import { selectArticle, selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../catalog/query.ts';
 import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
-import { PAGE_SECURITY_HEADERS } from '../pages/document.ts';
+import { PAGE_SECURITY_HEADERS, SCRIPT, SCRIPT_PATH } from '../pages/document.ts';
 import { renderOpml } from '../pages/opml.ts';
 import { answer, cachedRepresentation, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
@@ -38,6 +39,16 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: PAGE_HEADERS, compression });
+  });
+
+  routes.get(SCRIPT_PATH, async (c) => {
+    const view = await openView(deps);
+    const representation = await cachedRepresentation(deps, view, 'script', [], () => ({
+      text: SCRIPT,
+      contentType: CONTENT_TYPES.javascript,
+      lastModified: view.siteUpdated,
+    }));
+    return answer(c, view, representation, { cache: site.cache, headers: { 'X-Content-Type-Options': 'nosniff' }, compression });
   });
 
   routes.get('/feeds.opml', async (c) => {

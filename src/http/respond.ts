@@ -17,6 +17,7 @@ export const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',
   opml: 'text/x-opml; charset=utf-8',
   text: 'text/plain; charset=utf-8',
+  javascript: 'text/javascript; charset=utf-8',
 } as const;
 
 /** Bodies smaller than this are sent uncompressed: the coding would cost more than it saves. */

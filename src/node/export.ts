@@ -1,9 +1,9 @@
 /**
  * `wirefeed build --out DIR`: a static export of everything the server answers - every feed of
- * every scope, every article page, the index and the OPML file - written as the exact bytes the
- * server sends for the same URLs (the same app renders them), plus a `_headers` file with the
- * content types and cache rules, for Netlify, Cloudflare Pages / Workers Static Assets and
- * similar hosts.
+ * every scope, every article page, the index and its script, the OPML file - written as the
+ * exact bytes the server sends for the same URLs (the same app renders them), plus a `_headers`
+ * file with the content types and cache rules, for Netlify, Cloudflare Pages / Workers Static
+ * Assets and similar hosts.
  *
  * Files: `/` -> index.html, `/articles/{slug}` -> articles/{slug}.html (static hosts serve it
  * for the extensionless URL), everything else under its own path. Paged variants (`?page=`)
@@ -18,7 +18,7 @@ import { selectListedScopes } from '../catalog/query.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
-import { PAGE_SECURITY_HEADERS } from '../pages/document.ts';
+import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
@@ -56,6 +56,7 @@ function headersFile(settings: Settings, now: number): string {
     block('/', { 'Content-Type': CONTENT_TYPES.html, ...PAGE_SECURITY_HEADERS }),
     block('/articles/*', { 'Content-Type': CONTENT_TYPES.html, ...PAGE_SECURITY_HEADERS }),
     block('/feeds.opml', { 'Content-Type': CONTENT_TYPES.opml, ...feed }),
+    block(SCRIPT_PATH, { 'Content-Type': CONTENT_TYPES.javascript, 'X-Content-Type-Options': 'nosniff' }),
     ...FEED_FORMATS.flatMap((format) => [
       block(`/${FEED_FILE_NAMES[format]}`, { 'Content-Type': CONTENT_TYPES[format], ...feed }),
       block(`/*/${FEED_FILE_NAMES[format]}`, { 'Content-Type': CONTENT_TYPES[format], ...feed }),
@@ -92,7 +93,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   for (const problem of catalog.problems) console.warn(formatProblem(problem));
   const urls = createUrls(site.baseUrl);
 
-  const paths = ['/', '/feeds.opml'];
+  const paths = ['/', '/feeds.opml', SCRIPT_PATH];
   for (const scope of selectListedScopes(catalog)) for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
   for (const article of catalog.articles) if (article.published <= now) paths.push(urls.article(article.slug).slice(site.baseUrl.length));
 

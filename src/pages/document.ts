@@ -56,11 +56,11 @@ ul.feeds > li { padding: 0.75rem 0; border-bottom: 1px solid var(--line); }
 `;
 
 /**
- * The copy-link buttons of the index page: shown only where this runs, and where the
- * Clipboard API is missing (plain http) the link is offered in a prompt to copy by hand.
+ * The copy-link buttons of the index page, served as a file of its own (`SCRIPT_PATH`): pages
+ * carry no inline script but the JSON-LD data block. The buttons are shown only where this
+ * runs; where the Clipboard API is missing (plain http) the link is offered in a prompt.
  */
-export const SCRIPT = `
-const status = document.getElementById('copy-status');
+export const SCRIPT = `const status = document.getElementById('copy-status');
 for (const button of document.querySelectorAll('button[data-copy]')) {
   button.hidden = false;
   button.addEventListener('click', async () => {
@@ -78,17 +78,20 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
 }
 `;
 
-/** SHA-256 of STYLE and SCRIPT, for the Content-Security-Policy (a unit test keeps them in step). */
+/** Where SCRIPT is served, below the base URL. */
+export const SCRIPT_PATH = '/copy-link.js';
+
+/** SHA-256 of STYLE, for the Content-Security-Policy (a unit test keeps it in step with STYLE). */
 export const STYLE_HASH = 'sha256-wm7U6qMUOw7RVzq/u5m8yFMf7ztv8YGtepWjre0Cy48=';
-export const SCRIPT_HASH = 'sha256-EwE3nmxLqc1iTEhem32ViQQTj9wks1LN9ffRnnwdDiQ=';
 
 /**
- * Headers of every HTML page: only our own stylesheet and copy-button script apply (the JSON-LD
- * block is data, which CSP does not execute), images may come from any http(s) origin, nothing
- * can frame the page, post a form or change its base URL.
+ * Headers of every HTML page: only our own stylesheet (by its hash) and scripts from our own
+ * origin (the copy-button file) apply - no inline script, and the JSON-LD block is data, which
+ * CSP does not run; images may come from any http(s) origin; nothing can frame the page, post a
+ * form or change its base URL.
  */
 export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': `default-src 'none'; img-src https: http:; style-src '${STYLE_HASH}'; script-src '${SCRIPT_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'Content-Security-Policy': `default-src 'none'; img-src https: http:; style-src '${STYLE_HASH}'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };
@@ -101,8 +104,8 @@ export interface DocumentParts {
   readonly body: Html;
   /** The site's name and home page, linked at the top (not on the home page itself). */
   readonly site?: { readonly title: string; readonly home: string };
-  /** Whether the page runs SCRIPT (the index page's copy buttons). */
-  readonly script?: boolean;
+  /** URL of a script the page runs (the index page's copy buttons). */
+  readonly script?: string;
 }
 
 export function renderDocument(parts: DocumentParts): Html {
@@ -121,7 +124,7 @@ ${parts.site ? html`<header><a href="${parts.site.home}">${parts.site.title}</a>
 ${parts.body}
 </main>
 <footer>Feeds in RSS, Atom and JSON Feed by <a href="${GENERATOR.uri}">wirefeed</a>.</footer>
-${parts.script ? html`<script type="module">${raw(SCRIPT)}</script>
+${parts.script ? html`<script type="module" src="${parts.script}"></script>
 ` : ''}</body>
 </html>
 `;

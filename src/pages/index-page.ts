@@ -12,7 +12,7 @@ import { describeScopeTitle } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createUrls, FEED_FORMAT_NAMES, FEED_FORMATS, type Urls } from '../urls.ts';
 import { formatDisplayDate } from './article-page.ts';
-import { renderDiscoveryLinks, renderDocument, toHtmlString, type FeedLink, type Html } from './document.ts';
+import { renderDiscoveryLinks, renderDocument, SCRIPT_PATH, toHtmlString, type FeedLink, type Html } from './document.ts';
 
 export interface IndexPageInput {
   readonly site: Site;
@@ -81,6 +81,6 @@ ${input.latest.map(
 <p id="copy-status" class="visually-hidden" role="status"></p>`;
 
   return toHtmlString(
-    renderDocument({ language: site.defaultLanguage, title: site.title, head: renderDiscoveryLinks(feeds), body, script: true }),
+    renderDocument({ language: site.defaultLanguage, title: site.title, head: renderDiscoveryLinks(feeds), body, script: `${site.baseUrl}${SCRIPT_PATH}` }),
   );
 }

@@ -77,6 +77,7 @@ describe('wirefeed build --out DIR', () => {
   it('writes the index, the OPML file, every listed feed in three formats and every article page', () => {
     expect(files).toContain('index.html');
     expect(files).toContain('feeds.opml');
+    expect(files).toContain('copy-link.js');
     expect(files).toContain('_headers');
     expect(files.filter((file) => file.startsWith('articles/'))).toHaveLength(17);
     // 18 scopes (site, 5 categories, 2 languages, 10 category × language) × 3 formats.

@@ -80,6 +80,7 @@ describe('the built Worker in workerd', () => {
   it.each([
     '/',
     '/feeds.opml',
+    '/copy-link.js',
     '/rss.xml?page=2&limit=5',
     '/th/atom.xml?limit=2',
     '/category/world/feed.json?limit=1&page=3',
