@@ -12,6 +12,7 @@ import { createApp } from '../app.ts';
 import { formatProblem } from '../articles/article.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
+import { requestKey } from '../http/context.ts';
 import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../http/websub.ts';
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
@@ -38,8 +39,8 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { port, contentDir, site, cacheDir } = options;
-  const stdout = options.log ? undefined : createLineWriter();
-  const log = options.log ?? stdout!;
+  const stdout = options.log === undefined ? createLineWriter() : undefined;
+  const log = options.log ?? (stdout as (line: string) => void);
   const warn = options.warn ?? ((line: string) => console.warn(line));
 
   // Problems are reported once per file version, not again with every snapshot.
@@ -125,7 +126,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       lastMs = now;
       lastTime = new Date(now).toISOString();
     }
-    const path = JSON.stringify(url.slice(url.indexOf('/', url.indexOf('//') + 2)));
+    const path = JSON.stringify(requestKey(url));
     const bytes = (socket?.bytesWritten ?? bytesBefore) - bytesBefore;
     const ms = Math.round((performance.now() - begun) * 100) / 100;
     log(`{"time":"${lastTime}","method":"${method}","path":${path},"status":${outgoing.statusCode},"bytes":${bytes},"ms":${ms}}`);
