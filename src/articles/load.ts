@@ -11,7 +11,7 @@
  * const { articles, problems } = assembleArticles(entries);
  */
 import type { Site } from '../site.ts';
-import type { ContentSource, FileStamp } from '../sources/source.ts';
+import type { ContentSource, FileStamp, SourceEntry } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
 import { normalizeArticle, type NormalizeResult } from './normalize.ts';
 import { parseArticleFile } from './parse.ts';
@@ -66,31 +66,33 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
+export interface IndexOptions {
+  /** The files to index, as listed by the source (default: the source's whole list). */
+  readonly files?: readonly SourceEntry[];
+  /** Entries of an earlier run, or the persisted index: a file whose stamp matches one is taken from it unread. */
+  readonly previous?: ReadonlyMap<string, IndexEntry>;
+  /** The stamps of `files`, when already asked for (see {@link ContentSource.stamps}). */
+  readonly stamps?: readonly (FileStamp | undefined)[];
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 /**
- * Indexes every file of a source. Files whose stamp matches an entry of `previous` (an
- * earlier run, or the persisted index) are taken from it without being read.
+ * Indexes every file of a source. Files whose stamp matches an entry of `previous` are taken
+ * from it without being read; every other file is read and parsed.
  */
-export async function indexSource(
-  source: ContentSource,
-  site: Site,
-  previous?: ReadonlyMap<string, IndexEntry>,
-  onProgress?: (done: number, total: number) => void,
-): Promise<IndexEntry[]> {
+export async function indexSource(source: ContentSource, site: Site, options: IndexOptions = {}): Promise<IndexEntry[]> {
+  const { previous, onProgress } = options;
+  const files = options.files ?? (await source.list());
+  const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(files));
   const entries: IndexEntry[] = [];
-  const listed = await source.list();
-  for (const { path } of listed) {
-    if (onProgress && entries.length % 500 === 0) onProgress(entries.length, listed.length);
+  for (const [index, { path }] of files.entries()) {
+    if (onProgress && index % 500 === 0) onProgress(index, files.length);
     const known = previous?.get(path);
-    if (known !== undefined) {
-      const stamp = await source.stat(path);
-      if (stamp !== undefined && sameStamp(stamp, known.stamp)) {
-        entries.push(known);
-        continue;
-      }
-    }
-    entries.push(await indexFile(source, path, site));
+    const stamp = stamps?.[index];
+    if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
+    else entries.push(await indexFile(source, path, site));
   }
-  onProgress?.(entries.length, listed.length);
+  onProgress?.(entries.length, files.length);
   return entries;
 }
 

@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry } from '../articles/load.ts';
+import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexOptions } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -117,12 +117,25 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     return snapshot;
   };
 
-  const scan = async (previous: ReadonlyMap<string, IndexEntry> | undefined) => {
-    const indexed = (await indexSource(source, site, previous, options.onProgress)).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
+  const scan = async (run: IndexOptions) => {
+    const { previous } = run;
+    const indexed = (await indexSource(source, site, { ...run, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
     const snapshot = publish(new Map(indexed.map((entry) => [entry.path, entry])));
     const unchanged = previous !== undefined && indexed.length === previous.size && indexed.every((entry) => previous.get(entry.path) === entry);
     if (options.cache && !unchanged) void options.cache.save(indexed);
     return snapshot;
+  };
+
+  /**
+   * The first scan: while other threads stat every listed file, this one reads the persisted
+   * index, so that a restart waits for the slower of the two rather than for both.
+   */
+  const scanFirst = async () => {
+    const files = await source.list();
+    const stamping = options.cache ? source.stamps(files) : undefined;
+    stamping?.catch(() => undefined);
+    const previous = await options.cache?.load();
+    return scan(previous === undefined ? { files } : { files, previous, stamps: await (stamping as Promise<readonly (FileStamp | undefined)[]>) });
   };
 
   const changeFiles = async (paths: readonly string[]) => {
@@ -157,14 +170,14 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     latest = previous ? result.catch(() => previous) : result;
     return result;
   };
-  const first = () => latest ?? enqueue(async () => scan(await options.cache?.load()));
+  const first = () => latest ?? enqueue(scanFirst);
 
   return {
     current: first,
     peek: () => published,
     reload: async () => {
       await first();
-      return enqueue(() => scan(entries));
+      return enqueue(() => scan({ previous: entries }));
     },
     update: async (paths) => {
       await first();

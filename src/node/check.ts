@@ -20,7 +20,7 @@ export interface CheckReport {
 
 export async function checkContent(settings: Settings, options: { readonly quiet?: boolean } = {}): Promise<CheckReport> {
   const progress = createProgress('wirefeed check', options);
-  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, undefined, (done, total) => progress.update(done, total));
+  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, { onProgress: (done, total) => progress.update(done, total) });
   progress.stop();
   const { articles, problems, drafts } = assembleArticles(entries);
   return {

@@ -2,33 +2,96 @@
  * A source over a folder on disk (Node only): every `.md`, `.markdown` and `.txt` file, nested
  * folders included. Reads are synchronous: for many small files that is several times faster
  * than Node's thread-pool I/O, and they happen while indexing or for the few files a response
- * shows. No path can leave the folder.
+ * shows. Checking the stamps of a large folder (every restart does) is spread over worker
+ * threads. No path can leave the folder.
  *
  * @example
  * const source = createFsSource('content');
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { comparePaths, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type SourceEntry } from './source.ts';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { comparePaths, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type FileStamp, type SourceEntry } from './source.ts';
+
+/** Below this many files, starting threads costs more than the stat calls they would share. */
+const THREADED_STAMPS_FROM = 4096;
+
+/**
+ * Stats `paths` (relative to `root`) and posts back [size, mtimeMs] pairs, size -1 for a path
+ * that is not a readable file. Plain CommonJS, so that it runs the same from src/ and from the bundle.
+ */
+const STAMP_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const { root, paths } = workerData;
+const stamps = new Float64Array(paths.length * 2).fill(-1);
+for (let i = 0; i < paths.length; i += 1) {
+  try {
+    const stats = statSync(root + '/' + paths[i], { throwIfNoEntry: false });
+    if (stats !== undefined && stats.isFile()) { stamps[2 * i] = stats.size; stamps[2 * i + 1] = stats.mtimeMs; }
+  } catch {}
+}
+parentPort.postMessage(stamps, [stamps.buffer]);
+`;
+
+/** A file's stamp; `undefined` also when it cannot be stat'ed, so that indexing reports why. */
+function statFile(file: string): FileStamp | undefined {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stampOnThread(root: string, paths: readonly string[]): Promise<Float64Array> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, paths } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the stat thread stopped (exit code ${code})`)));
+  });
+}
+
+/** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */
+async function stampOnThreads(root: string, paths: readonly string[]): Promise<(FileStamp | undefined)[]> {
+  const threads = Math.max(1, Math.min(availableParallelism(), 4));
+  const slice = Math.ceil(paths.length / threads);
+  const slices = await Promise.all(Array.from({ length: threads }, (_, index) => stampOnThread(root, paths.slice(index * slice, (index + 1) * slice))));
+  return slices.flatMap((stamps) => {
+    const found: (FileStamp | undefined)[] = [];
+    for (let index = 0; index < stamps.length; index += 2) {
+      const size = stamps[index] as number;
+      found.push(size < 0 ? undefined : { size, mtimeMs: stamps[index + 1] as number });
+    }
+    return found;
+  });
+}
 
 export function createFsSource(root: string): ContentSource {
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
   const resolvePath = (path: string) => {
     if (!isSafeContentPath(path)) throw new Error(`not a content file path: ${JSON.stringify(path.slice(0, 200))}`);
-    return join(root, ...path.split('/'));
+    return join(root, path);
   };
   return {
     async list(): Promise<readonly SourceEntry[]> {
-      const base = join(root, sep);
       const paths: string[] = [];
-      for (const dirent of readdirSync(base, { recursive: true, withFileTypes: true })) {
-        if (!dirent.isFile() || dirent.name.startsWith('.') || !isArticlePath(dirent.name)) continue;
-        // parentPath starts with the root (as given, plus a separator); no path.relative() needed.
-        const folder = dirent.parentPath.length > base.length ? `${dirent.parentPath.slice(base.length)}/` : '';
-        const path = `${sep === '/' ? folder : folder.split(sep).join('/')}${dirent.name}`;
-        if (isSafeContentPath(path)) paths.push(path);
-      }
+      // Folder by folder, building each relative path as we go: about twice as fast as
+      // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
+      const walk = (folder: string, prefix: string) => {
+        for (const dirent of readdirSync(folder, { withFileTypes: true })) {
+          if (dirent.name.startsWith('.')) continue;
+          if (dirent.isDirectory()) walk(join(folder, dirent.name), `${prefix}${dirent.name}/`);
+          else if (dirent.isFile() && isArticlePath(dirent.name)) {
+            const path = `${prefix}${dirent.name}`;
+            if (isSafeContentPath(path)) paths.push(path);
+          }
+        }
+      };
+      walk(root, '');
       return paths.sort(comparePaths).map((path) => ({ path }));
     },
     async read(path: string): Promise<string> {
@@ -53,6 +116,18 @@ export function createFsSource(root: string): ContentSource {
     async stat(path: string) {
       const stats = statSync(resolvePath(path), { throwIfNoEntry: false });
       return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+    },
+    async stamps(entries) {
+      const paths = entries.map(({ path }) => path);
+      for (const path of paths) resolvePath(path);
+      if (paths.length >= THREADED_STAMPS_FROM) {
+        try {
+          return await stampOnThreads(root, paths);
+        } catch {
+          // no threads to be had here: stat on this one
+        }
+      }
+      return paths.map((path) => statFile(join(root, path)));
     },
   };
 }

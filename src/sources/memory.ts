@@ -30,6 +30,7 @@ export function createMemorySource(initial: Readonly<Record<string, string>>): M
     read: async (path) => get(path).text,
     readHead: async (path) => ({ text: get(path).text, complete: true, stamp: get(path).stamp }),
     stat: async (path) => files.get(path)?.stamp,
+    stamps: async (entries) => entries.map(({ path }) => files.get(path)?.stamp),
     write,
     remove: (path) => {
       files.delete(path);

@@ -39,6 +39,8 @@ export interface ContentSource {
   readHead(path: string, bytes: number): Promise<FileHead>;
   /** Size and modification time; `undefined` when the file does not exist (any more). */
   stat(path: string): Promise<FileStamp | undefined>;
+  /** {@link stat} for many files at once, in the same order (a folder source spreads the work over threads). */
+  stamps(entries: readonly SourceEntry[]): Promise<readonly (FileStamp | undefined)[]>;
 }
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */
@@ -52,8 +54,11 @@ export function isArticlePath(path: string): boolean {
  * segment, no leading slash, no backslash or NUL, and an article extension.
  */
 export function isSafeContentPath(path: string): boolean {
-  if (path === '' || path.startsWith('/') || /[\\\0]/.test(path)) return false;
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..') && isArticlePath(path);
+  // Checked for every file of every scan, so without splitting the path: a segment is empty,
+  // `.` or `..` exactly when the path, wrapped in slashes, holds `//`, `/./` or `/../`.
+  if (path === '' || path.includes('\\') || path.includes('\0')) return false;
+  const wrapped = `/${path}/`;
+  return !wrapped.includes('//') && !wrapped.includes('/./') && !wrapped.includes('/../') && isArticlePath(path);
 }
 
 /** Orders paths by code unit, the same on every platform and runtime. */
