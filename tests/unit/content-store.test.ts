@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,13 +146,60 @@ describe('the persisted index file', () => {
     expect(logs).toEqual([]);
   });
 
+  it('gives back every field of every article, and writes what it read back byte for byte', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const source = createMemorySource({
+      ...FILES,
+      'full.md': validArticle(
+        { code: '"FULL"', title: '"Tab\there, “quotes”, ไทย"', tags: '["a", "b"]', author: '"Ann Lee"', image: '"https://img.example/x.jpg"', origin_url: '"https://origin.example/x"' },
+        'Body.',
+      ),
+      'draft.md': validArticle({ code: '"D"', draft: 'true' }),
+      'broken.md': '---\ntitle: [\n---\n',
+    });
+    const indexed = await indexSource(source, site);
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    await cache.flush().then(() => cache.save(indexed));
+    const written = readFileSync(file);
+    const loaded = (await cache.load())!;
+    const fields = (entry: IndexEntry | undefined) => {
+      const article = entry?.article;
+      const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article ?? ({} as NonNullable<typeof article>);
+      return { ...entry, article: article && { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
+    };
+    for (const entry of indexed) expect(fields(loaded.get(entry.path))).toEqual(fields(entry));
+    const full = loaded.get('full.md')?.article;
+    expect([full?.title, full?.tags, full?.authors.map(({ name }) => name), full?.image]).toEqual(['Tab here, “quotes”, ไทย', ['a', 'b'], ['Ann Lee'], 'https://img.example/x.jpg']);
+    await cache.save([...loaded.values()]);
+    expect(readFileSync(file).equals(written)).toBe(true);
+  });
+
+  /**
+   * An index damaged line by line (header, heads, details..., trailer) and given a matching
+   * checksum again, as a careless edit might.
+   */
+  const resigned = (damage: (lines: string[]) => string[]) => (text: string) => {
+    const lines = damage(text.split('\n').slice(0, -1));
+    const body = lines.slice(1, -1).map((line) => `${line}\n`).join('');
+    return `${lines[0]}\n${body}${JSON.stringify({ ...JSON.parse(lines.at(-1)!), sha256: createHash('sha256').update(body).digest('base64url') })}\n`;
+  };
+  const trailerCounting = (entries: number) => (lines: string[]) => [...lines.slice(0, -1), JSON.stringify({ ...JSON.parse(lines.at(-1)!), entries })];
+
   it.each([
     ['truncated', (text: string) => text.slice(0, text.length / 2), 'is not usable ('],
     ['not JSON', () => 'garbage\n', 'is not usable (Unexpected token'],
-    ['cut at the end of a line', (text: string) => text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1), 'is not usable (1 entries, not the 2 its header counts)'],
+    ['cut at the end of a line', (text: string) => text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1), 'is not usable (its trailer is missing)'],
     ['cut within a line', (text: string) => text.slice(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (text: string) => text.replace('"format":2', '"format":99'), 'is not usable (format 99, not 2)'],
-    ['with a malformed entry', (text: string) => text.replace('"a.md",', '42,'), 'is not usable (an entry is malformed)'],
+    ['from another format', (text: string) => text.replace('"format":3', '"format":99'), 'is not usable (format 99, not 3)'],
+    ['changed anywhere in its entries', (text: string) => text.replace('First', 'Firsu'), 'is not usable (its entries do not match their checksum)'],
+    ['counting other entries than its trailer', resigned(trailerCounting(3)), 'is not usable (2 entries, not the 3 its trailer counts)'],
+    ['holding a malformed entry under a matching checksum', resigned((lines) => lines.map((line) => line.replace('"a.md",', '42,'))), 'is not usable (an entry is malformed)'],
+    ['holding an entry without its details', resigned((lines) => lines.map((line, index) => (index === 2 ? '' : line))), 'is not usable (an entry is malformed)'],
+    ['missing a line of details', resigned((lines) => lines.filter((_, index) => index !== 2)), 'is not usable (an entry is malformed)'],
+    ['holding more lines than entries', resigned((lines) => [...lines.slice(0, -1), '[]', lines.at(-1)!]), 'is not usable (it holds more lines than entries)'],
+    ['without its line of heads', resigned((lines) => lines.filter((_, index) => index !== 1)), 'is not usable ('],
   ])('is ignored as a whole when %s', async (_, damage, message) => {
     const { file, site } = await roundTrip();
     writeFileSync(file, damage(readFileSync(file, 'utf8')));

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFsSource } from '../../src/sources/fs.ts';
+import { isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
+
+describe('content paths', () => {
+  it.each([
+    ['2024/11/story.md', true],
+    ['story.MARKDOWN', true],
+    ['notes.Txt', true],
+    ['.md', true],
+    ['story.mdx', false],
+    ['story', false],
+    ['md', false],
+    ['story.md/', false],
+  ])('%s is an article file name: %s', (path, expected) => {
+    expect(isArticlePath(path)).toBe(expected);
+  });
+
+  it.each([
+    ['2024/11/story.md', true],
+    ['a/b/c/d.markdown', true],
+    ['', false],
+    ['/etc/passwd.md', false],
+    ['../story.md', false],
+    ['2024/../../story.md', false],
+    ['./story.md', false],
+    ['2024/./story.md', false],
+    ['2024//story.md', false],
+    ['2024\\story.md', false],
+    ['story\0.md', false],
+    ['2024/story.png', false],
+    ['..md', true],
+    ['2024/..hidden.md', true],
+  ])('%j may name a content file: %s', (path, expected) => {
+    expect(isSafeContentPath(path)).toBe(expected);
+  });
+});
+
+describe('the folder source', () => {
+  let root = '';
+  const paths: string[] = [];
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-source-'));
+    // More files than the threshold at which stamps are taken on worker threads.
+    for (let folder = 0; folder < 5; folder += 1) {
+      mkdirSync(join(root, `f${folder}`));
+      for (let file = 0; file < 900; file += 1) {
+        const path = `f${folder}/a${file}.md`;
+        writeFileSync(join(root, path), 'x'.repeat(file));
+        paths.push(path);
+      }
+    }
+    mkdirSync(join(root, 'f0', 'folder.md'));
+    mkdirSync(join(root, '.hidden'));
+    writeFileSync(join(root, '.hidden', 'x.md'), 'hidden');
+    writeFileSync(join(root, 'f1', 'picture.png'), 'png');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lists every article file below the root, in path order, leaving out hidden folders, other files and folders named like articles', async () => {
+    const listed = (await createFsSource(root).list()).map(({ path }) => path);
+    expect(listed).toEqual([...paths].sort());
+  });
+
+  it('gives the stamps of a folder large enough for worker threads, the same as one stat call each, and none for what is not a file', async () => {
+    const source = createFsSource(root);
+    const asked = [...paths, 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
+    const stamps = await source.stamps(asked);
+    expect(stamps).toHaveLength(asked.length);
+    expect(stamps).toEqual(await Promise.all(asked.map(({ path }) => source.stat(path))));
+    expect(stamps[1]?.size).toBe(1);
+    expect(stamps.slice(-2)).toEqual([undefined, undefined]);
+  });
+
+  it('refuses to take stamps outside the folder', async () => {
+    await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
+  });
+});
