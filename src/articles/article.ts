@@ -23,7 +23,7 @@ export interface Article {
   readonly description: string;
   /** Canonical BCP 47 tag (`en`, `th`, `pt-BR`). */
   readonly language: string;
-  readonly category?: Category;
+  readonly category?: Category | undefined;
   readonly tags: readonly string[];
   /** Empty when the article names no author; the site's author stands in. */
   readonly authors: readonly Person[];

@@ -85,8 +85,9 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const files = options.files ?? (await source.list());
   const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(files));
   const entries: IndexEntry[] = [];
-  for (const [index, { path }] of files.entries()) {
+  for (let index = 0; index < files.length; index += 1) {
     if (onProgress && index % 500 === 0) onProgress(index, files.length);
+    const { path } = files[index] as SourceEntry;
     const known = previous?.get(path);
     const stamp = stamps?.[index];
     if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
@@ -104,7 +105,7 @@ export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles
   const pathBySlug = new Map<string, string>();
   let drafts = 0;
   for (const entry of entries) {
-    problems.push(...entry.problems);
+    if (entry.problems.length > 0) problems.push(...entry.problems);
     const { article } = entry;
     if (article === undefined) continue;
     if (entry.draft) {

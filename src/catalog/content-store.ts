@@ -30,6 +30,8 @@ import { createSnapshot, type ContentProvider, type ContentStore, type Snapshot 
 export interface IndexCache {
   /** The entries of the last run, or `undefined` when there is no usable cache. */
   load(): Promise<ReadonlyMap<string, IndexEntry> | undefined>;
+  /** Whether there is anything to load at all (when it cannot be, the first scan skips the stat calls). */
+  exists?(): boolean;
   save(entries: readonly IndexEntry[]): Promise<void>;
   /** Finishes the writes that `save` scheduled (before the process exits). */
   flush(): Promise<void>;
@@ -108,9 +110,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   let queue: Promise<unknown> = Promise.resolve();
   const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
 
-  const publish = (next: Map<string, IndexEntry>) => {
+  /** Publishes the entries of `next`; `ordered` is them in path order, when the caller has that already. */
+  const publish = (next: Map<string, IndexEntry>, ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path))) => {
     entries = next;
-    const ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content);
     published = snapshot;
     options.onLoad?.(snapshot);
@@ -119,9 +121,18 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   const scan = async (run: IndexOptions) => {
     const { previous } = run;
-    const indexed = (await indexSource(source, site, { ...run, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).map((entry) => keepLastGood(entry, previous?.get(entry.path)));
-    const snapshot = publish(new Map(indexed.map((entry) => [entry.path, entry])));
-    const unchanged = previous !== undefined && indexed.length === previous.size && indexed.every((entry) => previous.get(entry.path) === entry);
+    const indexed = await indexSource(source, site, { ...run, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const next = new Map<string, IndexEntry>();
+    let unchanged = previous !== undefined && indexed.length === previous.size;
+    for (const [index, entry] of indexed.entries()) {
+      const old = previous?.get(entry.path);
+      if (entry !== old) {
+        unchanged = false;
+        indexed[index] = keepLastGood(entry, old);
+      }
+      next.set(entry.path, indexed[index] as IndexEntry);
+    }
+    const snapshot = publish(next, indexed);
     if (options.cache && !unchanged) void options.cache.save(indexed);
     return snapshot;
   };
@@ -132,10 +143,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    */
   const scanFirst = async () => {
     const files = await source.list();
-    const stamping = options.cache ? source.stamps(files) : undefined;
+    const stamping = options.cache && (options.cache.exists?.() ?? true) ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
     const previous = await options.cache?.load();
-    return scan(previous === undefined ? { files } : { files, previous, stamps: await (stamping as Promise<readonly (FileStamp | undefined)[]>) });
+    return scan(previous === undefined || stamping === undefined ? { files } : { files, previous, stamps: await stamping });
   };
 
   const changeFiles = async (paths: readonly string[]) => {

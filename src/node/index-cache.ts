@@ -21,7 +21,7 @@ import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { decodeEntries, encodeDetails, encodeHead } from './stored-entry.ts';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {
@@ -147,6 +147,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
         return undefined;
       }
     },
+    exists: () => existsSync(options.file),
     save(entries) {
       // The newest entries win; one write at a time, after changes have settled.
       pending = entries;

@@ -1,11 +1,13 @@
 /**
  * The entries of the persisted index: what indexing learnt from each file, in two parts.
  *
- *   heads, one line:      [[path, size, mtimeMs, draft, problems, [id, slug, language, category slug, category name, published, updated]], ...]
+ *   heads, one line:      [path, size, mtimeMs, draft, problems, id, slug, language, category slug, category name, published, updated, path, ...]
  *   details, a line each: [title, description, tags, authors, image, originUrl]
  *
  * The heads are all the catalog needs (order, scopes, stamps); they are parsed at start-up, in
- * one JSON.parse. The details hold what only a feed or page shows; they stay as bytes in the
+ * one JSON.parse of one flat array (HEAD_FIELDS values per entry, `null` for the article's
+ * when there is none): at 100,000 entries every object less per entry is garbage collection
+ * saved. The details hold what only a feed or page shows; they stay as bytes in the
  * index file's buffer and are parsed the first time an article's title or summary is read, so
  * that a restart over 100,000 articles parses a fifth of the index and keeps no text it does
  * not show.
@@ -14,25 +16,14 @@ import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry } from '../articles/load.ts';
 import type { Person } from '../site.ts';
 
-type Head = [id: string, slug: string, language: string, categorySlug: string | null, categoryName: string | null, published: number, updated: number];
-type Stored = [path: string, size: number, mtimeMs: number, draft: 0 | 1, problems: Problem[], article: Head | null];
+/** Values per entry in the line of heads. */
+const HEAD_FIELDS = 12;
 type Details = [title: string, description: string, tags: string[], authors: Person[], image: string | null, originUrl: string | null];
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isStringOrNull = (value: unknown) => value === null || isString(value);
-
-function isHead(value: unknown): value is Head {
-  if (!Array.isArray(value) || value.length !== 7) return false;
-  const [id, slug, language, categorySlug, categoryName, published, updated] = value as unknown[];
-  return isString(id) && isString(slug) && isString(language) && isStringOrNull(categorySlug) && isStringOrNull(categoryName) && isNumber(published) && isNumber(updated);
-}
-
-function isStored(value: unknown): value is Stored {
-  if (!Array.isArray(value) || value.length !== 6) return false;
-  const [path, size, mtimeMs, draft, problems, head] = value as unknown[];
-  return isString(path) && isNumber(size) && isNumber(mtimeMs) && (draft === 0 || draft === 1) && Array.isArray(problems) && (head === null || isHead(head));
-}
+const isStringOrNull = (value: unknown): value is string | null => value === null || isString(value);
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
 function isDetails(value: unknown): value is Details {
   if (!Array.isArray(value) || value.length !== 6) return false;
@@ -49,22 +40,18 @@ function isDetails(value: unknown): value is Details {
   );
 }
 
-/** Where a stored article's details are, and once read, what they are. */
-interface DetailsSlot {
-  readonly bytes: Buffer;
-  readonly start: number;
-  readonly end: number;
-  parsed?: Details;
-}
-
-// A symbol rather than a #private field: tools that read getters through another receiver
+// Symbols rather than #private fields: tools that read getters through another receiver
 // (test matchers, proxies) still work, and JSON.stringify leaves the buffer out.
+const BYTES = Symbol('bytes');
 const DETAILS = Symbol('details');
 
 /** An article read back from the index: catalog fields at once, the rest on first use. */
 class StoredArticle implements Article {
-  readonly category?: Category;
-  readonly [DETAILS]: DetailsSlot;
+  readonly category: Category | undefined;
+  readonly [BYTES]: Buffer;
+  readonly start: number;
+  readonly end: number;
+  [DETAILS]: Details | undefined;
 
   constructor(
     readonly id: string,
@@ -74,27 +61,31 @@ class StoredArticle implements Article {
     category: Category | undefined,
     readonly published: number,
     readonly updated: number,
-    details: DetailsSlot,
+    bytes: Buffer,
+    start: number,
+    end: number,
   ) {
-    if (category !== undefined) this.category = category;
-    this[DETAILS] = details;
+    this.category = category;
+    this[BYTES] = bytes;
+    this.start = start;
+    this.end = end;
+    this[DETAILS] = undefined;
   }
 
   /** The details as the index holds them (written back unparsed when the index is saved again). */
   detailsText(): string {
-    const { bytes, start, end } = this[DETAILS];
-    return bytes.toString('utf8', start, end);
+    return this[BYTES].toString('utf8', this.start, this.end);
   }
 
   private read(): Details {
-    const slot = this[DETAILS];
-    if (slot.parsed === undefined) {
+    let details = this[DETAILS];
+    if (details === undefined) {
       // The index passed its checksum, so these are the bytes it was written with.
-      const details: unknown = JSON.parse(this.detailsText());
-      if (!isDetails(details)) throw new Error(`the index entry of ${this.path} is malformed`);
-      slot.parsed = details;
+      const parsed: unknown = JSON.parse(this.detailsText());
+      if (!isDetails(parsed)) throw new Error(`the index entry of ${this.path} is malformed`);
+      this[DETAILS] = details = parsed;
     }
-    return slot.parsed;
+    return details;
   }
 
   get title() {
@@ -123,12 +114,14 @@ function detailsOf(article: Article): string {
   return JSON.stringify(details);
 }
 
-/** The catalog part of an entry (one element of the index's array of heads). */
+/** The catalog part of an entry: HEAD_FIELDS values of the index's flat array of heads, joined by commas. */
 export function encodeHead(entry: IndexEntry): string {
   const { article } = entry;
-  const head: Head | null = article ? [article.id, article.slug, article.language, article.category?.slug ?? null, article.category?.name ?? null, article.published, article.updated] : null;
-  const stored: Stored = [entry.path, entry.stamp.size, entry.stamp.mtimeMs, entry.draft ? 1 : 0, [...entry.problems], head];
-  return JSON.stringify(stored);
+  const problems = entry.problems.length > 0 ? [...entry.problems] : null;
+  const fields = [entry.path, entry.stamp.size, entry.stamp.mtimeMs, entry.draft ? 1 : 0, problems];
+  if (article) fields.push(article.id, article.slug, article.language, article.category?.slug ?? null, article.category?.name ?? null, article.published, article.updated);
+  else fields.push(null, null, null, null, null, null, null);
+  return JSON.stringify(fields).slice(1, -1);
 }
 
 /** The details line of an entry, with its newline (an empty line when there is no article). */
@@ -138,35 +131,40 @@ export function encodeDetails(entry: IndexEntry): string {
 
 /**
  * Reads entries back from `bytes[start, end)`: the line of heads, then one details line per
- * head. The articles keep `bytes` to read their details from later. Throws when anything is
+ * entry. The articles keep `bytes` to read their details from later. Throws when anything is
  * out of shape.
  */
 export function decodeEntries(bytes: Buffer, start: number, end: number): IndexEntry[] {
   const headsEnd = bytes.indexOf(0x0a, start);
   if (headsEnd === -1 || headsEnd >= end) throw new Error('its entries are missing');
   const heads: unknown = JSON.parse(bytes.toString('utf8', start, headsEnd));
-  if (!Array.isArray(heads)) throw new Error('its entries are missing');
+  if (!Array.isArray(heads) || heads.length % HEAD_FIELDS !== 0) throw new Error('its entries are missing');
   const entries: IndexEntry[] = [];
   // Equal categories are one object, as they were when the articles were first read.
   const categories = new Map<string, Category>();
   let lineStart = headsEnd + 1;
-  for (const stored of heads as unknown[]) {
+  for (let at = 0; at < heads.length; at += HEAD_FIELDS) {
+    const head = heads as unknown[];
+    const [path, size, mtimeMs, draft, problems, id] = [head[at], head[at + 1], head[at + 2], head[at + 3], head[at + 4], head[at + 5]];
     const lineEnd = bytes.indexOf(0x0a, lineStart);
-    if (!isStored(stored) || lineEnd === -1 || lineEnd >= end) throw new Error('an entry is malformed');
-    const [path, size, mtimeMs, draft, problems, head] = stored;
-    let article: Article | undefined;
-    if (head !== null) {
-      if (lineEnd === lineStart) throw new Error('an entry is malformed');
-      const [id, slug, language, categorySlug, categoryName, published, updated] = head;
+    const stamped = isString(path) && isNumber(size) && isNumber(mtimeMs) && (draft === 0 || draft === 1) && (problems === null || Array.isArray(problems));
+    if (!stamped || lineEnd === -1 || lineEnd >= end) throw new Error('an entry is malformed');
+    const entry = { path, stamp: { size, mtimeMs }, draft: draft === 1, problems: (problems as Problem[] | null) ?? NO_PROBLEMS };
+    if (id === null) {
+      if (lineEnd !== lineStart) throw new Error('an entry is malformed');
+      entries.push(entry);
+    } else {
+      const [slug, language, categorySlug, categoryName, published, updated] = [head[at + 6], head[at + 7], head[at + 8], head[at + 9], head[at + 10], head[at + 11]];
+      const article = isString(id) && isString(slug) && isString(language) && isStringOrNull(categorySlug) && isStringOrNull(categoryName) && isNumber(published) && isNumber(updated);
+      if (!article || lineEnd === lineStart) throw new Error('an entry is malformed');
       let category: Category | undefined;
       if (categorySlug !== null && categoryName !== null) {
         const key = `${categorySlug}\u0000${categoryName}`;
         category = categories.get(key);
         if (category === undefined) categories.set(key, (category = { slug: categorySlug, name: categoryName }));
       }
-      article = new StoredArticle(id, slug, path, language, category, published, updated, { bytes, start: lineStart, end: lineEnd });
+      entries.push({ path, stamp: entry.stamp, draft: entry.draft, problems: entry.problems, article: new StoredArticle(id, slug, path, language, category, published, updated, bytes, lineStart, lineEnd) });
     }
-    entries.push({ path, stamp: { size, mtimeMs }, draft: draft === 1, problems, ...(article ? { article } : {}) });
     lineStart = lineEnd + 1;
   }
   if (lineStart !== end) throw new Error('it holds more lines than entries');

@@ -24,7 +24,8 @@ const THREADED_STAMPS_FROM = 4096;
 const STAMP_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
-const { root, paths } = workerData;
+const { root } = workerData;
+const paths = workerData.paths === '' ? [] : workerData.paths.split('\\0');
 const stamps = new Float64Array(paths.length * 2).fill(-1);
 for (let i = 0; i < paths.length; i += 1) {
   try {
@@ -47,7 +48,9 @@ function statFile(file: string): FileStamp | undefined {
 
 function stampOnThread(root: string, paths: readonly string[]): Promise<Float64Array> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, paths } });
+    // One string rather than an array: copying it to the thread is a memcpy, not 50,000 clones.
+    // NUL cannot occur in a content path (see isSafeContentPath), so it can separate them.
+    const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, paths: paths.join('\0') } });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the stat thread stopped (exit code ${code})`)));

@@ -192,7 +192,7 @@ describe('the persisted index file', () => {
     ['not JSON', () => 'garbage\n', 'is not usable (Unexpected token'],
     ['cut at the end of a line', (text: string) => text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1), 'is not usable (its trailer is missing)'],
     ['cut within a line', (text: string) => text.slice(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (text: string) => text.replace('"format":3', '"format":99'), 'is not usable (format 99, not 3)'],
+    ['from another format', (text: string) => text.replace('"format":4', '"format":99'), 'is not usable (format 99, not 4)'],
     ['changed anywhere in its entries', (text: string) => text.replace('First', 'Firsu'), 'is not usable (its entries do not match their checksum)'],
     ['counting other entries than its trailer', resigned(trailerCounting(3)), 'is not usable (2 entries, not the 3 its trailer counts)'],
     ['holding a malformed entry under a matching checksum', resigned((lines) => lines.map((line) => line.replace('"a.md",', '42,'))), 'is not usable (an entry is malformed)'],

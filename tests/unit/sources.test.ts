@@ -53,6 +53,9 @@ describe('the folder source', () => {
         paths.push(path);
       }
     }
+    // A line break is a legal file name character: it must not shift the stamps of other files.
+    writeFileSync(join(root, 'f2', 'line\nbreak.md'), 'twelve bytes');
+    paths.push('f2/line\nbreak.md');
     mkdirSync(join(root, 'f0', 'folder.md'));
     mkdirSync(join(root, '.hidden'));
     writeFileSync(join(root, '.hidden', 'x.md'), 'hidden');
@@ -72,6 +75,7 @@ describe('the folder source', () => {
     expect(stamps).toHaveLength(asked.length);
     expect(stamps).toEqual(await Promise.all(asked.map(({ path }) => source.stat(path))));
     expect(stamps[1]?.size).toBe(1);
+    expect(stamps[paths.indexOf('f2/line\nbreak.md')]?.size).toBe(12);
     expect(stamps.slice(-2)).toEqual([undefined, undefined]);
   });
 
