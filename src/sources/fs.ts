@@ -122,7 +122,8 @@ export function createFsSource(root: string): ContentSource {
     },
     async stamps(entries) {
       const paths = entries.map(({ path }) => path);
-      for (const path of paths) resolvePath(path);
+      const unsafe = paths.find((path) => !isSafeContentPath(path));
+      if (unsafe !== undefined) resolvePath(unsafe);
       if (paths.length >= THREADED_STAMPS_FROM) {
         try {
           return await stampOnThreads(root, paths);
