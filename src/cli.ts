@@ -25,7 +25,8 @@ interface CommonFlags {
   readonly config?: string;
 }
 
-export function createProgram(): Command {
+/** `entry`: the module that started the program, for threads to run again (see parallel-index.ts). */
+export function createProgram(entry?: URL): Command {
   const program = new Command('wirefeed')
     .description('RSS, Atom and JSON Feed for a folder of Markdown articles')
     .version(GENERATOR.version, '-v, --version')
@@ -52,7 +53,7 @@ Documentation: README.md`,
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
     .action(async (flags: CommonFlags & { quiet?: boolean }) => {
-      const running = serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1' });
+      const running = serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1', ...(entry ? { entry } : {}) });
       // Installed before the server listens, so that a signal at any moment stops it cleanly
       // (the index is written before the process ends).
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -98,8 +99,8 @@ Documentation: README.md`,
 }
 
 /** Runs the command line; settings mistakes end it with status 2 and one line naming the setting. */
-export async function runCli(argv: readonly string[]): Promise<void> {
-  const program = createProgram();
+export async function runCli(argv: readonly string[], entry?: URL): Promise<void> {
+  const program = createProgram(entry);
   // `serve` is the default command, so commander would take a mistyped command for an argument
   // of serve; name it as what it is instead.
   const commands = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);

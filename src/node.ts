@@ -1,6 +1,8 @@
 /**
- * Node entry point: the `wirefeed` command line (serve by default). See src/cli.ts.
+ * Node entry point: the `wirefeed` command line (serve by default; see src/cli.ts), or, on a
+ * thread it started to index files, that thread's work (see src/node/parallel-index.ts).
  */
 import { runCli } from './cli.ts';
+import { runIndexTask } from './node/parallel-index.ts';
 
-await runCli(process.argv.slice(2));
+if (!(await runIndexTask())) await runCli(process.argv.slice(2), new URL(import.meta.url));

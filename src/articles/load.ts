@@ -66,6 +66,12 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
+/** Indexes many files at once, in the order given (e.g. on several threads); may fail as a whole. */
+export type IndexMany = (paths: readonly string[], onProgress?: (done: number) => void) => Promise<IndexEntry[]>;
+
+/** From how many files to read an {@link IndexOptions.indexMany} is used. */
+export const INDEX_MANY_FROM = 2000;
+
 export interface IndexOptions {
   /** The files to index, as listed by the source (default: the source's whole list). */
   readonly files?: readonly SourceEntry[];
@@ -73,6 +79,8 @@ export interface IndexOptions {
   readonly previous?: ReadonlyMap<string, IndexEntry>;
   /** The stamps of `files`, when already asked for (see {@link ContentSource.stamps}). */
   readonly stamps?: readonly (FileStamp | undefined)[];
+  /** Used instead of reading files one by one when {@link INDEX_MANY_FROM} or more must be read. */
+  readonly indexMany?: IndexMany;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -84,17 +92,39 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const { previous, onProgress } = options;
   const files = options.files ?? (await source.list());
   const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(files));
-  const entries: IndexEntry[] = [];
+  const entries: (IndexEntry | undefined)[] = [];
+  const unread: number[] = [];
   for (let index = 0; index < files.length; index += 1) {
-    if (onProgress && index % 500 === 0) onProgress(index, files.length);
-    const { path } = files[index] as SourceEntry;
-    const known = previous?.get(path);
+    const known = previous?.get((files[index] as SourceEntry).path);
     const stamp = stamps?.[index];
     if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
-    else entries.push(await indexFile(source, path, site));
+    else {
+      entries.push(undefined);
+      unread.push(index);
+    }
   }
-  onProgress?.(entries.length, files.length);
-  return entries;
+  const reused = files.length - unread.length;
+  const pathOf = (index: number) => (files[index] as SourceEntry).path;
+  let read: IndexEntry[] | undefined;
+  if (options.indexMany && unread.length >= INDEX_MANY_FROM) {
+    try {
+      read = await options.indexMany(unread.map(pathOf), (done) => onProgress?.(reused + done, files.length));
+      if (read.length !== unread.length) throw new Error(`${read.length} entries for ${unread.length} files`);
+    } catch {
+      read = undefined;
+      // no threads to be had: read them here, one by one
+    }
+  }
+  if (read === undefined) {
+    read = [];
+    for (const index of unread) {
+      if (onProgress && read.length % 500 === 0) onProgress(reused + read.length, files.length);
+      read.push(await indexFile(source, pathOf(index), site));
+    }
+  }
+  for (const [position, index] of unread.entries()) entries[index] = read[position];
+  onProgress?.(files.length, files.length);
+  return entries as IndexEntry[];
 }
 
 /** Entries (in path order) -> the articles of the collection, enforcing unique codes and slugs. */

@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexOptions } from '../articles/load.ts';
+import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -46,6 +46,8 @@ export interface ContentStoreOptions {
   readonly contentCacheSize?: number;
   /** Told how far a scan of the whole folder has come (files done, files found). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Reads many files at once (the Node host: on worker threads) when a scan finds many new or changed. */
+  readonly indexMany?: IndexMany;
 }
 
 /** Article HTML rendered from the whole file on first use, kept per file version. */
@@ -121,7 +123,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   const scan = async (run: IndexOptions) => {
     const { previous } = run;
-    const indexed = await indexSource(source, site, { ...run, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const { onProgress, indexMany } = options;
+    const indexed = await indexSource(source, site, { ...run, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
     const next = new Map<string, IndexEntry>();
     let unchanged = previous !== undefined && indexed.length === previous.size;
     for (const [index, entry] of indexed.entries()) {

@@ -17,6 +17,7 @@ import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../htt
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
+import { createParallelIndexer } from './parallel-index.ts';
 import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './index-cache.ts';
 import { createLineWriter } from './log.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -26,6 +27,8 @@ import { watchContent } from './watch.ts';
 const MAX_TIMER_MS = 2_147_483_647;
 
 export interface ServeOptions extends Settings {
+  /** The program's entry module: given, a first scan of a large folder reads files on one thread per core. */
+  readonly entry?: URL;
   /** No per-request lines (start-up lines and problems are still logged). */
   readonly quiet?: boolean;
   /** Where lines go (default: stdout for information, stderr for problems). */
@@ -57,6 +60,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         });
   const store = createContentStore(createFsSource(contentDir), site, {
     ...(cache ? { cache } : {}),
+    ...(options.entry ? { indexMany: createParallelIndexer({ root: contentDir, site, entry: options.entry }) } : {}),
     onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
       progress?.stop();

@@ -1,0 +1,98 @@
+/**
+ * Indexing in several processes (a first start over a large folder): real child processes of
+ * the real entry module (src/node.ts under tsx), against indexing the same files one by one.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_MANY_FROM, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { createParallelIndexer } from '../../src/node/parallel-index.ts';
+import { createFsSource } from '../../src/sources/fs.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
+
+const ENTRY = pathToFileURL(resolve('src/node.ts'));
+const EXEC_ARGV = ['--import', 'tsx'];
+
+/** Every field of an entry, its article's read through its getters (stored articles keep details lazily). */
+function fieldsOf(entry: IndexEntry | undefined) {
+  const article = entry?.article;
+  if (article === undefined) return entry;
+  const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
+  return { ...entry, article: { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
+}
+
+function articleFiles(count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < count; index += 1) {
+    const code = `"P${index}"`;
+    files[`${index % 7}/story-${index}.md`] =
+      index % 50 === 0
+        ? '---\ntitle: [unclosed\n---\nbroken'
+        : validArticle({ code, title: `"Story ${index}, “quoted”"`, language: index % 3 === 0 ? '"th"' : '"en"', tags: '[a, b]', ...(index % 11 === 0 ? { draft: 'true' } : {}) }, `ข่าว ${index}\n\nBody\twith a tab.`);
+  }
+  return files;
+}
+
+describe('indexing in several processes', () => {
+  let root = '';
+  const site = testSite();
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-parallel-'));
+    for (let folder = 0; folder < 7; folder += 1) mkdirSync(join(root, String(folder)));
+    for (const [path, text] of Object.entries(articleFiles(300))) writeFileSync(join(root, path), text);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gives the same entries, in the same order, as reading the files one by one, and tells its progress', async () => {
+    const source = createFsSource(root);
+    const paths = (await source.list()).map(({ path }) => path);
+    const one = await indexSource(source, site);
+    const progress: number[] = [];
+    const many = await createParallelIndexer({ root, site, entry: ENTRY, processes: 3, execArgv: EXEC_ARGV })(paths, (done) => progress.push(done));
+    expect(many.map(fieldsOf)).toEqual(one.map(fieldsOf));
+    expect(many.filter((entry) => entry.problems.some((problem) => problem.severity === 'error'))).toHaveLength(6);
+    expect(many.filter((entry) => entry.draft)).not.toHaveLength(0);
+    expect(progress.at(-1)).toBe(paths.length);
+  }, 60_000);
+
+  it('fails as a whole when a process fails', async () => {
+    const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
+    await expect(indexMany(['0/story-0.md'])).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
+  }, 30_000);
+});
+
+describe('indexing a source with a many-file indexer', () => {
+  const site = testSite();
+  const source = createMemorySource(articleFiles(INDEX_MANY_FROM));
+
+  it(`uses it from ${INDEX_MANY_FROM} files to read, and falls back to reading them one by one when it fails`, async () => {
+    const one = await indexSource(source, site);
+    const asked: number[] = [];
+    const failing = async (paths: readonly string[]) => {
+      asked.push(paths.length);
+      throw new Error('no processes here');
+    };
+    expect(await indexSource(source, site, { indexMany: failing })).toEqual(one);
+    expect(asked).toEqual([INDEX_MANY_FROM]);
+    const short = async (paths: readonly string[]) => one.slice(0, paths.length - 1);
+    expect(await indexSource(source, site, { indexMany: short })).toEqual(one);
+  });
+
+  it('reads fewer files itself, and only the files whose stamps changed', async () => {
+    const asked: number[] = [];
+    const counting = async (paths: readonly string[]) => {
+      asked.push(paths.length);
+      throw new Error('unused');
+    };
+    const few = createMemorySource(articleFiles(10));
+    await indexSource(few, site, { indexMany: counting });
+    const previous = new Map((await indexSource(source, site)).map((entry) => [entry.path, entry]));
+    source.write('0/story-7.md', validArticle({ code: '"P7"', title: '"Edited"' }));
+    const again = await indexSource(source, site, { previous, indexMany: counting });
+    expect(asked).toEqual([]);
+    expect(again.find((entry) => entry.path === '0/story-7.md')?.article?.title).toBe('Edited');
+  });
+});
