@@ -188,7 +188,11 @@ setTimeout(() => (stop = true), SECONDS * 1000);
 await Promise.all([writer(), ...Array.from({ length: READERS }, () => reader())]);
 clearInterval(sampler);
 const elapsed = (performance.now() - started) / 1000;
-server.kill('SIGTERM');
+// The server writes its index as it stops: let it finish before its folders go.
+await new Promise((exited) => {
+  server.once('exit', exited);
+  server.kill('SIGTERM');
+});
 rmSync(root, { recursive: true, force: true });
 
 // Memory after the first 5 s of warm-up, and at the end.
