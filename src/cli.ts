@@ -16,7 +16,8 @@ import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
 import { StartupError } from './node/config.ts';
 import { serve } from './node/serve.ts';
-import { readSettings } from './node/settings.ts';
+import { createParallelIndexer } from './node/parallel-index.ts';
+import { readSettings, type Settings } from './node/settings.ts';
 
 interface CommonFlags {
   readonly content?: string;
@@ -25,8 +26,12 @@ interface CommonFlags {
   readonly config?: string;
 }
 
-/** `entry`: the module that started the program, for threads to run again (see parallel-index.ts). */
+/**
+ * `entry`: the module that started the program. Given, every command reads a large folder in
+ * one process per core, each running that module again (see parallel-index.ts).
+ */
 export function createProgram(entry?: URL): Command {
+  const indexingFor = (settings: Settings) => (entry ? { indexMany: createParallelIndexer({ root: settings.contentDir, site: settings.site, entry }) } : {});
   const program = new Command('wirefeed')
     .description('RSS, Atom and JSON Feed for a folder of Markdown articles')
     .version(GENERATOR.version, '-v, --version')
@@ -53,7 +58,8 @@ Documentation: README.md`,
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
     .action(async (flags: CommonFlags & { quiet?: boolean }) => {
-      const running = serve({ ...readSettings(flags), quiet: flags.quiet ?? process.env.QUIET === '1', ...(entry ? { entry } : {}) });
+      const settings = readSettings(flags);
+      const running = serve({ ...settings, ...indexingFor(settings), quiet: flags.quiet ?? process.env.QUIET === '1' });
       // Installed before the server listens, so that a signal at any moment stops it cleanly
       // (the index is written before the process ends).
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -76,7 +82,7 @@ Documentation: README.md`,
       if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }
-      const result = await exportSite({ ...settings, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
+      const result = await exportSite({ ...settings, ...indexingFor(settings), outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms), links to ${settings.site.baseUrl}/` +
           (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),
@@ -90,7 +96,8 @@ Documentation: README.md`,
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('--json', 'print the report as JSON')
     .action(async (flags: CommonFlags & { json?: boolean }) => {
-      const report = await checkContent(readSettings({ ...flags, baseUrl: process.env.BASE_URL ?? 'http://localhost:8787' }), { quiet: flags.json === true });
+      const settings = readSettings({ ...flags, baseUrl: process.env.BASE_URL ?? 'http://localhost:8787' });
+      const report = await checkContent(settings, { quiet: flags.json === true, ...indexingFor(settings) });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       process.exitCode = report.errors > 0 ? 1 : 0;
     });

@@ -3,7 +3,7 @@
  * problem with its path, line, field and reason - as text for people, or JSON for CI.
  */
 import { formatProblem, type Problem } from '../articles/article.ts';
-import { assembleArticles, indexSource } from '../articles/load.ts';
+import { assembleArticles, indexSource, type IndexMany } from '../articles/load.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
@@ -18,9 +18,11 @@ export interface CheckReport {
   readonly problems: readonly Problem[];
 }
 
-export async function checkContent(settings: Settings, options: { readonly quiet?: boolean } = {}): Promise<CheckReport> {
+export async function checkContent(settings: Settings, options: { readonly quiet?: boolean; readonly indexMany?: IndexMany } = {}): Promise<CheckReport> {
   const progress = createProgress('wirefeed check', options);
-  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, { onProgress: (done, total) => progress.update(done, total) });
+  const { indexMany } = options;
+  const onProgress = (done: number, total: number) => progress.update(done, total);
+  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, { onProgress, ...(indexMany ? { indexMany } : {}) });
   progress.stop();
   const { articles, problems, drafts } = assembleArticles(entries);
   return {

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, sep } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem } from '../articles/article.ts';
+import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes } from '../catalog/query.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
@@ -30,6 +31,8 @@ export interface ExportOptions extends Settings {
   /** "Now" for scheduled articles (default: the time of the export). */
   readonly now?: number;
   readonly quiet?: boolean;
+  /** Reads many files at once (see parallel-index.ts). */
+  readonly indexMany?: IndexMany;
 }
 
 export interface ExportResult {
@@ -85,7 +88,7 @@ function checkOutputFolder(outDir: string, contentDir: string): void {
 
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
-  const store = createContentStore(createFsSource(options.contentDir), site);
+  const store = createContentStore(createFsSource(options.contentDir), site, options.indexMany ? { indexMany: options.indexMany } : {});
   const now = options.now ?? Date.now();
   const app = createApp({ site, store, now: () => now });
   checkOutputFolder(options.outDir, options.contentDir);

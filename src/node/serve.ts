@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem } from '../articles/article.ts';
+import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
 import { requestKey } from '../http/context.ts';
@@ -17,7 +18,6 @@ import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../htt
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
-import { createParallelIndexer } from './parallel-index.ts';
 import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './index-cache.ts';
 import { createLineWriter } from './log.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -27,8 +27,8 @@ import { watchContent } from './watch.ts';
 const MAX_TIMER_MS = 2_147_483_647;
 
 export interface ServeOptions extends Settings {
-  /** The program's entry module: given, a first scan of a large folder reads files on one thread per core. */
-  readonly entry?: URL;
+  /** Reads many files at once (see parallel-index.ts): a first scan of a large folder uses it. */
+  readonly indexMany?: IndexMany;
   /** No per-request lines (start-up lines and problems are still logged). */
   readonly quiet?: boolean;
   /** Where lines go (default: stdout for information, stderr for problems). */
@@ -60,7 +60,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         });
   const store = createContentStore(createFsSource(contentDir), site, {
     ...(cache ? { cache } : {}),
-    ...(options.entry ? { indexMany: createParallelIndexer({ root: contentDir, site, entry: options.entry }) } : {}),
+    ...(options.indexMany ? { indexMany: options.indexMany } : {}),
     onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
       progress?.stop();
