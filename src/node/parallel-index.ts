@@ -16,6 +16,7 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
+import { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
@@ -34,7 +35,11 @@ interface IndexTask {
   readonly paths: readonly string[];
 }
 
-type TaskMessage = { readonly done: number } | { readonly entries: Uint8Array };
+/** Progress, as files done since the last message. The entries come over their own pipe (fd 3). */
+type TaskMessage = { readonly done: number };
+
+/** The child's end of the pipe its entries go back through (after stdin, stdout and stderr). */
+const ENTRIES_FD = 3;
 
 export interface ParallelIndexerOptions {
   readonly root: string;
@@ -52,24 +57,22 @@ function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[
       env: { ...process.env, [TASK_VARIABLE]: '1' },
       execArgv: [...(options.execArgv ?? process.execArgv)],
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A pipe of its own for the entries: tens of megabytes through the IPC channel's
+      // serialization took about half a second more.
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'ipc'],
     });
-    let result: IndexEntry[] | undefined;
-    child.on('message', (message: TaskMessage) => {
-      if ('done' in message) onProgress(message.done);
-      else {
-        const bytes = Buffer.from(message.entries.buffer, message.entries.byteOffset, message.entries.byteLength);
-        try {
-          result = decodeEntries(bytes, 0, bytes.length);
-        } catch (error) {
-          reject(error);
-        }
-      }
-    });
+    const chunks: Buffer[] = [];
+    child.stdio[ENTRIES_FD]?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('message', (message: TaskMessage) => onProgress(message.done));
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (result !== undefined && code === 0) resolve(result);
-      else reject(new Error(`an indexing process stopped (${signal ?? `exit code ${code}`})`));
+    child.once('close', (code, signal) => {
+      if (code !== 0) return reject(new Error(`an indexing process stopped (${signal ?? `exit code ${code}`})`));
+      try {
+        const bytes = Buffer.concat(chunks);
+        resolve(decodeEntries(bytes, 0, bytes.length));
+      } catch (error) {
+        reject(error);
+      }
     });
     child.send({ root: options.root, site: options.site, paths } satisfies IndexTask);
   });
@@ -112,7 +115,8 @@ export async function runIndexTask(): Promise<boolean> {
     if (heads.length % PROGRESS_EVERY === 0) void send({ done: PROGRESS_EVERY });
   }
   if (heads.length % PROGRESS_EVERY !== 0) void send({ done: heads.length % PROGRESS_EVERY });
-  await send({ entries: Buffer.from(`[${heads.join(',')}]\n${details.join('')}`) });
+  const entries = new Socket({ fd: ENTRIES_FD, readable: false });
+  await new Promise<void>((written) => entries.end(`[${heads.join(',')}]\n${details.join('')}`, () => written()));
   process.disconnect();
   return true;
 }
