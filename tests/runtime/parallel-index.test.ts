@@ -2,12 +2,13 @@
  * Indexing in several processes (a first start over a large folder): real child processes of
  * the real entry module (src/node.ts under tsx), against indexing the same files one by one.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDEX_MANY_FROM, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createParallelIndexer } from '../../src/node/parallel-index.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
@@ -62,6 +63,28 @@ describe('indexing in several processes', () => {
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
     await expect(indexMany(['0/story-0.md'])).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
   }, 30_000);
+});
+
+describe('the wirefeed command over a folder large enough for several processes', () => {
+  let root = '';
+  const site = testSite();
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-parallel-cli-'));
+    for (let folder = 0; folder < 7; folder += 1) mkdirSync(join(root, String(folder)));
+    for (const [path, text] of Object.entries(articleFiles(INDEX_MANY_FROM + 100))) writeFileSync(join(root, path), text);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('checks it with the bundle (which forks itself) and reports what indexing it in one process finds', async () => {
+    const { BASE_URL: _vite, ...env } = process.env;
+    const result = spawnSync(process.execPath, ['bin/wirefeed.mjs', 'check', '--content', root, '--json'], { encoding: 'utf8', env });
+    const report = JSON.parse(result.stdout) as { files: number; articles: number; drafts: number; errors: number; problems: unknown[] };
+    const entries = await indexSource(createFsSource(root), { ...site, baseUrl: 'http://localhost:8787' });
+    const expected = assembleArticles(entries);
+    expect(report).toMatchObject({ files: entries.length, articles: expected.articles.length, drafts: expected.drafts });
+    expect(report.problems).toEqual(expected.problems.map((problem) => expect.objectContaining({ path: problem.path, message: problem.message })));
+    expect(result.status).toBe(1);
+  }, 120_000);
 });
 
 describe('indexing a source with a many-file indexer', () => {
