@@ -9,8 +9,8 @@
  * when there is none): at 100,000 entries every object less per entry is garbage collection
  * saved. The details hold what only a feed or page shows; they stay as bytes in the
  * index file's buffer and are parsed the first time an article's title or summary is read, so
- * that a restart over 100,000 articles parses a fifth of the index and keeps no text it does
- * not show.
+ * that a restart over 100,000 articles parses about a quarter of the index and builds no text
+ * it does not show.
  */
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry } from '../articles/load.ts';
@@ -41,16 +41,18 @@ function isDetails(value: unknown): value is Details {
 }
 
 // Symbols rather than #private fields: tools that read getters through another receiver
-// (test matchers, proxies) still work, and JSON.stringify leaves the buffer out.
+// (test matchers, proxies) still work, and JSON.stringify and Object.keys leave them out.
 const BYTES = Symbol('bytes');
+const START = Symbol('start');
+const END = Symbol('end');
 const DETAILS = Symbol('details');
 
 /** An article read back from the index: catalog fields at once, the rest on first use. */
 class StoredArticle implements Article {
   readonly category: Category | undefined;
   readonly [BYTES]: Buffer;
-  readonly start: number;
-  readonly end: number;
+  readonly [START]: number;
+  readonly [END]: number;
   [DETAILS]: Details | undefined;
 
   constructor(
@@ -67,14 +69,14 @@ class StoredArticle implements Article {
   ) {
     this.category = category;
     this[BYTES] = bytes;
-    this.start = start;
-    this.end = end;
+    this[START] = start;
+    this[END] = end;
     this[DETAILS] = undefined;
   }
 
   /** The details as the index holds them (written back unparsed when the index is saved again). */
   detailsText(): string {
-    return this[BYTES].toString('utf8', this.start, this.end);
+    return this[BYTES].toString('utf8', this[START], this[END]);
   }
 
   private read(): Details {
