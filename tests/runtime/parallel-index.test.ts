@@ -37,17 +37,24 @@ function articleFiles(count: number): Record<string, string> {
   return files;
 }
 
-describe('indexing in several processes', () => {
+/** A folder of `count` articles (see {@link articleFiles}) for the tests of a describe block. */
+function articleFolder(count: number): { readonly root: () => string } {
   let root = '';
-  const site = testSite();
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-parallel-'));
     for (let folder = 0; folder < 7; folder += 1) mkdirSync(join(root, String(folder)));
-    for (const [path, text] of Object.entries(articleFiles(300))) writeFileSync(join(root, path), text);
+    for (const [path, text] of Object.entries(articleFiles(count))) writeFileSync(join(root, path), text);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return { root: () => root };
+}
+
+describe('indexing in several processes', () => {
+  const folder = articleFolder(300);
+  const site = testSite();
 
   it('gives the same entries, in the same order, as reading the files one by one, and tells its progress', async () => {
+    const root = folder.root();
     const source = createFsSource(root);
     const paths = (await source.list()).map(({ path }) => path);
     const one = await indexSource(source, site);
@@ -60,23 +67,19 @@ describe('indexing in several processes', () => {
   }, 60_000);
 
   it('fails as a whole when a process fails', async () => {
+    const root = folder.root();
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
     await expect(indexMany(['0/story-0.md'])).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
   }, 30_000);
 });
 
 describe('the wirefeed command over a folder large enough for several processes', () => {
-  let root = '';
+  const folder = articleFolder(INDEX_MANY_FROM + 100);
   const site = testSite();
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'wirefeed-parallel-cli-'));
-    for (let folder = 0; folder < 7; folder += 1) mkdirSync(join(root, String(folder)));
-    for (const [path, text] of Object.entries(articleFiles(INDEX_MANY_FROM + 100))) writeFileSync(join(root, path), text);
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('checks it with the bundle (which forks itself) and reports what indexing it in one process finds', async () => {
     const { BASE_URL: _vite, ...env } = process.env;
+    const root = folder.root();
     const result = spawnSync(process.execPath, ['bin/wirefeed.mjs', 'check', '--content', root, '--json'], { encoding: 'utf8', env });
     const report = JSON.parse(result.stdout) as { files: number; articles: number; drafts: number; errors: number; problems: unknown[] };
     const entries = await indexSource(createFsSource(root), { ...site, baseUrl: 'http://localhost:8787' });
