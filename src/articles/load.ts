@@ -66,7 +66,7 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-/** Indexes many files at once, in the order given (e.g. on several threads); may fail as a whole. */
+/** Indexes many files at once, in the order given (the Node host: in several processes); may fail as a whole. */
 export type IndexMany = (paths: readonly string[], onProgress?: (done: number) => void) => Promise<IndexEntry[]>;
 
 /** From how many files to read an {@link IndexOptions.indexMany} is used. */
@@ -92,10 +92,11 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const { previous, onProgress } = options;
   const files = options.files ?? (await source.list());
   const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(files));
+  const pathOf = (index: number) => (files[index] as SourceEntry).path;
   const entries: (IndexEntry | undefined)[] = [];
   const unread: number[] = [];
   for (let index = 0; index < files.length; index += 1) {
-    const known = previous?.get((files[index] as SourceEntry).path);
+    const known = previous?.get(pathOf(index));
     const stamp = stamps?.[index];
     if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
     else {
@@ -104,15 +105,14 @@ export async function indexSource(source: ContentSource, site: Site, options: In
     }
   }
   const reused = files.length - unread.length;
-  const pathOf = (index: number) => (files[index] as SourceEntry).path;
   let read: IndexEntry[] | undefined;
   if (options.indexMany && unread.length >= INDEX_MANY_FROM) {
     try {
       read = await options.indexMany(unread.map(pathOf), (done) => onProgress?.(reused + done, files.length));
       if (read.length !== unread.length) throw new Error(`${read.length} entries for ${unread.length} files`);
     } catch {
+      // no processes to be had, or one failed: read the files here, one by one
       read = undefined;
-      // no threads to be had: read them here, one by one
     }
   }
   if (read === undefined) {

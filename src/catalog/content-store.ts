@@ -46,7 +46,7 @@ export interface ContentStoreOptions {
   readonly contentCacheSize?: number;
   /** Told how far a scan of the whole folder has come (files done, files found). */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Reads many files at once (the Node host: on worker threads) when a scan finds many new or changed. */
+  /** Reads many files at once (the Node host: in several processes) when a scan finds many new or changed. */
   readonly indexMany?: IndexMany;
 }
 
