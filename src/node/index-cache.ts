@@ -13,7 +13,7 @@
  * serialized in slices between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
@@ -46,20 +46,56 @@ function readTrailer(line: string): { entries: number; sha256: string } | undefi
 }
 
 /** Reads an index file back; throws, saying why, when it is not a complete index for `fingerprint`. */
+/** Where the first `count` line breaks of a file are (fewer when it has fewer), read a megabyte at a time. */
+function lineBreaks(descriptor: number, count: number): number[] {
+  const found: number[] = [];
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (let position = 0; found.length < count; ) {
+    const read = readSync(descriptor, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && found.length < count; at = chunk.indexOf(0x0a, at + 1)) found.push(position + at);
+    position += read;
+  }
+  return found;
+}
+
+/** Bytes `[start, end)` of a file. */
+function readRange(descriptor: number, start: number, end: number): Buffer {
+  const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
+  if (readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('it changed while being read');
+  return bytes;
+}
+
+/**
+ * Reads an index file back; throws, saying why, when it is not a complete index for
+ * `fingerprint`. The header and the heads are read apart from the details, so that only the
+ * details stay in memory (for the articles to read them from).
+ */
 function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
-  const bytes = readFileSync(file);
-  const headerEnd = bytes.indexOf(0x0a);
-  const header = JSON.parse(bytes.toString('utf8', 0, headerEnd === -1 ? bytes.length : headerEnd)) as { format?: unknown; fingerprint?: unknown };
-  if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
-  if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
-  if (bytes.at(-1) !== 0x0a) throw new Error('the last line is cut short');
-  const trailerStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-  const trailer = trailerStart > headerEnd ? readTrailer(bytes.toString('utf8', trailerStart, bytes.length - 1)) : undefined;
-  if (trailer === undefined) throw new Error('its trailer is missing');
-  const sha256 = createHash('sha256').update(bytes.subarray(headerEnd + 1, trailerStart)).digest('base64url');
-  if (trailer.sha256 !== sha256) throw new Error('its entries do not match their checksum');
-  const entries = new Map(decodeEntries(bytes, headerEnd + 1, trailerStart).map((entry) => [entry.path, entry]));
-  if (entries.size !== trailer.entries) throw new Error(`${entries.size} entries, not the ${String(trailer.entries)} its trailer counts`);
+  const descriptor = openSync(file, 'r');
+  try {
+    const size = fstatSync(descriptor).size;
+    const [headerEnd = size, headsEnd = size] = lineBreaks(descriptor, 2);
+    const header = JSON.parse(readRange(descriptor, 0, headerEnd).toString('utf8')) as { format?: unknown; fingerprint?: unknown };
+    if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
+    if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
+    const rest = readRange(descriptor, Math.min(headsEnd + 1, size), size);
+    if (rest.at(-1) !== 0x0a) throw new Error(rest.length === 0 ? 'its trailer is missing' : 'the last line is cut short');
+    const trailerStart = rest.lastIndexOf(0x0a, rest.length - 2) + 1;
+    const trailer = readTrailer(rest.toString('utf8', trailerStart, rest.length - 1));
+    if (trailer === undefined) throw new Error('its trailer is missing');
+    const heads = readRange(descriptor, headerEnd + 1, headsEnd);
+    const sha256 = createHash('sha256').update(heads).update('\n').update(rest.subarray(0, trailerStart)).digest('base64url');
+    if (trailer.sha256 !== sha256) throw new Error('its entries do not match their checksum');
+    return checkedCount(decodeEntries(heads, rest, trailerStart), trailer.entries);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function checkedCount(decoded: readonly IndexEntry[], counted: number): Map<string, IndexEntry> {
+  const entries = new Map(decoded.map((entry) => [entry.path, entry]));
+  if (entries.size !== counted) throw new Error(`${entries.size} entries, not the ${counted} its trailer counts`);
   return entries;
 }
 

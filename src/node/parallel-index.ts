@@ -69,7 +69,9 @@ function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[
       if (code !== 0) return reject(new Error(`an indexing process stopped (${signal ?? `exit code ${code}`})`));
       try {
         const bytes = Buffer.concat(chunks);
-        resolve(decodeEntries(bytes, 0, bytes.length));
+        const headsEnd = bytes.indexOf(0x0a);
+        if (headsEnd === -1) throw new Error('an indexing process sent no entries');
+        resolve(decodeEntries(bytes.subarray(0, headsEnd), bytes.subarray(headsEnd + 1)));
       } catch (error) {
         reject(error);
       }

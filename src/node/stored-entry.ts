@@ -132,23 +132,21 @@ export function encodeDetails(entry: IndexEntry): string {
 }
 
 /**
- * Reads entries back from `bytes[start, end)`: the line of heads, then one details line per
- * entry. The articles keep `bytes` to read their details from later. Throws when anything is
- * out of shape.
+ * Reads entries back from the line of heads (without its newline) and `details[0, end)`, one
+ * details line per entry. The articles keep `details` to read them from later (and nothing of
+ * the heads). Throws when anything is out of shape.
  */
-export function decodeEntries(bytes: Buffer, start: number, end: number): IndexEntry[] {
-  const headsEnd = bytes.indexOf(0x0a, start);
-  if (headsEnd === -1 || headsEnd >= end) throw new Error('its entries are missing');
-  const heads: unknown = JSON.parse(bytes.toString('utf8', start, headsEnd));
+export function decodeEntries(headsLine: Buffer, details: Buffer, end = details.length): IndexEntry[] {
+  const heads: unknown = JSON.parse(headsLine.toString('utf8'));
   if (!Array.isArray(heads) || heads.length % HEAD_FIELDS !== 0) throw new Error('its entries are missing');
   const entries: IndexEntry[] = [];
   // Equal categories are one object, as they were when the articles were first read.
   const categories = new Map<string, Category>();
-  let lineStart = headsEnd + 1;
+  let lineStart = 0;
   for (let at = 0; at < heads.length; at += HEAD_FIELDS) {
     const head = heads as unknown[];
     const [path, size, mtimeMs, draft, problems, id] = [head[at], head[at + 1], head[at + 2], head[at + 3], head[at + 4], head[at + 5]];
-    const lineEnd = bytes.indexOf(0x0a, lineStart);
+    const lineEnd = details.indexOf(0x0a, lineStart);
     const stamped = isString(path) && isNumber(size) && isNumber(mtimeMs) && (draft === 0 || draft === 1) && (problems === null || Array.isArray(problems));
     if (!stamped || lineEnd === -1 || lineEnd >= end) throw new Error('an entry is malformed');
     const entry = { path, stamp: { size, mtimeMs }, draft: draft === 1, problems: (problems as Problem[] | null) ?? NO_PROBLEMS };
@@ -165,7 +163,7 @@ export function decodeEntries(bytes: Buffer, start: number, end: number): IndexE
         category = categories.get(key);
         if (category === undefined) categories.set(key, (category = { slug: categorySlug, name: categoryName }));
       }
-      entries.push({ path, stamp: entry.stamp, draft: entry.draft, problems: entry.problems, article: new StoredArticle(id, slug, path, language, category, published, updated, bytes, lineStart, lineEnd) });
+      entries.push({ path, stamp: entry.stamp, draft: entry.draft, problems: entry.problems, article: new StoredArticle(id, slug, path, language, category, published, updated, details, lineStart, lineEnd) });
     }
     lineStart = lineEnd + 1;
   }
