@@ -26,7 +26,9 @@ export async function startNodeServer(env: Record<string, string> = {}): Promise
   // Vite puts BASE_URL=/ into the test process's environment; the server must not inherit it.
   const { BASE_URL: _viteBaseUrl, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
-    env: { ...inherited, PORT: String(port), ...env },
+    // No index in node_modules/.cache unless a test asks for one: test servers run with other
+    // base URLs, and the user's next `npm start` would find their index and have to discard it.
+    env: { ...inherited, CACHE_DIR: 'off', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
