@@ -105,7 +105,7 @@ function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntr
 }
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
-  let entries = new Map<string, IndexEntry>();
+  let entries: ReadonlyMap<string, IndexEntry> = new Map();
   let published: Snapshot | undefined;
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
@@ -113,7 +113,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
 
   /** Publishes the entries of `next`; `ordered` is them in path order, when the caller has that already. */
-  const publish = (next: Map<string, IndexEntry>, ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path))) => {
+  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path))) => {
     entries = next;
     const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content);
     published = snapshot;
@@ -125,7 +125,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const { previous } = run;
     const { onProgress, indexMany } = options;
     const indexed = await indexSource(source, site, { ...run, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
-    const next = new Map<string, IndexEntry>();
     let unchanged = previous !== undefined && indexed.length === previous.size;
     for (const [index, entry] of indexed.entries()) {
       const old = previous?.get(entry.path);
@@ -133,8 +132,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
         unchanged = false;
         indexed[index] = keepLastGood(entry, old);
       }
-      next.set(entry.path, indexed[index] as IndexEntry);
     }
+    // Nothing changed (a restart over an untouched folder): the previous entries are these.
+    const next = unchanged && previous !== undefined ? previous : new Map(indexed.map((entry) => [entry.path, entry]));
     const snapshot = publish(next, indexed);
     if (options.cache && !unchanged) void options.cache.save(indexed);
     return snapshot;

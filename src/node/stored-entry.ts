@@ -149,10 +149,11 @@ export function decodeEntries(headsLine: Buffer, details: Buffer, end = details.
     const lineEnd = details.indexOf(0x0a, lineStart);
     const stamped = isString(path) && isNumber(size) && isNumber(mtimeMs) && (draft === 0 || draft === 1) && (problems === null || Array.isArray(problems));
     if (!stamped || lineEnd === -1 || lineEnd >= end) throw new Error('an entry is malformed');
-    const entry = { path, stamp: { size, mtimeMs }, draft: draft === 1, problems: (problems as Problem[] | null) ?? NO_PROBLEMS };
+    const stamp = { size, mtimeMs };
+    const problemsOf = (problems as Problem[] | null) ?? NO_PROBLEMS;
     if (id === null) {
       if (lineEnd !== lineStart) throw new Error('an entry is malformed');
-      entries.push(entry);
+      entries.push({ path, stamp, draft: draft === 1, problems: problemsOf });
     } else {
       const [slug, language, categorySlug, categoryName, published, updated] = [head[at + 6], head[at + 7], head[at + 8], head[at + 9], head[at + 10], head[at + 11]];
       const article = isString(id) && isString(slug) && isString(language) && isStringOrNull(categorySlug) && isStringOrNull(categoryName) && isNumber(published) && isNumber(updated);
@@ -163,7 +164,8 @@ export function decodeEntries(headsLine: Buffer, details: Buffer, end = details.
         category = categories.get(key);
         if (category === undefined) categories.set(key, (category = { slug: categorySlug, name: categoryName }));
       }
-      entries.push({ path, stamp: entry.stamp, draft: entry.draft, problems: entry.problems, article: new StoredArticle(id, slug, path, language, category, published, updated, details, lineStart, lineEnd) });
+      const stored = new StoredArticle(id, slug, path, language, category, published, updated, details, lineStart, lineEnd);
+      entries.push({ path, stamp, draft: draft === 1, problems: problemsOf, article: stored });
     }
     lineStart = lineEnd + 1;
   }
