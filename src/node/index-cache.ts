@@ -5,8 +5,8 @@
  * this version, for this configuration, is ignored as a whole and rebuilt.
  *
  * The file is lines: a header (format, fingerprint), the entries (a line of heads, then a line
- * of details per content file: see stored-entry.ts), and a trailer with the number of entries and the SHA-256 of the entry
- * lines. The checksum is what lets the details of each article stay unparsed until a response
+ * of details per content file: see stored-entry.ts), and a trailer with the number of entries
+ * and the SHA-256 of the entry lines. The checksum is what lets the details of each article stay unparsed until a response
  * shows them: a damaged or cut-short file is refused before any of it is used.
  *
  * Writes go to a temporary file renamed over the old one (never a torn index), and are
@@ -45,18 +45,22 @@ function readTrailer(line: string): { entries: number; sha256: string } | undefi
   }
 }
 
-/** Reads an index file back; throws, saying why, when it is not a complete index for `fingerprint`. */
-/** Where the first `count` line breaks of a file are (fewer when it has fewer), read a megabyte at a time. */
-function lineBreaks(descriptor: number, count: number): number[] {
-  const found: number[] = [];
-  const chunk = Buffer.allocUnsafe(1 << 20);
-  for (let position = 0; found.length < count; ) {
+/**
+ * The start of a file up to its `count`-th line break (or all of it when it has fewer), read a
+ * megabyte at a time, with where its line breaks are.
+ */
+function readLeadingLines(descriptor: number, count: number): { readonly bytes: Buffer; readonly breaks: readonly number[] } {
+  const breaks: number[] = [];
+  const chunks: Buffer[] = [];
+  for (let position = 0; breaks.length < count; ) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
     const read = readSync(descriptor, chunk, 0, chunk.length, position);
     if (read === 0) break;
-    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && found.length < count; at = chunk.indexOf(0x0a, at + 1)) found.push(position + at);
+    chunks.push(chunk.subarray(0, read));
+    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && breaks.length < count; at = chunk.indexOf(0x0a, at + 1)) breaks.push(position + at);
     position += read;
   }
-  return found;
+  return { bytes: Buffer.concat(chunks), breaks };
 }
 
 /** Bytes `[start, end)` of a file. */
@@ -75,8 +79,9 @@ function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
   const descriptor = openSync(file, 'r');
   try {
     const size = fstatSync(descriptor).size;
-    const [headerEnd = size, headsEnd = size] = lineBreaks(descriptor, 2);
-    const header = JSON.parse(readRange(descriptor, 0, headerEnd).toString('utf8')) as { format?: unknown; fingerprint?: unknown };
+    const leading = readLeadingLines(descriptor, 2);
+    const [headerEnd = size, headsEnd = size] = leading.breaks;
+    const header = JSON.parse(leading.bytes.toString('utf8', 0, headerEnd)) as { format?: unknown; fingerprint?: unknown };
     if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
     if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
     const rest = readRange(descriptor, Math.min(headsEnd + 1, size), size);
@@ -84,7 +89,7 @@ function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
     const trailerStart = rest.lastIndexOf(0x0a, rest.length - 2) + 1;
     const trailer = readTrailer(rest.toString('utf8', trailerStart, rest.length - 1));
     if (trailer === undefined) throw new Error('its trailer is missing');
-    const heads = readRange(descriptor, headerEnd + 1, headsEnd);
+    const heads = leading.bytes.subarray(headerEnd + 1, headsEnd);
     const sha256 = createHash('sha256').update(heads).update('\n').update(rest.subarray(0, trailerStart)).digest('base64url');
     if (trailer.sha256 !== sha256) throw new Error('its entries do not match their checksum');
     return checkedCount(decodeEntries(heads, rest, trailerStart), trailer.entries);
