@@ -22,7 +22,7 @@ import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './inde
 import { createLineWriter } from './log.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { Settings } from './settings.ts';
-import { watchContent } from './watch.ts';
+import { createContentWatcher } from './watch.ts';
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -58,7 +58,19 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           fingerprint: indexFingerprint(site),
           log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
         });
-  const store = createContentStore(createFsSource(contentDir), site, {
+  // Changes are applied one after another by the store; only the files named are read again
+  // (every file, checked by size and time, when a folder came or went or the platform cannot
+  // say). The folders are watched as the first scan lists them, each before it is read, so a
+  // change made while the server starts is not lost.
+  const isDirectory = (path: string) => statSync(join(contentDir, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  let afterChange = async (): Promise<void> => undefined;
+  const watcher = createContentWatcher(contentDir, (paths) => {
+    const rescan = paths === undefined || paths.some(isDirectory);
+    (rescan ? store.reload() : store.update(paths))
+      .then(() => afterChange())
+      .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
+  });
+  const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder }), site, {
     ...(cache ? { cache } : {}),
     ...(options.indexMany ? { indexMany: options.indexMany } : {}),
     onProgress: (done, total) => progress?.update(done, total),
@@ -74,7 +86,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     },
   });
   const started = performance.now();
-  const { catalog } = await store.current();
+  const { catalog } = await store.current().catch((error: unknown) => {
+    watcher.close();
+    throw error;
+  });
   const deps = { site, store, now: Date.now, compression: createNodeCompression() };
   const app = createApp({ ...deps, onError: (error) => warn(JSON.stringify({ event: 'error', message: String((error as Error)?.stack ?? error) })) });
 
@@ -106,16 +121,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
   };
   if (publisher) await announceChanges();
-
-  // The store applies changes one after another; only the files named are read again (every
-  // file, checked by size and time, when a folder came or went or the platform cannot say).
-  const isDirectory = (path: string) => statSync(join(contentDir, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
-  const watcher = watchContent(contentDir, (paths) => {
-    const rescan = paths === undefined || paths.some(isDirectory);
-    (rescan ? store.reload() : store.update(paths))
-      .then(() => announceChanges())
-      .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
-  });
+  afterChange = announceChanges;
 
   // One JSON line per request, written when the response has gone out. Status and size come
   // from Node's response and socket, never from the Response object: asking that for its

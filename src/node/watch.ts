@@ -5,19 +5,33 @@
  * One watcher per folder (inotify on Linux), not Node's recursive mode: on Linux that mode
  * watches every file separately, which for 100,000 articles takes seconds to set up and keeps
  * 100,000 watchers busy. A folder that appears or disappears is re-walked.
+ *
+ * The folders are not walked here at start: the listing of the first scan hands each folder to
+ * {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
+ * So every change is either in that listing or reported here, also one made while the server
+ * starts, and the folder is read once, not twice.
+ *
+ * @example
+ * const watcher = createContentWatcher('content', (paths) => store.update(paths));
+ * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
 import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 
 export interface ContentWatcher {
+  /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
+  watchFolder(folder: string): void;
+  /** Watches a folder and every folder below it, reading them to find them. */
+  watchTree(folder: string): void;
   close(): void;
 }
 
-export function watchContent(root: string, onChange: (paths: readonly string[] | undefined) => void, settleMs = 25): ContentWatcher {
+export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, settleMs = 25): ContentWatcher {
   const watchers = new Map<string, FSWatcher>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let changed = new Set<string>();
   let rescan = false;
+  let closed = false;
 
   const flush = () => {
     timer = undefined;
@@ -32,26 +46,28 @@ export function watchContent(root: string, onChange: (paths: readonly string[] |
     timer = setTimeout(flush, settleMs);
   };
 
-  /** Watches a folder (path relative to root, '' for root) and every folder below it. */
-  function watchTree(folder: string): void {
-    if (!watchers.has(folder)) {
-      try {
-        const watcher = watch(join(root, folder), (_event, name) => {
-          if (name === null) rescan = true;
-          else changed.add(folder === '' ? name : `${folder}/${name}`);
-          note();
-        });
-        watcher.on('error', () => {
-          watcher.close();
-          watchers.delete(folder);
-          rescan = true;
-          note();
-        });
-        watchers.set(folder, watcher);
-      } catch {
-        return;
-      }
+  function watchFolder(folder: string): void {
+    if (closed || watchers.has(folder)) return;
+    try {
+      const watcher = watch(join(root, folder), (_event, name) => {
+        if (name === null) rescan = true;
+        else changed.add(folder === '' ? name : `${folder}/${name}`);
+        note();
+      });
+      watcher.on('error', () => {
+        watcher.close();
+        watchers.delete(folder);
+        rescan = true;
+        note();
+      });
+      watchers.set(folder, watcher);
+    } catch {
+      // the folder went away, or is not a folder: its parent's watcher reports that
     }
+  }
+
+  function watchTree(folder: string): void {
+    watchFolder(folder);
     try {
       for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
         if (entry.isDirectory() && !entry.name.startsWith('.')) watchTree(folder === '' ? entry.name : `${folder}/${entry.name}`);
@@ -61,9 +77,11 @@ export function watchContent(root: string, onChange: (paths: readonly string[] |
     }
   }
 
-  watchTree('');
   return {
+    watchFolder,
+    watchTree,
     close() {
+      closed = true;
       clearTimeout(timer);
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();

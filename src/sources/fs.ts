@@ -72,7 +72,16 @@ async function stampOnThreads(root: string, paths: readonly string[]): Promise<(
   });
 }
 
-export function createFsSource(root: string): ContentSource {
+export interface FsSourceOptions {
+  /**
+   * Called with each folder (relative to the root, `''` for the root) just before a listing
+   * reads it: a watcher started there misses no change that the listing does not show.
+   */
+  readonly onFolder?: (folder: string) => void;
+}
+
+export function createFsSource(root: string, options: FsSourceOptions = {}): ContentSource {
+  const { onFolder } = options;
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
   const resolvePath = (path: string) => {
@@ -85,6 +94,7 @@ export function createFsSource(root: string): ContentSource {
       // Folder by folder, building each relative path as we go: about twice as fast as
       // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
       const walk = (folder: string, prefix: string) => {
+        onFolder?.(prefix.slice(0, -1));
         for (const dirent of readdirSync(folder, { withFileTypes: true })) {
           if (dirent.name.startsWith('.')) continue;
           if (dirent.isDirectory()) walk(join(folder, dirent.name), `${prefix}${dirent.name}/`);

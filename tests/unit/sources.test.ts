@@ -79,6 +79,26 @@ describe('the folder source', () => {
     expect(stamps.slice(-2)).toEqual([undefined, undefined]);
   });
 
+  it('tells each listed folder before reading it, so that a watcher started then misses nothing', async () => {
+    const told: string[] = [];
+    const late = join(root, 'f3', 'late.md');
+    const source = createFsSource(root, {
+      onFolder: (folder) => {
+        told.push(folder);
+        // Written once the folder has been told of: the listing must still find it.
+        if (folder === 'f3') writeFileSync(late, 'late');
+      },
+    });
+    try {
+      const listed = (await source.list()).map(({ path }) => path);
+      expect(told[0]).toBe('');
+      expect([...told].sort()).toEqual(['', 'f0', 'f0/folder.md', 'f1', 'f2', 'f3', 'f4']);
+      expect(listed).toContain('f3/late.md');
+    } finally {
+      rmSync(late);
+    }
+  });
+
   it('refuses to take stamps outside the folder', async () => {
     await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
   });
