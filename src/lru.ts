@@ -18,6 +18,11 @@ export interface LruCache<V> {
   entries(): IterableIterator<[string, V]>;
 }
 
+/** The most memory a string's characters can take (V8 keeps two bytes per UTF-16 code unit, or one when all fit in Latin-1). */
+export function stringSize(text: string): number {
+  return 2 * text.length;
+}
+
 export function createLruCache<V>(maxSize: number): LruCache<V> {
   const entries = new Map<string, { readonly value: V; readonly size: number }>();
   let total = 0;

@@ -16,7 +16,7 @@ import { createCatalog, type Catalog } from './catalog/catalog.ts';
 import { createSnapshot, type ContentProvider, type Snapshot } from './catalog/snapshot.ts';
 import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
-import { createLruCache } from './lru.ts';
+import { createLruCache, stringSize } from './lru.ts';
 import type { Site } from './site.ts';
 
 export const PREBUILT_FORMAT_VERSION = 1;
@@ -70,7 +70,7 @@ export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, 
             const file = data.contentFiles[article.id];
             if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
             text = await (await fetchAsset(assets, file)).text();
-            html.set(article.id, text, text.length);
+            html.set(article.id, text, stringSize(text));
           }
           found.set(article.id, text);
         }),
@@ -81,7 +81,7 @@ export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, 
 }
 
 export interface PrebuiltLimits {
-  /** Budget for article HTML kept in memory, in characters. */
+  /** Budget for article HTML kept in memory, in bytes (see `stringSize`). */
   readonly contentCacheSize: number;
   /** Budget for rendered responses kept in memory, in bytes. */
   readonly responseCacheSize: number;

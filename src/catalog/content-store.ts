@@ -19,7 +19,7 @@ import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, t
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
-import { createLruCache } from '../lru.ts';
+import { createLruCache, stringSize } from '../lru.ts';
 import type { Site } from '../site.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
@@ -42,20 +42,25 @@ export interface ContentStoreOptions {
   readonly onLoad?: (snapshot: Snapshot) => void;
   /** Keeps the index between runs; written in the background after changes. */
   readonly cache?: IndexCache;
-  /** Budget for rendered article HTML, in characters. */
+  /** Budget for rendered article HTML, in bytes (see `stringSize`). */
   readonly contentCacheSize?: number;
+  /** Budget for each snapshot's rendered responses, and again for its ready answers, in bytes. */
+  readonly responseCacheSize?: number;
   /** Told how far a scan of the whole folder has come (files done, files found). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Reads many files at once (the Node host: in several processes) when a scan finds many new or changed. */
   readonly indexMany?: IndexMany;
 }
 
+/** Budget for rendered article HTML, in bytes: about 1,600 articles of 10,000 characters. */
+export const DEFAULT_CONTENT_CACHE_SIZE = 32_000_000;
+
 /** Article HTML rendered from the whole file on first use, kept per file version. */
 export function createFileContent(
   source: ContentSource,
   site: Site,
   stampOf: (path: string) => FileStamp | undefined,
-  cacheSize = 32_000_000,
+  cacheSize = DEFAULT_CONTENT_CACHE_SIZE,
 ): ContentProvider {
   const urls = createUrls(site.baseUrl);
   const html = createLruCache<string>(cacheSize);
@@ -78,7 +83,7 @@ export function createFileContent(
           let text = html.get(key);
           if (text === undefined) {
             text = await render(article);
-            html.set(key, text, text.length);
+            html.set(key, text, stringSize(text));
           }
           found.set(article.id, text);
         }),
@@ -115,7 +120,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   /** Publishes the entries of `next`; `ordered` is them in path order, when the caller has that already. */
   const publish = (next: ReadonlyMap<string, IndexEntry>, ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path))) => {
     entries = next;
-    const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content);
+    const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content, options.responseCacheSize);
     published = snapshot;
     options.onLoad?.(snapshot);
     return snapshot;

@@ -8,7 +8,7 @@ import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
 import type { ContentLookup, ContentStore, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
-import { createRepresentation, type Compression, type Representation } from './representation.ts';
+import { budgetedSize, createRepresentation, type Compression, type Representation } from './representation.ts';
 import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
 
 export interface RouteDeps {
@@ -70,7 +70,7 @@ export interface RememberedAnswer {
 export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Response | Promise<Response> {
   const made = createAnswer(representation, options);
   const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled };
-  view.snapshot.answers.set(requestKey(c.req.url), remembered, 1);
+  view.snapshot.answers.set(requestKey(c.req.url), remembered, budgetedSize(representation));
   return serveAnswer(contextHeaders(c), made, view.now);
 }
 
@@ -106,7 +106,7 @@ export function cachedRepresentation(
   // Account for the real size once known (re-inserting also drops anything now over budget).
   representation.then(
     (made) => {
-      if (responses.get(key) === representation) responses.set(key, representation, made.body.length);
+      if (responses.get(key) === representation) responses.set(key, representation, budgetedSize(made));
     },
     () => undefined,
   );

@@ -50,6 +50,15 @@ export async function createRepresentation(text: string, contentType: string, la
   return restoreRepresentation({ body, etag: await computeEntityTag(body), contentType, lastModified });
 }
 
+/**
+ * What a representation counts for in a memory budget: its body, as much again for the coded
+ * variants it may make (brotli and gzip of text come to well under the body together), and
+ * the headers an answer keeps for it.
+ */
+export function budgetedSize(representation: Representation): number {
+  return 2 * representation.body.length + 2048;
+}
+
 /** A representation from parts made earlier (bytes and validators stored by a build). */
 export function restoreRepresentation(parts: Omit<Representation, 'encoded' | 'coding'>): Representation {
   const { body, etag } = parts;

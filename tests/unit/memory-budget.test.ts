@@ -1,0 +1,61 @@
+/**
+ * Memory stays within the budgets however many distinct URLs are asked for: a crawler walking
+ * a 100,000-article archive page by page must not make the server keep every page.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
+import { budgetedSize, createRepresentation } from '../../src/http/representation.ts';
+import { createLruCache, stringSize } from '../../src/lru.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { NOW, testSite, validArticle } from '../support/fixtures.ts';
+
+function archive(count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < count; index += 1) {
+    const day = new Date(Date.UTC(2024, 0, 1) + index * 3_600_000).toISOString();
+    files[`a${index}.md`] = validArticle({ code: `"A${index}"`, title: `"Story ${index}"`, date: day }, `Paragraph ${index}. ${'Words of the story. '.repeat(40)}\n`);
+  }
+  return files;
+}
+
+describe('the response budget', () => {
+  it('holds the answers of a walk through every archive page within it, and still answers every page', async () => {
+    const budget = 400_000;
+    const site = testSite();
+    const store = createContentStore(createMemorySource(archive(400)), site, { responseCacheSize: budget });
+    const app = createApp({ site, store, now: () => NOW });
+    const get = (path: string) => app.request(`https://news.example${path}`);
+    const first = await get('/rss.xml?page=1&limit=10');
+    const firstTag = first.headers.get('etag');
+    const snapshot = await store.current();
+    let largest = 0;
+    for (let page = 1; page <= 40; page += 1) {
+      const response = await get(`/rss.xml?page=${page}&limit=10`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      largest = Math.max(largest, snapshot.answers.size, snapshot.responses.size);
+    }
+    expect(largest).toBeGreaterThan(budget / 2);
+    expect(largest).toBeLessThanOrEqual(budget);
+    // Fewer answers kept than pages asked for: the oldest went...
+    expect(snapshot.answers.count).toBeLessThan(40);
+    // ...and a page whose answer went is made again, the same.
+    const again = await get('/rss.xml?page=1&limit=10');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('etag')).toBe(firstTag);
+  });
+
+  it('counts a response as its body, as much again for its compressed forms, and its headers', async () => {
+    const representation = await createRepresentation('x'.repeat(10_000), 'text/plain', 0);
+    expect(budgetedSize(representation)).toBe(2 * 10_000 + 2048);
+  });
+
+  it('counts text at two bytes a character, the most a JavaScript string takes', () => {
+    expect(stringSize('ข่าว')).toBe(8);
+    const cache = createLruCache<string>(10);
+    cache.set('a', 'abc', stringSize('abc'));
+    cache.set('b', 'def', stringSize('def'));
+    expect([...cache.entries()].map(([key]) => key)).toEqual(['b']);
+  });
+});
