@@ -5,7 +5,7 @@
  *   cold start      spawn -> first 200 of /category/world/rss.xml, no persisted index
  *                   vs. a process that lists and reads every file of the corpus (the file-system floor)
  *   warm restart    the same with the persisted index of the previous run
- *   memory          peak and steady-state RSS of the server
+ *   memory          peak and steady-state RSS of the server, and RSS after a crawl that fills every cache
  *   throughput      wrk against a cached feed 200, a 304 and an article page
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
  *   live update     file written -> the changed feed served
@@ -102,6 +102,33 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { peakMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
+}
+
+/**
+ * What a crawler, or a reader subscribed to everything, asks for: every feed the OPML lists in
+ * brotli, gzip and identity, the site feed's archive pages, and article pages. Every cache
+ * fills up to its budget; the memory after it is what the budgets cost.
+ */
+async function crawl(url: string, archivePages: number, articlePages: number): Promise<number> {
+  let requests = 0;
+  const get = async (path: string, coding = 'br') => {
+    const response = await fetch(`${url}${path}`, { headers: { 'Accept-Encoding': coding } });
+    await response.arrayBuffer();
+    requests += 1;
+    return response.status;
+  };
+  const opml = await (await fetch(`${url}/feeds.opml`)).text();
+  const feeds = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((match) => new URL(match[1] as string).pathname);
+  for (const feed of feeds) for (const coding of ['br', 'gzip', 'identity']) await get(feed, coding);
+  for (let page = 2; page <= archivePages + 1 && (await get(`/rss.xml?page=${page}`)) === 200; page += 1);
+  const articles = new Set<string>();
+  for (let page = 1; articles.size < articlePages; page += 1) {
+    const response = await fetch(`${url}/feed.json?page=${page}`);
+    if (response.status !== 200) break;
+    for (const item of ((await response.json()) as { items: { url: string }[] }).items) articles.add(new URL(item.url).pathname);
+  }
+  for (const path of articles) await get(path);
+  return requests;
 }
 
 /** The file-system floor: a fresh process that lists every article file and reads each one whole. */
@@ -276,6 +303,9 @@ async function measureCorpus(corpus: Corpus) {
     rmSync(file, { force: true });
     await new Promise((next) => setTimeout(next, 300));
     const steady = memoryOf(warm.child.pid!);
+    const crawlStarted = performance.now();
+    const crawlRequests = await crawl(warm.url, 100, 1000);
+    const crawled = { requests: crawlRequests, ms: Math.round(performance.now() - crawlStarted), rssMb: memoryOf(warm.child.pid!).rssMb };
     await warm.stop();
 
     return {
@@ -288,6 +318,7 @@ async function measureCorpus(corpus: Corpus) {
       warmRestartRunsMs: warmRuns.map(Math.round),
       peakMemoryMb: Math.max(coldMemory.peakMb, steady.peakMb),
       steadyMemoryMb: steady.rssMb,
+      crawled,
       throughput,
       liveUpdateMs: Math.round(liveMs),
     };
@@ -331,9 +362,14 @@ function toMarkdown(): string {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Reproduce with \`npm run bench\` (add \`-- --100k\` for 100,000 articles).`,
     '',
-    '| corpus | floor: read every file | cold start to first 200 | ratio | warm restart (median of 3) | peak / steady RSS | live update |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.liveUpdateMs} ms |`),
+    '| corpus | floor: read every file | cold start to first 200 | ratio | warm restart (median of 3) | peak / steady RSS | RSS after a crawl | live update |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.crawled.rssMb} MB (${r.crawled.requests} requests) | ${r.liveUpdateMs} ms |`,
+    ),
+    '',
+    'Steady RSS is taken after the throughput runs and the live update. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
     '',
     'Throughput with wrk (1 thread, 32 connections, 5 s), wirefeed vs. bare Hono answering a constant body of the same size:',
     '',
