@@ -57,6 +57,16 @@ function stampOnThread(root: string, paths: readonly string[]): Promise<Float64A
   });
 }
 
+/**
+ * A size read from a Float64Array is a boxed double; every other stamp (fstat, the persisted
+ * index) holds it as a small integer. Objects of one shape with both make V8 deprecate the
+ * shape and migrate objects as they are read: at 100,000 stamps that cost more than comparing
+ * them.
+ */
+function asSmallInteger(value: number): number {
+  return value <= 0x3fffffff ? value | 0 : value;
+}
+
 /** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */
 async function stampOnThreads(root: string, paths: readonly string[]): Promise<(FileStamp | undefined)[]> {
   const threads = Math.max(1, Math.min(availableParallelism(), 4));
@@ -66,7 +76,7 @@ async function stampOnThreads(root: string, paths: readonly string[]): Promise<(
     const found: (FileStamp | undefined)[] = [];
     for (let index = 0; index < stamps.length; index += 2) {
       const size = stamps[index] as number;
-      found.push(size < 0 ? undefined : { size, mtimeMs: stamps[index + 1] as number });
+      found.push(size < 0 ? undefined : { size: asSmallInteger(size), mtimeMs: stamps[index + 1] as number });
     }
     return found;
   });
