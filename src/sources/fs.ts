@@ -94,6 +94,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   const { onFolder } = options;
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
+  // Lists this source made itself: their paths are safe by construction (see list), and are
+  // not checked again when their stamps are asked for.
+  const listed = new WeakSet<readonly SourceEntry[]>();
   const resolvePath = (path: string) => {
     if (!isSafeContentPath(path)) throw new Error(`not a content file path: ${JSON.stringify(path.slice(0, 200))}`);
     return join(root, path);
@@ -103,19 +106,22 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       const paths: string[] = [];
       // Folder by folder, building each relative path as we go: about twice as fast as
       // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
+      // Every path is safe by construction (isSafeContentPath holds): names from a folder are
+      // never empty and hold no `/` or NUL, hidden ones (`.`, `..` among them) are skipped, and
+      // so is any name with a backslash.
       const walk = (folder: string, prefix: string) => {
         onFolder?.(prefix.slice(0, -1));
         for (const dirent of readdirSync(folder, { withFileTypes: true })) {
-          if (dirent.name.startsWith('.')) continue;
-          if (dirent.isDirectory()) walk(join(folder, dirent.name), `${prefix}${dirent.name}/`);
-          else if (dirent.isFile() && isArticlePath(dirent.name)) {
-            const path = `${prefix}${dirent.name}`;
-            if (isSafeContentPath(path)) paths.push(path);
-          }
+          const { name } = dirent;
+          if (name.startsWith('.') || name.includes('\\')) continue;
+          if (dirent.isDirectory()) walk(join(folder, name), `${prefix}${name}/`);
+          else if (dirent.isFile() && isArticlePath(name)) paths.push(`${prefix}${name}`);
         }
       };
       walk(root, '');
-      return paths.sort(comparePaths).map((path) => ({ path }));
+      const entries = paths.sort(comparePaths).map((path) => ({ path }));
+      listed.add(entries);
+      return entries;
     },
     async read(path: string): Promise<string> {
       return readFileSync(resolvePath(path), 'utf8');
@@ -142,7 +148,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     },
     async stamps(entries) {
       const paths = entries.map(({ path }) => path);
-      const unsafe = paths.find((path) => !isSafeContentPath(path));
+      const unsafe = listed.has(entries) ? undefined : paths.find((path) => !isSafeContentPath(path));
       if (unsafe !== undefined) resolvePath(unsafe);
       if (paths.length >= THREADED_STAMPS_FROM) {
         try {

@@ -60,12 +60,17 @@ describe('the folder source', () => {
     mkdirSync(join(root, '.hidden'));
     writeFileSync(join(root, '.hidden', 'x.md'), 'hidden');
     writeFileSync(join(root, 'f1', 'picture.png'), 'png');
+    // A backslash is a legal file name character on Linux, and never part of a content path.
+    writeFileSync(join(root, 'f1', 'back\\slash.md'), 'no');
+    mkdirSync(join(root, 'f4\\sub'));
+    writeFileSync(join(root, 'f4\\sub', 'inside.md'), 'no');
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('lists every article file below the root, in path order, leaving out hidden folders, other files and folders named like articles', async () => {
+  it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles and names with a backslash', async () => {
     const listed = (await createFsSource(root).list()).map(({ path }) => path);
     expect(listed).toEqual([...paths].sort());
+    expect(listed.every(isSafeContentPath)).toBe(true);
   });
 
   it('gives the stamps of a folder large enough for worker threads, the same as one stat call each, and none for what is not a file', async () => {
