@@ -7,7 +7,8 @@
  *     the ETag they saw last;
  *   - a writer, several times a second, rewrites articles, adds and deletes others, and leaves
  *     files half-written for a moment before completing them.
- * Every response must be a 200, 304 or 404 (404 only for articles the writer adds and deletes)
+ * Every response must be a 200, 304 or 404 (404 only for articles the writer adds and deletes,
+ * and not once an added article has been complete on disk for a second)
  * with a complete, well-formed body whose ETag is the hash of those very bytes (headers and body
  * from one snapshot); the sample articles - including those being rewritten and half-written -
  * must never be missing from the site feed; the server's memory must stay flat.
@@ -75,6 +76,9 @@ let writes = 0;
 let halfWrites = 0;
 const etags = new Map<string, string>();
 const added = new Map<string, string>();
+/** When each added article was complete on disk: a 404 for it a second later is a lost update. */
+const addedAt = new Map<string, number>();
+const LIVE_UPDATE_MS = 1000;
 let stop = false;
 
 function violate(message: string): void {
@@ -106,7 +110,10 @@ function checkBody(path: string, type: string, body: Buffer, etag: string | null
 async function reader(): Promise<void> {
   while (!stop && requests < MAX_REQUESTS) {
     const dynamic = [...added.keys()];
-    const path = Math.random() < 0.1 && dynamic.length > 0 ? `/articles/${dynamic[Math.floor(Math.random() * dynamic.length)]}` : paths[Math.floor(Math.random() * paths.length)]!;
+    const slug = Math.random() < 0.1 && dynamic.length > 0 ? dynamic[Math.floor(Math.random() * dynamic.length)] : undefined;
+    const path = slug !== undefined ? `/articles/${slug}` : paths[Math.floor(Math.random() * paths.length)]!;
+    const complete = slug === undefined ? undefined : addedAt.get(slug);
+    const asked = performance.now();
     const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
     const known = etags.get(path);
     if (known && Math.random() < 0.3) headers['If-None-Match'] = known;
@@ -122,6 +129,9 @@ async function reader(): Promise<void> {
         checkBody(path, response.headers.get('content-type') ?? '', body, response.headers.get('etag'));
       } else if (response.status === 404) {
         if (!path.startsWith('/articles/') || paths.includes(path)) violate(`${path}: 404 for something that always exists`);
+        else if (complete !== undefined && asked - complete > LIVE_UPDATE_MS && addedAt.get(slug as string) === complete) {
+          violate(`${path}: 404 for an article complete on disk ${Math.round(asked - complete)} ms before it was asked for`);
+        }
       } else if (response.status !== 304) {
         violate(`${path}: status ${response.status}: ${body.toString('utf8').slice(0, 200)}`);
       }
@@ -166,10 +176,12 @@ async function writer(): Promise<void> {
         }
         writeFileSync(join(content, 'soak', `${slug}.md`), text);
         added.set(slug, `soak/${slug}.md`);
+        addedAt.set(slug, performance.now());
       } else {
         const [slug, path] = [...added.entries()][Math.floor(Math.random() * added.size)]!;
         unlinkSync(join(content, path));
         added.delete(slug);
+        addedAt.delete(slug);
       }
       writes += 1;
     } catch (error) {
