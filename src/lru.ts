@@ -26,13 +26,19 @@ export function stringSize(text: string): number {
 export function createLruCache<V>(maxSize: number): LruCache<V> {
   const entries = new Map<string, { readonly value: V; readonly size: number }>();
   let total = 0;
+  // The most recently used key: asked for again (a feed polled over and over), it needs no
+  // re-inserting, which costs a delete and a set on the Map.
+  let newest: string | undefined;
   return {
     get(key) {
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
-      // Map keeps insertion order: re-inserting marks the entry as most recently used.
-      entries.delete(key);
-      entries.set(key, entry);
+      if (key !== newest) {
+        // Map keeps insertion order: re-inserting marks the entry as most recently used.
+        entries.delete(key);
+        entries.set(key, entry);
+        newest = key;
+      }
       return entry.value;
     },
     set(key, value, size) {
@@ -42,6 +48,7 @@ export function createLruCache<V>(maxSize: number): LruCache<V> {
         entries.delete(key);
       }
       entries.set(key, { value, size });
+      newest = key;
       total += size;
       for (const [oldest, entry] of entries) {
         if (total <= maxSize || entries.size === 1) break;
