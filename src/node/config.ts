@@ -38,6 +38,22 @@ export function readPort(value: string | undefined, name = 'PORT'): number {
   return port;
 }
 
+/** Megabytes of cache memory when `CACHE_MB` names none: see {@link readCacheMegabytes}. */
+export const DEFAULT_CACHE_MB = 96;
+
+/**
+ * The memory budget of the caches (`CACHE_MB`), split evenly between rendered responses, ready
+ * answers and article HTML.
+ */
+export function readCacheMegabytes(value: string | undefined, name = 'CACHE_MB'): { responseBytes: number; contentBytes: number } {
+  const megabytes = Number(value ?? DEFAULT_CACHE_MB);
+  if (value?.trim() === '' || !Number.isInteger(megabytes) || megabytes < 3 || megabytes > 65536) {
+    throw new StartupError(`${name} must be a whole number of megabytes from 3 to 65536, not "${value}"`);
+  }
+  const third = Math.floor((megabytes * 1_000_000) / 3);
+  return { responseBytes: third, contentBytes: third };
+}
+
 /** `name` is where an explicit base URL came from (`--base-url` or `BASE_URL`), for the message. */
 export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number, name = 'BASE_URL'): Site {
   try {

@@ -71,6 +71,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
   });
   const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder }), site, {
+    contentCacheSize: options.cacheBudget.contentBytes,
+    responseCacheSize: options.cacheBudget.responseBytes,
     ...(cache ? { cache } : {}),
     ...(options.indexMany ? { indexMany: options.indexMany } : {}),
     onProgress: (done, total) => progress?.update(done, total),

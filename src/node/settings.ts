@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Site } from '../site.ts';
-import { readConfigFile, readPort, resolveSite, StartupError } from './config.ts';
+import { readCacheMegabytes, readConfigFile, readPort, resolveSite, StartupError } from './config.ts';
 
 export interface SettingsInput {
   readonly content?: string | undefined;
@@ -20,6 +20,8 @@ export interface Settings {
   readonly site: Site;
   /** Where the persisted index lives, or 'off'. */
   readonly cacheDir: string;
+  /** Byte budgets of the caches (`CACHE_MB`): responses and answers each, and article HTML. */
+  readonly cacheBudget: { readonly responseBytes: number; readonly contentBytes: number };
 }
 
 export function readSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv = process.env): Settings {
@@ -30,5 +32,6 @@ export function readSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv =
   const configPath = resolve(configFile ?? 'wirefeed.config.json');
   const site = resolveSite(readConfigFile(configPath, configFile !== undefined), input.baseUrl ?? env.BASE_URL, port, input.baseUrl === undefined ? 'BASE_URL' : '--base-url');
   const cacheDir = env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
-  return { port, contentDir, site, cacheDir };
+  const cacheBudget = readCacheMegabytes(env.CACHE_MB);
+  return { port, contentDir, site, cacheDir, cacheBudget };
 }

@@ -138,6 +138,10 @@ describe('the Node server with bad settings', () => {
     }
   });
 
+  it('stops with a message naming an invalid CACHE_MB', async () => {
+    await expect(startNodeServer({ CACHE_MB: 'lots' })).rejects.toThrow(/CACHE_MB must be a whole number of megabytes from 3 to 65536, not "lots"/);
+  });
+
   it('stops with a message naming an invalid BASE_URL', async () => {
     await expect(startNodeServer({ BASE_URL: 'not a url' })).rejects.toThrow(/BASE_URL: "not a url" is not an absolute URL/);
   });

@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createSite, DEFAULT_SITE_CONFIG, KNOWN_KEYS, parseSiteConfig } from '../../src/site.ts';
+import { DEFAULT_CACHE_MB, readCacheMegabytes, StartupError } from '../../src/node/config.ts';
 import { normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 
 const schema = JSON.parse(readFileSync('wirefeed.schema.json', 'utf8'));
@@ -146,5 +147,16 @@ describe('configured names, titles and people', () => {
     const site = createSite(parseSiteConfig({ categories: { 'World News': { name: 'Worldwide' } } }), { baseUrl: 'https://news.example' });
     expect(Object.keys(site.categories)).toEqual(['world-news']);
     expect(normalizeText(validArticle({ category: '"world news"' }), site).article?.category).toEqual({ slug: 'world-news', name: 'Worldwide' });
+  });
+});
+
+describe('CACHE_MB', () => {
+  it('splits the cache memory evenly between responses, answers and article HTML', () => {
+    expect(readCacheMegabytes(undefined)).toEqual({ responseBytes: (DEFAULT_CACHE_MB * 1_000_000) / 3, contentBytes: (DEFAULT_CACHE_MB * 1_000_000) / 3 });
+    expect(readCacheMegabytes('12')).toEqual({ responseBytes: 4_000_000, contentBytes: 4_000_000 });
+  });
+
+  it.each(['', ' ', 'lots', '2', '1.5', '-30', '65537'])('refuses %j, naming the variable', (value) => {
+    expect(() => readCacheMegabytes(value)).toThrow(new StartupError(`CACHE_MB must be a whole number of megabytes from 3 to 65536, not "${value}"`));
   });
 });
