@@ -32,6 +32,8 @@ export interface IndexEntry {
 export interface LoadedArticles {
   /** Every publishable article (drafts and files with errors left out), in path order. */
   readonly articles: readonly Article[];
+  /** The same articles by slug (made while checking that slugs are unique; the catalog keeps it). */
+  readonly articleBySlug: ReadonlyMap<string, Article>;
   readonly problems: readonly Problem[];
   readonly drafts: number;
 }
@@ -132,7 +134,7 @@ export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles
   const articles: Article[] = [];
   const problems: Problem[] = [];
   const pathById = new Map<string, string>();
-  const pathBySlug = new Map<string, string>();
+  const articleBySlug = new Map<string, Article>();
   let drafts = 0;
   for (const entry of entries) {
     if (entry.problems.length > 0) problems.push(...entry.problems);
@@ -147,16 +149,16 @@ export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles
       problems.push({ path: article.path, severity: 'error', field: 'code', message: `"${article.id}" is already the code of ${sameId}` });
       continue;
     }
-    const sameSlug = pathBySlug.get(article.slug);
+    const sameSlug = articleBySlug.get(article.slug);
     if (sameSlug !== undefined) {
-      problems.push({ path: article.path, severity: 'error', field: 'slug', message: `"${article.slug}" is already the slug of ${sameSlug}` });
+      problems.push({ path: article.path, severity: 'error', field: 'slug', message: `"${article.slug}" is already the slug of ${sameSlug.path}` });
       continue;
     }
     pathById.set(article.id, article.path);
-    pathBySlug.set(article.slug, article.path);
+    articleBySlug.set(article.slug, article);
     articles.push(article);
   }
-  return { articles, problems, drafts };
+  return { articles, articleBySlug, problems, drafts };
 }
 
 /** Indexes a whole source and assembles its articles. */

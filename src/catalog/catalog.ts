@@ -79,6 +79,8 @@ function bySlug<T extends { readonly slug: string }>(a: T, b: T): number {
 
 export interface CatalogInput {
   readonly articles: readonly Article[];
+  /** `articles` by slug, when the caller has that already (see assembleArticles). */
+  readonly articleBySlug?: ReadonlyMap<string, Article>;
   readonly problems: readonly Problem[];
 }
 
@@ -122,11 +124,8 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     }
     return lists;
   };
-  const articleBySlug = new Map<string, Article>();
-  for (const article of articles) {
-    for (const list of listsFor(article)) list.push(article);
-    articleBySlug.set(article.slug, article);
-  }
+  for (const article of articles) for (const list of listsFor(article)) list.push(article);
+  const articleBySlug = input.articleBySlug ?? new Map(articles.map((article) => [article.slug, article]));
 
   const latestUpdateFrom = new Float64Array(articles.length + 1);
   for (let index = articles.length - 1; index >= 0; index -= 1) {
