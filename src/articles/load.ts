@@ -97,8 +97,13 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const pathOf = (index: number) => (files[index] as SourceEntry).path;
   const entries: (IndexEntry | undefined)[] = [];
   const unread: number[] = [];
+  // The previous entries mostly hold the same paths in the same (path) order: each file is
+  // matched against the one alongside it first, and looked up only when that differs.
+  const alongside = previous?.values();
   for (let index = 0; index < files.length; index += 1) {
-    const known = previous?.get(pathOf(index));
+    const path = pathOf(index);
+    const next = alongside?.next().value;
+    const known = next?.path === path ? next : previous?.get(path);
     const stamp = stamps?.[index];
     if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
     else {

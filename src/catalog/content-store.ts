@@ -131,7 +131,11 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const { onProgress, indexMany } = options;
     const indexed = await indexSource(source, site, { ...run, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
     let unchanged = previous !== undefined && indexed.length === previous.size;
+    // An entry taken unread from `previous` is the one alongside it there (same path order)
+    // whenever nothing before it changed; only the others are looked up.
+    const alongside = previous?.values();
     for (const [index, entry] of indexed.entries()) {
+      if (entry === alongside?.next().value) continue;
       const old = previous?.get(entry.path);
       if (entry !== old) {
         unchanged = false;

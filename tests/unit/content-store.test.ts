@@ -122,6 +122,30 @@ describe('content store', () => {
   });
 });
 
+describe('content store restarting over a changed folder', () => {
+  const article = (code: string, day: number) => validArticle({ code: `"${code}"`, title: `"${code}"`, date: `2024-01-0${day}T00:00:00Z` });
+
+  it.each([
+    ['in path order', (entries: readonly IndexEntry[]) => entries],
+    ['in any other order', (entries: readonly IndexEntry[]) => [...entries].reverse()],
+  ])('reads only the files added or changed while stopped, with the previous entries %s', async (_, order) => {
+    const { source, reads } = countingSource({ 'a.md': article('A', 1), 'b.md': article('B', 2), 'c.md': article('C', 3), 'd.md': article('D', 4) });
+    const saved: (readonly IndexEntry[])[] = [];
+    await createContentStore(source, testSite(), { cache: { load: async () => undefined, save: async (entries) => void saved.push(entries), flush: async () => undefined } }).current();
+    // While stopped: one file added before the others in path order ('a.md' < 'a0.md' < 'b.md'), one removed, one changed.
+    source.write('a0.md', article('A0', 5));
+    source.remove('c.md');
+    source.write('d.md', article('D', 6));
+    reads.length = 0;
+    const previous = new Map(order(saved[0]!).map((entry) => [entry.path, entry]));
+    const cache: IndexCache = { load: async () => previous, save: async () => undefined, flush: async () => undefined };
+    const { catalog } = await createContentStore(source, testSite(), { cache }).current();
+    expect(reads).toEqual(['head:a0.md', 'head:d.md']);
+    expect([...catalog.articles].map((found) => found.id).sort()).toEqual(['A', 'A0', 'B', 'D']);
+    expect(catalog.articleBySlug.get('d')?.published).toBe(Date.UTC(2024, 0, 6));
+  });
+});
+
 describe('the persisted index file', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
