@@ -6,8 +6,9 @@
  *
  * The file is lines: a header (format, fingerprint), the entries (a line of heads, then a line
  * of details per content file: see stored-entry.ts), and a trailer with the number of entries
- * and the SHA-256 of the entry lines. The checksum is what lets the details of each article stay unparsed until a response
- * shows them: a damaged or cut-short file is refused before any of it is used.
+ * and the SHA-256 of the entry lines. The checksum is what lets the details of each article
+ * stay in the file, unparsed, until a response shows them: a damaged or cut-short file is
+ * refused before any of it is used.
  *
  * Writes go to a temporary file renamed over the old one (never a torn index), and are
  * serialized in slices between which requests are served.
@@ -19,7 +20,7 @@ import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
-import { decodeEntries, encodeDetails, encodeHead } from './stored-entry.ts';
+import { decodeEntries, detailsInFile, encodeDetails, encodeHead, findLineBreaks } from './stored-entry.ts';
 
 const FORMAT = 4;
 
@@ -70,13 +71,18 @@ function readRange(descriptor: number, start: number, end: number): Buffer {
   return bytes;
 }
 
+/** Bytes read from the end of the file to find its trailer (a trailer is about 80 bytes). */
+const TAIL_BYTES = 4096;
+
 /**
  * Reads an index file back; throws, saying why, when it is not a complete index for
- * `fingerprint`. The header and the heads are read apart from the details, so that only the
- * details stay in memory (for the articles to read them from).
+ * `fingerprint`. The whole file is checked against its checksum, but only the header and the
+ * heads are kept: the details are read through a megabyte at a time for the checksum and their
+ * line breaks, and later read again from the file, line by line, as articles are shown.
  */
 function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
   const descriptor = openSync(file, 'r');
+  let details: ReturnType<typeof detailsInFile> | undefined;
   try {
     const size = fstatSync(descriptor).size;
     const leading = readLeadingLines(descriptor, 2);
@@ -84,17 +90,31 @@ function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
     const header = JSON.parse(leading.bytes.toString('utf8', 0, headerEnd)) as { format?: unknown; fingerprint?: unknown };
     if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
     if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
-    const rest = readRange(descriptor, Math.min(headsEnd + 1, size), size);
-    if (rest.at(-1) !== 0x0a) throw new Error(rest.length === 0 ? 'its trailer is missing' : 'the last line is cut short');
-    const trailerStart = rest.lastIndexOf(0x0a, rest.length - 2) + 1;
-    const trailer = readTrailer(rest.toString('utf8', trailerStart, rest.length - 1));
+    const detailsStart = Math.min(headsEnd + 1, size);
+    const tailStart = Math.max(detailsStart, size - TAIL_BYTES);
+    const tail = readRange(descriptor, tailStart, size);
+    if (tail.at(-1) !== 0x0a) throw new Error(tail.length === 0 ? 'its trailer is missing' : 'the last line is cut short');
+    const trailerStart = tailStart + tail.lastIndexOf(0x0a, tail.length - 2) + 1;
+    const trailer = readTrailer(tail.toString('utf8', trailerStart - tailStart, tail.length - 1));
     if (trailer === undefined) throw new Error('its trailer is missing');
     const heads = leading.bytes.subarray(headerEnd + 1, headsEnd);
-    const sha256 = createHash('sha256').update(heads).update('\n').update(rest.subarray(0, trailerStart)).digest('base64url');
-    if (trailer.sha256 !== sha256) throw new Error('its entries do not match their checksum');
-    return checkedCount(decodeEntries(heads, rest, trailerStart), trailer.entries);
-  } finally {
-    closeSync(descriptor);
+    const checksum = createHash('sha256').update(heads).update('\n');
+    const breaks: number[] = [];
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let position = detailsStart; position < trailerStart; ) {
+      const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, trailerStart - position), position);
+      if (read === 0) throw new Error('it changed while being read');
+      checksum.update(chunk.subarray(0, read));
+      findLineBreaks(chunk, 0, read, breaks, position);
+      position += read;
+    }
+    if (trailer.sha256 !== checksum.digest('base64url')) throw new Error('its entries do not match their checksum');
+    details = detailsInFile(descriptor);
+    return checkedCount(decodeEntries(heads, { source: details, start: detailsStart, end: trailerStart, breaks }), trailer.entries);
+  } catch (error) {
+    if (details) details.close();
+    else closeSync(descriptor);
+    throw error;
   }
 }
 

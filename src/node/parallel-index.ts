@@ -7,7 +7,8 @@
  *
  * Each process indexes a contiguous slice of the listed files and sends its entries back in
  * the persisted index's own encoding (see stored-entry.ts), as one buffer: the server decodes
- * the heads, and the details of each article are parsed when a response first shows them.
+ * the heads, and the details of each article are parsed from that buffer when a response first
+ * shows them.
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
  * tsx), which hands over to {@link runIndexTask} when it was started for this.
  *
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { decodeEntries, encodeDetails, encodeHead } from './stored-entry.ts';
+import { decodeEntries, detailsLinesOf, encodeDetails, encodeHead } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
@@ -71,7 +72,7 @@ function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[
         const bytes = Buffer.concat(chunks);
         const headsEnd = bytes.indexOf(0x0a);
         if (headsEnd === -1) throw new Error('an indexing process sent no entries');
-        resolve(decodeEntries(bytes.subarray(0, headsEnd), bytes.subarray(headsEnd + 1)));
+        resolve(decodeEntries(bytes.subarray(0, headsEnd), detailsLinesOf(bytes, headsEnd + 1)));
       } catch (error) {
         reject(error);
       }

@@ -7,11 +7,12 @@
  * The heads are all the catalog needs (order, scopes, stamps); they are parsed at start-up, in
  * one JSON.parse of one flat array (HEAD_FIELDS values per entry, `null` for the article's
  * when there is none): at 100,000 entries every object less per entry is garbage collection
- * saved. The details hold what only a feed or page shows; they stay as bytes in the
- * index file's buffer and are parsed the first time an article's title or summary is read, so
- * that a restart over 100,000 articles parses about a quarter of the index and builds no text
- * it does not show.
+ * saved. The details hold what only a feed or page shows; they stay where they are - in the
+ * index file, or in the bytes an indexing process sent - and are read and parsed the first
+ * time an article's title or summary is asked for, so that a restart over 100,000 articles
+ * parses about a quarter of the index and keeps none of the rest in memory.
  */
+import { closeSync, readSync } from 'node:fs';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry } from '../articles/load.ts';
 import type { Person } from '../site.ts';
@@ -40,9 +41,55 @@ function isDetails(value: unknown): value is Details {
   );
 }
 
+/** Where the details lines of stored entries are kept: `text(start, end)` is one line, without its line break. */
+export interface DetailsSource {
+  text(start: number, end: number): string;
+}
+
+/** Details lines in memory (what an indexing process sent). */
+export function detailsInMemory(bytes: Buffer): DetailsSource {
+  return { text: (start, end) => bytes.toString('utf8', start, end) };
+}
+
+// Closes the file of details once no article reads from it any more.
+const openFiles = new FinalizationRegistry<number>((descriptor) => {
+  try {
+    closeSync(descriptor);
+  } catch {
+    // closed already
+  }
+});
+
+/**
+ * Details lines read from an open file when asked for. The file is the index as it was checked
+ * at start-up: it is only ever replaced by renaming a new file over it, which leaves this
+ * descriptor reading the old one. Closed when the last article that reads from it is gone.
+ */
+export function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
+  const source = {
+    text(start: number, end: number): string {
+      const bytes = Buffer.allocUnsafe(end - start);
+      if (readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('the index file was cut short while in use');
+      return bytes.toString('utf8');
+    },
+    /** Closes the file now (when the entries that would read from it are not used after all). */
+    close() {
+      openFiles.unregister(source);
+      closeSync(descriptor);
+    },
+  };
+  openFiles.register(source, descriptor, source);
+  return source;
+}
+
+/** Positions of the line breaks in `bytes[start, end)`, counted from `base`, appended to `into`. */
+export function findLineBreaks(bytes: Uint8Array, start: number, end: number, into: number[], base = 0): void {
+  for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end; at = bytes.indexOf(0x0a, at + 1)) into.push(base + at);
+}
+
 // Symbols rather than #private fields: tools that read getters through another receiver
 // (test matchers, proxies) still work, and JSON.stringify and Object.keys leave them out.
-const BYTES = Symbol('bytes');
+const SOURCE = Symbol('source');
 const START = Symbol('start');
 const END = Symbol('end');
 const DETAILS = Symbol('details');
@@ -50,7 +97,7 @@ const DETAILS = Symbol('details');
 /** An article read back from the index: catalog fields at once, the rest on first use. */
 class StoredArticle implements Article {
   readonly category: Category | undefined;
-  readonly [BYTES]: Buffer;
+  readonly [SOURCE]: DetailsSource;
   readonly [START]: number;
   readonly [END]: number;
   [DETAILS]: Details | undefined;
@@ -63,12 +110,12 @@ class StoredArticle implements Article {
     category: Category | undefined,
     readonly published: number,
     readonly updated: number,
-    bytes: Buffer,
+    source: DetailsSource,
     start: number,
     end: number,
   ) {
     this.category = category;
-    this[BYTES] = bytes;
+    this[SOURCE] = source;
     this[START] = start;
     this[END] = end;
     this[DETAILS] = undefined;
@@ -76,7 +123,7 @@ class StoredArticle implements Article {
 
   /** The details as the index holds them (written back unparsed when the index is saved again). */
   detailsText(): string {
-    return this[BYTES].toString('utf8', this[START], this[END]);
+    return this[SOURCE].text(this[START], this[END]);
   }
 
   private read(): Details {
@@ -131,22 +178,41 @@ export function encodeDetails(entry: IndexEntry): string {
   return entry.article ? `${detailsOf(entry.article)}\n` : '\n';
 }
 
+/** The details lines of the entries: where they are kept, and where they start and end. */
+export interface DetailsLines {
+  readonly source: DetailsSource;
+  /** Where the first line starts. */
+  readonly start: number;
+  /** Where the last line's break is followed by nothing more that belongs to the entries. */
+  readonly end: number;
+  /** The position of every line break in [start, end), in order. */
+  readonly breaks: readonly number[];
+}
+
+/** The details lines of `bytes[start, end)`, kept in memory. */
+export function detailsLinesOf(bytes: Buffer, start = 0, end = bytes.length): DetailsLines {
+  const breaks: number[] = [];
+  findLineBreaks(bytes, start, end, breaks);
+  return { source: detailsInMemory(bytes), start, end, breaks };
+}
+
 /**
- * Reads entries back from the line of heads (without its newline) and `details[0, end)`, one
- * details line per entry. The articles keep `details` to read them from later (and nothing of
- * the heads). Throws when anything is out of shape.
+ * Reads entries back from the line of heads (without its newline) and their details lines, one
+ * per entry. The articles keep the details' source to read them from later (and nothing of the
+ * heads). Throws when anything is out of shape.
  */
-export function decodeEntries(headsLine: Buffer, details: Buffer, end = details.length): IndexEntry[] {
+export function decodeEntries(headsLine: Buffer, details: DetailsLines): IndexEntry[] {
+  const { source, end, breaks } = details;
   const heads: unknown = JSON.parse(headsLine.toString('utf8'));
   if (!Array.isArray(heads) || heads.length % HEAD_FIELDS !== 0) throw new Error('its entries are missing');
   const entries: IndexEntry[] = [];
   // Equal categories are one object, as they were when the articles were first read.
   const categories = new Map<string, Category>();
-  let lineStart = 0;
-  for (let at = 0; at < heads.length; at += HEAD_FIELDS) {
+  let lineStart = details.start;
+  for (let at = 0, line = 0; at < heads.length; at += HEAD_FIELDS, line += 1) {
     const head = heads as unknown[];
     const [path, size, mtimeMs, draft, problems, id] = [head[at], head[at + 1], head[at + 2], head[at + 3], head[at + 4], head[at + 5]];
-    const lineEnd = details.indexOf(0x0a, lineStart);
+    const lineEnd = breaks[line] ?? -1;
     const stamped = isString(path) && isNumber(size) && isNumber(mtimeMs) && (draft === 0 || draft === 1) && (problems === null || Array.isArray(problems));
     if (!stamped || lineEnd === -1 || lineEnd >= end) throw new Error('an entry is malformed');
     const stamp = { size, mtimeMs };
@@ -164,7 +230,7 @@ export function decodeEntries(headsLine: Buffer, details: Buffer, end = details.
         category = categories.get(key);
         if (category === undefined) categories.set(key, (category = { slug: categorySlug, name: categoryName }));
       }
-      const stored = new StoredArticle(id, slug, path, language, category, published, updated, details, lineStart, lineEnd);
+      const stored = new StoredArticle(id, slug, path, language, category, published, updated, source, lineStart, lineEnd);
       entries.push({ path, stamp, draft: draft === 1, problems: problemsOf, article: stored });
     }
     lineStart = lineEnd + 1;

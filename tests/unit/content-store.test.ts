@@ -170,6 +170,18 @@ describe('the persisted index file', () => {
     expect(logs).toEqual([]);
   });
 
+  it('reads the details of an article from the file when it is first shown, also once the file has been replaced or removed', async () => {
+    const { file, site } = await roundTrip();
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    const loaded = (await cache.load())!;
+    // A new index renamed over it (as after a change), and then none at all.
+    await cache.flush().then(() => cache.save([...loaded.values()].slice(0, 1)));
+    expect([...(await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load())!.keys()]).toEqual(['a.md']);
+    rmSync(file);
+    expect(loaded.get('a.md')?.article?.title).toBe('First');
+    expect(loaded.get('b.md')?.article?.title).toBe('Second');
+  });
+
   it('gives back every field of every article, and writes what it read back byte for byte', async () => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
     const file = join(dir, 'index.json');
