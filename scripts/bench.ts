@@ -8,7 +8,7 @@
  *   memory          peak and steady-state RSS of the server, and RSS after a crawl that fills every cache
  *   throughput      wrk against a cached feed 200, a 304 and an article page
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
- *   live update     file written -> the changed feed served
+ *   live update     file added, changed, removed -> the changed feed served (each)
  *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
  *
  * Corpora: 1k and 10k generated articles; add --100k for 100,000 (about 900 MB on disk, a few
@@ -299,23 +299,27 @@ async function measureCorpus(corpus: Corpus) {
     };
     await bare.stop();
 
-    // Live update: a new, newest WORLD article appears in the world feed.
+    // Live updates: a new, newest WORLD article appears in the world feed, its changed title
+    // replaces the old one, and once the file is gone so is the article. Each is timed from the
+    // file system call to the first response that shows it.
     const code = `BENCH${Date.now()}`;
     const file = join(dir, 'bench-live-update.md');
-    const written = performance.now();
-    writeFileSync(
-      file,
-      `---\ncode: "${code}"\ntitle: "Live update ${code}"\ndescription: "Written by the benchmark."\ncategory: "WORLD"\nlanguage: "en"\ndate: ${new Date(Date.now() - 1000).toISOString()}\n---\nBody.\n`,
-    );
-    let liveMs = Number.NaN;
-    while (performance.now() - written < 10_000) {
-      const body = await (await fetch(`${warm.url}${FEED_PATH}`)).text();
-      if (body.includes(code)) {
-        liveMs = performance.now() - written;
-        break;
+    const article = (title: string) =>
+      `---\ncode: "${code}"\ntitle: "${title}"\ndescription: "Written by the benchmark."\ncategory: "WORLD"\nlanguage: "en"\ndate: ${new Date(Date.now() - 1000).toISOString()}\n---\nBody.\n`;
+    const served = async (change: () => void, shows: (feed: string) => boolean) => {
+      const started = performance.now();
+      change();
+      while (performance.now() - started < 10_000) {
+        if (shows(await (await fetch(`${warm.url}${FEED_PATH}`)).text())) return Math.round(performance.now() - started);
+        await new Promise((next) => setTimeout(next, 5));
       }
-      await new Promise((next) => setTimeout(next, 5));
-    }
+      return Number.NaN;
+    };
+    const live = {
+      addedMs: await served(() => writeFileSync(file, article(`Live update ${code}`)), (feed) => feed.includes(code)),
+      changedMs: await served(() => writeFileSync(file, article(`Live update ${code}, changed`)), (feed) => feed.includes(`${code}, changed`)),
+      removedMs: await served(() => rmSync(file, { force: true }), (feed) => !feed.includes(code)),
+    };
     rmSync(file, { force: true });
     await new Promise((next) => setTimeout(next, 300));
     const steady = memoryOf(warm.child.pid!);
@@ -336,7 +340,9 @@ async function measureCorpus(corpus: Corpus) {
       steadyMemoryMb: steady.rssMb,
       crawled,
       throughput,
-      liveUpdateMs: Math.round(liveMs),
+      live,
+      /** The slowest of the three. */
+      liveUpdateMs: Math.max(live.addedMs, live.changedMs, live.removedMs),
     };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
@@ -378,14 +384,14 @@ function toMarkdown(): string {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Reproduce with \`npm run bench\` (add \`-- --100k\` for 100,000 articles).`,
     '',
-    '| corpus | floor: read every file | cold start to first 200 | ratio | warm restart (median of 3) | peak / steady RSS | RSS after a crawl | live update |',
+    '| corpus | floor: read every file | cold start to first 200 | ratio | warm restart (median of 3) | peak / steady RSS | RSS after a crawl | live update: add / change / remove |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.crawled.rssMb} MB (${r.crawled.requests} requests) | ${r.liveUpdateMs} ms |`,
+        `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.crawled.rssMb} MB (${r.crawled.requests} requests) | ${r.live.addedMs} / ${r.live.changedMs} / ${r.live.removedMs} ms |`,
     ),
     '',
-    'Steady RSS is taken after the throughput runs and the live update. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
+    'Steady RSS is taken after the throughput runs and the live updates. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
     '',
     'Throughput with wrk (1 thread, 32 connections, 3 s a run; wirefeed and bare Hono by turns, three runs each, the median run shown), wirefeed vs. bare Hono answering a constant body of the same size:',
     '',
@@ -413,7 +419,7 @@ function toMarkdown(): string {
   const t = largest.throughput;
   lines.push(`| cached 200 >= ${TARGETS.throughputRatio} x bare Hono | ${ratio(t.feed200.ours.rps, t.feed200.bare.rps)} | ${met(t.feed200.ours.rps >= TARGETS.throughputRatio * t.feed200.bare.rps)} |`);
   lines.push(`| 304 >= ${TARGETS.throughputRatio} x bare 304 | ${ratio(t.feed304.ours.rps, t.feed304.bare.rps)} | ${met(t.feed304.ours.rps >= TARGETS.throughputRatio * t.feed304.bare.rps)} |`);
-  lines.push(`| live update < ${TARGETS.liveMs} ms | ${largest.liveUpdateMs} ms | ${met(largest.liveUpdateMs < TARGETS.liveMs)} |`);
+  lines.push(`| live update < ${TARGETS.liveMs} ms (slowest of add, change, remove) | ${largest.liveUpdateMs} ms | ${met(largest.liveUpdateMs < TARGETS.liveMs)} |`);
   for (const [format, value] of Object.entries(render)) {
     lines.push(`| ${format} render <= ${TARGETS.renderRatio} x feed | ${ratio(value.oursMs, value.feedMs)} | ${met(value.oursMs <= TARGETS.renderRatio * value.feedMs)} |`);
   }
