@@ -183,7 +183,7 @@ export interface DetailsLines {
   readonly source: DetailsSource;
   /** Where the first line starts. */
   readonly start: number;
-  /** Where the last line's break is followed by nothing more that belongs to the entries. */
+  /** Where the lines end: one past the last line's break (the trailer starts there in an index file). */
   readonly end: number;
   /** The position of every line break in [start, end), in order. */
   readonly breaks: readonly number[];
