@@ -20,7 +20,8 @@ import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
-import { decodeEntries, detailsInFile, encodeDetails, encodeHead, findLineBreaks } from './stored-entry.ts';
+import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
+import { decodeEntries, detailsInFile, encodeDetails, encodeHead } from './stored-entry.ts';
 
 const FORMAT = 4;
 
@@ -44,24 +45,6 @@ function readTrailer(line: string): { entries: number; sha256: string } | undefi
   } catch {
     return undefined;
   }
-}
-
-/**
- * The start of a file up to its `count`-th line break (or all of it when it has fewer), read a
- * megabyte at a time, with where its line breaks are.
- */
-function readLeadingLines(descriptor: number, count: number): { readonly bytes: Buffer; readonly breaks: readonly number[] } {
-  const breaks: number[] = [];
-  const chunks: Buffer[] = [];
-  for (let position = 0; breaks.length < count; ) {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    const read = readSync(descriptor, chunk, 0, chunk.length, position);
-    if (read === 0) break;
-    chunks.push(chunk.subarray(0, read));
-    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && breaks.length < count; at = chunk.indexOf(0x0a, at + 1)) breaks.push(position + at);
-    position += read;
-  }
-  return { bytes: Buffer.concat(chunks), breaks };
 }
 
 /** Bytes `[start, end)` of a file. */
@@ -99,15 +82,7 @@ function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
     if (trailer === undefined) throw new Error('its trailer is missing');
     const heads = leading.bytes.subarray(headerEnd + 1, headsEnd);
     const checksum = createHash('sha256').update(heads).update('\n');
-    const breaks: number[] = [];
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    for (let position = detailsStart; position < trailerStart; ) {
-      const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, trailerStart - position), position);
-      if (read === 0) throw new Error('it changed while being read');
-      checksum.update(chunk.subarray(0, read));
-      findLineBreaks(chunk, 0, read, breaks, position);
-      position += read;
-    }
+    const breaks = scanLineBreaks(descriptor, detailsStart, trailerStart, (bytes) => checksum.update(bytes));
     if (trailer.sha256 !== checksum.digest('base64url')) throw new Error('its entries do not match their checksum');
     details = detailsInFile(descriptor);
     return checkedCount(decodeEntries(heads, { source: details, start: detailsStart, end: trailerStart, breaks }), trailer.entries);

@@ -16,6 +16,7 @@ import { closeSync, readSync } from 'node:fs';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry } from '../articles/load.ts';
 import type { Person } from '../site.ts';
+import { findLineBreaks } from './file-lines.ts';
 
 /** Values per entry in the line of heads. */
 const HEAD_FIELDS = 12;
@@ -80,11 +81,6 @@ export function detailsInFile(descriptor: number): DetailsSource & { close(): vo
   };
   openFiles.register(source, descriptor, source);
   return source;
-}
-
-/** Positions of the line breaks in `bytes[start, end)`, counted from `base`, appended to `into`. */
-export function findLineBreaks(bytes: Uint8Array, start: number, end: number, into: number[], base = 0): void {
-  for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end; at = bytes.indexOf(0x0a, at + 1)) into.push(base + at);
 }
 
 // Symbols rather than #private fields: tools that read getters through another receiver

@@ -1,0 +1,52 @@
+/**
+ * Reading files of entry lines (the persisted index, and what indexing processes write) without
+ * holding them in memory: the first lines whole, the rest a megabyte at a time for where its
+ * line breaks are.
+ *
+ * @example
+ * const { bytes, breaks } = readLeadingLines(descriptor, 1); // the first line and its break
+ * const rest = scanLineBreaks(descriptor, breaks[0] + 1, size);
+ */
+import { readSync } from 'node:fs';
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Positions of the line breaks in `bytes[start, end)`, counted from `base`, appended to `into`. */
+export function findLineBreaks(bytes: Uint8Array, start: number, end: number, into: number[], base = 0): void {
+  for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end; at = bytes.indexOf(0x0a, at + 1)) into.push(base + at);
+}
+
+/**
+ * The start of a file up to its `count`-th line break (or all of it when it has fewer), read a
+ * megabyte at a time, with where its line breaks are.
+ */
+export function readLeadingLines(descriptor: number, count: number): { readonly bytes: Buffer; readonly breaks: readonly number[] } {
+  const breaks: number[] = [];
+  const chunks: Buffer[] = [];
+  for (let position = 0; breaks.length < count; ) {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    const read = readSync(descriptor, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && breaks.length < count; at = chunk.indexOf(0x0a, at + 1)) breaks.push(position + at);
+    position += read;
+  }
+  return { bytes: Buffer.concat(chunks), breaks };
+}
+
+/**
+ * Where the line breaks of bytes `[start, end)` of a file are, read a megabyte at a time into
+ * one reused buffer; `each` sees every piece read (to hash it, say).
+ */
+export function scanLineBreaks(descriptor: number, start: number, end: number, each?: (bytes: Buffer) => void): number[] {
+  const breaks: number[] = [];
+  const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, end - start)));
+  for (let position = start; position < end; ) {
+    const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, end - position), position);
+    if (read === 0) throw new Error('it changed while being read');
+    each?.(chunk.subarray(0, read));
+    findLineBreaks(chunk, 0, read, breaks, position);
+    position += read;
+  }
+  return breaks;
+}
