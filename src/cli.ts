@@ -31,7 +31,11 @@ interface CommonFlags {
  * one process per core, each running that module again (see parallel-index.ts).
  */
 export function createProgram(entry?: URL): Command {
-  const indexingFor = (settings: Settings) => (entry ? { indexMany: createParallelIndexer({ root: settings.contentDir, site: settings.site, entry }) } : {});
+  // The indexing processes' scratch files go next to the index (on disk; /tmp is often memory).
+  const indexingFor = (settings: Settings) =>
+    entry
+      ? { indexMany: createParallelIndexer({ root: settings.contentDir, site: settings.site, entry, ...(settings.cacheDir === 'off' ? {} : { scratchDir: settings.cacheDir }) }) }
+      : {};
   const program = new Command('wirefeed')
     .description('RSS, Atom and JSON Feed for a folder of Markdown articles')
     .version(GENERATOR.version, '-v, --version')

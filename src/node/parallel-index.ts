@@ -5,10 +5,11 @@
  * process indexing 50,000 files each took 90% of the time one thread took for all 100,000
  * (they contend in the kernel and the allocator), while two processes take half.
  *
- * Each process indexes a contiguous slice of the listed files and sends its entries back in
- * the persisted index's own encoding (see stored-entry.ts), as one buffer: the server decodes
- * the heads, and the details of each article are parsed from that buffer when a response first
- * shows them.
+ * Each process indexes a contiguous slice of the listed files and writes its entries to a
+ * scratch file in the persisted index's own encoding (see stored-entry.ts): the server decodes
+ * the heads, and reads the details of each article from that file when a response first shows
+ * it, so that they take no memory until then. The scratch files are removed as soon as they are
+ * open (the open descriptors keep them readable).
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
  * tsx), which hands over to {@link runIndexTask} when it was started for this.
  *
@@ -17,13 +18,15 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
-import { Socket } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { decodeEntries, detailsLinesOf, encodeDetails, encodeHead } from './stored-entry.ts';
+import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
+import { decodeEntries, detailsInFile, encodeDetails, encodeHead } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
@@ -34,13 +37,12 @@ interface IndexTask {
   readonly root: string;
   readonly site: Site;
   readonly paths: readonly string[];
+  /** Where to write the entries: a line of heads, then a line of details per file. */
+  readonly file: string;
 }
 
-/** Progress, as files done since the last message. The entries come over their own pipe (fd 3). */
+/** Progress, as files done since the last message. */
 type TaskMessage = { readonly done: number };
-
-/** The child's end of the pipe its entries go back through (after stdin, stdout and stderr). */
-const ENTRIES_FD = 3;
 
 export interface ParallelIndexerOptions {
   readonly root: string;
@@ -50,34 +52,48 @@ export interface ParallelIndexerOptions {
   readonly processes?: number;
   /** Node options of the processes (default: this process's, so that a loader such as tsx carries over). */
   readonly execArgv?: readonly string[];
+  /** Where the processes write their entries for a moment (default: the system's temporary folder). */
+  readonly scratchDir?: string;
 }
 
-function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], onProgress: (done: number) => void): Promise<IndexEntry[]> {
+/** The entries an indexing process wrote to `file`, their details left in the file. */
+function readEntriesFile(file: string): IndexEntry[] {
+  const descriptor = openSync(file, 'r');
+  let details: ReturnType<typeof detailsInFile> | undefined;
+  try {
+    const size = fstatSync(descriptor).size;
+    const { bytes, breaks } = readLeadingLines(descriptor, 1);
+    const headsEnd = breaks[0];
+    if (headsEnd === undefined) throw new Error('an indexing process wrote no entries');
+    const detailsStart = headsEnd + 1;
+    details = detailsInFile(descriptor);
+    return decodeEntries(bytes.subarray(0, headsEnd), { source: details, start: detailsStart, end: size, breaks: scanLineBreaks(descriptor, detailsStart, size) });
+  } catch (error) {
+    if (details) details.close();
+    else closeSync(descriptor);
+    throw error;
+  }
+}
+
+function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(options.entry), [], {
       env: { ...process.env, [TASK_VARIABLE]: '1' },
       execArgv: [...(options.execArgv ?? process.execArgv)],
       serialization: 'advanced',
-      // A pipe of its own for the entries: tens of megabytes through the IPC channel's
-      // serialization took about half a second more.
-      stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'ipc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const chunks: Buffer[] = [];
-    child.stdio[ENTRIES_FD]?.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('message', (message: TaskMessage) => onProgress(message.done));
     child.once('error', reject);
     child.once('close', (code, signal) => {
       if (code !== 0) return reject(new Error(`an indexing process stopped (${signal ?? `exit code ${code}`})`));
       try {
-        const bytes = Buffer.concat(chunks);
-        const headsEnd = bytes.indexOf(0x0a);
-        if (headsEnd === -1) throw new Error('an indexing process sent no entries');
-        resolve(decodeEntries(bytes.subarray(0, headsEnd), detailsLinesOf(bytes, headsEnd + 1)));
+        resolve(readEntriesFile(file));
       } catch (error) {
         reject(error);
       }
     });
-    child.send({ root: options.root, site: options.site, paths } satisfies IndexTask);
+    child.send({ root: options.root, site: options.site, paths, file } satisfies IndexTask);
   });
 }
 
@@ -88,21 +104,28 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
     const slices: string[][] = [];
     for (let start = 0; start < paths.length; start += slice) slices.push(paths.slice(start, start + slice));
     let done = 0;
-    const results = await Promise.all(
-      slices.map((part) =>
-        indexInProcess(options, part, (count) => {
-          done += count;
-          onProgress(done);
-        }),
-      ),
-    );
-    return results.flat();
+    const scratchDir = options.scratchDir ?? tmpdir();
+    mkdirSync(scratchDir, { recursive: true });
+    const scratch = mkdtempSync(join(scratchDir, 'wirefeed-indexing-'));
+    try {
+      const results = await Promise.all(
+        slices.map((part, index) =>
+          indexInProcess(options, part, join(scratch, `${index}.entries`), (count) => {
+            done += count;
+            onProgress(done);
+          }),
+        ),
+      );
+      return results.flat();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   };
 }
 
 /**
- * In a process started by {@link createParallelIndexer}: indexes the slice it is sent, sends the
- * entries back and returns true. In any other process, returns false at once.
+ * In a process started by {@link createParallelIndexer}: indexes the slice it is sent, writes the
+ * entries to the file it is told and returns true. In any other process, returns false at once.
  */
 export async function runIndexTask(): Promise<boolean> {
   if (process.env[TASK_VARIABLE] !== '1' || process.send === undefined) return false;
@@ -118,8 +141,7 @@ export async function runIndexTask(): Promise<boolean> {
     if (heads.length % PROGRESS_EVERY === 0) void send({ done: PROGRESS_EVERY });
   }
   if (heads.length % PROGRESS_EVERY !== 0) void send({ done: heads.length % PROGRESS_EVERY });
-  const entries = new Socket({ fd: ENTRIES_FD, readable: false });
-  await new Promise<void>((written) => entries.end(`[${heads.join(',')}]\n${details.join('')}`, () => written()));
+  writeFileSync(task.file, `[${heads.join(',')}]\n${details.join('')}`);
   process.disconnect();
   return true;
 }

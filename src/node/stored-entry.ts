@@ -8,15 +8,14 @@
  * one JSON.parse of one flat array (HEAD_FIELDS values per entry, `null` for the article's
  * when there is none): at 100,000 entries every object less per entry is garbage collection
  * saved. The details hold what only a feed or page shows; they stay where they are - in the
- * index file, or in the bytes an indexing process sent - and are read and parsed the first
- * time an article's title or summary is asked for, so that a restart over 100,000 articles
- * parses about a quarter of the index and keeps none of the rest in memory.
+ * index file, or in the file an indexing process wrote - and are read and parsed the first
+ * time an article's title or summary is asked for, so that a start over 100,000 articles
+ * parses about a quarter of what indexing wrote and keeps none of the rest in memory.
  */
 import { closeSync, readSync } from 'node:fs';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry } from '../articles/load.ts';
 import type { Person } from '../site.ts';
-import { findLineBreaks } from './file-lines.ts';
 
 /** Values per entry in the line of heads. */
 const HEAD_FIELDS = 12;
@@ -47,11 +46,6 @@ export interface DetailsSource {
   text(start: number, end: number): string;
 }
 
-/** Details lines in memory (what an indexing process sent). */
-export function detailsInMemory(bytes: Buffer): DetailsSource {
-  return { text: (start, end) => bytes.toString('utf8', start, end) };
-}
-
 // Closes the file of details once no article reads from it any more.
 const openFiles = new FinalizationRegistry<number>((descriptor) => {
   try {
@@ -62,9 +56,10 @@ const openFiles = new FinalizationRegistry<number>((descriptor) => {
 });
 
 /**
- * Details lines read from an open file when asked for. The file is the index as it was checked
- * at start-up: it is only ever replaced by renaming a new file over it, which leaves this
- * descriptor reading the old one. Closed when the last article that reads from it is gone.
+ * Details lines read from an open file when asked for: the index as it was checked at start-up
+ * (only ever replaced by renaming a new file over it, which leaves this descriptor reading the
+ * old one), or what an indexing process wrote (removed once open). Closed when the last article
+ * that reads from it is gone.
  */
 export function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
   const source = {
@@ -183,13 +178,6 @@ export interface DetailsLines {
   readonly end: number;
   /** The position of every line break in [start, end), in order. */
   readonly breaks: readonly number[];
-}
-
-/** The details lines of `bytes[start, end)`, kept in memory. */
-export function detailsLinesOf(bytes: Buffer, start = 0, end = bytes.length): DetailsLines {
-  const breaks: number[] = [];
-  findLineBreaks(bytes, start, end, breaks);
-  return { source: detailsInMemory(bytes), start, end, breaks };
 }
 
 /**
