@@ -18,7 +18,7 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,21 @@ function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[
   });
 }
 
+const SCRATCH_PREFIX = 'wirefeed-indexing-';
+/** Older than this, a scratch folder belongs to a process that died while indexing. */
+const ABANDONED_AFTER_MS = 3_600_000;
+
+/** A scratch folder of its own in `dir`, after removing those of processes that died while indexing. */
+function makeScratchFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(SCRATCH_PREFIX)) continue;
+    const path = join(dir, name);
+    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - ABANDONED_AFTER_MS) rmSync(path, { recursive: true, force: true });
+  }
+  return mkdtempSync(join(dir, SCRATCH_PREFIX));
+}
+
 export function createParallelIndexer(options: ParallelIndexerOptions): IndexMany {
   const processes = Math.max(1, options.processes ?? Math.min(availableParallelism(), 8));
   return async (paths, onProgress = () => undefined) => {
@@ -104,9 +119,7 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
     const slices: string[][] = [];
     for (let start = 0; start < paths.length; start += slice) slices.push(paths.slice(start, start + slice));
     let done = 0;
-    const scratchDir = options.scratchDir ?? tmpdir();
-    mkdirSync(scratchDir, { recursive: true });
-    const scratch = mkdtempSync(join(scratchDir, 'wirefeed-indexing-'));
+    const scratch = makeScratchFolder(options.scratchDir ?? tmpdir());
     try {
       const results = await Promise.all(
         slices.map((part, index) =>

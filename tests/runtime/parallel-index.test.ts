@@ -3,7 +3,7 @@
  * the real entry module (src/node.ts under tsx), against indexing the same files one by one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,16 +53,23 @@ describe('indexing in several processes', () => {
   const folder = articleFolder(300);
   const site = testSite();
 
-  it('gives the same entries, in the same order, as reading the files one by one, tells its progress, and leaves no scratch file', async () => {
+  it('gives the same entries, in the same order, as reading the files one by one, tells its progress, and leaves no scratch file (removing those of a process that died)', async () => {
     const root = folder.root();
     const source = createFsSource(root);
     const paths = (await source.list()).map(({ path }) => path);
     const one = await indexSource(source, site);
     const progress: number[] = [];
     const scratchDir = mkdtempSync(join(tmpdir(), 'wirefeed-scratch-'));
+    // What a server that died while indexing left two hours ago, and what one indexing now has.
+    const abandoned = join(scratchDir, 'wirefeed-indexing-dead');
+    const live = join(scratchDir, 'wirefeed-indexing-live');
+    mkdirSync(abandoned);
+    mkdirSync(live);
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(abandoned, hoursAgo, hoursAgo);
     const many = await createParallelIndexer({ root, site, entry: ENTRY, processes: 3, execArgv: EXEC_ARGV, scratchDir })(paths, (done) => progress.push(done));
     // The details are read from the processes' files, which are gone from the folder by now.
-    expect(readdirSync(scratchDir)).toEqual([]);
+    expect(readdirSync(scratchDir)).toEqual(['wirefeed-indexing-live']);
     rmSync(scratchDir, { recursive: true });
     expect(many.map(fieldsOf)).toEqual(one.map(fieldsOf));
     expect(many.filter((entry) => entry.problems.some((problem) => problem.severity === 'error'))).toHaveLength(6);
