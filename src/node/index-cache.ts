@@ -14,14 +14,14 @@
  * serialized in slices between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
-import { decodeEntries, detailsInFile, encodeDetails, encodeHead } from './stored-entry.ts';
+import { decodeEntriesInFile, encodeDetails, encodeHead } from './stored-entry.ts';
 
 const FORMAT = 4;
 
@@ -65,8 +65,8 @@ const TAIL_BYTES = 4096;
  */
 function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
   const descriptor = openSync(file, 'r');
-  let details: ReturnType<typeof detailsInFile> | undefined;
-  try {
+  let counted = 0;
+  const find = () => {
     const size = fstatSync(descriptor).size;
     const leading = readLeadingLines(descriptor, 2);
     const [headerEnd = size, headsEnd = size] = leading.breaks;
@@ -84,13 +84,10 @@ function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
     const checksum = createHash('sha256').update(heads).update('\n');
     const breaks = scanLineBreaks(descriptor, detailsStart, trailerStart, (bytes) => checksum.update(bytes));
     if (trailer.sha256 !== checksum.digest('base64url')) throw new Error('its entries do not match their checksum');
-    details = detailsInFile(descriptor);
-    return checkedCount(decodeEntries(heads, { source: details, start: detailsStart, end: trailerStart, breaks }), trailer.entries);
-  } catch (error) {
-    if (details) details.close();
-    else closeSync(descriptor);
-    throw error;
-  }
+    counted = trailer.entries;
+    return { heads, lines: { start: detailsStart, end: trailerStart, breaks } };
+  };
+  return decodeEntriesInFile(descriptor, find, (entries) => checkedCount(entries, counted));
 }
 
 function checkedCount(decoded: readonly IndexEntry[], counted: number): Map<string, IndexEntry> {

@@ -18,7 +18,7 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts'
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
-import { decodeEntries, detailsInFile, encodeDetails, encodeHead } from './stored-entry.ts';
+import { decodeEntriesInFile, encodeDetails, encodeHead } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
@@ -59,20 +59,14 @@ export interface ParallelIndexerOptions {
 /** The entries an indexing process wrote to `file`, their details left in the file. */
 function readEntriesFile(file: string): IndexEntry[] {
   const descriptor = openSync(file, 'r');
-  let details: ReturnType<typeof detailsInFile> | undefined;
-  try {
+  const find = () => {
     const size = fstatSync(descriptor).size;
     const { bytes, breaks } = readLeadingLines(descriptor, 1);
     const headsEnd = breaks[0];
     if (headsEnd === undefined) throw new Error('an indexing process wrote no entries');
-    const detailsStart = headsEnd + 1;
-    details = detailsInFile(descriptor);
-    return decodeEntries(bytes.subarray(0, headsEnd), { source: details, start: detailsStart, end: size, breaks: scanLineBreaks(descriptor, detailsStart, size) });
-  } catch (error) {
-    if (details) details.close();
-    else closeSync(descriptor);
-    throw error;
-  }
+    return { heads: bytes.subarray(0, headsEnd), lines: { start: headsEnd + 1, end: size, breaks: scanLineBreaks(descriptor, headsEnd + 1, size) } };
+  };
+  return decodeEntriesInFile(descriptor, find, (entries) => entries);
 }
 
 function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]> {

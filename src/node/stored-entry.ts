@@ -61,7 +61,7 @@ const openFiles = new FinalizationRegistry<number>((descriptor) => {
  * old one), or what an indexing process wrote (removed once open). Closed when the last article
  * that reads from it is gone.
  */
-export function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
+function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
   const source = {
     text(start: number, end: number): string {
       const bytes = Buffer.allocUnsafe(end - start);
@@ -178,6 +178,30 @@ export interface DetailsLines {
   readonly end: number;
   /** The position of every line break in [start, end), in order. */
   readonly breaks: readonly number[];
+}
+
+/** Where the entries are in a file: their line of heads, and where their details lines are. */
+export interface EntriesInFile {
+  readonly heads: Buffer;
+  readonly lines: Omit<DetailsLines, 'source'>;
+}
+
+/**
+ * Entries read back from an open file: `find` checks the file and says where they are in it,
+ * and `accept` may still refuse them. The entries then own the descriptor (it is closed once no
+ * article reads from it); when anything fails, it is closed at once.
+ */
+export function decodeEntriesInFile<T>(descriptor: number, find: () => EntriesInFile, accept: (entries: IndexEntry[]) => T): T {
+  let source: ReturnType<typeof detailsInFile> | undefined;
+  try {
+    const { heads, lines } = find();
+    source = detailsInFile(descriptor);
+    return accept(decodeEntries(heads, { ...lines, source }));
+  } catch (error) {
+    if (source) source.close();
+    else closeSync(descriptor);
+    throw error;
+  }
 }
 
 /**
