@@ -76,6 +76,7 @@ export function createUrls(baseUrl: string): Urls {
 
 /** Characters a `tag:` URI may carry unescaped in its specific part (RFC 4151: pchar, "/" and "?"). */
 const TAG_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+const ALL_TAG_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*$/;
 
 /**
  * A `tag:` URI (RFC 4151) for `specific` under an authority such as `example.com,2024`.
@@ -83,6 +84,7 @@ const TAG_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
  * normalized form a URL parser would give it.
  */
 export function toTagUri(authority: string, specific: string): string {
+  if (ALL_TAG_SAFE.test(specific)) return `tag:${authority}:${specific}`;
   let encoded = '';
   for (const char of specific) encoded += TAG_SAFE.test(char) ? char : encodeURIComponent(char);
   return `tag:${authority}:${encoded}`;
