@@ -83,7 +83,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   const contentFiles: Record<string, string> = {};
   for (const [index, article] of catalog.articles.entries()) {
     const file = `/${PREBUILT_DIRECTORY}/c/${index}`;
-    writeFileSync(join(assets, file), (await snapshot.loadContent([article]))(article));
+    writeFileSync(join(assets, file), (await snapshot.loadContent([article])).html(article));
     contentFiles[article.id] = file;
   }
 

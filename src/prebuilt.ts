@@ -13,10 +13,10 @@
  */
 import type { Article, Problem } from './articles/article.ts';
 import { createCatalog, type Catalog } from './catalog/catalog.ts';
+import { createContentCache } from './catalog/content-cache.ts';
 import { createSnapshot, type ContentProvider, type Snapshot } from './catalog/snapshot.ts';
 import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
-import { createLruCache, stringSize } from './lru.ts';
 import type { Site } from './site.ts';
 
 export const PREBUILT_FORMAT_VERSION = 1;
@@ -59,29 +59,16 @@ async function fetchAsset(assets: AssetFetcher, path: string): Promise<Response>
 
 /** Article HTML fetched from pre-built files when a render needs it, kept within a budget. */
 export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, cacheSize: number): ContentProvider {
-  const html = createLruCache<string>(cacheSize);
-  return {
-    async load(articles) {
-      const found = new Map<string, string>();
-      await Promise.all(
-        articles.map(async (article) => {
-          let text = html.get(article.id);
-          if (text === undefined) {
-            const file = data.contentFiles[article.id];
-            if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
-            text = await (await fetchAsset(assets, file)).text();
-            html.set(article.id, text, stringSize(text));
-          }
-          found.set(article.id, text);
-        }),
-      );
-      return (article) => found.get(article.id) ?? '';
-    },
+  const fetchHtml = async (article: Article) => {
+    const file = data.contentFiles[article.id];
+    if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
+    return (await fetchAsset(assets, file)).text();
   };
+  return createContentCache(cacheSize, fetchHtml, (article) => article.id);
 }
 
 export interface PrebuiltLimits {
-  /** Budget for article HTML kept in memory, in bytes (see `stringSize`). */
+  /** Budget for article content kept in memory (HTML and its JSON form), in bytes (see `createContentCache`). */
   readonly contentCacheSize: number;
   /** Budget for rendered responses kept in memory, in bytes. */
   readonly responseCacheSize: number;

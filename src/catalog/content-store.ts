@@ -19,11 +19,11 @@ import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, t
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
-import { createLruCache, stringSize } from '../lru.ts';
 import type { Site } from '../site.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog } from './catalog.ts';
+import { createContentCache } from './content-cache.ts';
 import { createSnapshot, type ContentProvider, type ContentStore, type Snapshot } from './snapshot.ts';
 
 /** Where a host keeps the index between runs (Node: a JSON file). */
@@ -42,7 +42,7 @@ export interface ContentStoreOptions {
   readonly onLoad?: (snapshot: Snapshot) => void;
   /** Keeps the index between runs; written in the background after changes. */
   readonly cache?: IndexCache;
-  /** Budget for rendered article HTML, in bytes (see `stringSize`). */
+  /** Budget for rendered article content (HTML and its JSON form), in bytes (see `createContentCache`). */
   readonly contentCacheSize?: number;
   /** Budget for each snapshot's rendered responses, and again for its ready answers, in bytes. */
   readonly responseCacheSize?: number;
@@ -52,7 +52,7 @@ export interface ContentStoreOptions {
   readonly indexMany?: IndexMany;
 }
 
-/** Budget for rendered article HTML, in bytes: about 1,600 articles of 10,000 characters. */
+/** Budget for rendered article content: about 1,600 articles of 10,000 characters (1,000 once JSON Feeds show them too). */
 export const DEFAULT_CONTENT_CACHE_SIZE = 32_000_000;
 
 /** Article HTML rendered from the whole file on first use, kept per file version. */
@@ -63,7 +63,6 @@ export function createFileContent(
   cacheSize = DEFAULT_CONTENT_CACHE_SIZE,
 ): ContentProvider {
   const urls = createUrls(site.baseUrl);
-  const html = createLruCache<string>(cacheSize);
   const render = async (article: Article): Promise<string> => {
     try {
       const parsed = parseArticleFile(article.path, await source.read(article.path));
@@ -73,24 +72,10 @@ export function createFileContent(
     }
     return `<p>${escapeHtml(article.description)}</p>\n`;
   };
-  return {
-    async load(articles) {
-      const found = new Map<string, string>();
-      await Promise.all(
-        articles.map(async (article) => {
-          const stamp = stampOf(article.path);
-          const key = `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
-          let text = html.get(key);
-          if (text === undefined) {
-            text = await render(article);
-            html.set(key, text, stringSize(text));
-          }
-          found.set(article.id, text);
-        }),
-      );
-      return (article) => found.get(article.id) ?? '';
-    },
-  };
+  return createContentCache(cacheSize, render, (article) => {
+    const stamp = stampOf(article.path);
+    return `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
+  });
 }
 
 /** A problem telling that an invalid file is served in its last good version. */

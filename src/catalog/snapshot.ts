@@ -9,18 +9,27 @@
  * @example
  * const snapshot = createSnapshot(catalog, 1, provider);
  * const content = await snapshot.loadContent(articles);
- * content(articles[0]); // sanitized HTML
+ * content.html(articles[0]); // sanitized HTML
  */
 import type { Article } from '../articles/article.ts';
 import { createLruCache, type LruCache } from '../lru.ts';
 import type { Catalog } from './catalog.ts';
 
-/** The HTML of articles that were loaded together. */
-export type ContentLookup = (article: Article) => string;
+/** The content of articles that were loaded together. */
+export interface ContentLookup {
+  /** Sanitized HTML with absolute URLs. */
+  html(article: Article): string;
+  /**
+   * The bytes `make` makes for this article (a renderer's form of it, named `name`): made once
+   * per article version and kept with its HTML, within the same budget. Only for forms made from
+   * the article alone, never from the feed or page it shows in.
+   */
+  form(article: Article, name: string, make: () => Uint8Array): Uint8Array;
+}
 
-/** Supplies the sanitized HTML content of articles. */
+/** Supplies the sanitized HTML content of articles (see `createContentCache`). */
 export interface ContentProvider {
-  /** The HTML of these articles (read, rendered or fetched as needed, then kept for a while). */
+  /** The content of these articles (read, rendered or fetched as needed, then kept for a while). */
   load(articles: readonly Article[]): Promise<ContentLookup>;
 }
 

@@ -4,11 +4,12 @@
  * agree. No clock: the feed's `updated` is the newest change among its items.
  *
  * @example
- * const model = buildFeedModel({ site, scope, articles, contentHtml: (a) => html.get(a.id) });
+ * const model = buildFeedModel({ site, scope, articles, paging, content: await snapshot.loadContent(articles), fallbackUpdated });
  * renderRss(model);
  */
 import type { Article } from '../articles/article.ts';
 import type { Scope } from '../catalog/catalog.ts';
+import type { ContentLookup } from '../catalog/snapshot.ts';
 import type { Person, Site } from '../site.ts';
 import { createUrls, FEED_FORMATS, scopePath, toTagUri, type FeedFormat, type Urls } from '../urls.ts';
 
@@ -35,6 +36,11 @@ export interface FeedItem {
   readonly summary: string;
   /** Sanitized HTML with absolute URLs. */
   readonly contentHtml: string;
+  /**
+   * A renderer's form of this item (`make`'s bytes), kept per article version under `name`
+   * (see `ContentLookup.form`): only for forms made from the item's own fields.
+   */
+  readonly form: (name: string, make: () => Uint8Array) => Uint8Array;
   readonly published: number;
   readonly updated: number;
   readonly language: string;
@@ -99,7 +105,7 @@ export interface FeedModelInput {
   /** The articles of this page, newest first. */
   readonly articles: readonly Article[];
   readonly paging: Paging;
-  readonly contentHtml: (article: Article) => string;
+  readonly content: ContentLookup;
   /** `updated` of a feed without items: the newest change anywhere on the site. */
   readonly fallbackUpdated: number;
 }
@@ -125,14 +131,15 @@ export function describeScopeDescription(site: Site, scope: Scope): string {
   return site.description;
 }
 
-function buildItem(site: Site, article: Article, contentHtml: string): FeedItem {
+function buildItem(site: Site, urls: Urls, article: Article, content: ContentLookup): FeedItem {
   return {
     id: article.id,
     tagUri: toTagUri(site.idAuthority, article.id),
-    url: createUrls(site.baseUrl).article(article.slug),
+    url: urls.article(article.slug),
     title: article.title,
     summary: article.description,
-    contentHtml,
+    contentHtml: content.html(article),
+    form: (name, make) => content.form(article, name, make),
     published: article.published,
     updated: article.updated,
     language: article.language,
@@ -163,7 +170,7 @@ function buildLinks(urls: Urls, scope: Scope, format: FeedFormat, paging: Paging
 export function buildFeedModel(input: FeedModelInput): FeedModel {
   const { site, scope, articles, paging } = input;
   const urls = createUrls(site.baseUrl);
-  const items = articles.map((article) => buildItem(site, article, input.contentHtml(article)));
+  const items = articles.map((article) => buildItem(site, urls, article, input.content));
   const updated = items.reduce((newest, item) => Math.max(newest, item.updated), Number.NEGATIVE_INFINITY);
   const links = Object.fromEntries(FEED_FORMATS.map((format) => [format, buildLinks(urls, scope, format, paging)]));
   return {

@@ -75,7 +75,8 @@ export function answer(c: Context, view: View, representation: Representation, o
 }
 
 export interface Rendered {
-  readonly text: string;
+  /** Text, or its UTF-8 bytes when the renderer wrote those (JSON Feed). */
+  readonly body: string | Uint8Array;
   readonly contentType: string;
   readonly lastModified: number;
 }
@@ -99,8 +100,8 @@ export function cachedRepresentation(
     const prebuilt = await deps.prebuilt?.get(key);
     if (prebuilt) return prebuilt;
     const content = await view.snapshot.loadContent(articles);
-    const { text, contentType, lastModified } = render(content);
-    return createRepresentation(text, contentType, lastModified);
+    const { body, contentType, lastModified } = render(content);
+    return createRepresentation(body, contentType, lastModified);
   })();
   responses.set(key, representation, 0);
   // Account for the real size once known (re-inserting also drops anything now over budget).

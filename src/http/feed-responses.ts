@@ -16,7 +16,7 @@ import { cachedRepresentation, type RouteDeps, type View } from './context.ts';
 import type { Representation } from './representation.ts';
 import { CONTENT_TYPES } from './respond.ts';
 
-const RENDERERS: Readonly<Record<FeedFormat, (model: FeedModel) => string>> = {
+const RENDERERS: Readonly<Record<FeedFormat, (model: FeedModel) => string | Uint8Array>> = {
   rss: renderRss,
   atom: renderAtom,
   json: renderJsonFeed,
@@ -66,10 +66,10 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
       scope,
       articles: shown,
       paging,
-      contentHtml: content,
+      content,
       fallbackUpdated: view.siteUpdated,
     });
-    return { text: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: model.updated };
+    return { body: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: model.updated };
   });
   const nextChange = selectNextPublicationIn(snapshot.catalog, scope, view.now);
   return { ok: true, value: { representation, ...(nextChange === undefined ? {} : { nextChange }) } };

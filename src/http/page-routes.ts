@@ -27,7 +27,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const view = await openView(deps);
     const { snapshot } = view;
     const representation = await cachedRepresentation(deps, view, `index|${view.publicationKey}`, [], () => ({
-      text: renderIndexPage({
+      body: renderIndexPage({
         site,
         catalog: snapshot.catalog,
         scopes: selectListedScopes(snapshot.catalog),
@@ -44,7 +44,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
   routes.get(SCRIPT_PATH, async (c) => {
     const view = await openView(deps);
     const representation = await cachedRepresentation(deps, view, 'script', [], () => ({
-      text: SCRIPT,
+      body: SCRIPT,
       contentType: CONTENT_TYPES.javascript,
       lastModified: view.siteUpdated,
     }));
@@ -55,7 +55,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const view = await openView(deps);
     const { snapshot } = view;
     const representation = await cachedRepresentation(deps, view, `opml|${view.publicationKey}`, [], () => ({
-      text: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
+      body: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
       contentType: CONTENT_TYPES.opml,
       lastModified: view.siteUpdated,
     }));
@@ -69,10 +69,10 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const article = selectArticle(snapshot.catalog, c.req.param('slug'), view.now);
     if (article === undefined) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found: no such article');
     const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], (content) => ({
-      text: renderArticlePage({
+      body: renderArticlePage({
         site,
         article,
-        contentHtml: content(article),
+        contentHtml: content.html(article),
         scopes: selectScopesOf(snapshot.catalog, article),
       }),
       contentType: CONTENT_TYPES.html,

@@ -45,8 +45,8 @@ export async function computeEntityTag(bytes: Uint8Array): Promise<string> {
   return `"${toBase64Url(digest.subarray(0, 16))}"`;
 }
 
-export async function createRepresentation(text: string, contentType: string, lastModified: number): Promise<Representation> {
-  const body = encoder.encode(text);
+export async function createRepresentation(text: string | Uint8Array, contentType: string, lastModified: number): Promise<Representation> {
+  const body = typeof text === 'string' ? encoder.encode(text) : text;
   return restoreRepresentation({ body, etag: await computeEntityTag(body), contentType, lastModified });
 }
 

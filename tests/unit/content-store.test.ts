@@ -39,7 +39,7 @@ describe('content store', () => {
     const snapshot = await store.current();
     expect(reads).toEqual(['head:a.md', 'head:b.md']);
     const article = snapshot.catalog.articleBySlug.get('a')!;
-    expect((await snapshot.loadContent([article]))(article)).toBe('<p>Body <em>A</em>.</p>\n');
+    expect((await snapshot.loadContent([article])).html(article)).toBe('<p>Body <em>A</em>.</p>\n');
     await snapshot.loadContent([article]);
     expect(reads).toEqual(['head:a.md', 'head:b.md', 'read:a.md']);
   });
@@ -58,7 +58,7 @@ describe('content store', () => {
     source.write('b.md', FILES['b.md'].replace('Body B.', 'Body B, edited.'));
     const latest = await store.update(['b.md']);
     const b = latest.catalog.articleBySlug.get('b')!;
-    expect((await latest.loadContent([b]))(b)).toBe('<p>Body B, edited.</p>\n');
+    expect((await latest.loadContent([b])).html(b)).toBe('<p>Body B, edited.</p>\n');
   });
 
   it('adds and removes articles as files come and go', async () => {

@@ -1,6 +1,7 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/articles/article.ts';
+import { contentFrom } from '../../src/catalog/content-cache.ts';
 import { renderMarkdown } from '../../src/articles/markdown.ts';
 import { renderAtom } from '../../src/feeds/atom.ts';
 import { buildFeedModel, type FeedModel } from '../../src/feeds/feed.ts';
@@ -31,7 +32,7 @@ function modelOf(articles: readonly Article[], site: Site = testSite(), scope = 
     scope,
     articles,
     paging: { page: 1, limit: site.feedSize, limitChosen: false, total: articles.length },
-    contentHtml: (a) => renderMarkdown(BODIES.get(a.id) ?? '', urls.article(a.slug)),
+    content: contentFrom((a) => renderMarkdown(BODIES.get(a.id) ?? '', urls.article(a.slug))),
     fallbackUpdated: Date.UTC(2024, 0, 1),
   });
 }
@@ -41,7 +42,10 @@ const SAMPLE = [
   article({ code: '"A"', date: '2024-11-20T10:18:06.127Z', language: '"th"', origin_url: '"https://origin.example/a"' }),
 ];
 
-const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
+/** JSON Feed is written as UTF-8 bytes; decoding them strictly also checks they are UTF-8. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const renderJsonText = (model: FeedModel) => utf8.decode(renderJsonFeed(model));
+const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonText };
 const CHECKERS = { rss: checkRss, atom: checkAtom, json: checkJsonFeed };
 
 afterEach(() => {
@@ -194,7 +198,7 @@ describe('Atom', () => {
 });
 
 describe('JSON Feed', () => {
-  const feed = () => JSON.parse(renderJsonFeed(modelOf(SAMPLE)));
+  const feed = () => JSON.parse(renderJsonText(modelOf(SAMPLE)));
 
   it('is version 1.1, with authors as a list and a language (feed #246)', () => {
     const json = feed();

@@ -33,7 +33,7 @@ async function prebuild() {
   const contentFiles: Record<string, string> = {};
   for (const [index, article] of catalog.articles.entries()) {
     contentFiles[article.id] = `/_wirefeed/c/${index}`;
-    files.set(`/_wirefeed/c/${index}`, new TextEncoder().encode((await snapshot.loadContent([article]))(article)));
+    files.set(`/_wirefeed/c/${index}`, new TextEncoder().encode((await snapshot.loadContent([article])).html(article)));
   }
   const app = createApp({ site, store: createFixedStore(snapshot), now: () => NOW });
   await app.request('/rss.xml');

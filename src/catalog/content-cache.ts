@@ -1,0 +1,81 @@
+/**
+ * Article content kept within a byte budget, for every host's content provider: the sanitized
+ * HTML, fetched once per article version (the Node store renders it from the file, the Workers
+ * store fetches what the build rendered), and forms made from it by renderers (a JSON Feed
+ * item as UTF-8), each made the first time it is asked for and kept with the HTML.
+ *
+ * An article shows in many feeds (its category, its language, both, the site, their pages) and
+ * in every snapshot until its file changes: a form made once is copied by all of them.
+ *
+ * @example
+ * const provider = createContentCache(budget, (article) => fetchHtml(article), (article) => article.id);
+ * const content = await provider.load(articles);
+ * content.html(articles[0]); // '<p>…</p>\n'
+ * content.form(articles[0], 'json-item', () => encode(articles[0])); // made once per version
+ */
+import type { Article } from '../articles/article.ts';
+import { createLruCache, stringSize } from '../lru.ts';
+import type { ContentLookup, ContentProvider } from './snapshot.ts';
+
+/** One article version's content: its HTML, and the forms made from it so far. */
+interface CachedContent {
+  readonly html: string;
+  readonly forms: Map<string, Uint8Array>;
+}
+
+function sizeOf(content: CachedContent): number {
+  let size = stringSize(content.html);
+  for (const bytes of content.forms.values()) size += bytes.length;
+  return size;
+}
+
+/**
+ * A content provider over `fetchHtml`, keeping what it fetched (and escaped) within `budget`
+ * bytes. `versionOf` names an article's version: content is shared by every snapshot whose
+ * article has the same version, and never served for another.
+ */
+export function createContentCache(
+  budget: number,
+  fetchHtml: (article: Article) => Promise<string>,
+  versionOf: (article: Article) => string,
+): ContentProvider {
+  const cache = createLruCache<CachedContent>(budget);
+  return {
+    async load(articles) {
+      const found = new Map<string, { readonly key: string; readonly content: CachedContent }>();
+      await Promise.all(
+        articles.map(async (article) => {
+          const key = versionOf(article);
+          let content = cache.get(key);
+          if (content === undefined) {
+            content = { html: await fetchHtml(article), forms: new Map() };
+            cache.set(key, content, sizeOf(content));
+          }
+          found.set(article.id, { key, content });
+        }),
+      );
+      const lookup: ContentLookup = {
+        html: (article) => found.get(article.id)?.content.html ?? '',
+        form(article, name, make) {
+          const entry = found.get(article.id);
+          if (entry === undefined) return make();
+          const { key, content } = entry;
+          let bytes = content.forms.get(name);
+          if (bytes === undefined) {
+            bytes = make();
+            content.forms.set(name, bytes);
+            // Count the new bytes (only while it is still cached: it may have been evicted since).
+            if (cache.get(key) === content) cache.set(key, content, sizeOf(content));
+          }
+          return bytes;
+        },
+      };
+      return lookup;
+    },
+  };
+}
+
+/** Content from a plain function (tests, tools): HTML as it comes, forms made on every call. */
+export function contentFrom(html: (article: Article) => string): ContentLookup {
+  return { html, form: (_article, _name, make) => make() };
+}
