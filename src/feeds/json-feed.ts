@@ -60,7 +60,7 @@ const END = encoder.encode(']}\n');
 /**
  * The feed as UTF-8 bytes. An item is made from the article alone, so its bytes are made once
  * per article version and kept (`FeedItem.form`): escaping an article's HTML is most of what a
- * JSON Feed costs, and every other feed or page the article shows in copies the bytes instead.
+ * JSON Feed costs, and every other JSON Feed the article shows in copies the bytes instead.
  */
 export function renderJsonFeed(model: FeedModel): Uint8Array {
   const feed = JSON.stringify({
