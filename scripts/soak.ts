@@ -11,7 +11,9 @@
  * and not once an added article has been complete on disk for a second)
  * with a complete, well-formed body whose ETag is the hash of those very bytes (headers and body
  * from one snapshot); the sample articles - including those being rewritten and half-written -
- * must never be missing from the site feed; the server's memory must stay flat.
+ * must never be missing from the site feed, and once a rewrite has been complete on disk for a
+ * second the site's JSON Feed must show it (title and body: its items are kept per article
+ * version, so a stale one would show the old text); the server's memory must stay flat.
  * Writes bench/soak-results.json; exits 1 on any violation.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -79,6 +81,11 @@ const added = new Map<string, string>();
 /** When each added article was complete on disk: a 404 for it a second later is a lost update. */
 const addedAt = new Map<string, number>();
 const LIVE_UPDATE_MS = 1000;
+/**
+ * What each rewritten sample article holds on disk: the step of its last rewrite (undefined:
+ * the original), and when that was complete (undefined while it is half-written).
+ */
+const onDisk = new Map<string, { readonly rewrite: number | undefined; readonly completeAt: number | undefined }>();
 let stop = false;
 
 function violate(message: string): void {
@@ -90,7 +97,7 @@ const paths = [
   '/th/category/thailand/atom.xml', '/', '/feeds.opml', ...SAMPLE.map((article) => `/articles/${encodeURIComponent(article.slug)}`),
 ];
 
-function checkBody(path: string, type: string, body: Buffer, etag: string | null): void {
+function checkBody(path: string, type: string, body: Buffer, etag: string | null, asked: number): void {
   const text = body.toString('utf8');
   const expected = `"${createHash('sha256').update(body).digest().subarray(0, 16).toString('base64url')}"`;
   if (etag !== expected) violate(`${path}: ETag ${etag} is not the hash of the body sent with it (${expected})`);
@@ -102,8 +109,20 @@ function checkBody(path: string, type: string, body: Buffer, etag: string | null
     violate(`${path}: body is not well-formed: ${(error as Error).message}`);
   }
   if (path === '/feed.json?limit=200') {
-    const ids = new Set((JSON.parse(text) as { items: { id: string }[] }).items.map((item) => item.id));
-    for (const article of SAMPLE) if (!ids.has(article.id)) violate(`site feed lacks sample article ${article.id}`);
+    const items = new Map((JSON.parse(text) as { items: { id: string; title: string; content_html: string }[] }).items.map((item) => [item.id, item]));
+    for (const article of SAMPLE) if (!items.has(article.id)) violate(`site feed lacks sample article ${article.id}`);
+    for (const article of REWRITTEN) {
+      const state = onDisk.get(article.path);
+      const item = items.get(article.id);
+      // Only a version complete a second before the request, and still the one on disk, must show.
+      if (item === undefined || state?.completeAt === undefined || asked - state.completeAt <= LIVE_UPDATE_MS) continue;
+      const shown = /Rewrite marker (\d+)\./.exec(item.content_html)?.[1];
+      const title = /^Rewritten (\d+)$/.exec(item.title)?.[1];
+      const expected = state.rewrite === undefined ? undefined : String(state.rewrite);
+      if (shown !== expected || title !== expected) {
+        violate(`site JSON Feed shows ${article.id} as rewrite ${title ?? 'none'} (body ${shown ?? 'none'}), ${Math.round(asked - state.completeAt)} ms after rewrite ${expected ?? 'none'} was complete`);
+      }
+    }
   }
 }
 
@@ -126,7 +145,7 @@ async function reader(): Promise<void> {
         const length = Number(response.headers.get('content-length'));
         if (length !== body.length) violate(`${path}: Content-Length ${length} but ${body.length} bytes`);
         etags.set(path, response.headers.get('etag') ?? '');
-        checkBody(path, response.headers.get('content-type') ?? '', body, response.headers.get('etag'));
+        checkBody(path, response.headers.get('content-type') ?? '', body, response.headers.get('etag'), asked);
       } else if (response.status === 404) {
         if (!path.startsWith('/articles/') || paths.includes(path)) violate(`${path}: 404 for something that always exists`);
         else if (complete !== undefined && asked - complete > LIVE_UPDATE_MS && addedAt.get(slug as string) === complete) {
@@ -154,18 +173,21 @@ async function writer(): Promise<void> {
     const roll = Math.random();
     try {
       if (roll < 0.35) {
-        // rewrite a sample article with a new title
+        // rewrite a sample article with a new title and a marker at the end of its body
         const article = REWRITTEN[step % REWRITTEN.length]!;
         const original = originals.get(article.path)!;
-        writeFileSync(join(content, article.path), original.replace(/^title: .*$/m, `title: "Rewritten ${step}"`));
+        writeFileSync(join(content, article.path), `${original.replace(/^title: .*$/m, `title: "Rewritten ${step}"`).trimEnd()}\n\nRewrite marker ${step}.\n`);
+        onDisk.set(article.path, { rewrite: step, completeAt: performance.now() });
       } else if (roll < 0.55) {
         // half-write a sample article, then complete it
         const article = REWRITTEN[step % REWRITTEN.length]!;
         const original = originals.get(article.path)!;
+        onDisk.set(article.path, { rewrite: undefined, completeAt: undefined });
         writeFileSync(join(content, article.path), original.slice(0, Math.floor(original.indexOf('\n---', 4) / 2)));
         halfWrites += 1;
         await new Promise((next) => setTimeout(next, 50 + Math.random() * 150));
         writeFileSync(join(content, article.path), original);
+        onDisk.set(article.path, { rewrite: undefined, completeAt: performance.now() });
       } else if (roll < 0.8 || added.size === 0) {
         const slug = `soak-${step}`;
         const text = articleText(`SOAK-${step}`, `Added ${step}`, new Date(Date.now() - 1000).toISOString());
