@@ -68,7 +68,7 @@ export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, 
 }
 
 export interface PrebuiltLimits {
-  /** Budget for article content kept in memory (HTML and its JSON form), in bytes (see `createContentCache`). */
+  /** Budget for article content kept in memory (HTML and the JSON Feed items made from it), in bytes (see `createContentCache`). */
   readonly contentCacheSize: number;
   /** Budget for rendered responses kept in memory, in bytes. */
   readonly responseCacheSize: number;

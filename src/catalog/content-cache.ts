@@ -30,9 +30,9 @@ function sizeOf(content: CachedContent): number {
 }
 
 /**
- * A content provider over `fetchHtml`, keeping what it fetched (and escaped) within `budget`
- * bytes. `versionOf` names an article's version: content is shared by every snapshot whose
- * article has the same version, and never served for another.
+ * A content provider over `fetchHtml`, keeping what it fetched, and the forms made from it,
+ * within `budget` bytes. `versionOf` names an article's version: content is shared by every
+ * snapshot whose article has the same version, and never served for another.
  */
 export function createContentCache(
   budget: number,

@@ -42,7 +42,7 @@ export interface ContentStoreOptions {
   readonly onLoad?: (snapshot: Snapshot) => void;
   /** Keeps the index between runs; written in the background after changes. */
   readonly cache?: IndexCache;
-  /** Budget for rendered article content (HTML and its JSON form), in bytes (see `createContentCache`). */
+  /** Budget for rendered article content (HTML and the JSON Feed items made from it), in bytes (see `createContentCache`). */
   readonly contentCacheSize?: number;
   /** Budget for each snapshot's rendered responses, and again for its ready answers, in bytes. */
   readonly responseCacheSize?: number;
