@@ -10,13 +10,26 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = join(root, 'dist', 'node.mjs');
 
-/** Whether dist/node.mjs is missing or older than a file under src/ (or package.json). */
+/** Whether dist/node.mjs is missing or older than a file under src/, package.json or this script. */
 export function bundleIsStale() {
   const built = statSync(BUNDLE, { throwIfNoEntry: false })?.mtimeMs;
   if (built === undefined) return true;
   const sources = readdirSync(join(root, 'src'), { recursive: true }).map((file) => join(root, 'src', String(file)));
-  return [...sources, join(root, 'package.json')].some((file) => statSync(file).mtimeMs > built);
+  return [...sources, join(root, 'package.json'), fileURLToPath(import.meta.url)].some((file) => statSync(file).mtimeMs > built);
 }
+
+/**
+ * gray-matter's default engines module brings in js-yaml 3 (and, through its `!!js/function`
+ * type, esprima) and an engine that runs front matter as JavaScript. src/articles/parse.ts
+ * replaces every one of those engines, so the bundle gets an empty module in its place: nothing
+ * in it could run a content file, whatever a later change to the options forgets.
+ */
+const noDefaultMatterEngines = {
+  name: 'no-default-matter-engines',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]gray-matter[\\/]lib[\\/]engines\.js$/ }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
 
 /** Writes the bundle and its source map; each file appears whole (written aside, then renamed). */
 export async function bundleNode() {
@@ -31,6 +44,7 @@ export async function bundleNode() {
     // modules resolved one by one. CommonJS dependencies get a require() of their own.
     banner: { js: "import { createRequire as __wirefeedRequire } from 'node:module'; const require = __wirefeedRequire(import.meta.url);" },
     sourcemap: true,
+    plugins: [noDefaultMatterEngines],
     write: false,
     logLevel: 'warning',
   });

@@ -48,6 +48,23 @@ describe('the wirefeed command', () => {
     for (const option of options) expect(stdout).toContain(option);
   });
 
+  it('bundles no front-matter engine that runs code, and still refuses code front matter', () => {
+    // Runs the bundle (bin/wirefeed.mjs makes it first when it is out of date).
+    const { status, stdout } = wirefeed('check', '--content', 'tests/fixtures/hostile', '--json');
+    expect(status).toBe(1);
+    const { problems } = JSON.parse(stdout) as { problems: { path: string; severity: string; message: string }[] };
+    for (const language of ['js', 'javascript', 'coffee']) {
+      expect(problems).toContainEqual(expect.objectContaining({ path: `front-matter-${language}.md`, severity: 'error', message: expect.stringContaining(`"${language}" is not accepted`) }));
+    }
+    // gray-matter's own engines (js-yaml 3, which loads esprima for !!js/function, and an eval
+    // engine for JavaScript front matter) are replaced by an empty module in the bundle.
+    const sources = (JSON.parse(readFileSync('dist/node.mjs.map', 'utf8')) as { sources: string[] }).sources;
+    expect(sources.filter((source) => source.includes('gray-matter/node_modules/js-yaml/'))).toEqual([]);
+    const bundle = readFileSync('dist/node.mjs', 'utf8');
+    expect(bundle).not.toContain('esprima');
+    expect(bundle).not.toMatch(/\beval\(/);
+  });
+
   it('names an unknown command instead of starting the server', () => {
     const { status, stderr } = wirefeed('biuld', '--out', 'x');
     expect(status).toBe(1);
