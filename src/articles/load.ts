@@ -83,6 +83,8 @@ export interface IndexOptions {
   readonly stamps?: readonly (FileStamp | undefined)[];
   /** Used instead of reading files one by one when {@link INDEX_MANY_FROM} or more must be read. */
   readonly indexMany?: IndexMany;
+  /** Decides the entry of each file that was read, given its entry in `previous` (if it had one). */
+  readonly settle?: (read: IndexEntry, old: IndexEntry | undefined) => IndexEntry;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -97,6 +99,8 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const pathOf = (index: number) => (files[index] as SourceEntry).path;
   const entries: (IndexEntry | undefined)[] = [];
   const unread: number[] = [];
+  /** The previous entry of each unread file, alongside `unread`. */
+  const olds: (IndexEntry | undefined)[] = [];
   // The previous entries mostly hold the same paths in the same (path) order: each file is
   // matched against the one alongside it first, and looked up only when that differs.
   const alongside = previous?.values();
@@ -109,6 +113,7 @@ export async function indexSource(source: ContentSource, site: Site, options: In
     else {
       entries.push(undefined);
       unread.push(index);
+      olds.push(known);
     }
   }
   const reused = files.length - unread.length;
@@ -129,7 +134,11 @@ export async function indexSource(source: ContentSource, site: Site, options: In
       read.push(await indexFile(source, pathOf(index), site));
     }
   }
-  for (const [position, index] of unread.entries()) entries[index] = read[position];
+  const { settle } = options;
+  for (const [position, index] of unread.entries()) {
+    const entry = read[position] as IndexEntry;
+    entries[index] = settle ? settle(entry, olds[position]) : entry;
+  }
   onProgress?.(files.length, files.length);
   return entries as IndexEntry[];
 }

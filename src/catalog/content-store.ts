@@ -114,19 +114,14 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   const scan = async (run: IndexOptions) => {
     const { previous } = run;
     const { onProgress, indexMany } = options;
-    const indexed = await indexSource(source, site, { ...run, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
-    let unchanged = previous !== undefined && indexed.length === previous.size;
-    // An entry taken unread from `previous` is the one alongside it there (same path order)
-    // whenever nothing before it changed; only the others are looked up.
-    const alongside = previous?.values();
-    for (const [index, entry] of indexed.entries()) {
-      if (entry === alongside?.next().value) continue;
-      const old = previous?.get(entry.path);
-      if (entry !== old) {
-        unchanged = false;
-        indexed[index] = keepLastGood(entry, old);
-      }
-    }
+    let read = 0;
+    const settle = (entry: IndexEntry, old: IndexEntry | undefined) => {
+      read += 1;
+      return keepLastGood(entry, old);
+    };
+    const indexed = await indexSource(source, site, { ...run, settle, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
+    // Every file taken unread from `previous`, and none gone: the same entries as before.
+    const unchanged = previous !== undefined && read === 0 && indexed.length === previous.size;
     // Nothing changed (a restart over an untouched folder): the previous entries are these.
     const next = unchanged && previous !== undefined ? previous : new Map(indexed.map((entry) => [entry.path, entry]));
     const snapshot = publish(next, indexed);

@@ -122,6 +122,28 @@ describe('content store', () => {
   });
 });
 
+describe('content store restarting over an untouched folder', () => {
+  it('reads no file, keeps the previous entries and writes no index; a file gone while stopped is written out', async () => {
+    const { source, reads } = countingSource(FILES);
+    const saved: (readonly IndexEntry[])[] = [];
+    const save = async (entries: readonly IndexEntry[]) => void saved.push(entries);
+    await createContentStore(source, testSite(), { cache: { load: async () => undefined, save, flush: async () => undefined } }).current();
+    expect(saved).toHaveLength(1);
+    const previous = new Map(saved[0]!.map((entry) => [entry.path, entry]));
+    const restart = () => createContentStore(source, testSite(), { cache: { load: async () => previous, save, flush: async () => undefined } }).current();
+    reads.length = 0;
+    const { catalog } = await restart();
+    expect(reads).toEqual([]);
+    expect(saved).toHaveLength(1);
+    expect(catalog.articles.map((found) => found.id).sort()).toEqual(['A', 'B']);
+    source.remove('b.md');
+    await restart();
+    expect(reads).toEqual([]);
+    expect(saved).toHaveLength(2);
+    expect(saved[1]!.map((entry) => entry.path)).toEqual(['a.md']);
+  });
+});
+
 describe('content store restarting over a changed folder', () => {
   const article = (code: string, day: number) => validArticle({ code: `"${code}"`, title: `"${code}"`, date: `2024-01-0${day}T00:00:00Z` });
 
