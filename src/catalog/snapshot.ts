@@ -53,7 +53,7 @@ export interface Snapshot {
 
 /**
  * Budget for rendered responses, in bytes (see `budgetedSize`), and again for ready answers.
- * With both full (and 32 MB of article HTML), a Node server over 100,000 articles held 375-398
+ * With both full (and 32 MB of article content), a Node server over 100,000 articles held 375-398
  * MB after the benchmark's crawl.
  */
 export const DEFAULT_RESPONSE_CACHE_SIZE = 32_000_000;

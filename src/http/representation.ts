@@ -45,8 +45,9 @@ export async function computeEntityTag(bytes: Uint8Array): Promise<string> {
   return `"${toBase64Url(digest.subarray(0, 16))}"`;
 }
 
-export async function createRepresentation(text: string | Uint8Array, contentType: string, lastModified: number): Promise<Representation> {
-  const body = typeof text === 'string' ? encoder.encode(text) : text;
+/** A representation of text, or of its UTF-8 bytes when the renderer wrote those. */
+export async function createRepresentation(content: string | Uint8Array, contentType: string, lastModified: number): Promise<Representation> {
+  const body = typeof content === 'string' ? encoder.encode(content) : content;
   return restoreRepresentation({ body, etag: await computeEntityTag(body), contentType, lastModified });
 }
 

@@ -43,7 +43,7 @@ export const DEFAULT_CACHE_MB = 96;
 
 /**
  * The memory budget of the caches (`CACHE_MB`), split evenly between rendered responses, ready
- * answers and article HTML.
+ * answers and article content (HTML and the JSON Feed items made from it).
  */
 export function readCacheMegabytes(value: string | undefined, name = 'CACHE_MB'): { responseBytes: number; contentBytes: number } {
   const megabytes = Number(value ?? DEFAULT_CACHE_MB);

@@ -20,7 +20,7 @@ export interface Settings {
   readonly site: Site;
   /** Where the persisted index lives, or 'off'. */
   readonly cacheDir: string;
-  /** Byte budgets of the caches (`CACHE_MB`): responses and answers each, and article HTML. */
+  /** Byte budgets of the caches (`CACHE_MB`): responses and answers each, and article content. */
   readonly cacheBudget: { readonly responseBytes: number; readonly contentBytes: number };
 }
 
