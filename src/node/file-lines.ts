@@ -11,9 +11,12 @@ import { readSync } from 'node:fs';
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Positions of the line breaks in `bytes[start, end)`, counted from `base`, appended to `into`. */
-export function findLineBreaks(bytes: Uint8Array, start: number, end: number, into: number[], base = 0): void {
-  for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end; at = bytes.indexOf(0x0a, at + 1)) into.push(base + at);
+/**
+ * Positions of the line breaks in `bytes[start, end)`, counted from `base`, appended to `into`
+ * until it holds `limit`.
+ */
+export function findLineBreaks(bytes: Uint8Array, start: number, end: number, into: number[], base = 0, limit = Number.POSITIVE_INFINITY): void {
+  for (let at = bytes.indexOf(0x0a, start); at !== -1 && at < end && into.length < limit; at = bytes.indexOf(0x0a, at + 1)) into.push(base + at);
 }
 
 /**
@@ -28,7 +31,7 @@ export function readLeadingLines(descriptor: number, count: number): { readonly 
     const read = readSync(descriptor, chunk, 0, chunk.length, position);
     if (read === 0) break;
     chunks.push(chunk.subarray(0, read));
-    for (let at = chunk.indexOf(0x0a); at !== -1 && at < read && breaks.length < count; at = chunk.indexOf(0x0a, at + 1)) breaks.push(position + at);
+    findLineBreaks(chunk, 0, read, breaks, position, count);
     position += read;
   }
   return { bytes: Buffer.concat(chunks), breaks };

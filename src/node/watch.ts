@@ -4,25 +4,24 @@
  *
  * One watcher per folder (inotify on Linux), not Node's recursive mode: on Linux that mode
  * watches every file separately, which for 100,000 articles takes seconds to set up and keeps
- * 100,000 watchers busy. A folder that appears or disappears is re-walked.
+ * 100,000 watchers busy.
  *
- * The folders are not walked here at start: the listing of the first scan hands each folder to
+ * The folders are never walked here: every listing of the folder (the first scan, and the
+ * rescan that a folder appearing, or a change it cannot name, leads to) hands each folder to
  * {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
  * So every change is either in that listing or reported here, also one made while the server
- * starts, and the folder is read once, not twice.
+ * starts, and each folder is read once, not twice.
  *
  * @example
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
-import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 
 export interface ContentWatcher {
   /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
   watchFolder(folder: string): void;
-  /** Watches a folder and every folder below it, reading them to find them. */
-  watchTree(folder: string): void;
   close(): void;
 }
 
@@ -37,7 +36,6 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     timer = undefined;
     const paths = rescan ? undefined : [...changed];
     changed = new Set();
-    if (rescan) watchTree('');
     rescan = false;
     onChange(paths);
   };
@@ -66,20 +64,8 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     }
   }
 
-  function watchTree(folder: string): void {
-    watchFolder(folder);
-    try {
-      for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
-        if (entry.isDirectory() && !entry.name.startsWith('.')) watchTree(folder === '' ? entry.name : `${folder}/${entry.name}`);
-      }
-    } catch {
-      // the folder went away; its watcher reports the error
-    }
-  }
-
   return {
     watchFolder,
-    watchTree,
     close() {
       closed = true;
       clearTimeout(timer);

@@ -49,11 +49,11 @@ describe('the content watcher', () => {
     expect([...(await until(['b/c/y.md', 'a/z.md', 'a/x.md']))]).toEqual(expect.arrayContaining(['b/c/y.md', 'a/z.md', 'a/x.md']));
   });
 
-  it('reports a new folder by its path, and watches it once walked', async () => {
+  it('reports a new folder by its path, and watches it once a listing hands it over', async () => {
     const { until } = await watchedFolder();
     mkdirSync(join(root, 'd'));
     await until(['d']);
-    watcher?.watchTree('d');
+    watcher?.watchFolder('d');
     writeFileSync(join(root, 'd', 'w.md'), 'w');
     expect(await until(['d/w.md'])).toContain('d/w.md');
   });
