@@ -42,7 +42,7 @@ function isDetails(value: unknown): value is Details {
 }
 
 /** Where the details lines of stored entries are kept: `text(start, end)` is one line, without its line break. */
-export interface DetailsSource {
+interface DetailsSource {
   text(start: number, end: number): string;
 }
 
@@ -170,7 +170,7 @@ export function encodeDetails(entry: IndexEntry): string {
 }
 
 /** The details lines of the entries: where they are kept, and where they start and end. */
-export interface DetailsLines {
+interface DetailsLines {
   readonly source: DetailsSource;
   /** Where the first line starts. */
   readonly start: number;
@@ -209,7 +209,7 @@ export function decodeEntriesInFile<T>(descriptor: number, find: () => EntriesIn
  * per entry. The articles keep the details' source to read them from later (and nothing of the
  * heads). Throws when anything is out of shape.
  */
-export function decodeEntries(headsLine: Buffer, details: DetailsLines): IndexEntry[] {
+function decodeEntries(headsLine: Buffer, details: DetailsLines): IndexEntry[] {
   const { source, end, breaks } = details;
   const heads: unknown = JSON.parse(headsLine.toString('utf8'));
   if (!Array.isArray(heads) || heads.length % HEAD_FIELDS !== 0) throw new Error('its entries are missing');
