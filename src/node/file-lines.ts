@@ -1,11 +1,10 @@
 /**
- * Reading files of entry lines (the persisted index, and what indexing processes write) without
- * holding them in memory: the first lines whole, the rest a megabyte at a time for where its
- * line breaks are.
+ * Reading files of entries (the persisted index, and what indexing processes write) without
+ * holding them in memory at once: the first lines whole, ranges whole or a megabyte at a time.
  *
  * @example
  * const { bytes, breaks } = readLeadingLines(descriptor, 1); // the first line and its break
- * const rest = scanLineBreaks(descriptor, breaks[0] + 1, size);
+ * readInPieces(descriptor, breaks[0] + 1, size, (piece) => hash.update(piece));
  */
 import { readSync } from 'node:fs';
 
@@ -37,19 +36,23 @@ export function readLeadingLines(descriptor: number, count: number): { readonly 
   return { bytes: Buffer.concat(chunks), breaks };
 }
 
+/** Bytes `[start, end)` of a file, in one buffer; throws when the file ends before them. */
+export function readRange(descriptor: number, start: number, end: number): Buffer {
+  const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
+  if (bytes.length > 0 && readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('it changed while being read');
+  return bytes;
+}
+
 /**
- * Where the line breaks of bytes `[start, end)` of a file are, read a megabyte at a time into
- * one reused buffer; `each` sees every piece read (to hash it, say).
+ * Reads bytes `[start, end)` of a file a megabyte at a time, into one reused buffer, and shows
+ * `each` every piece (to hash it, say); throws when the file ends before them.
  */
-export function scanLineBreaks(descriptor: number, start: number, end: number, each?: (bytes: Buffer) => void): number[] {
-  const breaks: number[] = [];
+export function readInPieces(descriptor: number, start: number, end: number, each: (bytes: Buffer) => void): void {
   const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, end - start)));
   for (let position = start; position < end; ) {
     const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, end - position), position);
     if (read === 0) throw new Error('it changed while being read');
-    each?.(chunk.subarray(0, read));
-    findLineBreaks(chunk, 0, read, breaks, position);
+    each(chunk.subarray(0, read));
     position += read;
   }
-  return breaks;
 }

@@ -4,26 +4,25 @@
  * modification time before it is used; a file that cannot be read back as a complete index of
  * this version, for this configuration, is ignored as a whole and rebuilt.
  *
- * The file is lines: a header (format, fingerprint), the entries (a line of heads, then a line
- * of details per content file: see stored-entry.ts), and a trailer with the number of entries
- * and the SHA-256 of the entry lines. The checksum is what lets the details of each article
- * stay in the file, unparsed, until a response shows them: a damaged or cut-short file is
- * refused before any of it is used.
+ * The file is a header line (format, fingerprint), then the entries as stored-entry.ts lays
+ * them out, with a trailer holding their SHA-256. The checksum is what lets the details of each
+ * article stay in the file, unparsed, until a response shows them: a damaged or cut-short file
+ * is refused before any of it is used.
  *
  * Writes go to a temporary file renamed over the old one (never a torn index), and are
- * serialized in slices between which requests are served.
+ * written in chunks between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
-import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
-import { decodeEntriesInFile, encodeDetails, encodeHead } from './stored-entry.ts';
+import { createSortedMap } from '../sorted-map.ts';
+import { readEntries, writeEntries } from './stored-entry.ts';
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {
@@ -38,62 +37,23 @@ export function defaultIndexPath(cacheDir: string, contentDir: string): string {
   return join(cacheDir, `index-${name}.json`);
 }
 
-function readTrailer(line: string): { entries: number; sha256: string } | undefined {
-  try {
-    const trailer = JSON.parse(line) as { entries?: unknown; sha256?: unknown };
-    return typeof trailer.entries === 'number' && typeof trailer.sha256 === 'string' ? { entries: trailer.entries, sha256: trailer.sha256 } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Bytes `[start, end)` of a file. */
-function readRange(descriptor: number, start: number, end: number): Buffer {
-  const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
-  if (readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('it changed while being read');
-  return bytes;
-}
-
-/** Bytes read from the end of the file to find its trailer (a trailer is about 80 bytes). */
-const TAIL_BYTES = 4096;
-
 /**
  * Reads an index file back; throws, saying why, when it is not a complete index for
- * `fingerprint`. The whole file is checked against its checksum, but only the header and the
- * heads are kept: the details are read through a megabyte at a time for the checksum and their
- * line breaks, and later read again from the file, line by line, as articles are shown.
+ * `fingerprint`. The whole file is checked against its checksum, but only what the catalog
+ * needs is kept: the details of each article are read again from the file as articles are shown.
  */
-function readIndex(file: string, fingerprint: string): Map<string, IndexEntry> {
-  const descriptor = openSync(file, 'r');
-  let counted = 0;
-  const find = () => {
-    const size = fstatSync(descriptor).size;
-    const leading = readLeadingLines(descriptor, 2);
-    const [headerEnd = size, headsEnd = size] = leading.breaks;
-    const header = JSON.parse(leading.bytes.toString('utf8', 0, headerEnd)) as { format?: unknown; fingerprint?: unknown };
-    if (header.format !== FORMAT) throw new Error(`format ${String(header.format)}, not ${FORMAT}`);
-    if (header.fingerprint !== fingerprint) throw new Error('written for another version or configuration');
-    const detailsStart = Math.min(headsEnd + 1, size);
-    const tailStart = Math.max(detailsStart, size - TAIL_BYTES);
-    const tail = readRange(descriptor, tailStart, size);
-    if (tail.at(-1) !== 0x0a) throw new Error(tail.length === 0 ? 'its trailer is missing' : 'the last line is cut short');
-    const trailerStart = tailStart + tail.lastIndexOf(0x0a, tail.length - 2) + 1;
-    const trailer = readTrailer(tail.toString('utf8', trailerStart - tailStart, tail.length - 1));
-    if (trailer === undefined) throw new Error('its trailer is missing');
-    const heads = leading.bytes.subarray(headerEnd + 1, headsEnd);
-    const checksum = createHash('sha256').update(heads).update('\n');
-    const breaks = scanLineBreaks(descriptor, detailsStart, trailerStart, (bytes) => checksum.update(bytes));
-    if (trailer.sha256 !== checksum.digest('base64url')) throw new Error('its entries do not match their checksum');
-    counted = trailer.entries;
-    return { heads, lines: { start: detailsStart, end: trailerStart, breaks } };
-  };
-  return decodeEntriesInFile(descriptor, find, (entries) => checkedCount(entries, counted));
-}
-
-function checkedCount(decoded: readonly IndexEntry[], counted: number): Map<string, IndexEntry> {
-  const entries = new Map(decoded.map((entry) => [entry.path, entry]));
-  if (entries.size !== counted) throw new Error(`${entries.size} entries, not the ${counted} its trailer counts`);
-  return entries;
+function readIndex(file: string, fingerprint: string): ReadonlyMap<string, IndexEntry> {
+  const entries = readEntries(openSync(file, 'r'), (header) => {
+    const { format, fingerprint: written } = header as { format?: unknown; fingerprint?: unknown };
+    if (format !== FORMAT) throw new Error(`format ${String(format)}, not ${FORMAT}`);
+    if (written !== fingerprint) throw new Error('written for another version or configuration');
+  });
+  // Written in path order (as every scan lists them): looked up by binary search, with no Map to build.
+  try {
+    return createSortedMap(entries, (entry) => entry.path);
+  } catch {
+    throw new Error('its entries are not in path order');
+  }
 }
 
 export interface FileIndexCacheOptions {
@@ -119,27 +79,15 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       stream.on('finish', resolveDone);
       stream.on('error', reject);
     });
-    const checksum = createHash('sha256');
-    stream.write(`${JSON.stringify({ format: FORMAT, fingerprint: options.fingerprint })}\n`);
-    const SLICE = 2000;
-    const slices = function* (encode: (entry: IndexEntry) => string, separator: string) {
-      for (let start = 0; start < entries.length; start += SLICE) yield entries.slice(start, start + SLICE).map(encode).join(separator);
-    };
-    const put = async (text: string) => {
-      checksum.update(text);
-      if (!stream.write(text)) await new Promise<void>((next) => stream.once('drain', () => next()));
-      // Let requests through between slices.
-      await new Promise((next) => setImmediate(next));
-    };
-    await put('[');
-    let first = true;
-    for (const heads of slices(encodeHead, ',')) {
-      await put(first ? heads : `,${heads}`);
-      first = false;
-    }
-    await put(']\n');
-    for (const details of slices(encodeDetails, '')) await put(details);
-    stream.write(`${JSON.stringify({ entries: entries.length, sha256: checksum.digest('base64url') })}\n`);
+    await writeEntries(
+      async (chunk) => {
+        if (!stream.write(chunk)) await new Promise<void>((next) => stream.once('drain', () => next()));
+        // Let requests through between chunks.
+        await new Promise((next) => setImmediate(next));
+      },
+      { format: FORMAT, fingerprint: options.fingerprint },
+      entries,
+    );
     stream.end();
     await done;
     renameSync(temporary, options.file);

@@ -7,7 +7,7 @@
  *
  * Each process indexes a contiguous slice of the listed files and writes its entries to a
  * scratch file in the persisted index's own encoding (see stored-entry.ts): the server decodes
- * the heads, and reads the details of each article from that file when a response first shows
+ * what the catalog needs, and reads the details of each article from that file when a response first shows
  * it, so that they take no memory until then. The scratch files are removed as soon as they are
  * open (the open descriptors keep them readable).
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
@@ -18,15 +18,14 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
-import { fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { readLeadingLines, scanLineBreaks } from './file-lines.ts';
-import { decodeEntriesInFile, encodeDetails, encodeHead } from './stored-entry.ts';
+import { readEntries, writeEntries } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
@@ -37,7 +36,7 @@ interface IndexTask {
   readonly root: string;
   readonly site: Site;
   readonly paths: readonly string[];
-  /** Where to write the entries: a line of heads, then a line of details per file. */
+  /** Where to write the entries (laid out as stored-entry.ts says). */
   readonly file: string;
 }
 
@@ -58,15 +57,7 @@ export interface ParallelIndexerOptions {
 
 /** The entries an indexing process wrote to `file`, their details left in the file. */
 function readEntriesFile(file: string): IndexEntry[] {
-  const descriptor = openSync(file, 'r');
-  const find = () => {
-    const size = fstatSync(descriptor).size;
-    const { bytes, breaks } = readLeadingLines(descriptor, 1);
-    const headsEnd = breaks[0];
-    if (headsEnd === undefined) throw new Error('an indexing process wrote no entries');
-    return { heads: bytes.subarray(0, headsEnd), lines: { start: headsEnd + 1, end: size, breaks: scanLineBreaks(descriptor, headsEnd + 1, size) } };
-  };
-  return decodeEntriesInFile(descriptor, find, (entries) => entries);
+  return readEntries(openSync(file, 'r'), () => undefined);
 }
 
 function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]> {
@@ -139,16 +130,15 @@ export async function runIndexTask(): Promise<boolean> {
   const send = (message: TaskMessage) => new Promise<void>((sent) => process.send?.(message, undefined, undefined, () => sent()));
   const task = await new Promise<IndexTask>((received) => process.once('message', (message) => received(message as IndexTask)));
   const source = createFsSource(task.root);
-  const heads: string[] = [];
-  const details: string[] = [];
+  const entries: IndexEntry[] = [];
   for (const path of task.paths) {
-    const entry = await indexFile(source, path, task.site);
-    heads.push(encodeHead(entry));
-    details.push(encodeDetails(entry));
-    if (heads.length % PROGRESS_EVERY === 0) void send({ done: PROGRESS_EVERY });
+    entries.push(await indexFile(source, path, task.site));
+    if (entries.length % PROGRESS_EVERY === 0) void send({ done: PROGRESS_EVERY });
   }
-  if (heads.length % PROGRESS_EVERY !== 0) void send({ done: heads.length % PROGRESS_EVERY });
-  writeFileSync(task.file, `[${heads.join(',')}]\n${details.join('')}`);
+  if (entries.length % PROGRESS_EVERY !== 0) void send({ done: entries.length % PROGRESS_EVERY });
+  const chunks: Uint8Array[] = [];
+  await writeEntries((chunk) => void chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk), {}, entries);
+  writeFileSync(task.file, Buffer.concat(chunks));
   process.disconnect();
   return true;
 }

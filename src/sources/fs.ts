@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, st
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { comparePaths, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type FileStamp, type SourceEntry } from './source.ts';
+import { asSmallInteger, comparePaths, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type FileStamp, type SourceEntry } from './source.ts';
 
 /** Below this many files, starting threads costs more than the stat calls they would share. */
 const THREADED_STAMPS_FROM = 4096;
@@ -55,16 +55,6 @@ function stampOnThread(root: string, paths: readonly string[]): Promise<Float64A
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the stat thread stopped (exit code ${code})`)));
   });
-}
-
-/**
- * A size read from a Float64Array is a boxed double; every other stamp (fstat, the persisted
- * index) holds it as a small integer. Objects of one shape with both make V8 deprecate the
- * shape and migrate objects as they are read: at 100,000 stamps that cost more than comparing
- * them.
- */
-function asSmallInteger(value: number): number {
-  return value <= 0x3fffffff ? value | 0 : value;
 }
 
 /** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */

@@ -18,6 +18,16 @@ export interface FileStamp {
   readonly mtimeMs: number;
 }
 
+/**
+ * A stamp's size as V8 keeps the sizes of stamps from `stat`: a small integer. A size read as a
+ * double (from a Float64Array, say) is boxed; objects of one shape with both make V8 deprecate
+ * the shape and migrate objects as they are read, which at 100,000 stamps cost more than
+ * comparing them.
+ */
+export function asSmallInteger(value: number): number {
+  return value <= 0x3fffffff && value >= -0x40000000 ? value | 0 : value;
+}
+
 export interface SourceEntry {
   /** Path relative to the source root, with `/` separators, never starting with `/` or containing `..`. */
   readonly path: string;

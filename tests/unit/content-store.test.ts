@@ -204,14 +204,18 @@ describe('the persisted index file', () => {
     expect(loaded.get('b.md')?.article?.title).toBe('Second');
   });
 
-  it('gives back every field of every article, and writes what it read back byte for byte', async () => {
+  it.each([
+    ['Latin-1', 'FULL-é', 'café/é.md', 'latin1'],
+    ['any script (kept as UTF-16)', 'FULL-ไทย-😀', 'ไทย/ข่าว.md', 'utf16le'],
+  ])('gives back every field of every article, with ids and paths in %s, and writes what it read back byte for byte', async (_, code, path, encoding) => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
     const file = join(dir, 'index.json');
     const site = testSite();
     const source = createMemorySource({
       ...FILES,
+      [path]: validArticle({ code: `"${code}-2"`, title: '"Elsewhere"', slug: '"elsewhere"' }),
       'full.md': validArticle(
-        { code: '"FULL"', title: '"Tab\there, “quotes”, ไทย"', tags: '["a", "b"]', author: '"Ann Lee"', image: '"https://img.example/x.jpg"', origin_url: '"https://origin.example/x"' },
+        { code: `"${code}"`, title: '"Tab\there, “quotes”, ไทย"', tags: '["a", "b"]', author: '"Ann Lee"', image: '"https://img.example/x.jpg"', origin_url: '"https://origin.example/x"' },
         'Body.',
       ),
       'draft.md': validArticle({ code: '"D"', draft: 'true' }),
@@ -221,6 +225,7 @@ describe('the persisted index file', () => {
     const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
     await cache.flush().then(() => cache.save(indexed));
     const written = readFileSync(file);
+    expect(partsOf(written).tables.text).toBe(encoding);
     const loaded = (await cache.load())!;
     const fields = (entry: IndexEntry | undefined) => {
       const article = entry?.article;
@@ -234,33 +239,85 @@ describe('the persisted index file', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
-  /**
-   * An index damaged line by line (header, heads, details..., trailer) and given a matching
-   * checksum again, as a careless edit might.
-   */
-  const resigned = (damage: (lines: string[]) => string[]) => (text: string) => {
-    const lines = damage(text.split('\n').slice(0, -1));
-    const body = lines.slice(1, -1).map((line) => `${line}\n`).join('');
-    return `${lines[0]}\n${body}${JSON.stringify({ ...JSON.parse(lines.at(-1)!), sha256: createHash('sha256').update(body).digest('base64url') })}\n`;
-  };
-  const trailerCounting = (entries: number) => (lines: string[]) => [...lines.slice(0, -1), JSON.stringify({ ...JSON.parse(lines.at(-1)!), entries })];
+  /** The parts of an index file, as stored-entry.ts lays them out, to damage one and put them together again. */
+  interface IndexParts {
+    header: string;
+    details: string;
+    tables: Record<string, unknown>;
+    numbers: Float64Array;
+    text: Buffer;
+    trailer: Record<string, unknown>;
+  }
+  /** Numbers per entry, and the columns the damage below touches. */
+  const COLUMNS = 11;
+  const [FLAGS, DETAILS_END, PATH_END] = [2, 7, 8];
+
+  function partsOf(bytes: Buffer): IndexParts {
+    const headerEnd = bytes.indexOf(0x0a);
+    const trailerStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    const trailer = JSON.parse(bytes.toString('utf8', trailerStart, bytes.length - 1)) as { tables: number; numbers: number; text: number };
+    const textStart = trailerStart - 1 - trailer.text;
+    const numbersStart = textStart - trailer.numbers;
+    const tablesStart = numbersStart - trailer.tables;
+    return {
+      header: bytes.toString('utf8', 0, headerEnd),
+      details: bytes.toString('utf8', headerEnd + 1, tablesStart),
+      tables: JSON.parse(bytes.toString('utf8', tablesStart, numbersStart - 1)) as Record<string, unknown>,
+      numbers: new Float64Array(new Uint8Array(bytes.subarray(numbersStart, textStart)).buffer),
+      text: bytes.subarray(textStart, trailerStart - 1),
+      trailer,
+    };
+  }
+
+  /** The parts put together, with their lengths and checksum made to match (as a careless edit might). */
+  function assemble(parts: IndexParts, trailer: Record<string, unknown> = {}): Buffer {
+    const tables = Buffer.from(`${JSON.stringify(parts.tables)}\n`);
+    const numbers = Buffer.from(parts.numbers.buffer, parts.numbers.byteOffset, parts.numbers.byteLength);
+    const body = Buffer.concat([Buffer.from(parts.details), tables, numbers, parts.text]);
+    const sha256 = createHash('sha256').update(body).digest('base64url');
+    const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, sha256, ...trailer };
+    return Buffer.concat([Buffer.from(`${parts.header}\n`), body, Buffer.from(`\n${JSON.stringify(counts)}\n`)]);
+  }
+
+  /** Damage to the parts of an index, signed again. */
+  const resigned =
+    (damage: (parts: IndexParts) => void, trailer: Record<string, unknown> = {}) =>
+    (bytes: Buffer) => {
+      const parts = partsOf(bytes);
+      damage(parts);
+      return assemble(parts, trailer);
+    };
+  const lastLineAt = (bytes: Buffer) => bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+
+  it('is read back from its parts as written (the damage below starts from a faithful copy)', async () => {
+    const { file, site } = await roundTrip();
+    const written = readFileSync(file);
+    expect(assemble(partsOf(written)).equals(written)).toBe(true);
+    expect(partsOf(written).text.toString('latin1')).toBe('a.mdAab.mdBb');
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load()).toBeDefined();
+  });
 
   it.each([
-    ['truncated', (text: string) => text.slice(0, text.length / 2), 'is not usable ('],
-    ['not JSON', () => 'garbage\n', 'is not usable (Unexpected token'],
-    ['cut at the end of a line', (text: string) => text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1), 'is not usable (its trailer is missing)'],
-    ['cut within a line', (text: string) => text.slice(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (text: string) => text.replace('"format":4', '"format":99'), 'is not usable (format 99, not 4)'],
-    ['changed anywhere in its entries', (text: string) => text.replace('First', 'Firsu'), 'is not usable (its entries do not match their checksum)'],
-    ['counting other entries than its trailer', resigned(trailerCounting(3)), 'is not usable (2 entries, not the 3 its trailer counts)'],
-    ['holding a malformed entry under a matching checksum', resigned((lines) => lines.map((line) => line.replace('"a.md",', '42,'))), 'is not usable (an entry is malformed)'],
-    ['holding an entry without its details', resigned((lines) => lines.map((line, index) => (index === 2 ? '' : line))), 'is not usable (an entry is malformed)'],
-    ['missing a line of details', resigned((lines) => lines.filter((_, index) => index !== 2)), 'is not usable (an entry is malformed)'],
-    ['holding more lines than entries', resigned((lines) => [...lines.slice(0, -1), '[]', lines.at(-1)!]), 'is not usable (it holds more lines than entries)'],
-    ['without its line of heads', resigned((lines) => lines.filter((_, index) => index !== 1)), 'is not usable ('],
+    ['truncated', (bytes: Buffer) => bytes.subarray(0, bytes.length / 2), 'is not usable ('],
+    ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
+    ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
+    ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":5', '"format":99'), 'latin1'), 'is not usable (format 99, not 5)'],
+    ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('First', 'Firsu'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
+    ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
+    ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
+    ['holding a malformed entry under a matching checksum', resigned(({ numbers }) => void (numbers[PATH_END] = 0)), 'is not usable (an entry is malformed)'],
+    ['holding unknown flags', resigned(({ numbers }) => void (numbers[FLAGS] = 6)), 'is not usable (an entry is malformed)'],
+    ['holding an article without its details', resigned(({ numbers }) => void (numbers[DETAILS_END] = 0)), 'is not usable (an entry is malformed)'],
+    ['missing a line of details', resigned((parts) => void (parts.details = `${parts.details.split('\n')[0]}\n`)), 'is not usable (its details do not match its entries)'],
+    ['holding more lines than entries', resigned((parts) => void (parts.details += '[]\n')), 'is not usable (its details do not match its entries)'],
+    ['holding entries out of path order', resigned((parts) => void (parts.text = Buffer.from('b.mdAab.mdBb', 'latin1'))), 'is not usable (its entries are not in path order)'],
+    ['holding a problem of no entry', resigned((parts) => void (parts.tables.problems = [[2, [{ path: 'c.md', severity: 'error', message: 'x' }]]])), 'is not usable (an entry is malformed)'],
+    ['holding malformed tables', resigned((parts) => void (parts.tables.languages = [42])), 'is not usable (its tables are malformed)'],
+    ['written on a machine of another byte order', resigned((parts) => void (parts.tables.endianness = 'XE')), 'is not usable (written on a machine of another byte order)'],
   ])('is ignored as a whole when %s', async (_, damage, message) => {
     const { file, site } = await roundTrip();
-    writeFileSync(file, damage(readFileSync(file, 'utf8')));
+    writeFileSync(file, damage(readFileSync(file)));
     const logs: string[] = [];
     expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site), log: (line) => logs.push(line) }).load()).toBeUndefined();
     expect(logs[0]).toContain(message);
