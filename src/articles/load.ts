@@ -30,7 +30,10 @@ export interface IndexEntry {
 }
 
 export interface LoadedArticles {
-  /** Every publishable article (drafts and files with errors left out), in path order. */
+  /**
+   * Every publishable article (drafts and files with errors left out): in path order as
+   * assembled here, newest first as a persisted index gives them back (see PersistedEntries).
+   */
   readonly articles: readonly Article[];
   /** The same articles by slug (made while checking that slugs are unique; the catalog keeps it). */
   readonly articleBySlug: ReadonlyMap<string, Article>;

@@ -78,6 +78,7 @@ function bySlug<T extends { readonly slug: string }>(a: T, b: T): number {
 }
 
 export interface CatalogInput {
+  /** In any order (given newest first, as a persisted index gives them, sorting them is one pass). */
   readonly articles: readonly Article[];
   /** `articles` by slug, when the caller has that already (see assembleArticles). */
   readonly articleBySlug?: ReadonlyMap<string, Article>;

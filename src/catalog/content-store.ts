@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions } from '../articles/load.ts';
+import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -26,13 +26,30 @@ import { createCatalog } from './catalog.ts';
 import { createContentCache } from './content-cache.ts';
 import { createSnapshot, type ContentProvider, type ContentStore, type Snapshot } from './snapshot.ts';
 
-/** Where a host keeps the index between runs (Node: a JSON file). */
+/**
+ * Entries read back from where a host keeps them, and - when they were saved with it - the
+ * collection they made: a restart that finds every file unchanged publishes that as it is,
+ * without checking 100,000 codes and slugs for clashes and sorting the articles again.
+ */
+export interface PersistedEntries extends ReadonlyMap<string, IndexEntry> {
+  readonly collection?: LoadedArticles;
+}
+
+/** What the entries of a save made of the collection: its articles newest first, its problems. */
+export interface SavedCollection {
+  readonly articles: readonly Article[];
+  readonly problems: readonly Problem[];
+  readonly drafts: number;
+}
+
+/** Where a host keeps the index between runs (Node: a file of its own). */
 export interface IndexCache {
   /** The entries of the last run, or `undefined` when there is no usable cache. */
-  load(): Promise<ReadonlyMap<string, IndexEntry> | undefined>;
+  load(): Promise<PersistedEntries | undefined>;
   /** Whether there is anything to load at all (when it cannot be, the first scan skips the stat calls). */
   exists?(): boolean;
-  save(entries: readonly IndexEntry[]): Promise<void>;
+  /** Keeps `entries` (in path order) and, when given, what they made of the collection. */
+  save(entries: readonly IndexEntry[], collection?: SavedCollection): Promise<void>;
   /** Finishes the writes that `save` scheduled (before the process exits). */
   flush(): Promise<void>;
 }
@@ -95,23 +112,31 @@ function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntr
 }
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
-  let entries: ReadonlyMap<string, IndexEntry> = new Map();
+  let entries: PersistedEntries = new Map();
   let published: Snapshot | undefined;
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
 
-  /** Publishes the entries of `next`; `ordered` is them in path order, when the caller has that already. */
-  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered = [...next.values()].sort((a, b) => comparePaths(a.path, b.path))) => {
+  /**
+   * Publishes the entries of `next` (`ordered`: them in path order, when the caller has that
+   * already) and has them saved with what they make of the collection - unless that is known
+   * already (`collection`: nothing changed since it was saved, so there is nothing to save).
+   */
+  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles) => {
     entries = next;
-    const snapshot = createSnapshot(createCatalog(assembleArticles(ordered), site), ++version, content, options.responseCacheSize);
+    const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
+    const loaded = collection ?? assembleArticles(inOrder);
+    const snapshot = createSnapshot(createCatalog(loaded, site), ++version, content, options.responseCacheSize);
     published = snapshot;
     options.onLoad?.(snapshot);
+    const { articles, problems } = snapshot.catalog;
+    if (collection === undefined) void options.cache?.save(inOrder, { articles, problems, drafts: loaded.drafts });
     return snapshot;
   };
 
-  const scan = async (run: IndexOptions) => {
+  const scan = async (run: IndexOptions & { readonly previous?: PersistedEntries }) => {
     const { previous } = run;
     const { onProgress, indexMany } = options;
     let read = 0;
@@ -122,11 +147,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const indexed = await indexSource(source, site, { ...run, settle, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
     // Every file taken unread from `previous`, and none gone: the same entries as before.
     const unchanged = previous !== undefined && read === 0 && indexed.length === previous.size;
-    // Nothing changed (a restart over an untouched folder): the previous entries are these.
-    const next = unchanged && previous !== undefined ? previous : new Map(indexed.map((entry) => [entry.path, entry]));
-    const snapshot = publish(next, indexed);
-    if (options.cache && !unchanged) void options.cache.save(indexed);
-    return snapshot;
+    // Nothing changed (a restart over an untouched folder): the previous entries are these, and
+    // they make the collection they made before (nothing to save, either).
+    if (unchanged && previous !== undefined) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed));
+    return publish(new Map(indexed.map((entry) => [entry.path, entry])), indexed);
   };
 
   /**
@@ -157,9 +181,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       changed = true;
     }
     if (!changed && published) return published;
-    const snapshot = publish(next);
-    void options.cache?.save([...next.values()]);
-    return snapshot;
+    return publish(next);
   };
 
   /**

@@ -16,13 +16,13 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
-import type { IndexCache } from '../catalog/content-store.ts';
+import type { IndexCache, PersistedEntries, SavedCollection } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { readEntries, writeEntries } from './stored-entry.ts';
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {
@@ -42,18 +42,20 @@ export function defaultIndexPath(cacheDir: string, contentDir: string): string {
  * `fingerprint`. The whole file is checked against its checksum, but only what the catalog
  * needs is kept: the details of each article are read again from the file as articles are shown.
  */
-function readIndex(file: string, fingerprint: string): ReadonlyMap<string, IndexEntry> {
-  const entries = readEntries(openSync(file, 'r'), (header) => {
+function readIndex(file: string, fingerprint: string): PersistedEntries {
+  const { entries, collection } = readEntries(openSync(file, 'r'), (header) => {
     const { format, fingerprint: written } = header as { format?: unknown; fingerprint?: unknown };
     if (format !== FORMAT) throw new Error(`format ${String(format)}, not ${FORMAT}`);
     if (written !== fingerprint) throw new Error('written for another version or configuration');
   });
   // Written in path order (as every scan lists them): looked up by binary search, with no Map to build.
+  let byPath: ReadonlyMap<string, IndexEntry>;
   try {
-    return createSortedMap(entries, (entry) => entry.path);
+    byPath = createSortedMap(entries, (entry) => entry.path);
   } catch {
     throw new Error('its entries are not in path order');
   }
+  return collection ? Object.assign(byPath, { collection }) : byPath;
 }
 
 export interface FileIndexCacheOptions {
@@ -67,11 +69,13 @@ export interface FileIndexCacheOptions {
 export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache {
   const log = options.log ?? (() => undefined);
   let writing: Promise<void> = Promise.resolve();
-  let pending: readonly IndexEntry[] | undefined;
+  /** What a save asked to write, once changes have settled. */
+  type Save = { readonly entries: readonly IndexEntry[]; readonly collection: SavedCollection | undefined };
+  let pending: Save | undefined;
   let scheduled: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const write = async (entries: readonly IndexEntry[]) => {
+  const write = async ({ entries, collection }: Save) => {
     mkdirSync(dirname(options.file), { recursive: true });
     const temporary = `${options.file}.${process.pid}.tmp`;
     const stream = createWriteStream(temporary);
@@ -87,14 +91,15 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       },
       { format: FORMAT, fingerprint: options.fingerprint },
       entries,
+      collection,
     );
     stream.end();
     await done;
     renameSync(temporary, options.file);
   };
-  const writeNow = (entries: readonly IndexEntry[]) => {
+  const writeNow = (save: Save) => {
     writing = writing
-      .then(() => write(entries))
+      .then(() => write(save))
       .catch((error: Error) => {
         rmSync(`${options.file}.${process.pid}.tmp`, { force: true });
         log(`could not write the index cache: ${error.message}`);
@@ -129,9 +134,9 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       }
     },
     exists: () => existsSync(options.file),
-    save(entries) {
+    save(entries, collection) {
       // The newest entries win; one write at a time, after changes have settled.
-      pending = entries;
+      pending = { entries, collection };
       scheduled ??= new Promise<void>((start) => {
         timer = setTimeout(start, options.settleMs ?? 1000).unref();
       }).then(() => {

@@ -57,7 +57,7 @@ export interface ParallelIndexerOptions {
 
 /** The entries an indexing process wrote to `file`, their details left in the file. */
 function readEntriesFile(file: string): IndexEntry[] {
-  return readEntries(openSync(file, 'r'), () => undefined);
+  return readEntries(openSync(file, 'r'), () => undefined).entries;
 }
 
 function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]> {

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { formatProblem } from '../../src/articles/article.ts';
+import { assembleArticles, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import type { Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
@@ -168,6 +170,156 @@ describe('content store restarting over a changed folder', () => {
   });
 });
 
+/** The parts of an index file, as stored-entry.ts lays them out, to damage one and put them together again. */
+interface IndexParts {
+  header: string;
+  details: string;
+  tables: Record<string, unknown>;
+  numbers: Float64Array;
+  text: Buffer;
+  trailer: Record<string, unknown>;
+}
+/** Numbers per entry, and the columns the damage below touches. */
+const COLUMNS = 13;
+const [FLAGS, DETAILS_END, PATH_END, RANK, SLUG_RANK] = [2, 7, 8, 11, 12];
+
+function partsOf(bytes: Buffer): IndexParts {
+  const headerEnd = bytes.indexOf(0x0a);
+  const trailerStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+  const trailer = JSON.parse(bytes.toString('utf8', trailerStart, bytes.length - 1)) as { tables: number; numbers: number; text: number };
+  const textStart = trailerStart - 1 - trailer.text;
+  const numbersStart = textStart - trailer.numbers;
+  const tablesStart = numbersStart - trailer.tables;
+  return {
+    header: bytes.toString('utf8', 0, headerEnd),
+    details: bytes.toString('utf8', headerEnd + 1, tablesStart),
+    tables: JSON.parse(bytes.toString('utf8', tablesStart, numbersStart - 1)) as Record<string, unknown>,
+    numbers: new Float64Array(new Uint8Array(bytes.subarray(numbersStart, textStart)).buffer),
+    text: bytes.subarray(textStart, trailerStart - 1),
+    trailer,
+  };
+}
+
+/** The parts put together, with their lengths and checksum made to match (as a careless edit might). */
+function assemble(parts: IndexParts, trailer: Record<string, unknown> = {}): Buffer {
+  const tables = Buffer.from(`${JSON.stringify(parts.tables)}\n`);
+  const numbers = Buffer.from(parts.numbers.buffer, parts.numbers.byteOffset, parts.numbers.byteLength);
+  const body = Buffer.concat([Buffer.from(parts.details), tables, numbers, parts.text]);
+  const sha256 = createHash('sha256').update(body).digest('base64url');
+  const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, sha256, ...trailer };
+  return Buffer.concat([Buffer.from(`${parts.header}\n`), body, Buffer.from(`\n${JSON.stringify(counts)}\n`)]);
+}
+
+describe('the collection saved with the persisted index', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Clashing codes and slugs (the second file in path order loses), a draft, a broken file and
+  // equal dates (ordered by id): everything assembling decides.
+  const COLLECTION = {
+    'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
+    'b.md': validArticle({ code: '"A"', title: '"Same code"', date: '2024-01-04T00:00:00Z' }),
+    'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
+    'd.md': validArticle({ code: '"D"', title: '"Draft"', draft: 'true' }),
+    'e.md': '---\ntitle: [\n---\n',
+    'f.md': validArticle({ code: '"F"', title: '"F"', date: '2024-01-03T00:00:00Z' }),
+    'g.md': validArticle({ code: '"E"', title: '"E"', date: '2024-01-03T00:00:00Z' }),
+    'h.md': validArticle({ code: '"H"', title: '"Same slug"', slug: '"f"', date: '2024-01-06T00:00:00Z' }),
+  };
+  const describeCatalog = (catalog: Catalog) => ({
+    articles: catalog.articles.map(({ id, path }) => `${id} ${path}`),
+    problems: catalog.problems.map(formatProblem),
+    bySlug: Object.fromEntries([...catalog.articles.map(({ slug }) => slug), 'b', 'nothing'].map((slug) => [slug, catalog.articleBySlug.get(slug)?.path])),
+    scopes: [...catalog.articlesByScope].map(([scope, articles]) => `${scope}: ${articles.map(({ id }) => id).join(' ')}`),
+  });
+
+  async function saved() {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const { source, reads } = countingSource(COLLECTION);
+    const cacheOf = () => createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    const first = cacheOf();
+    const { catalog } = await createContentStore(source, site, { cache: first }).current();
+    await first.flush();
+    reads.length = 0;
+    return { file, site, source, reads, cacheOf, catalog };
+  }
+
+  it('comes back as assembling its entries made it: articles newest first, problems, drafts, and every slug', async () => {
+    const { cacheOf, catalog } = await saved();
+    const loaded = (await cacheOf().load())!;
+    const assembled = assembleArticles([...loaded.values()]);
+    const { collection } = loaded;
+    expect(collection).toBeDefined();
+    expect(collection!.articles.map(({ path }) => path)).toEqual(catalog.articles.map(({ path }) => path));
+    expect(collection!.articles.map(({ path }) => path)).toEqual(['c.md', 'a.md', 'g.md', 'f.md']);
+    expect(collection!.problems.map(formatProblem)).toEqual(assembled.problems.map(formatProblem));
+    expect(collection!.problems.map(formatProblem).join('\n')).toContain('b.md: error: code: "A" is already the code of a.md');
+    expect(collection!.problems.map(formatProblem).join('\n')).toContain('h.md: error: slug: "f" is already the slug of f.md');
+    expect(collection!.drafts).toBe(1);
+    expect(assembled.drafts).toBe(1);
+    expect([...collection!.articleBySlug.keys()]).toEqual([...assembled.articleBySlug.keys()].sort());
+    for (const [slug, article] of assembled.articleBySlug) expect(collection!.articleBySlug.get(slug)?.path).toBe(article.path);
+  });
+
+  it('makes the catalog of a restart over unchanged files, which is the catalog a fresh start makes', async () => {
+    const { source, site, reads, cacheOf, catalog } = await saved();
+    const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
+    expect(reads).toEqual([]);
+    // Looked up in the slug order the index saved, not in a Map made again.
+    expect(restarted.articleBySlug).not.toBeInstanceOf(Map);
+    expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
+    const fresh = (await createContentStore(source, site).current()).catalog;
+    expect(describeCatalog(restarted)).toEqual(describeCatalog(fresh));
+  });
+
+  it('is made again from the entries when any file changed while stopped', async () => {
+    const { source, site, reads, cacheOf } = await saved();
+    source.write('i.md', validArticle({ code: '"I"', title: '"I"', date: '2024-01-09T00:00:00Z' }));
+    const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
+    expect(reads).toEqual(['head:i.md']);
+    expect(restarted.articleBySlug).toBeInstanceOf(Map);
+    expect(describeCatalog(restarted)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+  });
+
+  it.each([
+    ['an article in two places', (numbers: Float64Array) => void (numbers[2 * COLUMNS + RANK] = numbers[RANK]!)],
+    ['a place no article takes', (numbers: Float64Array) => void (numbers[RANK] = 40)],
+    [
+      'a draft in the place of an article',
+      // The draft d.md takes the places of c.md, between a.md and f.md by slug as well.
+      (numbers: Float64Array) => {
+        numbers.copyWithin(3 * COLUMNS + RANK, 2 * COLUMNS + RANK, 2 * COLUMNS + RANK + 2);
+        numbers.fill(-1, 2 * COLUMNS + RANK, 2 * COLUMNS + RANK + 2);
+      },
+    ],
+    ['slugs out of order', (numbers: Float64Array) => void ([numbers[SLUG_RANK], numbers[2 * COLUMNS + SLUG_RANK]] = [numbers[2 * COLUMNS + SLUG_RANK]!, numbers[SLUG_RANK]!])],
+  ])('is made again from the entries when the saved places are not a collection (%s), and the entries are used', async (_, damage) => {
+    const { file, source, site, reads, cacheOf, catalog } = await saved();
+    const parts = partsOf(readFileSync(file));
+    damage(parts.numbers);
+    writeFileSync(file, assemble(parts));
+    const loaded = (await cacheOf().load())!;
+    expect(loaded.size).toBe(Object.keys(COLLECTION).length);
+    expect(loaded.collection).toBeUndefined();
+    const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
+    expect(reads).toEqual([]);
+    expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
+  });
+
+  it('is not in a file of entries written without one (as an indexing process writes them)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    await cache.save(await indexSource(createMemorySource(COLLECTION), site));
+    const loaded = (await cache.load())!;
+    expect(loaded.size).toBe(Object.keys(COLLECTION).length);
+    expect(loaded.collection).toBeUndefined();
+  });
+});
+
 describe('the persisted index file', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -239,46 +391,6 @@ describe('the persisted index file', () => {
     expect(readFileSync(file).equals(written)).toBe(true);
   });
 
-  /** The parts of an index file, as stored-entry.ts lays them out, to damage one and put them together again. */
-  interface IndexParts {
-    header: string;
-    details: string;
-    tables: Record<string, unknown>;
-    numbers: Float64Array;
-    text: Buffer;
-    trailer: Record<string, unknown>;
-  }
-  /** Numbers per entry, and the columns the damage below touches. */
-  const COLUMNS = 11;
-  const [FLAGS, DETAILS_END, PATH_END] = [2, 7, 8];
-
-  function partsOf(bytes: Buffer): IndexParts {
-    const headerEnd = bytes.indexOf(0x0a);
-    const trailerStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-    const trailer = JSON.parse(bytes.toString('utf8', trailerStart, bytes.length - 1)) as { tables: number; numbers: number; text: number };
-    const textStart = trailerStart - 1 - trailer.text;
-    const numbersStart = textStart - trailer.numbers;
-    const tablesStart = numbersStart - trailer.tables;
-    return {
-      header: bytes.toString('utf8', 0, headerEnd),
-      details: bytes.toString('utf8', headerEnd + 1, tablesStart),
-      tables: JSON.parse(bytes.toString('utf8', tablesStart, numbersStart - 1)) as Record<string, unknown>,
-      numbers: new Float64Array(new Uint8Array(bytes.subarray(numbersStart, textStart)).buffer),
-      text: bytes.subarray(textStart, trailerStart - 1),
-      trailer,
-    };
-  }
-
-  /** The parts put together, with their lengths and checksum made to match (as a careless edit might). */
-  function assemble(parts: IndexParts, trailer: Record<string, unknown> = {}): Buffer {
-    const tables = Buffer.from(`${JSON.stringify(parts.tables)}\n`);
-    const numbers = Buffer.from(parts.numbers.buffer, parts.numbers.byteOffset, parts.numbers.byteLength);
-    const body = Buffer.concat([Buffer.from(parts.details), tables, numbers, parts.text]);
-    const sha256 = createHash('sha256').update(body).digest('base64url');
-    const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, sha256, ...trailer };
-    return Buffer.concat([Buffer.from(`${parts.header}\n`), body, Buffer.from(`\n${JSON.stringify(counts)}\n`)]);
-  }
-
   /** Damage to the parts of an index, signed again. */
   const resigned =
     (damage: (parts: IndexParts) => void, trailer: Record<string, unknown> = {}) =>
@@ -302,7 +414,7 @@ describe('the persisted index file', () => {
     ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
     ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
     ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":5', '"format":99'), 'latin1'), 'is not usable (format 99, not 5)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":6', '"format":99'), 'latin1'), 'is not usable (format 99, not 6)'],
     ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('First', 'Firsu'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
     ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
     ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
