@@ -22,7 +22,7 @@ import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { readEntries, writeEntries } from './stored-entry.ts';
 
-const FORMAT = 6;
+const FORMAT = 7;
 
 /** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
 export function indexFingerprint(site: Site): string {

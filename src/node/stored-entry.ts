@@ -9,7 +9,7 @@
  *             many articles, how many drafts, every problem
  *   numbers   float64 values, COLUMNS per entry: stamp, flags, language and category (indexes into
  *             the tables), dates, where the entry's strings and details line end, and where its
- *             article stands in the collection, newest first and by slug (-1: not in it)
+ *             article stands in the collection, newest first (-1: not in it)
  *   text      every entry's path, id and slug one after another: Latin-1 when every character
  *             fits, else UTF-16LE
  *   trailer   one JSON line: the number of entries, the byte lengths of tables, numbers and
@@ -20,8 +20,9 @@
  * as they are, the text becomes one string, and each path, id and slug is a slice of it. At
  * 100,000 entries that is a fifth of the time parsing the same values as JSON took, with a
  * fraction of the garbage. With the collection's order saved too, a restart over unchanged
- * files skips what assembling and sorting 100,000 articles costs: its articles come back
- * newest first, and by slug for lookups. The details hold what only a feed or page shows; they stay in the
+ * files skips most of what assembling and sorting 100,000 articles costs: its articles come
+ * back newest first, and only the Map by slug is made again. The details hold what only a feed
+ * or page shows; they stay in the
  * file, unparsed, and are read the first time an article's title or summary is asked for, so
  * that a start over 100,000 articles keeps none of them in memory.
  *
@@ -34,7 +35,6 @@ import { endianness } from 'node:os';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
-import { createSortedMap } from '../sorted-map.ts';
 import type { Person } from '../site.ts';
 import { asSmallInteger } from '../sources/source.ts';
 import { readInPieces, readLeadingLines, readRange } from './file-lines.ts';
@@ -175,7 +175,7 @@ function detailsOf(article: Article): string {
 
 
 /** Numbers per entry, and the column of each. */
-const COLUMNS = 13;
+const COLUMNS = 12;
 const SIZE = 0;
 const MTIME = 1;
 const FLAGS = 2;
@@ -189,9 +189,8 @@ const DETAILS_END = 7;
 const PATH_END = 8;
 const ID_END = 9;
 const SLUG_END = 10;
-/** Where the entry's article stands among the collection's articles, newest first, and by slug; -1 when it is not one of them. */
+/** Where the entry's article stands among the collection's articles, newest first; -1 when it is not one of them. */
 const RANK = 11;
-const SLUG_RANK = 12;
 
 /** Bits of FLAGS. */
 const DRAFT = 1;
@@ -217,8 +216,6 @@ export interface StoredEntries {
   readonly entries: IndexEntry[];
   readonly collection?: LoadedArticles;
 }
-
-const bySlug = (a: Article, b: Article) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 
 /** Each article's place in `articles`. */
 function placesIn(articles: readonly Article[]): Map<Article, number> {
@@ -265,7 +262,6 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
     return index;
   };
   const ranks = placesIn(collection?.articles ?? []);
-  const slugRanks = placesIn([...(collection?.articles ?? [])].sort(bySlug));
   let detailsEnd = -1;
   for (let start = 0; start < entries.length; start += CHUNK_ENTRIES) {
     const lines: string[] = [];
@@ -291,14 +287,12 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
         numbers[row + ID_END] = addString(article.id);
         numbers[row + SLUG_END] = addString(article.slug);
         numbers[row + RANK] = ranks.get(article) ?? -1;
-        numbers[row + SLUG_RANK] = slugRanks.get(article) ?? -1;
       } else {
         numbers[row + LANGUAGE] = -1;
         numbers[row + CATEGORY] = -1;
         numbers[row + ID_END] = textLength;
         numbers[row + SLUG_END] = textLength;
         numbers[row + RANK] = -1;
-        numbers[row + SLUG_RANK] = -1;
       }
     }
     await put(`${lines.join('\n')}\n`);
@@ -446,7 +440,6 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
   // article that may be in it; else it is made again from the entries.
   const places = tables.collection?.articles ?? 0;
   const ranked: Article[] = new Array<Article>(places);
-  const bySlugRanked: Article[] = new Array<Article>(places);
   let placed = 0;
   let placedRight = tables.collection !== undefined;
   const isPlace = (place: number) => Number.isInteger(place) && place >= 0 && place < places;
@@ -483,12 +476,10 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
       const article = new StoredArticle(id, slug, path, language, category, published, updated, details.source, details.start + lineStart, details.start + lineEnd);
       entries.push({ path, stamp, draft, problems, article });
       const rank = numbers[row + RANK] as number;
-      const slugRank = numbers[row + SLUG_RANK] as number;
-      if (rank !== -1 || slugRank !== -1) {
-        placedRight &&= !draft && isPlace(rank) && isPlace(slugRank) && ranked[rank] === undefined && bySlugRanked[slugRank] === undefined;
+      if (rank !== -1) {
+        placedRight &&= !draft && isPlace(rank) && ranked[rank] === undefined;
         if (placedRight) {
           ranked[rank] = article;
-          bySlugRanked[slugRank] = article;
           placed += 1;
         }
       }
@@ -500,11 +491,8 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
   if (lineStart !== details.length) throw new Error('its details do not match its entries');
   const { collection } = tables;
   if (collection === undefined || !placedRight || placed !== places) return { entries };
-  try {
-    const articleBySlug = createSortedMap(bySlugRanked, (article) => article.slug);
-    return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts } };
-  } catch {
-    // slugs out of order: not a collection this file could have made
-    return { entries };
-  }
+  const articleBySlug = new Map(ranked.map((article) => [article.slug, article]));
+  // Two articles of one slug: not a collection this file could have been written with.
+  if (articleBySlug.size !== places) return { entries };
+  return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts } };
 }
