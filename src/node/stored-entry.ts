@@ -22,9 +22,9 @@
  * fraction of the garbage. With the collection's order saved too, a restart over unchanged
  * files skips most of what assembling and sorting 100,000 articles costs: its articles come
  * back newest first, and only the Map by slug is made again. The details hold what only a feed
- * or page shows; they stay in the
- * file, unparsed, and are read the first time an article's title or summary is asked for, so
- * that a start over 100,000 articles keeps none of them in memory.
+ * or page shows; they stay in the file, unparsed, and are read the first time an article's
+ * title or summary is asked for, so that a start over 100,000 articles keeps none of them in
+ * memory.
  *
  * A file is checked whole against its checksum before any of it is used, and refused as a
  * whole when anything in it is out of shape.
@@ -217,6 +217,23 @@ export interface StoredEntries {
   readonly collection?: LoadedArticles;
 }
 
+/** Rows of a table in the tables line, numbered in the order they are first asked for. */
+function createTable<Row>(): { readonly rows: Row[]; indexOf(key: string, row: Row): number } {
+  const indexes = new Map<string, number>();
+  const rows: Row[] = [];
+  return {
+    rows,
+    indexOf(key, row) {
+      let index = indexes.get(key);
+      if (index === undefined) {
+        indexes.set(key, (index = rows.length));
+        rows.push(row);
+      }
+      return index;
+    },
+  };
+}
+
 /** Each article's place in `articles`. */
 function placesIn(articles: readonly Article[]): Map<Article, number> {
   const places = new Map<Article, number>();
@@ -249,18 +266,9 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
     wide ||= WIDE.test(text);
     return (textLength += text.length);
   };
-  const languages = new Map<string, number>();
-  const categories = new Map<string, number>();
-  const categoryRows: [string, string][] = [];
+  const languages = createTable<string>();
+  const categories = createTable<[slug: string, name: string]>();
   const problems: [number, Problem[]][] = [];
-  const indexOf = (table: Map<string, number>, key: string, add: () => void) => {
-    let index = table.get(key);
-    if (index === undefined) {
-      table.set(key, (index = table.size));
-      add();
-    }
-    return index;
-  };
   const ranks = placesIn(collection?.articles ?? []);
   let detailsEnd = -1;
   for (let start = 0; start < entries.length; start += CHUNK_ENTRIES) {
@@ -280,8 +288,8 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
       numbers[row + PATH_END] = addString(entry.path);
       if (article) {
         const { category } = article;
-        numbers[row + LANGUAGE] = indexOf(languages, article.language, () => undefined);
-        numbers[row + CATEGORY] = category ? indexOf(categories, `${category.slug}\u0000${category.name}`, () => categoryRows.push([category.slug, category.name])) : -1;
+        numbers[row + LANGUAGE] = languages.indexOf(article.language, article.language);
+        numbers[row + CATEGORY] = category ? categories.indexOf(`${category.slug}\u0000${category.name}`, [category.slug, category.name]) : -1;
         numbers[row + PUBLISHED] = article.published;
         numbers[row + UPDATED] = article.updated;
         numbers[row + ID_END] = addString(article.id);
@@ -302,8 +310,8 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
   const tables: Tables = {
     endianness: endianness(),
     text: encoding,
-    languages: [...languages.keys()],
-    categories: categoryRows,
+    languages: languages.rows,
+    categories: categories.rows,
     problems,
     ...(collection ? { collection: { articles: collection.articles.length, drafts: collection.drafts, problems: collection.problems } } : {}),
   };
