@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/sources/fs.ts';
-import { isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
+import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
 
 describe('content paths', () => {
   it.each([
@@ -56,6 +56,11 @@ describe('the folder source', () => {
     // A line break is a legal file name character: it must not shift the stamps of other files.
     writeFileSync(join(root, 'f2', 'line\nbreak.md'), 'twelve bytes');
     paths.push('f2/line\nbreak.md');
+    // Code-unit order puts an emoji (a surrogate pair) before a fullwidth letter above it in code points.
+    for (const name of ['\uff21.md', '😀.md']) {
+      writeFileSync(join(root, 'f3', name), 'wide');
+      paths.push(`f3/${name}`);
+    }
     mkdirSync(join(root, 'f0', 'folder.md'));
     mkdirSync(join(root, '.hidden'));
     writeFileSync(join(root, '.hidden', 'x.md'), 'hidden');
@@ -69,7 +74,8 @@ describe('the folder source', () => {
 
   it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles and names with a backslash', async () => {
     const listed = (await createFsSource(root).list()).map(({ path }) => path);
-    expect(listed).toEqual([...paths].sort());
+    expect(listed).toEqual([...paths].sort(comparePaths));
+    expect(listed.indexOf('f3/😀.md')).toBeLessThan(listed.indexOf('f3/\uff21.md'));
     expect(listed.every(isSafeContentPath)).toBe(true);
   });
 
