@@ -60,9 +60,12 @@ function isDetails(value: unknown): value is Details {
   );
 }
 
-/** Where the details lines of stored entries are kept: `text(start, end)` is one line, without its line break. */
+/**
+ * Where the details lines of stored entries are kept: `bytes(start, end)` of one line (without
+ * its line break), or of several that lie together (with the line breaks between them).
+ */
 interface DetailsSource {
-  text(start: number, end: number): string;
+  bytes(start: number, end: number): Buffer;
 }
 
 // Closes the file of details once no article reads from it any more.
@@ -82,10 +85,10 @@ const openFiles = new FinalizationRegistry<number>((descriptor) => {
  */
 function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
   const source = {
-    text(start: number, end: number): string {
+    bytes(start: number, end: number): Buffer {
       const bytes = Buffer.allocUnsafe(end - start);
       if (readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('the index file was cut short while in use');
-      return bytes.toString('utf8');
+      return bytes;
     },
     /** Closes the file now (when the entries that would read from it are not used after all). */
     close() {
@@ -131,16 +134,11 @@ class StoredArticle implements Article {
     this[DETAILS] = undefined;
   }
 
-  /** The details as the index holds them (written back unparsed when the index is saved again). */
-  detailsText(): string {
-    return this[SOURCE].text(this[START], this[END]);
-  }
-
   private read(): Details {
     let details = this[DETAILS];
     if (details === undefined) {
       // The index passed its checksum, so these are the bytes it was written with.
-      const parsed: unknown = JSON.parse(this.detailsText());
+      const parsed: unknown = JSON.parse(this[SOURCE].bytes(this[START], this[END]).toString('utf8'));
       if (!isDetails(parsed)) throw new Error(`the index entry of ${this.path} is malformed`);
       this[DETAILS] = details = parsed;
     }
@@ -167,10 +165,49 @@ class StoredArticle implements Article {
   }
 }
 
+/** The details line of an article read from its file (not from a stored entry). */
 function detailsOf(article: Article): string {
-  if (article instanceof StoredArticle) return article.detailsText();
   const details: Details = [article.title, article.description, [...article.tags], [...article.authors], article.image ?? null, article.originUrl ?? null];
   return JSON.stringify(details);
+}
+
+const LINE_BREAK = Buffer.from('\n');
+
+/**
+ * The details lines of a chunk of entries, each with its line break, as bytes. A stored
+ * article's line is copied as the file holds it, unparsed; runs of such lines that lie
+ * together in one file (nearly all of them, when an index is written again after a change) are
+ * read with one call, not one each.
+ */
+function createDetailsChunk() {
+  const pieces: Buffer[] = [];
+  let run: { source: DetailsSource; start: number; end: number } | undefined;
+  const endRun = () => {
+    if (run) pieces.push(run.source.bytes(run.start, run.end), LINE_BREAK);
+    run = undefined;
+  };
+  return {
+    /** Adds the line of an entry's article (an empty line for none); returns its length in bytes. */
+    add(article: Article | undefined): number {
+      if (article instanceof StoredArticle) {
+        const [source, start, end] = [article[SOURCE], article[START], article[END]];
+        if (run !== undefined && run.source === source && run.end + 1 === start) run.end = end;
+        else {
+          endRun();
+          run = { source, start, end };
+        }
+        return end - start;
+      }
+      endRun();
+      const line = Buffer.from(article ? detailsOf(article) : '');
+      pieces.push(line, LINE_BREAK);
+      return line.length;
+    },
+    bytes(): Buffer {
+      endRun();
+      return Buffer.concat(pieces);
+    },
+  };
 }
 
 
@@ -272,14 +309,12 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
   const ranks = placesIn(collection?.articles ?? []);
   let detailsEnd = -1;
   for (let start = 0; start < entries.length; start += CHUNK_ENTRIES) {
-    const lines: string[] = [];
+    const details = createDetailsChunk();
     for (let index = start; index < Math.min(start + CHUNK_ENTRIES, entries.length); index += 1) {
       const entry = entries[index] as IndexEntry;
       const { article } = entry;
       const row = index * COLUMNS;
-      const line = article ? detailsOf(article) : '';
-      lines.push(line);
-      detailsEnd += 1 + Buffer.byteLength(line);
+      detailsEnd += 1 + details.add(article);
       if (entry.problems.length > 0) problems.push([index, [...entry.problems]]);
       numbers[row + SIZE] = entry.stamp.size;
       numbers[row + MTIME] = entry.stamp.mtimeMs;
@@ -303,7 +338,7 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
         numbers[row + RANK] = -1;
       }
     }
-    await put(`${lines.join('\n')}\n`);
+    await put(details.bytes());
   }
 
   const encoding: TextEncoding = wide ? 'utf16le' : 'latin1';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/articles/article.ts';
+import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { assembleArticles, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
@@ -347,6 +347,32 @@ describe('the persisted index file', () => {
     expect([...loaded!.keys()]).toEqual(['a.md', 'b.md']);
     expect(loaded!.get('a.md')?.article?.title).toBe('First');
     expect(logs).toEqual([]);
+  });
+
+  it('is written again from entries read back from it, with files changed, added and removed between them, and gives back every field', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const article = (code: string, title: string) => validArticle({ code: `"${code}"`, title: `"${title}"`, tags: '["x", "y"]' });
+    const source = createMemorySource(Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((name) => [`${name}.md`, article(name.toUpperCase(), `Title ${name}`)])));
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    await cache.save(await indexSource(source, site));
+    const stored = (await cache.load())!;
+    // Stored lines kept around a changed one, an added one and a removed one.
+    source.write('c.md', article('C', 'Title c, changed'));
+    source.write('cc.md', article('CC', 'Title cc, “new”'));
+    source.remove('e.md');
+    const mixed = await indexSource(source, site, { previous: stored });
+    expect(mixed.map((entry) => stored.get(entry.path) === entry)).toEqual([true, true, false, false, true, true]);
+    await cache.save(mixed);
+    const loaded = (await cache.load())!;
+    const fields = (entry: IndexEntry | undefined) => {
+      const { id, slug, path, title, description, tags, published } = entry?.article ?? ({} as Article);
+      return { path: entry?.path, stamp: entry?.stamp, id, slug, articlePath: path, title, description, tags, published };
+    };
+    const fresh = await indexSource(source, site);
+    expect([...loaded.values()].map(fields)).toEqual(fresh.map(fields));
+    expect(loaded.get('c.md')?.article?.title).toBe('Title c, changed');
   });
 
   it('reads the details of an article from the file when it is first shown, also once the file has been replaced or removed', async () => {
