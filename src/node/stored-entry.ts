@@ -210,7 +210,6 @@ function createDetailsChunk() {
   };
 }
 
-
 /** Numbers per entry, and the column of each. */
 const COLUMNS = 12;
 const SIZE = 0;
