@@ -29,6 +29,14 @@ function sizeOf(content: CachedContent): number {
   return size;
 }
 
+/** A content provider whose HTML can be handed to a later run of the host, and taken from an earlier one. */
+export interface ContentCache extends ContentProvider {
+  /** The HTML held, as [version, html] pairs, most recently used first. */
+  recent(): (readonly [string, string])[];
+  /** Holds `html` as the HTML of `version`, as if fetched now (an earlier run made it). */
+  restore(version: string, html: string): void;
+}
+
 /**
  * A content provider over `fetchHtml`, keeping what it fetched, and the forms made from it,
  * within `budget` bytes. `versionOf` names an article's version: content is shared by every
@@ -38,9 +46,14 @@ export function createContentCache(
   budget: number,
   fetchHtml: (article: Article) => Promise<string>,
   versionOf: (article: Article) => string,
-): ContentProvider {
+): ContentCache {
   const cache = createLruCache<CachedContent>(budget);
   return {
+    recent: () => [...cache.entries()].map(([version, { html }]) => [version, html] as const).reverse(),
+    restore(version, html) {
+      const content = { html, forms: new Map<string, Uint8Array>() };
+      cache.set(version, content, sizeOf(content));
+    },
     async load(articles) {
       const found = new Map<string, { readonly key: string; readonly content: CachedContent }>();
       await Promise.all(

@@ -23,8 +23,8 @@ import type { Site } from '../site.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog } from './catalog.ts';
-import { createContentCache } from './content-cache.ts';
-import { createSnapshot, type ContentProvider, type ContentStore, type Snapshot } from './snapshot.ts';
+import { createContentCache, type ContentCache } from './content-cache.ts';
+import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
 /**
  * Entries read back from where a host keeps them, and - when they were saved with it - the
@@ -67,6 +67,26 @@ export interface ContentStoreOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Reads many files at once (the Node host: in several processes) when a scan finds many new or changed. */
   readonly indexMany?: IndexMany;
+  /** Keeps rendered HTML between runs (see {@link ContentKeeper}). */
+  readonly keeper?: ContentKeeper;
+}
+
+/**
+ * Where a host keeps rendered article HTML between runs, so that the first responses after a
+ * restart render none of what the last run had rendered. HTML is kept by article version (see
+ * {@link contentVersion}): after a restart it is taken only for articles whose file has the
+ * same size, modification time and slug as when it was rendered.
+ */
+export interface ContentKeeper {
+  /** [version, html] pairs as `keep` last kept them; `undefined` when there are none usable. */
+  load(): Promise<Iterable<readonly [string, string]> | undefined>;
+  /** Keeps [version, html] pairs, most recently used first (a keeper with a budget keeps the first). */
+  keep(content: readonly (readonly [string, string])[]): Promise<void>;
+}
+
+/** What names one version of an article's content: its file's path, size and modification time, and its slug (links are made from it). */
+export function contentVersion(article: Article, stamp: FileStamp | undefined): string {
+  return `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
 }
 
 /** Budget for rendered article content: about 1,600 articles of 10,000 characters (1,000 once JSON Feeds show them too). */
@@ -78,7 +98,7 @@ export function createFileContent(
   site: Site,
   stampOf: (path: string) => FileStamp | undefined,
   cacheSize = DEFAULT_CONTENT_CACHE_SIZE,
-): ContentProvider {
+): ContentCache {
   const urls = createUrls(site.baseUrl);
   const render = async (article: Article): Promise<string> => {
     try {
@@ -89,10 +109,7 @@ export function createFileContent(
     }
     return `<p>${escapeHtml(article.description)}</p>\n`;
   };
-  return createContentCache(cacheSize, render, (article) => {
-    const stamp = stampOf(article.path);
-    return `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
-  });
+  return createContentCache(cacheSize, render, (article) => contentVersion(article, stampOf(article.path)));
 }
 
 /** A problem telling that an invalid file is served in its last good version. */
@@ -111,7 +128,13 @@ function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntr
   return { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
 }
 
-export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): ContentStore {
+/** A content store of files, which can hand the HTML it rendered to the next run (see {@link ContentKeeper}). */
+export interface FileContentStore extends ContentStore {
+  /** Gives the rendered HTML held to the keeper, if there is one. */
+  keepContent(): Promise<void>;
+}
+
+export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): FileContentStore {
   let entries: PersistedEntries = new Map();
   let published: Snapshot | undefined;
   let version = 0;
@@ -162,7 +185,19 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const stamping = options.cache && (options.cache.exists?.() ?? true) ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
     const previous = await options.cache?.load();
-    return scan(previous === undefined || stamping === undefined ? { files } : { files, previous, stamps: await stamping });
+    const snapshot = await scan(previous === undefined || stamping === undefined ? { files } : { files, previous, stamps: await stamping });
+    await restoreContent();
+    return snapshot;
+  };
+
+  /** Takes the HTML the last run kept, for the articles whose version it still is. */
+  const restoreContent = async () => {
+    const kept = await options.keeper?.load().catch(() => undefined);
+    // Least recently used first, so that the last run's most recent stay the most recent.
+    for (const [version, html] of [...(kept ?? [])].reverse()) {
+      const entry = entries.get(version.slice(0, version.indexOf('\u0000')));
+      if (entry?.article !== undefined && contentVersion(entry.article, entry.stamp) === version) content.restore(version, html);
+    }
   };
 
   const changeFiles = async (paths: readonly string[]) => {
@@ -207,6 +242,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     update: async (paths) => {
       await first();
       return enqueue(() => changeFiles(paths));
+    },
+    keepContent: async () => {
+      await options.keeper?.keep(content.recent());
     },
   };
 }

@@ -13,8 +13,9 @@
  * written in chunks between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache, PersistedEntries, SavedCollection } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
@@ -24,10 +25,22 @@ import { readEntries, writeEntries } from './stored-entry.ts';
 
 const FORMAT = 7;
 
-/** What the index depends on besides the files: the code that builds it, and the configuration it reads. */
-export function indexFingerprint(site: Site): string {
+let build: string | undefined;
+
+/**
+ * What names the running build: a hash of the file this code was loaded from - the bundle, when
+ * run as `wirefeed` (from src/, only this module's own source). A new build may read articles
+ * or render Markdown differently, so what an older one derived is not used.
+ */
+export function runningBuild(): string {
+  build ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('base64url');
+  return build;
+}
+
+/** What the index (and the HTML kept with it) depends on besides the files: the build that made it, and the configuration it read. */
+export function indexFingerprint(site: Site, code = runningBuild()): string {
   const { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength } = site;
-  const inputs = JSON.stringify([FORMAT, GENERATOR.version, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength]);
+  const inputs = JSON.stringify([FORMAT, GENERATOR.version, code, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength]);
   return createHash('sha256').update(inputs).digest('base64url').slice(0, 22);
 }
 

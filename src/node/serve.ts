@@ -19,6 +19,7 @@ import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
 import { createFileIndexCache, defaultIndexPath, indexFingerprint } from './index-cache.ts';
+import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { createLineWriter } from './log.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { Settings } from './settings.ts';
@@ -50,14 +51,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const reported = new Set<string>();
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
-  const cache =
-    cacheDir === 'off'
-      ? undefined
-      : createFileIndexCache({
-          file: defaultIndexPath(cacheDir, contentDir),
-          fingerprint: indexFingerprint(site),
-          log: (message) => warn(JSON.stringify({ event: 'index-cache', message })),
-        });
+  const indexFile = cacheDir === 'off' ? undefined : defaultIndexPath(cacheDir, contentDir);
+  const fingerprint = indexFile === undefined ? undefined : indexFingerprint(site);
+  const logCache = (message: string) => warn(JSON.stringify({ event: 'index-cache', message }));
+  const cache = indexFile && fingerprint ? createFileIndexCache({ file: indexFile, fingerprint, log: logCache }) : undefined;
+  // The HTML rendered last run, for the first responses of this one (kept when the server stops).
+  const keeper = indexFile && fingerprint ? createFileContentKeeper({ file: keptContentPath(indexFile), fingerprint, log: logCache }) : undefined;
   // Changes are applied one after another by the store; only the files named are read again
   // (every file, checked by size and time, when a folder came or went or the platform cannot
   // say). The folders are watched as the first scan lists them, each before it is read, so a
@@ -74,6 +73,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     contentCacheSize: options.cacheBudget.contentBytes,
     responseCacheSize: options.cacheBudget.responseBytes,
     ...(cache ? { cache } : {}),
+    ...(keeper ? { keeper } : {}),
     ...(options.indexMany ? { indexMany: options.indexMany } : {}),
     onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
@@ -170,12 +170,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
 
   return {
-    // Stops taking requests and changes, and finishes writing the index, so that the next start
-    // finds it.
+    // Stops taking requests and changes, finishes writing the index and keeps the HTML rendered,
+    // so that the next start finds both.
     close: async () => {
       watcher.close();
       clearTimeout(publicationTimer);
-      await Promise.all([new Promise<void>((done) => server.close(() => done())), cache?.flush()]);
+      await Promise.all([new Promise<void>((done) => server.close(() => done())), cache?.flush(), store.keepContent()]);
       stdout?.flush();
     },
   };

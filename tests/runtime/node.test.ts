@@ -2,7 +2,7 @@
  * Smoke test of the real Node server: `src/node.ts` started as `npm start` would, over the
  * bundled content, answered over real HTTP.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,19 +101,23 @@ describe("the Node server's log", () => {
 });
 
 describe('the Node server stopped right after start', () => {
-  it('finishes writing its index on SIGTERM, so that the next start finds it', async () => {
+  it('finishes writing its index and keeps the HTML it rendered on SIGTERM, so that the next start finds both', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
     try {
       const first = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: 'https://news.example' });
+      expect((await fetch(`${first.url}/rss.xml`)).status).toBe(200);
       await first.stop();
-      const files = readdirSync(cacheDir);
-      expect(files).toHaveLength(1);
-      expect(files[0]).toMatch(/^index-[\w-]+\.json$/);
+      const files = readdirSync(cacheDir).sort();
+      expect(files).toHaveLength(2);
+      expect(files[0]).toMatch(/^index-[\w-]+\.html\.json$/);
+      expect(files[1]).toBe(files[0]!.replace('.html.json', '.json'));
+      // the HTML of the articles the feed showed
+      expect(readFileSync(join(cacheDir, files[0]!), 'utf8')).toContain('<p>');
       const second = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: 'https://news.example' });
       await second.stop();
-      // The index was usable: no complaint about it.
+      // Both were usable: no complaint about either.
       expect(second.output()).not.toContain('index-cache');
-      expect(readdirSync(cacheDir)).toEqual(files);
+      expect(readdirSync(cacheDir).sort()).toEqual(files);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

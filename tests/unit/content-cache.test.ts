@@ -84,6 +84,25 @@ describe('the content cache', () => {
     expect(fetched).toEqual(['A', 'B', 'A']);
   });
 
+  it('hands its HTML to a later run, most recently used first, and takes what an earlier run handed it', async () => {
+    const { cache } = countingCache(1_000_000);
+    const a = article('A');
+    const b = article('B');
+    await cache.load([a]);
+    await cache.load([b]);
+    await cache.load([a]);
+    expect(cache.recent()).toEqual([
+      ['A@0', '<p>A v0</p>'],
+      ['B@0', '<p>B v0</p>'],
+    ]);
+    const { cache: later, fetched } = countingCache(1_000_000);
+    for (const [version, html] of cache.recent().reverse()) later.restore(version, html);
+    expect(later.recent()).toEqual(cache.recent());
+    const content = await later.load([a, b]);
+    expect([content.html(a), content.html(b)]).toEqual(['<p>A v0</p>', '<p>B v0</p>']);
+    expect(fetched).toEqual([]);
+  });
+
   it('makes a form on every call when content comes from a plain function', () => {
     const a = article('A');
     let made = 0;
