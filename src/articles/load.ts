@@ -11,7 +11,7 @@
  * const { articles, problems } = assembleArticles(entries);
  */
 import type { Site } from '../site.ts';
-import type { ContentSource, FileStamp, SourceEntry } from '../sources/source.ts';
+import type { ContentSource, FileStamp, SourceEntry, Stamps } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
 import { normalizeArticle, type NormalizeResult } from './normalize.ts';
 import { parseArticleFile } from './parse.ts';
@@ -83,7 +83,7 @@ export interface IndexOptions {
   /** Entries of an earlier run, or the persisted index: a file whose stamp matches one is taken from it unread. */
   readonly previous?: ReadonlyMap<string, IndexEntry>;
   /** The stamps of `files`, when already asked for (see {@link ContentSource.stamps}). */
-  readonly stamps?: readonly (FileStamp | undefined)[];
+  readonly stamps?: Stamps;
   /** Used instead of reading files one by one when {@link INDEX_MANY_FROM} or more must be read. */
   readonly indexMany?: IndexMany;
   /** Decides the entry of each file that was read, given its entry in `previous` (if it had one). */
@@ -111,8 +111,7 @@ export async function indexSource(source: ContentSource, site: Site, options: In
     const path = pathOf(index);
     const next = alongside?.next().value;
     const known = next?.path === path ? next : previous?.get(path);
-    const stamp = stamps?.[index];
-    if (known !== undefined && stamp !== undefined && sameStamp(stamp, known.stamp)) entries.push(known);
+    if (known !== undefined && stamps?.matches(index, known.stamp) === true) entries.push(known);
     else {
       entries.push(undefined);
       unread.push(index);

@@ -36,7 +36,7 @@ import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
-import { asSmallInteger } from '../sources/source.ts';
+import { asSmallInteger, type FileStamp } from '../sources/source.ts';
 import { readInPieces, readLeadingLines, readRange } from './file-lines.ts';
 
 type Details = [title: string, description: string, tags: string[], authors: Person[], image: string | null, originUrl: string | null];
@@ -106,6 +106,40 @@ const SOURCE = Symbol('source');
 const START = Symbol('start');
 const END = Symbol('end');
 const DETAILS = Symbol('details');
+const NUMBERS = Symbol('numbers');
+const AT = Symbol('at');
+
+/**
+ * Two numbers of every entry read back, in one array (an entry's at twice its place): its
+ * stamp, or its article's publication and update times. A number in an object field that is
+ * not a small integer is an object of its own: at 100,000 entries, 300,000 more objects to
+ * make and collect at every restart, and the stamp objects 100,000 more.
+ */
+type Pairs = Float64Array;
+
+/** An entry read back from the index: its stamp is made from the numbers when asked for. */
+class StoredEntry implements IndexEntry {
+  readonly article?: Article;
+  readonly [NUMBERS]: Pairs;
+  readonly [AT]: number;
+
+  constructor(
+    readonly path: string,
+    readonly draft: boolean,
+    readonly problems: readonly Problem[],
+    article: Article | undefined,
+    stamps: Pairs,
+    at: number,
+  ) {
+    if (article !== undefined) this.article = article;
+    this[NUMBERS] = stamps;
+    this[AT] = at;
+  }
+
+  get stamp(): FileStamp {
+    return { size: asSmallInteger(this[NUMBERS][this[AT]] as number), mtimeMs: this[NUMBERS][this[AT] + 1] as number };
+  }
+}
 
 /** An article read back from the index: catalog fields at once, the rest on first use. */
 class StoredArticle implements Article {
@@ -113,6 +147,8 @@ class StoredArticle implements Article {
   readonly [SOURCE]: DetailsSource;
   readonly [START]: number;
   readonly [END]: number;
+  readonly [NUMBERS]: Pairs;
+  readonly [AT]: number;
   [DETAILS]: Details | undefined;
 
   constructor(
@@ -121,17 +157,26 @@ class StoredArticle implements Article {
     readonly path: string,
     readonly language: string,
     category: Category | undefined,
-    readonly published: number,
-    readonly updated: number,
+    dates: Pairs,
+    at: number,
     source: DetailsSource,
     start: number,
     end: number,
   ) {
     this.category = category;
+    this[NUMBERS] = dates;
+    this[AT] = at;
     this[SOURCE] = source;
     this[START] = start;
     this[END] = end;
     this[DETAILS] = undefined;
+  }
+
+  get published(): number {
+    return this[NUMBERS][this[AT]] as number;
+  }
+  get updated(): number {
+    return this[NUMBERS][this[AT] + 1] as number;
   }
 
   private read(): Details {
@@ -478,6 +523,8 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
   }
   const malformed = () => new Error('an entry is malformed');
   const entries: IndexEntry[] = [];
+  const stamps: Pairs = new Float64Array(2 * count);
+  const dates: Pairs = new Float64Array(2 * count);
   // The collection's articles in their places, if every place is taken exactly once by an
   // article that may be in it; else it is made again from the entries.
   const places = tables.collection?.articles ?? 0;
@@ -499,12 +546,13 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
     const inOrder = pathEnd > textAt && idEnd >= pathEnd && slugEnd >= idEnd && slugEnd <= text.length && Number.isInteger(slugEnd) && lineEnd >= lineStart;
     if (!inOrder || !Number.isFinite(size) || !Number.isFinite(mtimeMs) || (flags & ~(DRAFT | HAS_ARTICLE)) !== 0 || !Number.isInteger(flags)) throw malformed();
     const path = text.slice(textAt, pathEnd);
-    const stamp = { size: asSmallInteger(size), mtimeMs };
+    stamps[2 * index] = size;
+    stamps[2 * index + 1] = mtimeMs;
     const draft = (flags & DRAFT) !== 0;
     const problems = problemsOf.get(index) ?? NO_PROBLEMS;
     if ((flags & HAS_ARTICLE) === 0) {
       if (idEnd !== pathEnd || slugEnd !== pathEnd || lineEnd !== lineStart) throw malformed();
-      entries.push({ path, stamp, draft, problems });
+      entries.push(new StoredEntry(path, draft, problems, undefined, stamps, 2 * index));
     } else {
       const language = languages[numbers[row + LANGUAGE] as number];
       const categoryIndex = numbers[row + CATEGORY] as number;
@@ -515,8 +563,10 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
       if (!shaped || idEnd === pathEnd || slugEnd === idEnd || lineEnd === lineStart || !Number.isInteger(lineEnd)) throw malformed();
       const id = text.slice(pathEnd, idEnd);
       const slug = text.slice(idEnd, slugEnd);
-      const article = new StoredArticle(id, slug, path, language, category, published, updated, details.source, details.start + lineStart, details.start + lineEnd);
-      entries.push({ path, stamp, draft, problems, article });
+      dates[2 * index] = published;
+      dates[2 * index + 1] = updated;
+      const article = new StoredArticle(id, slug, path, language, category, dates, 2 * index, details.source, details.start + lineStart, details.start + lineEnd);
+      entries.push(new StoredEntry(path, draft, problems, article, stamps, 2 * index));
       const rank = numbers[row + RANK] as number;
       if (rank !== -1) {
         placedRight &&= !draft && isPlace(rank) && ranked[rank] === undefined;

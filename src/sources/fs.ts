@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, st
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { asSmallInteger, isArticlePath, isSafeContentPath, type ContentSource, type FileHead, type FileStamp, type SourceEntry } from './source.ts';
+import { isArticlePath, isSafeContentPath, stampsFrom, stampsFromPairs, type ContentSource, type FileHead, type FileStamp, type SourceEntry, type Stamps } from './source.ts';
 
 /** Below this many files, starting threads costs more than the stat calls they would share. */
 const THREADED_STAMPS_FROM = 4096;
@@ -58,18 +58,17 @@ function stampOnThread(root: string, paths: readonly string[]): Promise<Float64A
 }
 
 /** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */
-async function stampOnThreads(root: string, paths: readonly string[]): Promise<(FileStamp | undefined)[]> {
+async function stampOnThreads(root: string, paths: readonly string[]): Promise<Stamps> {
   const threads = Math.max(1, Math.min(availableParallelism(), 4));
   const slice = Math.ceil(paths.length / threads);
   const slices = await Promise.all(Array.from({ length: threads }, (_, index) => stampOnThread(root, paths.slice(index * slice, (index + 1) * slice))));
-  return slices.flatMap((stamps) => {
-    const found: (FileStamp | undefined)[] = [];
-    for (let index = 0; index < stamps.length; index += 2) {
-      const size = stamps[index] as number;
-      found.push(size < 0 ? undefined : { size: asSmallInteger(size), mtimeMs: stamps[index + 1] as number });
-    }
-    return found;
-  });
+  const pairs = new Float64Array(2 * paths.length);
+  let at = 0;
+  for (const stamps of slices) {
+    pairs.set(stamps, at);
+    at += stamps.length;
+  }
+  return stampsFromPairs(pairs);
 }
 
 export interface FsSourceOptions {
@@ -149,7 +148,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
           // no threads to be had here: stat on this one
         }
       }
-      return paths.map((path) => statFile(join(root, path)));
+      return stampsFrom(paths.map((path) => statFile(join(root, path))));
     },
   };
 }

@@ -6,7 +6,7 @@
  * const source = createMemorySource({ '2024/a.md': '---\ndate: 2024-01-01\n---\nHello' });
  * source.write('2024/b.md', '...');
  */
-import { comparePaths, isArticlePath, type ContentSource, type FileStamp } from './source.ts';
+import { comparePaths, isArticlePath, stampsFrom, type ContentSource, type FileStamp } from './source.ts';
 
 export interface MemorySource extends ContentSource {
   write(path: string, text: string): void;
@@ -30,7 +30,7 @@ export function createMemorySource(initial: Readonly<Record<string, string>>): M
     read: async (path) => get(path).text,
     readHead: async (path) => ({ text: get(path).text, complete: true, stamp: get(path).stamp }),
     stat: async (path) => files.get(path)?.stamp,
-    stamps: async (entries) => entries.map(({ path }) => files.get(path)?.stamp),
+    stamps: async (entries) => stampsFrom(entries.map(({ path }) => files.get(path)?.stamp)),
     write,
     remove: (path) => {
       files.delete(path);

@@ -28,6 +28,41 @@ export function asSmallInteger(value: number): number {
   return value <= 0x3fffffff && value >= -0x40000000 ? value | 0 : value;
 }
 
+/**
+ * The stamps of many files, by their place in the list asked for. Kept as numbers, two to a
+ * file: checking 100,000 of them against an index makes no object per file.
+ */
+export interface Stamps {
+  readonly length: number;
+  /** The stamp of the file at `index`; `undefined` when it is not a readable file. */
+  get(index: number): FileStamp | undefined;
+  /** Whether the file at `index` is a readable file with this stamp. */
+  matches(index: number, stamp: FileStamp): boolean;
+}
+
+/** Stamps from [size, mtimeMs] pairs, two numbers to a file, a negative size for a file that has none. */
+export function stampsFromPairs(pairs: Float64Array): Stamps {
+  return {
+    length: pairs.length / 2,
+    get(index) {
+      const size = pairs[2 * index];
+      return size === undefined || size < 0 ? undefined : { size: asSmallInteger(size), mtimeMs: pairs[2 * index + 1] as number };
+    },
+    matches: (index, stamp) => (pairs[2 * index] as number) >= 0 && pairs[2 * index] === stamp.size && pairs[2 * index + 1] === stamp.mtimeMs,
+  };
+}
+
+/** Stamps from one per file (`undefined` for a file that has none). */
+export function stampsFrom(list: readonly (FileStamp | undefined)[]): Stamps {
+  const pairs = new Float64Array(2 * list.length).fill(-1);
+  list.forEach((stamp, index) => {
+    if (stamp === undefined) return;
+    pairs[2 * index] = stamp.size;
+    pairs[2 * index + 1] = stamp.mtimeMs;
+  });
+  return stampsFromPairs(pairs);
+}
+
 export interface SourceEntry {
   /** Path relative to the source root, with `/` separators, never starting with `/` or containing `..`. */
   readonly path: string;
@@ -50,7 +85,7 @@ export interface ContentSource {
   /** Size and modification time; `undefined` when the file does not exist (any more). */
   stat(path: string): Promise<FileStamp | undefined>;
   /** {@link stat} for many files at once, in the same order (a folder source spreads the work over threads). */
-  stamps(entries: readonly SourceEntry[]): Promise<readonly (FileStamp | undefined)[]>;
+  stamps(entries: readonly SourceEntry[]): Promise<Stamps>;
 }
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */

@@ -12,18 +12,10 @@ import { assembleArticles, INDEX_MANY_FROM, indexSource, type IndexEntry } from 
 import { createParallelIndexer } from '../../src/node/parallel-index.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
-import { testSite, validArticle } from '../support/fixtures.ts';
+import { entryFields, testSite, validArticle } from '../support/fixtures.ts';
 
 const ENTRY = pathToFileURL(resolve('src/node.ts'));
 const EXEC_ARGV = ['--import', 'tsx'];
-
-/** Every field of an entry, its article's read through its getters (stored articles keep details lazily). */
-function fieldsOf(entry: IndexEntry | undefined) {
-  const article = entry?.article;
-  if (article === undefined) return entry;
-  const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
-  return { ...entry, article: { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
-}
 
 function articleFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {};
@@ -71,7 +63,7 @@ describe('indexing in several processes', () => {
     // The details are read from the processes' files, which are gone from the folder by now.
     expect(readdirSync(scratchDir)).toEqual(['wirefeed-indexing-live']);
     rmSync(scratchDir, { recursive: true });
-    expect(many.map(fieldsOf)).toEqual(one.map(fieldsOf));
+    expect(many.map(entryFields)).toEqual(one.map(entryFields));
     expect(many.filter((entry) => entry.problems.some((problem) => problem.severity === 'error'))).toHaveLength(6);
     expect(many.filter((entry) => entry.draft)).not.toHaveLength(0);
     expect(progress.at(-1)).toBe(paths.length);

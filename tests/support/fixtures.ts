@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createApp } from '../../src/app.ts';
+import type { IndexEntry } from '../../src/articles/load.ts';
 import { parseArticleFile } from '../../src/articles/parse.ts';
 import { extractContent, normalizeArticle, type NormalizeResult } from '../../src/articles/normalize.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
@@ -89,4 +90,16 @@ export function createTestApp(files: Readonly<Record<string, string>>, options: 
   const errors: unknown[] = [];
   const app = createApp({ site, store, now: () => now, onError: (error) => errors.push(error) });
   return { app, store, site, errors };
+}
+
+/**
+ * Every field of an index entry and of its article, read as a caller reads them: an entry read
+ * back from an index makes its stamp, and its article its details, when asked.
+ */
+export function entryFields(entry: IndexEntry | undefined) {
+  if (entry === undefined) return undefined;
+  const { path, stamp, draft, problems, article } = entry;
+  if (article === undefined) return { path, stamp, draft, problems };
+  const { id, slug, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
+  return { path, stamp, draft, problems, article: { id, slug, path: article.path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
 }

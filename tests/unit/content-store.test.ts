@@ -9,7 +9,7 @@ import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
-import { testSite, validArticle } from '../support/fixtures.ts';
+import { entryFields, testSite, validArticle } from '../support/fixtures.ts';
 
 /** A memory source that counts how often each file is read. */
 function countingSource(files: Record<string, string>) {
@@ -410,12 +410,7 @@ describe('the persisted index file', () => {
     const written = readFileSync(file);
     expect(partsOf(written).tables.text).toBe(encoding);
     const loaded = (await cache.load())!;
-    const fields = (entry: IndexEntry | undefined) => {
-      const article = entry?.article;
-      const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article ?? ({} as NonNullable<typeof article>);
-      return { ...entry, article: article && { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
-    };
-    for (const entry of indexed) expect(fields(loaded.get(entry.path))).toEqual(fields(entry));
+    for (const entry of indexed) expect(entryFields(loaded.get(entry.path))).toEqual(entryFields(entry));
     const full = loaded.get('full.md')?.article;
     expect([full?.title, full?.tags, full?.authors.map(({ name }) => name), full?.image]).toEqual(['Tab here, “quotes”, ไทย', ['a', 'b'], ['Ann Lee'], 'https://img.example/x.jpg']);
     await cache.save([...loaded.values()]);

@@ -84,10 +84,16 @@ describe('the folder source', () => {
     const asked = [...paths, 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
     const stamps = await source.stamps(asked);
     expect(stamps).toHaveLength(asked.length);
-    expect(stamps).toEqual(await Promise.all(asked.map(({ path }) => source.stat(path))));
-    expect(stamps[1]?.size).toBe(1);
-    expect(stamps[paths.indexOf('f2/line\nbreak.md')]?.size).toBe(12);
-    expect(stamps.slice(-2)).toEqual([undefined, undefined]);
+    const stats = await Promise.all(asked.map(({ path }) => source.stat(path)));
+    expect(asked.map((_, index) => stamps.get(index))).toEqual(stats);
+    expect(stamps.get(1)?.size).toBe(1);
+    expect(stamps.get(paths.indexOf('f2/line\nbreak.md'))?.size).toBe(12);
+    expect([stamps.get(asked.length - 2), stamps.get(asked.length - 1)]).toEqual([undefined, undefined]);
+    // matched without an object per file: a file's own stamp, no other, and nothing for what has none
+    expect(stats.every((stat, index) => stat === undefined || stamps.matches(index, stat))).toBe(true);
+    expect(stamps.matches(1, { ...stats[1]!, mtimeMs: stats[1]!.mtimeMs + 1 })).toBe(false);
+    expect(stamps.matches(1, { ...stats[1]!, size: 2 })).toBe(false);
+    expect(stamps.matches(asked.length - 1, { size: -1, mtimeMs: -1 })).toBe(false);
   });
 
   it('tells each listed folder before reading it, so that a watcher started then misses nothing', async () => {
@@ -108,6 +114,15 @@ describe('the folder source', () => {
     } finally {
       rmSync(late);
     }
+  });
+
+  it('gives the stamps of a list too small for threads the same way, on this thread', async () => {
+    const source = createFsSource(root);
+    const asked = ['f0/a5.md', 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
+    const stamps = await source.stamps(asked);
+    const stat = await source.stat('f0/a5.md');
+    expect([stamps.length, stamps.get(0), stamps.get(1), stamps.get(2)]).toEqual([3, stat, undefined, undefined]);
+    expect([stamps.matches(0, stat!), stamps.matches(0, { ...stat!, size: 6 }), stamps.matches(1, { size: -1, mtimeMs: -1 })]).toEqual([true, false, false]);
   });
 
   it('refuses to take stamps outside the folder', async () => {
