@@ -583,7 +583,9 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
   if (lineStart !== details.length) throw new Error('its details do not match its entries');
   const { collection } = tables;
   if (collection === undefined || !placedRight || placed !== places) return { entries };
-  const articleBySlug = new Map(ranked.map((article) => [article.slug, article]));
+  // Set one by one: no pair array per article to make and collect.
+  const articleBySlug = new Map<string, Article>();
+  for (const article of ranked) articleBySlug.set(article.slug, article);
   // Two articles of one slug: not a collection this file could have been written with.
   if (articleBySlug.size !== places) return { entries };
   return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts } };
