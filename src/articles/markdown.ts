@@ -7,14 +7,24 @@
  * every link and image URL absolute against the article's public URL.
  *
  * @example
- * renderMarkdown('See [more](/x) <script>alert(1)</script>', 'https://news.example/articles/a')
+ * await renderMarkdown('See [more](/x) <script>alert(1)</script>', 'https://news.example/articles/a')
  * // => '<p>See <a href="https://news.example/x">more</a> </p>\n'
  */
 import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
 import { collapseWhitespace, stripInvalidChars } from '../text.ts';
 
 import type { Token } from 'markdown-it';
+import type sanitizeHtml from 'sanitize-html';
+
+type Sanitize = typeof sanitizeHtml;
+
+/**
+ * sanitize-html, with the HTML parser and CSS parser it brings, is loaded when the first
+ * article is rendered rather than at every start: about 40 ms of a start here, which a restart
+ * whose first responses come from HTML kept by the last run never needs.
+ */
+let sanitizer: Promise<Sanitize> | undefined;
+const loadSanitizer = () => (sanitizer ??= import('sanitize-html').then((loaded) => loaded.default));
 
 const markdown = new MarkdownIt('commonmark', { html: true, linkify: false, typographer: false });
 markdown.core.ruler.push('captioned_images', captionImages);
@@ -70,9 +80,9 @@ function withAbsoluteUrl(attribute: 'href' | 'src', base: string): sanitizeHtml.
   };
 }
 
-function sanitizeOptions(pageUrl: string): sanitizeHtml.IOptions {
+function sanitizeOptions(sanitize: Sanitize, pageUrl: string): sanitizeHtml.IOptions {
   return {
-    allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins'],
+    allowedTags: [...sanitize.defaults.allowedTags, 'img', 'del', 'ins'],
     allowedAttributes: {
       a: ['href', 'title', 'hreflang'],
       img: ['src', 'alt', 'title', 'width', 'height'],
@@ -100,11 +110,19 @@ function sanitizeOptions(pageUrl: string): sanitizeHtml.IOptions {
  * the characters XML forbids.
  * `pageUrl` is the public URL of the article page, the base of relative references.
  */
-export function renderMarkdown(body: string, pageUrl: string): string {
-  const html = markdown.render(stripInvalidChars(body));
-  // Character references in raw HTML (`&#1;`) come out of the sanitizer as the characters
-  // themselves: strip again, so that the result can go into XML as it is.
-  return stripInvalidChars(sanitizeHtml(html, sanitizeOptions(pageUrl)));
+export async function renderMarkdown(body: string, pageUrl: string): Promise<string> {
+  return (await loadMarkdownRenderer())(body, pageUrl);
+}
+
+/** {@link renderMarkdown} as a synchronous function, once what it needs is loaded. */
+export async function loadMarkdownRenderer(): Promise<(body: string, pageUrl: string) => string> {
+  const sanitize = await loadSanitizer();
+  return (body, pageUrl) => {
+    const html = markdown.render(stripInvalidChars(body));
+    // Character references in raw HTML (`&#1;`) come out of the sanitizer as the characters
+    // themselves: strip again, so that the result can go into XML as it is.
+    return stripInvalidChars(sanitize(html, sanitizeOptions(sanitize, pageUrl)));
+  };
 }
 
 function collectText(tokens: readonly Token[]): string {

@@ -103,7 +103,7 @@ export function createFileContent(
   const render = async (article: Article): Promise<string> => {
     try {
       const parsed = parseArticleFile(article.path, await source.read(article.path));
-      if (parsed.ok) return renderMarkdown(extractContent(parsed.value), urls.article(article.slug));
+      if (parsed.ok) return await renderMarkdown(extractContent(parsed.value), urls.article(article.slug));
     } catch {
       // the file went away or cannot be read between indexing and now: fall through
     }

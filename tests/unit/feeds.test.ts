@@ -2,7 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Article } from '../../src/articles/article.ts';
 import { contentFrom } from '../../src/catalog/content-cache.ts';
-import { renderMarkdown } from '../../src/articles/markdown.ts';
+import { loadMarkdownRenderer } from '../../src/articles/markdown.ts';
 import { renderAtom } from '../../src/feeds/atom.ts';
 import { buildFeedModel, type FeedModel } from '../../src/feeds/feed.ts';
 import { renderJsonFeed } from '../../src/feeds/json-feed.ts';
@@ -12,6 +12,8 @@ import { createUrls, toTagUri } from '../../src/urls.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { contentOfText, normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 import { childrenNamed, descendants, onlyChild, parseXmlStrict } from '../support/xml.ts';
+
+const renderHtml = await loadMarkdownRenderer();
 
 const EXTENSIONLESS_IMAGE = 'https://github.com/user-attachments/assets/daec8601-219c-4325-916a-d935899a0af1';
 
@@ -32,7 +34,7 @@ function modelOf(articles: readonly Article[], site: Site = testSite(), scope = 
     scope,
     articles,
     paging: { page: 1, limit: site.feedSize, limitChosen: false, total: articles.length },
-    content: contentFrom((a) => renderMarkdown(BODIES.get(a.id) ?? '', urls.article(a.slug))),
+    content: contentFrom((a) => renderHtml(BODIES.get(a.id) ?? '', urls.article(a.slug))),
     fallbackUpdated: Date.UTC(2024, 0, 1),
   });
 }
@@ -76,7 +78,7 @@ describe.each(['rss', 'atom', 'json'] as const)('%s', (format) => {
     const parsed = format === 'json' ? JSON.parse(output).items[0].title : parseFeed(output).items[0]?.title;
     expect(parsed).toBe('a ]]> b ]]> c');
     // The item HTML reads back exactly as rendered, whether escaped (JSON) or in CDATA (XML).
-    const html = renderMarkdown(BODIES.get(tricky.id)!, createUrls(testSite().baseUrl).article(tricky.slug));
+    const html = renderHtml(BODIES.get(tricky.id)!, createUrls(testSite().baseUrl).article(tricky.slug));
     const content =
       format === 'json'
         ? JSON.parse(output).items[0].content_html

@@ -5,8 +5,8 @@ import { findUnsafeHtml, parseHtmlFragment } from '../support/html.ts';
 const PAGE = 'https://news.example/articles/story';
 
 describe('renderMarkdown', () => {
-  it('renders CommonMark', () => {
-    expect(renderMarkdown('#### Heading\n\nSome *text* and [a link](https://x.example/).', PAGE)).toBe(
+  it('renders CommonMark', async () => {
+    expect(await renderMarkdown('#### Heading\n\nSome *text* and [a link](https://x.example/).', PAGE)).toBe(
       '<h4>Heading</h4>\n<p>Some <em>text</em> and <a href="https://x.example/">a link</a>.</p>\n',
     );
   });
@@ -17,8 +17,8 @@ describe('renderMarkdown', () => {
     ['a relative link in raw HTML', '<a href="../x">x</a>', 'href="https://news.example/x"'],
     ['a fragment', '[top](#top)', 'href="https://news.example/articles/story#top"'],
     ['a protocol-relative image', '<img src="//cdn.example/a.png">', 'src="https://cdn.example/a.png"'],
-  ])('makes %s absolute', (_, markdown, expected) => {
-    expect(renderMarkdown(markdown, PAGE)).toContain(expected);
+  ])('makes %s absolute', async (_, markdown, expected) => {
+    expect(await renderMarkdown(markdown, PAGE)).toContain(expected);
   });
 
   it.each([
@@ -32,25 +32,25 @@ describe('renderMarkdown', () => {
     ['a form', '<form action="https://evil.example/"><input name="q"></form>'],
     ['a style element and attribute', '<style>body{}</style><p style="position:fixed">x</p>'],
     ['an object and an embed', '<object data="x.swf"></object><embed src="x.swf">'],
-  ])('removes %s', (_, markdown) => {
-    const html = renderMarkdown(markdown, PAGE);
+  ])('removes %s', async (_, markdown) => {
+    const html = await renderMarkdown(markdown, PAGE);
     expect(findUnsafeHtml(html)).toEqual([]);
     const attributeValues = parseHtmlFragment(html).elements.flatMap((element) => Object.values(element.attributes));
     expect(attributeValues.filter((value) => /alert|evil|script:|data:|x\.swf/i.test(value))).toEqual([]);
   });
 
-  it('keeps mailto links and escapes text', () => {
-    const html = renderMarkdown('Write to <a href="mailto:desk@news.example">us</a> & say 1 < 2', PAGE);
+  it('keeps mailto links and escapes text', async () => {
+    const html = await renderMarkdown('Write to <a href="mailto:desk@news.example">us</a> & say 1 < 2', PAGE);
     expect(html).toBe('<p>Write to <a href="mailto:desk@news.example">us</a> &amp; say 1 &lt; 2</p>\n');
   });
 
-  it('produces HTML without parse errors', () => {
-    const html = renderMarkdown('<p>unclosed <b>bold\n\n<div><span>mis</div></span>\n\n| a |\n|---|\n', PAGE);
+  it('produces HTML without parse errors', async () => {
+    const html = await renderMarkdown('<p>unclosed <b>bold\n\n<div><span>mis</div></span>\n\n| a |\n|---|\n', PAGE);
     expect(parseHtmlFragment(html).errors).toEqual([]);
   });
 
-  it('removes XML-illegal characters', () => {
-    expect(renderMarkdown('a\u0001b\uFFFEc', PAGE)).toBe('<p>abc</p>\n');
+  it('removes XML-illegal characters', async () => {
+    expect(await renderMarkdown('a\u0001b\uFFFEc', PAGE)).toBe('<p>abc</p>\n');
   });
 });
 
