@@ -356,12 +356,12 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
     const details = createDetailsChunk();
     for (let index = start; index < Math.min(start + CHUNK_ENTRIES, entries.length); index += 1) {
       const entry = entries[index] as IndexEntry;
-      const { article } = entry;
+      const { article, stamp } = entry;
       const row = index * COLUMNS;
       detailsEnd += 1 + details.add(article);
       if (entry.problems.length > 0) problems.push([index, [...entry.problems]]);
-      numbers[row + SIZE] = entry.stamp.size;
-      numbers[row + MTIME] = entry.stamp.mtimeMs;
+      numbers[row + SIZE] = stamp.size;
+      numbers[row + MTIME] = stamp.mtimeMs;
       numbers[row + FLAGS] = (entry.draft ? DRAFT : 0) | (article ? HAS_ARTICLE : 0);
       numbers[row + DETAILS_END] = detailsEnd;
       numbers[row + PATH_END] = addString(entry.path);
