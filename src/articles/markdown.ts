@@ -20,7 +20,7 @@ type Sanitize = typeof sanitizeHtml;
 
 /**
  * sanitize-html, with the HTML parser and CSS parser it brings, is loaded when the first
- * article is rendered rather than at every start: about 40 ms of a start here, which a restart
+ * article is rendered rather than at every start: about 20 ms of a start here, which a restart
  * whose first responses come from HTML kept by the last run never needs.
  */
 let sanitizer: Promise<Sanitize> | undefined;
