@@ -71,6 +71,26 @@ function readIndex(file: string, fingerprint: string): PersistedEntries {
   return collection ? Object.assign(byPath, { collection }) : byPath;
 }
 
+/**
+ * Removes what processes killed while writing `file` left: `file.<pid>.tmp` files (written
+ * aside, then renamed over `file`) older than a minute - a live writer's file is younger.
+ */
+export function removeAbandonedWrites(file: string): void {
+  const folder = dirname(file);
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [entry.name] : []));
+  } catch {
+    return; // no cache folder yet
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const path = join(folder, name);
+    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 60_000) rmSync(path, { force: true });
+  }
+}
+
 export interface FileIndexCacheOptions {
   readonly file: string;
   readonly fingerprint: string;
@@ -120,24 +140,9 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     return writing;
   };
 
-  // Half-written indexes of processes killed while writing (a live writer's file is younger).
-  const removeAbandonedWrites = () => {
-    const folder = dirname(options.file);
-    const prefix = `${basename(options.file)}.`;
-    for (const name of readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [entry.name] : []))) {
-      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-      const path = join(folder, name);
-      if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 60_000) rmSync(path, { force: true });
-    }
-  };
-
   return {
     async load() {
-      try {
-        removeAbandonedWrites();
-      } catch {
-        // no cache folder yet
-      }
+      removeAbandonedWrites(options.file);
       if (!existsSync(options.file)) return undefined;
       try {
         return readIndex(options.file, options.fingerprint);

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContentKeeper } from '../catalog/content-store.ts';
+import { removeAbandonedWrites } from './index-cache.ts';
 
 const FORMAT = 1;
 
@@ -62,6 +63,7 @@ export function createFileContentKeeper(options: FileContentKeeperOptions): Cont
   const log = options.log ?? (() => undefined);
   return {
     async load() {
+      removeAbandonedWrites(file);
       if (!existsSync(file)) return undefined;
       try {
         return readKept(file, fingerprint);

@@ -4,7 +4,7 @@
  * kept file that is damaged or was written by another build or configuration.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,6 +119,18 @@ describe('the file of kept HTML', () => {
       ['b.md\u00001\u00002\u0000b', '<p>B</p>\n'],
     ]);
     expect(logs).toEqual([]);
+  });
+
+  it('leaves no half-written file of a process killed while writing it, and spares a live writer\'s', async () => {
+    const { file, keeper } = await written();
+    const abandoned = `${file}.4242.tmp`;
+    const live = `${file}.4343.tmp`;
+    writeFileSync(abandoned, '{"format":1');
+    writeFileSync(live, '{"format":1');
+    const minutesAgo = new Date(Date.now() - 5 * 60_000);
+    utimesSync(abandoned, minutesAgo, minutesAgo);
+    expect(await keeper.load()).toHaveLength(2);
+    expect([existsSync(abandoned), existsSync(live)]).toEqual([false, true]);
   });
 
   it('is not there before a first run, which is nothing to complain about', async () => {
