@@ -28,13 +28,29 @@ const FORMAT = 7;
 let build: string | undefined;
 
 /**
- * What names the running build: a hash of the file this code was loaded from - the bundle, when
- * run as `wirefeed` (from src/, only this module's own source). A new build may read articles
- * or render Markdown differently, so what an older one derived is not used.
+ * What names the running build: a hash of the code it runs. A new build may read articles or
+ * render Markdown differently, so what an older one derived is not used. Run as `wirefeed`,
+ * the code is one file, the bundle with its dependencies; run from src/ (`npm run dev`, the
+ * tests), it is every source file and the lockfile.
  */
 export function runningBuild(): string {
-  build ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('base64url');
+  if (build === undefined) {
+    const here = fileURLToPath(import.meta.url);
+    const hash = createHash('sha256');
+    for (const file of here.endsWith('.ts') ? sourceFiles(join(dirname(here), '..')) : [here]) hash.update(`${file}\n`).update(readFileSync(file));
+    build = hash.digest('base64url');
+  }
   return build;
+}
+
+/** Every file under the source folder `src` (sorted), and the lockfile beside it if there is one. */
+function sourceFiles(src: string): string[] {
+  const files = readdirSync(src, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  const lockfile = join(src, '..', 'package-lock.json');
+  return existsSync(lockfile) ? [...files, lockfile] : files;
 }
 
 /** What the index (and the HTML kept with it) depends on besides the files: the build that made it, and the configuration it read. */
