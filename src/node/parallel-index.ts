@@ -7,8 +7,8 @@
  *
  * Each process indexes a contiguous slice of the listed files and writes its entries to a
  * scratch file in the persisted index's own encoding (see stored-entry.ts): the server decodes
- * what the catalog needs, and reads the details of each article from that file when a response first shows
- * it, so that they take no memory until then. The scratch files are removed as soon as they are
+ * what the catalog needs, and reads the details of each article from that file when a response
+ * first shows it, so that they take no memory until then. The scratch files are removed as soon as they are
  * open (the open descriptors keep them readable).
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
  * tsx), which hands over to {@link runIndexTask} when it was started for this.

@@ -51,12 +51,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const reported = new Set<string>();
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
-  const indexFile = cacheDir === 'off' ? undefined : defaultIndexPath(cacheDir, contentDir);
-  const fingerprint = indexFile === undefined ? undefined : indexFingerprint(site);
+  const persisted = cacheDir === 'off' ? undefined : { file: defaultIndexPath(cacheDir, contentDir), fingerprint: indexFingerprint(site) };
   const logCache = (message: string) => warn(JSON.stringify({ event: 'index-cache', message }));
-  const cache = indexFile && fingerprint ? createFileIndexCache({ file: indexFile, fingerprint, log: logCache }) : undefined;
+  const cache = persisted && createFileIndexCache({ ...persisted, log: logCache });
   // The HTML rendered last run, for the first responses of this one (kept when the server stops).
-  const keeper = indexFile && fingerprint ? createFileContentKeeper({ file: keptContentPath(indexFile), fingerprint, log: logCache }) : undefined;
+  const keeper = persisted && createFileContentKeeper({ ...persisted, file: keptContentPath(persisted.file), log: logCache });
   // Changes are applied one after another by the store; only the files named are read again
   // (every file, checked by size and time, when a folder came or went or the platform cannot
   // say). The folders are watched as the first scan lists them, each before it is read, so a
