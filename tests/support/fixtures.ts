@@ -2,7 +2,7 @@
  * Fresh fixtures for every test: a site, article files, an app over them. Nothing here is
  * shared or mutated between tests.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import type { IndexEntry } from '../../src/articles/load.ts';
@@ -102,4 +102,18 @@ export function entryFields(entry: IndexEntry | undefined) {
   if (article === undefined) return { path, stamp, draft, problems };
   const { id, slug, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
   return { path, stamp, draft, problems, article: { id, slug, path: article.path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
+}
+
+/**
+ * Half-written files beside `file`, as writers leave them (`file.<pid>.tmp`): one of a process
+ * killed minutes ago, and one of a writer still at work.
+ */
+export function leaveHalfWrittenFiles(file: string, text: string): { abandoned: string; live: string } {
+  const abandoned = `${file}.4242.tmp`;
+  const live = `${file}.4343.tmp`;
+  writeFileSync(abandoned, text);
+  writeFileSync(live, text);
+  const minutesAgo = new Date(Date.now() - 5 * 60_000);
+  utimesSync(abandoned, minutesAgo, minutesAgo);
+  return { abandoned, live };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
-import { entryFields, testSite, validArticle } from '../support/fixtures.ts';
+import { entryFields, leaveHalfWrittenFiles, testSite, validArticle } from '../support/fixtures.ts';
 
 /** A memory source that counts how often each file is read. */
 function countingSource(files: Record<string, string>) {
@@ -476,12 +476,7 @@ describe('the persisted index file', () => {
 
   it('removes the half-written files of a process killed while writing, not those of a live writer', async () => {
     const { file, site } = await roundTrip();
-    const abandoned = `${file}.4242.tmp`;
-    const live = `${file}.4343.tmp`;
-    writeFileSync(abandoned, '{"format":1,"entries":[');
-    writeFileSync(live, '{"format":1,"entries":[');
-    const minutesAgo = new Date(Date.now() - 5 * 60_000);
-    utimesSync(abandoned, minutesAgo, minutesAgo);
+    const { abandoned, live } = leaveHalfWrittenFiles(file, '{"format":1,"entries":[');
     expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load()).toBeDefined();
     expect(existsSync(abandoned)).toBe(false);
     expect(existsSync(live)).toBe(true);

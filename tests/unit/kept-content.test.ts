@@ -4,7 +4,7 @@
  * kept file that is damaged or was written by another build or configuration.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { createContentStore, type ContentKeeper } from '../../src/catalog/conten
 import { indexFingerprint, runningBuild } from '../../src/node/index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from '../../src/node/kept-content.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
-import { testSite, validArticle } from '../support/fixtures.ts';
+import { leaveHalfWrittenFiles, testSite, validArticle } from '../support/fixtures.ts';
 
 const FILES = {
   'a.md': validArticle({ code: '"A"', title: '"First"', date: '2024-01-01T00:00:00Z' }, 'Body *A*, ข่าว 🙂.'),
@@ -123,12 +123,7 @@ describe('the file of kept HTML', () => {
 
   it('leaves no half-written file of a process killed while writing it, and spares a live writer\'s', async () => {
     const { file, keeper } = await written();
-    const abandoned = `${file}.4242.tmp`;
-    const live = `${file}.4343.tmp`;
-    writeFileSync(abandoned, '{"format":1');
-    writeFileSync(live, '{"format":1');
-    const minutesAgo = new Date(Date.now() - 5 * 60_000);
-    utimesSync(abandoned, minutesAgo, minutesAgo);
+    const { abandoned, live } = leaveHalfWrittenFiles(file, '{"format":1');
     expect(await keeper.load()).toHaveLength(2);
     expect([existsSync(abandoned), existsSync(live)]).toEqual([false, true]);
   });
