@@ -23,7 +23,7 @@ import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { readEntries, writeEntries } from './stored-entry.ts';
 
-const FORMAT = 7;
+const FORMAT = 8;
 
 let build: string | undefined;
 

@@ -180,8 +180,8 @@ interface IndexParts {
   trailer: Record<string, unknown>;
 }
 /** Numbers per entry, and the columns the damage below touches. */
-const COLUMNS = 12;
-const [FLAGS, DETAILS_END, PATH_END, RANK] = [2, 7, 8, 11];
+const COLUMNS = 13;
+const [FLAGS, DETAILS_END, PATH_END, RANK, SLUG_RANK] = [2, 7, 8, 11, 12];
 
 function partsOf(bytes: Buffer): IndexParts {
   const headerEnd = bytes.indexOf(0x0a);
@@ -267,8 +267,10 @@ describe('the collection saved with the persisted index', () => {
     const { source, site, reads, cacheOf, catalog } = await saved();
     const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
     expect(reads).toEqual([]);
-    // Made from the saved collection, newest first (assembling makes it in path order).
-    expect([...restarted.articleBySlug.keys()]).toEqual(['c', 'a', 'g', 'f']);
+    // Made from the saved collection: slugs looked up in their saved order, where assembling
+    // fills a Map.
+    expect(restarted.articleBySlug).not.toBeInstanceOf(Map);
+    expect([...restarted.articleBySlug.keys()]).toEqual(['a', 'c', 'f', 'g']);
     expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
     const fresh = (await createContentStore(source, site).current()).catalog;
     expect(describeCatalog(restarted)).toEqual(describeCatalog(fresh));
@@ -286,12 +288,22 @@ describe('the collection saved with the persisted index', () => {
   it.each([
     ['an article in two places', ({ numbers }: IndexParts) => void (numbers[2 * COLUMNS + RANK] = numbers[RANK]!)],
     ['a place no article takes', ({ numbers }: IndexParts) => void (numbers[RANK] = 40)],
+    ['an article in two places of the slug order', ({ numbers }: IndexParts) => void (numbers[2 * COLUMNS + SLUG_RANK] = numbers[SLUG_RANK]!)],
+    [
+      'slugs out of order',
+      // a.md and c.md swap their places in the slug order.
+      ({ numbers }: IndexParts) => {
+        [numbers[SLUG_RANK], numbers[2 * COLUMNS + SLUG_RANK]] = [numbers[2 * COLUMNS + SLUG_RANK]!, numbers[SLUG_RANK]!];
+      },
+    ],
     [
       'a draft in the place of an article',
       // The draft d.md takes the place of c.md.
       ({ numbers }: IndexParts) => {
         numbers[3 * COLUMNS + RANK] = numbers[2 * COLUMNS + RANK]!;
+        numbers[3 * COLUMNS + SLUG_RANK] = numbers[2 * COLUMNS + SLUG_RANK]!;
         numbers[2 * COLUMNS + RANK] = -1;
+        numbers[2 * COLUMNS + SLUG_RANK] = -1;
       },
     ],
     // g.md given the slug of f.md, as if assembling had let both in (this changes an entry too).
@@ -440,7 +452,7 @@ describe('the persisted index file', () => {
     ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
     ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
     ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":7', '"format":99'), 'latin1'), 'is not usable (format 99, not 7)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":8', '"format":99'), 'latin1'), 'is not usable (format 99, not 8)'],
     ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('First', 'Firsu'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
     ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
     ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
