@@ -20,7 +20,7 @@ import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
-import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp } from '../sources/source.ts';
+import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp, type SourceEntry } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog } from './catalog.ts';
 import { createContentCache, type ContentCache } from './content-cache.ts';
@@ -42,14 +42,29 @@ export interface SavedCollection {
   readonly drafts: number;
 }
 
+/** The files of the listing the last run's entries came from, and the folders it read. */
+export interface SavedListing {
+  readonly files: readonly SourceEntry[];
+  readonly folders: readonly FolderStamp[];
+}
+
 /** Where a host keeps the index between runs (Node: a file of its own). */
 export interface IndexCache {
   /** The entries of the last run, or `undefined` when there is no usable cache. */
   load(): Promise<PersistedEntries | undefined>;
+  /**
+   * The listing the entries that {@link load} gives were saved with, had before they are
+   * checked (`undefined`: none saved, or none to be had): when it still holds, a restart stats
+   * its files while `load` checks the entries, and lists no folder.
+   */
+  listing?(): SavedListing | undefined;
   /** Whether there is anything to load at all (when it cannot be, the first scan skips the stat calls). */
   exists?(): boolean;
-  /** Keeps `entries` (in path order) and, when given, what they made of the collection. */
-  save(entries: readonly IndexEntry[], collection?: SavedCollection): Promise<void>;
+  /**
+   * Keeps `entries` (in path order) and, when given, what they made of the collection and the
+   * folders of the listing they came from (see {@link ContentSource.foldersOf}).
+   */
+  save(entries: readonly IndexEntry[], collection?: SavedCollection, folders?: readonly FolderStamp[]): Promise<void>;
   /** Finishes the writes that `save` scheduled (before the process exits). */
   flush(): Promise<void>;
 }
@@ -136,6 +151,11 @@ export interface FileContentStore extends ContentStore {
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): FileContentStore {
   let entries: PersistedEntries = new Map();
+  // The folders of the listing that `entries` came from: a change to a file since leaves them
+  // as they were (adding or removing one changes its folder's time, so they no longer hold).
+  let folders: readonly FolderStamp[] | undefined;
+  // Cleared once folder times are found not to tell of every file added or removed (see confirmListing).
+  let trustFolders = true;
   let published: Snapshot | undefined;
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
@@ -145,21 +165,25 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   /**
    * Publishes the entries of `next` (`ordered`: them in path order, when the caller has that
    * already) and has them saved with what they make of the collection - unless that is known
-   * already (`collection`: nothing changed since it was saved, so there is nothing to save).
+   * already (`collection`: nothing changed since it was saved, so there is nothing to save) -
+   * and with the folders of the listing they came from (`listed`; by default the last one's).
    */
-  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles) => {
+  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders) => {
     entries = next;
+    folders = trustFolders ? listed : undefined;
     const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     const loaded = collection ?? assembleArticles(inOrder);
     const snapshot = createSnapshot(createCatalog(loaded, site), ++version, content, options.responseCacheSize);
     published = snapshot;
     options.onLoad?.(snapshot);
     const { articles, problems } = snapshot.catalog;
-    if (collection === undefined) void options.cache?.save(inOrder, { articles, problems, drafts: loaded.drafts });
+    if (collection === undefined) void options.cache?.save(inOrder, { articles, problems, drafts: loaded.drafts }, folders);
     return snapshot;
   };
 
-  const scan = async (run: IndexOptions & { readonly previous?: PersistedEntries }) => {
+  /** Indexes the files of a listing (and the folders it read, when known), taking what it can from `previous`. */
+  type Scan = IndexOptions & { readonly files: readonly SourceEntry[]; readonly folders: readonly FolderStamp[] | undefined; readonly previous?: PersistedEntries };
+  const scan = async ({ folders: listed, ...run }: Scan) => {
     const { previous } = run;
     const { onProgress, indexMany } = options;
     let read = 0;
@@ -172,22 +196,75 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const unchanged = previous !== undefined && read === 0 && indexed.length === previous.size;
     // Nothing changed (a restart over an untouched folder): the previous entries are these, and
     // they make the collection they made before (nothing to save, either).
-    if (unchanged && previous !== undefined) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed));
-    return publish(new Map(indexed.map((entry) => [entry.path, entry])), indexed);
+    if (unchanged && previous !== undefined) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed), listed);
+    return publish(new Map(indexed.map((entry) => [entry.path, entry])), indexed, undefined, listed);
   };
 
   /**
-   * The first scan: while other threads stat every listed file, this one reads the persisted
-   * index, so that a restart waits for the slower of the two rather than for both.
+   * The first scan: while other threads stat every file, this one reads the persisted index, so
+   * that a restart waits for the slower of the two rather than for both. The files are those
+   * the index was saved with when no folder's time has changed since; then the folder is listed
+   * once the first snapshot is out (see confirmListing).
    */
   const scanFirst = async () => {
-    const files = await source.list();
-    const stamping = options.cache && (options.cache.exists?.() ?? true) ? source.stamps(files) : undefined;
+    const { cache } = options;
+    const saved = cache?.listing?.();
+    const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
+    const files = holds ? saved.files : await source.list();
+    const stamping = cache && (cache.exists?.() ?? true) ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
-    const previous = await options.cache?.load();
-    const snapshot = await scan(previous === undefined || stamping === undefined ? { files } : { files, previous, stamps: await stamping });
+    const previous = await cache?.load();
+    let snapshot: Snapshot;
+    if (previous !== undefined && stamping !== undefined) {
+      snapshot = await scan({ files, folders: holds ? saved.folders : source.foldersOf?.(files), previous, stamps: await stamping });
+      if (holds) void confirmListing();
+    } else {
+      // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
+      const listed = holds ? await source.list() : files;
+      snapshot = await scan({ files: listed, folders: source.foldersOf?.(listed) });
+    }
     await restoreContent();
     return snapshot;
+  };
+
+  /**
+   * Lists the folder after a start that took its files from the index, and applies what the
+   * listing finds added or removed as a change. On a file system that keeps folder times as
+   * POSIX says it finds nothing; some network and FUSE file systems do not (git keeps its
+   * untracked cache, the same idea, opt-in for them). There, a file added or removed while the
+   * server was stopped shows within moments of the start, as a change made then would, and
+   * this run saves no folder times, so the next start lists first.
+   */
+  const confirmListing = async () => {
+    try {
+      const listed = (await source.list()).map(({ path }) => path);
+      const known = [...entries.keys()].sort();
+      const differ: string[] = [];
+      // Both in path order: walked side by side, each path not in the other is a difference
+      // (checked again on disk by the change, as a watcher's report is).
+      let at = 0;
+      let knownAt = 0;
+      while (at < listed.length || knownAt < known.length) {
+        const path = listed[at];
+        const knownPath = known[knownAt];
+        if (path === knownPath) {
+          at += 1;
+          knownAt += 1;
+        } else if (path !== undefined && (knownPath === undefined || path < knownPath)) {
+          differ.push(path);
+          at += 1;
+        } else {
+          differ.push(knownPath as string);
+          knownAt += 1;
+        }
+      }
+      if (differ.length === 0) return;
+      trustFolders = false;
+      folders = undefined;
+      await enqueue(() => changeFiles(differ));
+    } catch {
+      // The folder cannot be listed now: the watcher reports what changes from here on.
+    }
   };
 
   /** Takes the HTML the last run kept, for the articles whose version it still is. */
@@ -237,7 +314,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     peek: () => published,
     reload: async () => {
       await first();
-      return enqueue(() => scan({ previous: entries }));
+      return enqueue(async () => {
+        const files = await source.list();
+        return scan({ files, folders: source.foldersOf?.(files), previous: entries });
+      });
     },
     update: async (paths) => {
       await first();

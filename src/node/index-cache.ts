@@ -17,11 +17,12 @@ import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFi
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
-import type { IndexCache, PersistedEntries, SavedCollection } from '../catalog/content-store.ts';
+import type { IndexCache, PersistedEntries, SavedCollection, SavedListing } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
-import { readEntries, writeEntries } from './stored-entry.ts';
+import type { FolderStamp } from '../sources/source.ts';
+import { openEntries, writeEntries, type OpenedEntries } from './stored-entry.ts';
 
 const FORMAT = 8;
 
@@ -66,17 +67,22 @@ export function defaultIndexPath(cacheDir: string, contentDir: string): string {
   return join(cacheDir, `index-${name}.json`);
 }
 
-/**
- * Reads an index file back; throws, saying why, when it is not a complete index for
- * `fingerprint`. The whole file is checked against its checksum, but only what the catalog
- * needs is kept: the details of each article are read again from the file as articles are shown.
- */
-function readIndex(file: string, fingerprint: string): PersistedEntries {
-  const { entries, collection } = readEntries(openSync(file, 'r'), (header) => {
+/** Opens an index file (see openEntries); throws, saying why, when it is not an index for `fingerprint`. */
+function openIndex(file: string, fingerprint: string): OpenedEntries {
+  return openEntries(openSync(file, 'r'), (header) => {
     const { format, fingerprint: written } = header as { format?: unknown; fingerprint?: unknown };
     if (format !== FORMAT) throw new Error(`format ${String(format)}, not ${FORMAT}`);
     if (written !== fingerprint) throw new Error('written for another version or configuration');
   });
+}
+
+/**
+ * Reads an opened index file back; throws, saying why, when it is not a complete index. The
+ * whole file is checked against its checksum, but only what the catalog needs is kept: the
+ * details of each article are read again from the file as articles are shown.
+ */
+function readIndex(opened: OpenedEntries): PersistedEntries {
+  const { entries, collection } = opened.read();
   // Written in path order (as every scan lists them): looked up by binary search, with no Map to build.
   let byPath: ReadonlyMap<string, IndexEntry>;
   try {
@@ -119,12 +125,16 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
   const log = options.log ?? (() => undefined);
   let writing: Promise<void> = Promise.resolve();
   /** What a save asked to write, once changes have settled. */
-  type Save = { readonly entries: readonly IndexEntry[]; readonly collection: SavedCollection | undefined };
+  type Save = {
+    readonly entries: readonly IndexEntry[];
+    readonly collection: SavedCollection | undefined;
+    readonly folders: readonly FolderStamp[] | undefined;
+  };
   let pending: Save | undefined;
   let scheduled: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const write = async ({ entries, collection }: Save) => {
+  const write = async ({ entries, collection, folders }: Save) => {
     mkdirSync(dirname(options.file), { recursive: true });
     const temporary = `${options.file}.${process.pid}.tmp`;
     const stream = createWriteStream(temporary);
@@ -141,6 +151,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       { format: FORMAT, fingerprint: options.fingerprint },
       entries,
       collection,
+      folders,
     );
     stream.end();
     await done;
@@ -156,21 +167,44 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     return writing;
   };
 
+  // The index as `listing` opened it, for `load` to check and read: the same file, whatever
+  // has been renamed over it since. Else `load` opens it.
+  let opened: OpenedEntries | Error | undefined;
+  const open = (): OpenedEntries | Error | undefined => {
+    removeAbandonedWrites(options.file);
+    if (!existsSync(options.file)) return undefined;
+    try {
+      return openIndex(options.file, options.fingerprint);
+    } catch (error) {
+      return error as Error;
+    }
+  };
+  const unusable = (error: Error) => {
+    log(`index cache ${options.file} is not usable (${error.message}); indexing every file again`);
+    return undefined;
+  };
+
   return {
+    listing(): SavedListing | undefined {
+      opened ??= open();
+      if (opened === undefined || opened instanceof Error || opened.folders === undefined) return undefined;
+      return { files: opened.paths.map((path) => ({ path })), folders: opened.folders };
+    },
     async load() {
-      removeAbandonedWrites(options.file);
-      if (!existsSync(options.file)) return undefined;
+      const index = opened ?? open();
+      opened = undefined;
+      if (index === undefined) return undefined;
+      if (index instanceof Error) return unusable(index);
       try {
-        return readIndex(options.file, options.fingerprint);
+        return readIndex(index);
       } catch (error) {
-        log(`index cache ${options.file} is not usable (${(error as Error).message}); indexing every file again`);
-        return undefined;
+        return unusable(error as Error);
       }
     },
     exists: () => existsSync(options.file),
-    save(entries, collection) {
+    save(entries, collection, folders) {
       // The newest entries win; one write at a time, after changes have settled.
-      pending = { entries, collection };
+      pending = { entries, collection, folders };
       scheduled ??= new Promise<void>((start) => {
         timer = setTimeout(start, options.settleMs ?? 1000).unref();
       }).then(() => {

@@ -5,8 +5,9 @@
  *   header    one JSON line, the writer's own (format, fingerprint)
  *   details   a line per entry: [title, description, tags, authors, image, originUrl]; empty without an article
  *   tables    one JSON line: languages, categories, the problems of the entries that have any,
- *             and (when the entries were saved with it) what they made of the collection: how
- *             many articles, how many drafts, every problem
+ *             (when the entries were saved with them) what they made of the collection: how
+ *             many articles, how many drafts, every problem, and the folders of the listing
+ *             they came from, with their times (see FolderStamp)
  *   numbers   float64 values, COLUMNS per entry: stamp, flags, language and category (indexes into
  *             the tables), dates, where the entry's strings and details line end, and where its
  *             article stands in the collection, newest first and by slug (-1: not in it)
@@ -28,7 +29,8 @@
  * memory.
  *
  * A file is checked whole against its checksum before any of it is used, and refused as a
- * whole when anything in it is out of shape.
+ * whole when anything in it is out of shape. Only the paths of its entries and the folders may
+ * be had before (see openEntries): a restart stats the files while the file is checked.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, readSync } from 'node:fs';
@@ -38,7 +40,7 @@ import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
-import { asSmallInteger, type FileStamp } from '../sources/source.ts';
+import { asSmallInteger, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { readInPieces, readLeadingLines, readRange } from './file-lines.ts';
 
 type Details = [title: string, description: string, tags: string[], authors: Person[], image: string | null, originUrl: string | null];
@@ -294,6 +296,7 @@ interface Tables {
   readonly categories: readonly (readonly [slug: string, name: string])[];
   readonly problems: readonly (readonly [entry: number, problems: readonly Problem[]])[];
   readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[] };
+  readonly folders?: readonly (readonly [path: string, mtimeMs: number])[];
 }
 
 /** What a file of entries holds: the entries, in the order written, and the collection they made (when it was saved with them). */
@@ -337,11 +340,18 @@ function placesIn(articles: readonly Article[]): Map<Article, readonly [number, 
 export type ChunkWriter = (chunk: string | Uint8Array) => void | Promise<void>;
 
 /**
- * Writes a file of `entries` (and what they made of the `collection`, when given): `header` as
- * its first line, then the parts laid out above. The details are written a chunk of entries at
- * a time, so that a writer can let other work through between chunks.
+ * Writes a file of `entries` (and what they made of the `collection`, and the `folders` of the
+ * listing they came from, when given): `header` as its first line, then the parts laid out
+ * above. The details are written a chunk of entries at a time, so that a writer can let other
+ * work through between chunks.
  */
-export async function writeEntries(write: ChunkWriter, header: object, entries: readonly IndexEntry[], collection?: SavedCollection): Promise<void> {
+export async function writeEntries(
+  write: ChunkWriter,
+  header: object,
+  entries: readonly IndexEntry[],
+  collection?: SavedCollection,
+  folders?: readonly FolderStamp[],
+): Promise<void> {
   const checksum = createHash('sha256');
   const put = (chunk: string | Uint8Array) => {
     checksum.update(chunk);
@@ -407,6 +417,7 @@ export async function writeEntries(write: ChunkWriter, header: object, entries: 
     categories: categories.rows,
     problems,
     ...(collection ? { collection: { articles: collection.articles.length, drafts: collection.drafts, problems: collection.problems } } : {}),
+    ...(folders ? { folders: folders.map(({ path, mtimeMs }) => [path, mtimeMs] as const) } : {}),
   };
   const tablesLine = `${JSON.stringify(tables)}\n`;
   const numberBytes = new Uint8Array(numbers.buffer);
@@ -446,13 +457,14 @@ const isProblem = (value: unknown): value is Problem => {
 
 function parseTables(line: string): Tables {
   const tables = JSON.parse(line) as Partial<Record<keyof Tables, unknown>>;
-  const { endianness: order, text, languages, categories, problems, collection } = tables;
+  const { endianness: order, text, languages, categories, problems, collection, folders } = tables;
   const shapedCollection = (value: unknown) => {
     const { articles, drafts, problems: all } = value as Partial<Record<string, unknown>>;
     return typeof value === 'object' && value !== null && isCount(articles) && isCount(drafts) && Array.isArray(all) && all.every(isProblem);
   };
   const shaped =
     (collection === undefined || shapedCollection(collection)) &&
+    (folders === undefined || (Array.isArray(folders) && folders.every((row) => Array.isArray(row) && row.length === 2 && isString(row[0]) && Number.isFinite(row[1])))) &&
     (text === 'latin1' || text === 'utf16le') &&
     Array.isArray(languages) &&
     languages.every(isString) &&
@@ -468,14 +480,37 @@ function parseTables(line: string): Tables {
 /** Bytes read from the end of a file to find its trailer (a trailer is about 150 bytes). */
 const TAIL_BYTES = 4096;
 
-/**
- * Reads the entries of a file back, their details left in it; `checkHeader` sees the header
- * line and throws (saying why) to refuse the file. Throws when the file is not whole and intact.
- * The entries then own the descriptor (it is closed once no article reads from it); when
- * anything fails, it is closed at once.
- */
+/** A file of entries, opened: what may be had before it is checked, and the rest (see {@link openEntries}). */
+export interface OpenedEntries {
+  /**
+   * The paths of its entries, in the order written, and the folders of the listing they were
+   * saved with: read before the file is checked, so good for nothing but asking the files'
+   * stamps while it is (see {@link OpenedEntries.read}).
+   */
+  readonly paths: readonly string[];
+  readonly folders?: readonly FolderStamp[];
+  /**
+   * Checks the file whole against its checksum and reads its entries back, their details left
+   * in it; throws when it is not whole and intact. The entries then own the descriptor (it is
+   * closed once no article reads from it); when anything fails, it is closed at once.
+   */
+  read(): StoredEntries;
+  /** Closes the file, when it is not read after all. */
+  close(): void;
+}
+
+/** Reads the entries of a file back (see {@link openEntries}): opened and read at once. */
 export function readEntries(descriptor: number, checkHeader: (header: unknown) => void): StoredEntries {
-  let source: ReturnType<typeof detailsInFile> | undefined;
+  return openEntries(descriptor, checkHeader).read();
+}
+
+/**
+ * Opens a file of entries: `checkHeader` sees the header line and throws (saying why) to refuse
+ * the file. Reads what the catalog needs - tables, numbers and text, a fifth of the file - and
+ * the paths, leaving the details (and the checksum) for {@link OpenedEntries.read}. Throws, and
+ * closes the descriptor, when that much is out of shape.
+ */
+export function openEntries(descriptor: number, checkHeader: (header: unknown) => void): OpenedEntries {
   try {
     const size = fstatSync(descriptor).size;
     const leading = readLeadingLines(descriptor, 1);
@@ -493,11 +528,7 @@ export function readEntries(descriptor: number, checkHeader: (header: unknown) =
     const tablesStart = partsEnd - trailer.text - trailer.numbers - trailer.tables;
     if (tablesStart < detailsStart) throw new Error('it is shorter than its trailer says');
 
-    const checksum = createHash('sha256');
-    readInPieces(descriptor, detailsStart, tablesStart, (piece) => checksum.update(piece));
     const parts = readRange(descriptor, tablesStart, partsEnd);
-    if (checksum.update(parts).digest('base64url') !== trailer.sha256) throw new Error('its entries do not match their checksum');
-
     if (trailer.numbers !== trailer.entries * COLUMNS * Float64Array.BYTES_PER_ELEMENT) throw new Error(`its trailer counts ${trailer.entries} entries, not what its numbers hold`);
     if (parts[trailer.tables - 1] !== 0x0a) throw new Error('its tables are malformed');
     const tables = parseTables(parts.toString('utf8', 0, trailer.tables - 1));
@@ -505,13 +536,54 @@ export function readEntries(descriptor: number, checkHeader: (header: unknown) =
     const numbers = new Float64Array(trailer.entries * COLUMNS);
     new Uint8Array(numbers.buffer).set(parts.subarray(trailer.tables, trailer.tables + trailer.numbers));
     const text = parts.toString(tables.text, trailer.tables + trailer.numbers);
-    source = detailsInFile(descriptor);
-    return decodeEntries(numbers, text, tables, { source, start: detailsStart, length: tablesStart - detailsStart });
+    const paths = pathsOf(numbers, text);
+    let opened = true;
+    const close = () => {
+      if (opened) closeSync(descriptor);
+      opened = false;
+    };
+    return {
+      paths,
+      ...(tables.folders ? { folders: tables.folders.map(([path, mtimeMs]) => ({ path, mtimeMs })) } : {}),
+      read() {
+        if (!opened) throw new Error('the file was closed');
+        opened = false;
+        let source: ReturnType<typeof detailsInFile> | undefined;
+        try {
+          const checksum = createHash('sha256');
+          readInPieces(descriptor, detailsStart, tablesStart, (piece) => checksum.update(piece));
+          if (checksum.update(parts).digest('base64url') !== trailer.sha256) throw new Error('its entries do not match their checksum');
+          source = detailsInFile(descriptor);
+          return decodeEntries(numbers, text, paths, tables, { source, start: detailsStart, length: tablesStart - detailsStart });
+        } catch (error) {
+          if (source) source.close();
+          else closeSync(descriptor);
+          throw error;
+        }
+      },
+      close,
+    };
   } catch (error) {
-    if (source) source.close();
-    else closeSync(descriptor);
+    closeSync(descriptor);
     throw error;
   }
+}
+
+/** The path of every entry, each a slice of the text; throws when their ends are out of shape. */
+function pathsOf(numbers: Float64Array, text: string): string[] {
+  const count = numbers.length / COLUMNS;
+  const paths: string[] = [];
+  let textAt = 0;
+  for (let row = 0; row < numbers.length; row += COLUMNS) {
+    const pathEnd = numbers[row + PATH_END] as number;
+    const slugEnd = numbers[row + SLUG_END] as number;
+    // Written as integers in order: anything else (NaN included) fails these comparisons.
+    if (!(pathEnd > textAt && slugEnd >= pathEnd && slugEnd <= text.length && Number.isInteger(pathEnd) && Number.isInteger(slugEnd))) throw new Error('an entry is malformed');
+    paths.push(text.slice(textAt, pathEnd));
+    textAt = slugEnd;
+  }
+  if (paths.length !== count || textAt !== text.length) throw new Error('an entry is malformed');
+  return paths;
 }
 
 /** The details lines of a file: where they are kept, where the first starts, and how many bytes they take. */
@@ -525,7 +597,7 @@ interface DetailsLines {
  * Entries from the numbers and text of a file, their articles reading their details from
  * `details` when asked. Throws when anything is out of shape.
  */
-function decodeEntries(numbers: Float64Array, text: string, tables: Tables, details: DetailsLines): StoredEntries {
+function decodeEntries(numbers: Float64Array, text: string, paths: readonly string[], tables: Tables, details: DetailsLines): StoredEntries {
   const { languages } = tables;
   // Equal categories are one object, as they were when the articles were first read.
   const categories = tables.categories.map(([slug, name]): Category => ({ slug, name }));
@@ -560,7 +632,7 @@ function decodeEntries(numbers: Float64Array, text: string, tables: Tables, deta
     // Written as integers in order: anything else (NaN included) fails these comparisons.
     const inOrder = pathEnd > textAt && idEnd >= pathEnd && slugEnd >= idEnd && slugEnd <= text.length && Number.isInteger(slugEnd) && lineEnd >= lineStart;
     if (!inOrder || !Number.isFinite(size) || !Number.isFinite(mtimeMs) || (flags & ~(DRAFT | HAS_ARTICLE)) !== 0 || !Number.isInteger(flags)) throw malformed();
-    const path = text.slice(textAt, pathEnd);
+    const path = paths[index] as string;
     stamps[2 * index] = size;
     stamps[2 * index + 1] = mtimeMs;
     const draft = (flags & DRAFT) !== 0;

@@ -63,6 +63,17 @@ export function stampsFrom(list: readonly (FileStamp | undefined)[]): Stamps {
   return stampsFromPairs(pairs);
 }
 
+/**
+ * A folder a listing read, with its modification time from just before it was read. Adding,
+ * removing or renaming a file or folder in a folder changes that time (editing a file does
+ * not): while every folder of a listing has the time it had, the listing still holds.
+ */
+export interface FolderStamp {
+  /** Relative to the source root, `''` for the root itself. */
+  readonly path: string;
+  readonly mtimeMs: number;
+}
+
 export interface SourceEntry {
   /** Path relative to the source root, with `/` separators, never starting with `/` or containing `..`. */
   readonly path: string;
@@ -86,6 +97,18 @@ export interface ContentSource {
   stat(path: string): Promise<FileStamp | undefined>;
   /** {@link stat} for many files at once, in the same order (a folder source spreads the work over threads). */
   stamps(entries: readonly SourceEntry[]): Promise<Stamps>;
+  /**
+   * The folders read by the listing that returned `files`, when this source can tell whether it
+   * still holds (see {@link listingHolds}); `undefined` when it cannot, also when a folder
+   * changed too recently for its time to tell a later change apart.
+   */
+  foldersOf?(files: readonly SourceEntry[]): readonly FolderStamp[] | undefined;
+  /**
+   * Whether a listing that read `folders` still holds: every folder is there with the time it
+   * had, so no file was added, removed or renamed since. Each folder is handed on as a listing
+   * hands it on (to be watched) before its time is read.
+   */
+  listingHolds?(folders: readonly FolderStamp[]): Promise<boolean>;
 }
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */
@@ -105,6 +128,13 @@ export function isSafeContentPath(path: string): boolean {
   if (path === '' || path.includes('\\') || path.includes('\0')) return false;
   const wrapped = `/${path}/`;
   return !wrapped.includes('//') && !wrapped.includes('/./') && !wrapped.includes('/../') && isArticlePath(path);
+}
+
+/** Whether a relative path may name a folder of the source: `''` (the root), or segments as {@link isSafeContentPath} allows them, none hidden. */
+export function isSafeFolderPath(path: string): boolean {
+  if (path === '') return true;
+  if (path.includes('\\') || path.includes('\0')) return false;
+  return path.split('/').every((segment) => segment !== '' && !segment.startsWith('.'));
 }
 
 /** Orders paths by code unit, the same on every platform and runtime. */

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
-import { assembleArticles, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { assembleArticles, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
+import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
+import type { ContentSource } from '../../src/sources/source.ts';
 import { entryFields, leaveHalfWrittenFiles, testSite, validArticle } from '../support/fixtures.ts';
 
 /** A memory source that counts how often each file is read. */
@@ -500,5 +502,139 @@ describe('the persisted index file', () => {
     const logs: string[] = [];
     expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(other), log: (line) => logs.push(line) }).load()).toBeUndefined();
     expect(logs[0]).toContain('written for another version or configuration');
+  });
+});
+
+describe('content store restarting with the listing saved in the index', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A content folder whose folders settled an hour ago, indexed once and saved; and a counting source over it. */
+  async function savedFolder() {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-listing-'));
+    const root = join(dir, 'content');
+    const file = join(dir, 'cache', 'index.json');
+    mkdirSync(join(root, '2024'), { recursive: true });
+    writeFileSync(join(root, 'a.md'), FILES['a.md']);
+    writeFileSync(join(root, '2024', 'b.md'), FILES['b.md']);
+    // Folder times an hour back, the same each time: as if nothing had been added or removed.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const settle = () => {
+      for (const folder of ['2024', '']) utimesSync(join(root, folder), hourAgo, hourAgo);
+    };
+    settle();
+    const site = testSite();
+    const cacheOf = () => createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    const first = cacheOf();
+    const fresh = await createContentStore(createFsSource(root), site, { cache: first }).current();
+    await first.flush();
+    const countingFs = () => {
+      const source = createFsSource(root);
+      const calls: string[] = [];
+      const counted: ContentSource = {
+        ...source,
+        list: async () => (calls.push('list'), source.list()),
+        readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
+        stamps: async (files) => (calls.push(`stamps:${files.map(({ path }) => path).join(',')}`), source.stamps(files)),
+      };
+      return { source: counted, calls };
+    };
+    return { root, file, site, cacheOf, fresh, settle, countingFs };
+  }
+  const describeCatalog = (catalog: Catalog) => catalog.articles.map(({ path, title }) => `${path} ${title}`);
+
+  it('stats the files the index was saved with when no folder changed, and lists the folder only once the first snapshot is out', async () => {
+    const { site, cacheOf, fresh, countingFs } = await savedFolder();
+    const { source, calls } = countingFs();
+    const store = createContentStore(source, site, { cache: cacheOf(), onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    const { catalog } = await store.current();
+    expect(calls).toEqual(['stamps:2024/b.md,a.md', 'snapshot 1', 'list']);
+    expect(describeCatalog(catalog)).toEqual(describeCatalog(fresh.catalog));
+    // The listing found what the index holds: no change follows.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.peek()?.version).toBe(1);
+  });
+
+  it('reads a file edited while stopped before the first snapshot (editing a file leaves its folder as it was)', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
+    const { source, calls } = countingFs();
+    const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
+    expect(calls.slice(0, 2)).toEqual(['stamps:2024/b.md,a.md', 'head:a.md']);
+    expect(describeCatalog(catalog)).toContain('a.md First, edited');
+  });
+
+  it('finds a file added while stopped on a file system whose folder times did not show it, moments after the first snapshot, and lists first at the next start', async () => {
+    const { root, site, cacheOf, countingFs, settle } = await savedFolder();
+    writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
+    rmSync(join(root, 'a.md'));
+    // As such a file system does: the folders keep their times.
+    settle();
+    const cache = cacheOf();
+    const store = createContentStore(countingFs().source, site, { cache });
+    expect(describeCatalog((await store.current()).catalog)).toEqual(['2024/b.md Second', 'a.md First']);
+    await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']));
+    await cache.flush();
+    // Saved without folder times: the next start lists before it answers.
+    const { source, calls } = countingFs();
+    const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
+    expect(calls).toEqual(['list', 'stamps:2024/b.md,2024/c.md']);
+    expect(describeCatalog(catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']);
+  });
+
+  it('lists the folder when a file was added or removed while stopped, and serves what is there', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
+    rmSync(join(root, 'a.md'));
+    const { source, calls } = countingFs();
+    const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
+    expect(calls).toEqual(['list', 'stamps:2024/b.md,2024/c.md', 'head:2024/c.md']);
+    expect(describeCatalog(catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']);
+  });
+
+  it('lists the folder and reads every file when the index turns out damaged, trusting none of the listing it gave', async () => {
+    const { root, file, site, cacheOf, countingFs, settle } = await savedFolder();
+    // A file added while stopped, its folder's time put back: only a listing finds it.
+    writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
+    settle();
+    writeFileSync(file, Buffer.from(readFileSync(file).toString('latin1').replace('First', 'Firsu'), 'latin1'));
+    const { source, calls } = countingFs();
+    const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
+    expect(calls).toEqual(['stamps:2024/b.md,a.md', 'list', 'head:2024/b.md', 'head:2024/c.md', 'head:a.md']);
+    expect(describeCatalog(catalog)).toEqual(['2024/c.md Third', '2024/b.md Second', 'a.md First']);
+  });
+
+  it('saves the listing again with the entries after a change, so that the next restart lists nothing either', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    const cache = cacheOf();
+    const store = createContentStore(countingFs().source, site, { cache });
+    await store.current();
+    writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
+    await store.update(['a.md']);
+    await cache.flush();
+    const { source, calls } = countingFs();
+    const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
+    expect(calls[0]).toBe('stamps:2024/b.md,a.md');
+    expect(describeCatalog(catalog)).toContain('a.md First, edited');
+  });
+
+  it('reads back the index it peeked at, also when another has been written over it since', async () => {
+    const { root, file, site, cacheOf } = await savedFolder();
+    const cache = cacheOf();
+    expect(cache.listing?.()?.files.map(({ path }) => path)).toEqual(['2024/b.md', 'a.md']);
+    // Another index renamed over it (one entry only) between the peek and the load.
+    const other = join(dir, 'other.json');
+    const writer = createFileIndexCache({ file: other, fingerprint: indexFingerprint(site), settleMs: 0 });
+    await writer.save([await indexFile(createFsSource(root), 'a.md', site)]);
+    renameSync(other, file);
+    expect([...(await cache.load())!.keys()]).toEqual(['2024/b.md', 'a.md']);
+  });
+
+  it('gives no listing for an index saved without one', async () => {
+    const { root, file, site } = await savedFolder();
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 });
+    await cache.save([await indexFile(createFsSource(root), 'a.md', site)]);
+    expect(cache.listing?.()).toBeUndefined();
+    expect([...(await cache.load())!.keys()]).toEqual(['a.md']);
   });
 });

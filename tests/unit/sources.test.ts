@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
 
@@ -127,5 +127,89 @@ describe('the folder source', () => {
 
   it('refuses to take stamps outside the folder', async () => {
     await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
+  });
+});
+
+describe('a listing of the folder source, and whether it still holds', () => {
+  let root = '';
+  /** Folder times an hour back, as of a folder that settled long before it was listed. */
+  const settle = (...folders: string[]) => {
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const folder of folders) utimesSync(join(root, folder), hourAgo, hourAgo);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'wirefeed-listing-'));
+    mkdirSync(join(root, '2024', '01'), { recursive: true });
+    writeFileSync(join(root, 'a.md'), 'a');
+    writeFileSync(join(root, '2024', '01', 'b.md'), 'b');
+    settle('', '2024', '2024/01');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('knows the folders a listing read, root first, with their times before reading them', async () => {
+    const source = createFsSource(root);
+    const files = await source.list();
+    const folders = source.foldersOf?.(files);
+    expect(folders?.map(({ path }) => path)).toEqual(['', '2024', '2024/01']);
+    expect(folders?.map(({ mtimeMs }) => mtimeMs)).toEqual(['', '2024', '2024/01'].map((folder) => statSync(join(root, folder)).mtimeMs));
+    // Not for a list it did not make.
+    expect(source.foldersOf?.(files.map(({ path }) => ({ path })))).toBeUndefined();
+  });
+
+  it('does not vouch for a listing with a folder changed just before it was read (its time may not move on with the next change)', async () => {
+    writeFileSync(join(root, '2024', 'c.md'), 'c');
+    const source = createFsSource(root);
+    expect(source.foldersOf?.(await source.list())).toBeUndefined();
+  });
+
+  it('holds while no file or folder was added, removed or renamed, also when a file was edited', async () => {
+    const source = createFsSource(root);
+    const folders = source.foldersOf?.(await source.list());
+    writeFileSync(join(root, '2024', '01', 'b.md'), 'edited: its stamp tells, not the listing');
+    expect(await source.listingHolds?.(folders!)).toBe(true);
+  });
+
+  it.each([
+    ['a file added', () => writeFileSync(join(root, '2024', '01', 'new.md'), 'new')],
+    ['a file added at the root', () => writeFileSync(join(root, 'new.md'), 'new')],
+    ['a file removed', () => rmSync(join(root, '2024', '01', 'b.md'))],
+    ['a file renamed', () => renameSync(join(root, 'a.md'), join(root, 'z.md'))],
+    ['a folder added', () => mkdirSync(join(root, '2024', '02'))],
+    ['a folder removed', () => rmSync(join(root, '2024', '01'), { recursive: true })],
+    ['a folder replaced by a file', () => (rmSync(join(root, '2024', '01'), { recursive: true }), writeFileSync(join(root, '2024', '01'), 'x'), settle('2024'))],
+  ])('does not hold after %s', async (_, change) => {
+    const source = createFsSource(root);
+    const folders = source.foldersOf?.(await source.list());
+    change();
+    expect(await source.listingHolds?.(folders!)).toBe(false);
+  });
+
+  it('tells each folder before reading its time, as a listing does, so that a watcher started then misses nothing', async () => {
+    const listing = createFsSource(root);
+    const folders = listing.foldersOf?.(await listing.list());
+    const told: string[] = [];
+    const source = createFsSource(root, {
+      onFolder: (folder) => {
+        told.push(folder);
+        // Added once the folder has been told of: its time moves on, so the listing no longer holds.
+        if (folder === '2024/01') writeFileSync(join(root, '2024', '01', 'late.md'), 'late');
+      },
+    });
+    expect(await source.listingHolds?.(folders!)).toBe(false);
+    expect(told).toEqual(['', '2024', '2024/01']);
+  });
+
+  it.each([
+    ['a folder outside the root', [{ path: '' }, { path: '..' }]],
+    ['a hidden folder', [{ path: '' }, { path: '.git' }]],
+    ['an empty segment', [{ path: '' }, { path: '2024//01' }]],
+    ['no root first', [{ path: '2024' }]],
+    ['nothing', []],
+  ])('does not hold for folders that no listing reads (%s), and tells none of them', async (_, paths) => {
+    const told: string[] = [];
+    const source = createFsSource(root, { onFolder: (folder) => void told.push(folder) });
+    const folders = paths.map(({ path }) => ({ path, mtimeMs: existsSync(join(root, path)) ? statSync(join(root, path)).mtimeMs : 0 }));
+    expect(await source.listingHolds?.(folders)).toBe(false);
+    expect(told.filter((folder) => folder !== '')).toEqual([]);
   });
 });
