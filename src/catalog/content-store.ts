@@ -140,7 +140,7 @@ function keptVersion(path: string): Problem {
 function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntry {
   const failed = entry.problems.some((problem) => problem.severity === 'error');
   if (!failed || old?.article === undefined) return entry;
-  return { ...old, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
+  return { path: old.path, draft: old.draft, article: old.article, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
 }
 
 /** A content store of files, which can hand the HTML it rendered to the next run (see {@link ContentKeeper}). */

@@ -106,88 +106,113 @@ function detailsInFile(descriptor: number): DetailsSource & { close(): void } {
 
 // Symbols rather than #private fields: tools that read getters through another receiver
 // (test matchers, proxies) still work, and JSON.stringify and Object.keys leave them out.
-const SOURCE = Symbol('source');
-const START = Symbol('start');
-const END = Symbol('end');
-const DETAILS = Symbol('details');
-const NUMBERS = Symbol('numbers');
+const COLUMNS_OF = Symbol('columns');
 const AT = Symbol('at');
+const DETAILS = Symbol('details');
+const LINE = Symbol('line');
 
 /**
- * Two numbers of every entry read back, in one array (an entry's at twice its place): its
- * stamp, or its article's publication and update times. A number in an object field that is
- * not a small integer is an object of its own: at 100,000 entries, 300,000 more objects to
- * make and collect at every restart, and the stamp objects 100,000 more.
+ * What the entries read back from one file share: its numbers and text as the file holds them,
+ * the paths (made once, when the file is opened), its tables, and where its details lines are.
+ * A stored entry or article is a place among these, and makes its stamp, id and dates when
+ * asked. Anything kept per entry is 100,000 more objects at 100,000 entries for the collector
+ * to copy while a restart reads them (boxed numbers, stamp objects, slices of the text); made
+ * when asked, they are short-lived, which costs it next to nothing.
  */
-type Pairs = Float64Array;
+interface Columns {
+  readonly numbers: Float64Array;
+  readonly text: string;
+  readonly paths: readonly string[];
+  readonly languages: readonly string[];
+  readonly categories: readonly Category[];
+  readonly problems: ReadonlyMap<number, readonly Problem[]>;
+  readonly details: DetailsLines;
+}
 
-/** An entry read back from the index: its stamp is made from the numbers when asked for. */
+/** An entry read back from a file of entries. */
 class StoredEntry implements IndexEntry {
   readonly article?: Article;
-  readonly [NUMBERS]: Pairs;
+  readonly [COLUMNS_OF]: Columns;
   readonly [AT]: number;
 
-  constructor(
-    readonly path: string,
-    readonly draft: boolean,
-    readonly problems: readonly Problem[],
-    article: Article | undefined,
-    stamps: Pairs,
-    at: number,
-  ) {
+  constructor(columns: Columns, at: number, article: Article | undefined) {
     if (article !== undefined) this.article = article;
-    this[NUMBERS] = stamps;
+    this[COLUMNS_OF] = columns;
     this[AT] = at;
   }
 
+  get path(): string {
+    return this[COLUMNS_OF].paths[this[AT]] as string;
+  }
+  get draft(): boolean {
+    return ((this[COLUMNS_OF].numbers[this[AT] * COLUMNS + FLAGS] as number) & DRAFT) !== 0;
+  }
+  get problems(): readonly Problem[] {
+    return this[COLUMNS_OF].problems.get(this[AT]) ?? NO_PROBLEMS;
+  }
   get stamp(): FileStamp {
-    return { size: asSmallInteger(this[NUMBERS][this[AT]] as number), mtimeMs: this[NUMBERS][this[AT] + 1] as number };
+    const { numbers } = this[COLUMNS_OF];
+    const row = this[AT] * COLUMNS;
+    return { size: asSmallInteger(numbers[row + SIZE] as number), mtimeMs: numbers[row + MTIME] as number };
   }
 }
 
-/** An article read back from the index: catalog fields at once, the rest on first use. */
+/**
+ * An article read back from a file of entries: its details are read from the file on first use.
+ * Its slug is the one string kept: the slug order is checked, and searched, by it.
+ */
 class StoredArticle implements Article {
-  readonly category: Category | undefined;
-  readonly [SOURCE]: DetailsSource;
-  readonly [START]: number;
-  readonly [END]: number;
-  readonly [NUMBERS]: Pairs;
+  readonly [COLUMNS_OF]: Columns;
   readonly [AT]: number;
   [DETAILS]: Details | undefined;
 
   constructor(
-    readonly id: string,
-    readonly slug: string,
-    readonly path: string,
-    readonly language: string,
-    category: Category | undefined,
-    dates: Pairs,
+    columns: Columns,
     at: number,
-    source: DetailsSource,
-    start: number,
-    end: number,
+    readonly slug: string,
   ) {
-    this.category = category;
-    this[NUMBERS] = dates;
+    this[COLUMNS_OF] = columns;
     this[AT] = at;
-    this[SOURCE] = source;
-    this[START] = start;
-    this[END] = end;
     this[DETAILS] = undefined;
   }
 
+  get path(): string {
+    return this[COLUMNS_OF].paths[this[AT]] as string;
+  }
+  get id(): string {
+    const { numbers, text } = this[COLUMNS_OF];
+    const row = this[AT] * COLUMNS;
+    return text.slice(numbers[row + PATH_END], numbers[row + ID_END]);
+  }
+  get language(): string {
+    const { numbers, languages } = this[COLUMNS_OF];
+    return languages[numbers[this[AT] * COLUMNS + LANGUAGE] as number] as string;
+  }
+  get category(): Category | undefined {
+    const { numbers, categories } = this[COLUMNS_OF];
+    return categories[numbers[this[AT] * COLUMNS + CATEGORY] as number];
+  }
   get published(): number {
-    return this[NUMBERS][this[AT]] as number;
+    return this[COLUMNS_OF].numbers[this[AT] * COLUMNS + PUBLISHED] as number;
   }
   get updated(): number {
-    return this[NUMBERS][this[AT] + 1] as number;
+    return this[COLUMNS_OF].numbers[this[AT] * COLUMNS + UPDATED] as number;
+  }
+
+  /** Where its details line lies in the file: [start, end), without the line break. */
+  get [LINE](): readonly [source: DetailsSource, start: number, end: number] {
+    const { numbers, details } = this[COLUMNS_OF];
+    const at = this[AT];
+    const start = at === 0 ? 0 : (numbers[(at - 1) * COLUMNS + DETAILS_END] as number) + 1;
+    return [details.source, details.start + start, details.start + (numbers[at * COLUMNS + DETAILS_END] as number)];
   }
 
   private read(): Details {
     let details = this[DETAILS];
     if (details === undefined) {
-      // The index passed its checksum, so these are the bytes it was written with.
-      const parsed: unknown = JSON.parse(this[SOURCE].bytes(this[START], this[END]).toString('utf8'));
+      const [source, start, end] = this[LINE];
+      // The file passed its checksum, so these are the bytes it was written with.
+      const parsed: unknown = JSON.parse(source.bytes(start, end).toString('utf8'));
       if (!isDetails(parsed)) throw new Error(`the index entry of ${this.path} is malformed`);
       this[DETAILS] = details = parsed;
     }
@@ -239,7 +264,7 @@ function createDetailsChunk() {
     /** Adds the line of an entry's article (an empty line for none); returns its length in bytes. */
     add(article: Article | undefined): number {
       if (article instanceof StoredArticle) {
-        const [source, start, end] = [article[SOURCE], article[START], article[END]];
+        const [source, start, end] = article[LINE];
         if (run !== undefined && run.source === source && run.end + 1 === start) run.end = end;
         else {
           endRun();
@@ -607,10 +632,9 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     if (entry >= count || problemsOf.has(entry)) throw new Error('an entry is malformed');
     problemsOf.set(entry, problems);
   }
+  const columns: Columns = { numbers, text, paths, languages, categories, problems: problemsOf, details };
   const malformed = () => new Error('an entry is malformed');
   const entries: IndexEntry[] = [];
-  const stamps: Pairs = new Float64Array(2 * count);
-  const dates: Pairs = new Float64Array(2 * count);
   // The collection's articles in their places, newest first and by slug, if every place is
   // taken exactly once by an article that may be in it; else it is made again from the entries.
   const places = tables.collection?.articles ?? 0;
@@ -632,14 +656,10 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     // Written as integers in order: anything else (NaN included) fails these comparisons.
     const inOrder = pathEnd > textAt && idEnd >= pathEnd && slugEnd >= idEnd && slugEnd <= text.length && Number.isInteger(slugEnd) && lineEnd >= lineStart;
     if (!inOrder || !Number.isFinite(size) || !Number.isFinite(mtimeMs) || (flags & ~(DRAFT | HAS_ARTICLE)) !== 0 || !Number.isInteger(flags)) throw malformed();
-    const path = paths[index] as string;
-    stamps[2 * index] = size;
-    stamps[2 * index + 1] = mtimeMs;
     const draft = (flags & DRAFT) !== 0;
-    const problems = problemsOf.get(index) ?? NO_PROBLEMS;
     if ((flags & HAS_ARTICLE) === 0) {
       if (idEnd !== pathEnd || slugEnd !== pathEnd || lineEnd !== lineStart) throw malformed();
-      entries.push(new StoredEntry(path, draft, problems, undefined, stamps, 2 * index));
+      entries.push(new StoredEntry(columns, index, undefined));
     } else {
       const language = languages[numbers[row + LANGUAGE] as number];
       const categoryIndex = numbers[row + CATEGORY] as number;
@@ -648,12 +668,8 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
       const updated = numbers[row + UPDATED] as number;
       const shaped = language !== undefined && (category !== undefined || categoryIndex === -1) && Number.isFinite(published) && Number.isFinite(updated);
       if (!shaped || idEnd === pathEnd || slugEnd === idEnd || lineEnd === lineStart || !Number.isInteger(lineEnd)) throw malformed();
-      const id = text.slice(pathEnd, idEnd);
-      const slug = text.slice(idEnd, slugEnd);
-      dates[2 * index] = published;
-      dates[2 * index + 1] = updated;
-      const article = new StoredArticle(id, slug, path, language, category, dates, 2 * index, details.source, details.start + lineStart, details.start + lineEnd);
-      entries.push(new StoredEntry(path, draft, problems, article, stamps, 2 * index));
+      const article = new StoredArticle(columns, index, text.slice(idEnd, slugEnd));
+      entries.push(new StoredEntry(columns, index, article));
       const rank = numbers[row + RANK] as number;
       const slugRank = numbers[row + SLUG_RANK] as number;
       if (rank !== -1 || slugRank !== -1) {
