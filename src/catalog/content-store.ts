@@ -208,10 +208,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    */
   const scanFirst = async () => {
     const { cache } = options;
+    const restarting = cache !== undefined && (cache.exists?.() ?? true);
+    // The stat threads start while the index is opened.
+    if (restarting) source.prepareStamps?.();
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
     const files = holds ? saved.files : await source.list();
-    const stamping = cache && (cache.exists?.() ?? true) ? source.stamps(files) : undefined;
+    const stamping = restarting ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();
     let snapshot: Snapshot;

@@ -18,6 +18,7 @@ import {
   isArticlePath,
   isSafeContentPath,
   isSafeFolderPath,
+  SAFE_CONTENT_PATH,
   stampsFrom,
   stampsFromPairs,
   type ContentSource,
@@ -39,22 +40,29 @@ const THREADED_STAMPS_FROM = 4096;
 const SETTLED_AFTER_MS = 2000;
 
 /**
- * Stats `paths` (relative to `root`) and posts back [size, mtimeMs] pairs, size -1 for a path
- * that is not a readable file. Plain CommonJS, so that it runs the same from src/ and from the bundle.
+ * Waits for a list of paths (relative to `root`, NUL-separated), then stats them and posts
+ * back [size, mtimeMs] pairs, size -1 for a path that is not a readable file; or, when a path
+ * may not name a content file (see SAFE_CONTENT_PATH), posts `{ unsafe: path }` and stats
+ * nothing. Plain CommonJS, so that it runs the same from src/ and from the bundle.
  */
 const STAMP_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
 const { root } = workerData;
-const paths = workerData.paths === '' ? [] : workerData.paths.split('\\0');
-const stamps = new Float64Array(paths.length * 2).fill(-1);
-for (let i = 0; i < paths.length; i += 1) {
-  try {
-    const stats = statSync(root + '/' + paths[i], { throwIfNoEntry: false });
-    if (stats !== undefined && stats.isFile()) { stamps[2 * i] = stats.size; stamps[2 * i + 1] = stats.mtimeMs; }
-  } catch {}
-}
-parentPort.postMessage(stamps, [stamps.buffer]);
+const safe = new RegExp(workerData.safe.source, workerData.safe.flags);
+parentPort.once('message', (joined) => {
+  const paths = joined === '' ? [] : joined.split('\\0');
+  const unsafe = paths.find((path) => !safe.test(path));
+  if (unsafe !== undefined) return parentPort.postMessage({ unsafe });
+  const stamps = new Float64Array(paths.length * 2).fill(-1);
+  for (let i = 0; i < paths.length; i += 1) {
+    try {
+      const stats = statSync(root + '/' + paths[i], { throwIfNoEntry: false });
+      if (stats !== undefined && stats.isFile()) { stamps[2 * i] = stats.size; stamps[2 * i + 1] = stats.mtimeMs; }
+    } catch {}
+  }
+  parentPort.postMessage(stamps, [stamps.buffer]);
+});
 `;
 
 /** A file's stamp; `undefined` also when it cannot be stat'ed, so that indexing reports why. */
@@ -67,22 +75,41 @@ function statFile(file: string): FileStamp | undefined {
   }
 }
 
-function stampOnThread(root: string, paths: readonly string[]): Promise<Float64Array> {
-  return new Promise((resolve, reject) => {
-    // One string rather than an array: copying it to the thread is a memcpy, not 50,000 clones.
-    // NUL cannot occur in a content path (see isSafeContentPath), so it can separate them.
-    const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, paths: paths.join('\0') } });
-    worker.once('message', resolve);
+/** A stat thread, started: it stats the first list it is given. */
+interface StatThread {
+  stamp(paths: readonly string[]): Promise<Float64Array>;
+}
+
+function startStatThread(root: string): StatThread {
+  const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, safe: { source: SAFE_CONTENT_PATH.source, flags: SAFE_CONTENT_PATH.flags } } });
+  // Started ahead of its list, it must not keep the process alive should that never come.
+  worker.unref();
+  const answer = new Promise<Float64Array>((resolve, reject) => {
+    worker.once('message', (message: Float64Array | { unsafe: string }) => {
+      if (message instanceof Float64Array) resolve(message);
+      else reject(new UnsafePathError(message.unsafe));
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the stat thread stopped (exit code ${code})`)));
   });
+  answer.catch(() => undefined);
+  return {
+    stamp(paths) {
+      // One string rather than an array: copying it to the thread is a memcpy, not 50,000 clones.
+      // NUL cannot occur in a content path (see isSafeContentPath), so it can separate them.
+      worker.postMessage(paths.join('\0'));
+      return answer;
+    },
+  };
 }
 
+/** How many threads share the stat calls of a large list. */
+const statThreadCount = () => Math.max(1, Math.min(availableParallelism(), 4));
+
 /** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */
-async function stampOnThreads(root: string, paths: readonly string[]): Promise<Stamps> {
-  const threads = Math.max(1, Math.min(availableParallelism(), 4));
-  const slice = Math.ceil(paths.length / threads);
-  const slices = await Promise.all(Array.from({ length: threads }, (_, index) => stampOnThread(root, paths.slice(index * slice, (index + 1) * slice))));
+async function stampOnThreads(threads: readonly StatThread[], paths: readonly string[]): Promise<Stamps> {
+  const slice = Math.ceil(paths.length / threads.length);
+  const slices = await Promise.all(threads.map((thread, index) => thread.stamp(paths.slice(index * slice, (index + 1) * slice))));
   const pairs = new Float64Array(2 * paths.length);
   let at = 0;
   for (const stamps of slices) {
@@ -90,6 +117,13 @@ async function stampOnThreads(root: string, paths: readonly string[]): Promise<S
     at += stamps.length;
   }
   return stampsFromPairs(pairs);
+}
+
+/** A path that may not name a content file, found by a stat thread. */
+class UnsafePathError extends Error {
+  constructor(readonly path: string) {
+    super(`not a content file path: ${JSON.stringify(path.slice(0, 200))}`);
+  }
 }
 
 export interface FsSourceOptions {
@@ -108,6 +142,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   // recently to tell). Their paths are safe by construction (see list), and are not checked
   // again when their stamps are asked for.
   const listed = new WeakMap<readonly SourceEntry[], readonly FolderStamp[] | undefined>();
+  // Stat threads started ahead of the list they are to stat (see prepareStamps).
+  let prepared: readonly StatThread[] | undefined;
+  const startStatThreads = () => Array.from({ length: statThreadCount() }, () => startStatThread(root));
   const resolvePath = (path: string) => {
     if (!isSafeContentPath(path)) throw new Error(`not a content file path: ${JSON.stringify(path.slice(0, 200))}`);
     return join(root, path);
@@ -173,16 +210,27 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     },
     async stamps(entries) {
       const paths = entries.map(({ path }) => path);
-      const unsafe = listed.has(entries) ? undefined : paths.find((path) => !isSafeContentPath(path));
-      if (unsafe !== undefined) resolvePath(unsafe);
       if (paths.length >= THREADED_STAMPS_FROM) {
         try {
-          return await stampOnThreads(root, paths);
-        } catch {
+          const threads = prepared ?? startStatThreads();
+          prepared = undefined;
+          return await stampOnThreads(threads, paths);
+        } catch (error) {
+          // The threads check every path, and refuse one outside the folder as this thread does.
+          if (error instanceof UnsafePathError) throw error;
           // no threads to be had here: stat on this one
         }
       }
+      const unsafe = listed.has(entries) ? undefined : paths.find((path) => !isSafeContentPath(path));
+      if (unsafe !== undefined) resolvePath(unsafe);
       return stampsFrom(paths.map((path) => statFile(join(root, path))));
+    },
+    prepareStamps() {
+      try {
+        prepared ??= startStatThreads();
+      } catch {
+        // no threads to be had here: `stamps` stats on this one
+      }
     },
     foldersOf: (files) => listed.get(files),
     async listingHolds(folders) {

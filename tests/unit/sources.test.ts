@@ -125,8 +125,21 @@ describe('the folder source', () => {
     expect([stamps.matches(0, stat!), stamps.matches(0, { ...stat!, size: 6 }), stamps.matches(1, { size: -1, mtimeMs: -1 })]).toEqual([true, false, false]);
   });
 
-  it('refuses to take stamps outside the folder', async () => {
+  it('refuses to take stamps outside the folder, on this thread and on the stat threads', async () => {
     await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
+    const many = [...paths, '2024/../../outside.md'].map((path) => ({ path }));
+    await expect(createFsSource(root).stamps(many)).rejects.toThrow('not a content file path: "2024/../../outside.md"');
+  });
+
+  it('gives the same stamps from threads started before the list was known', async () => {
+    const source = createFsSource(root);
+    source.prepareStamps?.();
+    const asked = paths.map((path) => ({ path }));
+    const early = await source.stamps(asked);
+    const late = await createFsSource(root).stamps(asked);
+    expect(asked.map((_, index) => early.get(index))).toEqual(asked.map((_, index) => late.get(index)));
+    // Used once: the next large list starts threads of its own.
+    expect((await source.stamps(asked)).get(1)).toEqual(late.get(1));
   });
 });
 
