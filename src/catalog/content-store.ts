@@ -22,7 +22,7 @@ import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp, type SourceEntry } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
-import { createCatalog } from './catalog.ts';
+import { createCatalog, type Catalog } from './catalog.ts';
 import { createContentCache, type ContentCache } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
@@ -156,6 +156,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   let folders: readonly FolderStamp[] | undefined;
   // Cleared once folder times are found not to tell of every file added or removed (see confirmListing).
   let trustFolders = true;
+  // The catalog of the collection saved with the index, made while the stat threads finish (see scanFirst).
+  let early: { readonly loaded: LoadedArticles; readonly catalog: Catalog } | undefined;
   let published: Snapshot | undefined;
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
@@ -173,7 +175,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     folders = trustFolders ? listed : undefined;
     const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     const loaded = collection ?? assembleArticles(inOrder);
-    const snapshot = createSnapshot(createCatalog(loaded, site), ++version, content, options.responseCacheSize);
+    const catalog = early?.loaded === loaded ? early.catalog : createCatalog(loaded, site);
+    early = undefined;
+    const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize);
     published = snapshot;
     options.onLoad?.(snapshot);
     const { articles, problems } = snapshot.catalog;
@@ -217,6 +221,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const stamping = restarting ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();
+    // This thread would wait for the stat threads now: it makes the catalog of the saved
+    // collection meanwhile, which is the catalog to publish if no file changed (and is dropped if one did).
+    if (previous?.collection !== undefined && stamping !== undefined) early = { loaded: previous.collection, catalog: createCatalog(previous.collection, site) };
     let snapshot: Snapshot;
     if (previous !== undefined && stamping !== undefined) {
       snapshot = await scan({ files, folders: holds ? saved.folders : source.foldersOf?.(files), previous, stamps: await stamping });
