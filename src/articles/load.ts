@@ -39,6 +39,8 @@ export interface LoadedArticles {
   readonly articleBySlug: ReadonlyMap<string, Article>;
   readonly problems: readonly Problem[];
   readonly drafts: number;
+  /** Whether `articles` are newest first already, as the catalog orders them (a persisted collection, checked when read). */
+  readonly newestFirst?: boolean;
 }
 
 function normalizeText(path: string, text: string, site: Site, bodyComplete: boolean): NormalizeResult {

@@ -186,11 +186,12 @@ class StoredArticle implements Article {
   }
   get language(): string {
     const { numbers, languages } = this[COLUMNS_OF];
-    return languages[numbers[this[AT] * COLUMNS + LANGUAGE] as number] as string;
+    // As a small integer: an array indexed by a double takes V8's slow path (checked to be one when read).
+    return languages[(numbers[this[AT] * COLUMNS + LANGUAGE] as number) | 0] as string;
   }
   get category(): Category | undefined {
     const { numbers, categories } = this[COLUMNS_OF];
-    return categories[numbers[this[AT] * COLUMNS + CATEGORY] as number];
+    return categories[(numbers[this[AT] * COLUMNS + CATEGORY] as number) | 0];
   }
   get published(): number {
     return this[COLUMNS_OF].numbers[this[AT] * COLUMNS + PUBLISHED] as number;
@@ -640,6 +641,8 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   const places = tables.collection?.articles ?? 0;
   const ranked: Article[] = new Array<Article>(places);
   const bySlug: Article[] = new Array<Article>(places);
+  // Their publication times in the same places, to check the order without asking each article.
+  const publishedByRank = new Float64Array(places);
   let placed = 0;
   let placedRight = tables.collection !== undefined;
   const isPlace = (place: number) => Number.isInteger(place) && place >= 0 && place < places;
@@ -661,9 +664,10 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
       if (idEnd !== pathEnd || slugEnd !== pathEnd || lineEnd !== lineStart) throw malformed();
       entries.push(new StoredEntry(columns, index, undefined));
     } else {
-      const language = languages[numbers[row + LANGUAGE] as number];
+      const languageIndex = numbers[row + LANGUAGE] as number;
+      const language = Number.isInteger(languageIndex) ? languages[languageIndex] : undefined;
       const categoryIndex = numbers[row + CATEGORY] as number;
-      const category = categoryIndex === -1 ? undefined : categories[categoryIndex];
+      const category = categoryIndex === -1 || !Number.isInteger(categoryIndex) ? undefined : categories[categoryIndex];
       const published = numbers[row + PUBLISHED] as number;
       const updated = numbers[row + UPDATED] as number;
       const shaped = language !== undefined && (category !== undefined || categoryIndex === -1) && Number.isFinite(published) && Number.isFinite(updated);
@@ -677,6 +681,7 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
         if (placedRight) {
           ranked[rank] = article;
           bySlug[slugRank] = article;
+          publishedByRank[rank] = published;
           placed += 1;
         }
       }
@@ -695,5 +700,14 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     // Not in slug order, or two articles of one slug: not a collection this file could have been written with.
     return { entries };
   }
-  return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts } };
+  return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, newestFirst: isNewestFirst(ranked, publishedByRank) } };
+}
+
+/** Whether `articles` are in the order compareNewestFirst puts them in, given their publication times alongside. */
+function isNewestFirst(articles: readonly Article[], published: Float64Array): boolean {
+  for (let place = 1; place < articles.length; place += 1) {
+    const [before, after] = [published[place - 1] as number, published[place] as number];
+    if (before < after || (before === after && !((articles[place - 1] as Article).id < (articles[place] as Article).id))) return false;
+  }
+  return true;
 }

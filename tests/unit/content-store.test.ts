@@ -261,6 +261,8 @@ describe('the collection saved with the persisted index', () => {
     expect(collection!.problems.map(formatProblem).join('\n')).toContain('h.md: error: slug: "f" is already the slug of f.md');
     expect(collection!.drafts).toBe(1);
     expect(assembled.drafts).toBe(1);
+    // Checked to be newest first as it is read, so the catalog does not sort it again.
+    expect(collection!.newestFirst).toBe(true);
     expect([...collection!.articleBySlug.keys()].sort()).toEqual([...assembled.articleBySlug.keys()].sort());
     for (const [slug, article] of assembled.articleBySlug) expect(collection!.articleBySlug.get(slug)?.path).toBe(article.path);
   });
@@ -325,6 +327,20 @@ describe('the collection saved with the persisted index', () => {
     const slugChanged = loaded.get('g.md')?.article?.slug !== 'g';
     expect(describeCatalog(restarted)).toEqual(slugChanged ? expect.anything() : describeCatalog(catalog));
     expect(slugChanged).toBe(_ === 'two articles of one slug');
+  });
+
+  it('is sorted again when its places are not newest first, and makes the same catalog', async () => {
+    const { file, source, site, reads, cacheOf, catalog } = await saved();
+    const parts = partsOf(readFileSync(file));
+    // a.md (published 3 January) and c.md (5 January) swap places.
+    [parts.numbers[RANK], parts.numbers[2 * COLUMNS + RANK]] = [parts.numbers[2 * COLUMNS + RANK]!, parts.numbers[RANK]!];
+    writeFileSync(file, assemble(parts));
+    const loaded = (await cacheOf().load())!;
+    expect(loaded.collection?.articles.map(({ path }) => path)).toEqual(['a.md', 'c.md', 'g.md', 'f.md']);
+    expect(loaded.collection?.newestFirst).toBe(false);
+    const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
+    expect(reads).toEqual([]);
+    expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
   });
 
   it('is not in a file of entries written without one (as an indexing process writes them)', async () => {
