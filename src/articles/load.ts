@@ -49,6 +49,11 @@ function normalizeText(path: string, text: string, site: Site, bodyComplete: boo
   return normalizeArticle(path, parsed.value, site, { bodyComplete });
 }
 
+/** The article the whole text of a file makes; `undefined` when errors keep it out. */
+export function articleFromText(path: string, text: string, site: Site): Article | undefined {
+  return normalizeText(path, text, site, true).article;
+}
+
 /** Whether a head of a file holds its whole front matter (opening line, then a closing `---` line). */
 function holdsFrontMatter(head: string): boolean {
   const firstBreak = head.indexOf('\n');

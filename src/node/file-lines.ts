@@ -1,10 +1,9 @@
 /**
  * Reading files of entries (the persisted index, and what indexing processes write) without
- * holding them in memory at once: the first lines whole, ranges whole or a megabyte at a time.
+ * holding them in memory at once: the first lines (a megabyte at a time), or a range whole.
  *
  * @example
  * const { bytes, breaks } = readLeadingLines(descriptor, 1); // the first line and its break
- * readInPieces(descriptor, breaks[0] + 1, size, (piece) => hash.update(piece));
  */
 import { readSync } from 'node:fs';
 
@@ -41,18 +40,4 @@ export function readRange(descriptor: number, start: number, end: number): Buffe
   const bytes = Buffer.allocUnsafe(Math.max(0, end - start));
   if (bytes.length > 0 && readSync(descriptor, bytes, 0, bytes.length, start) !== bytes.length) throw new Error('it changed while being read');
   return bytes;
-}
-
-/**
- * Reads bytes `[start, end)` of a file a megabyte at a time, into one reused buffer, and shows
- * `each` every piece (to hash it, say); throws when the file ends before them.
- */
-export function readInPieces(descriptor: number, start: number, end: number, each: (bytes: Buffer) => void): void {
-  const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, end - start)));
-  for (let position = start; position < end; ) {
-    const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, end - position), position);
-    if (read === 0) throw new Error('it changed while being read');
-    each(chunk.subarray(0, read));
-    position += read;
-  }
 }

@@ -16,15 +16,16 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
+import type { Article } from '../articles/article.ts';
+import { articleFromText, HEAD_BYTES, type IndexEntry } from '../articles/load.ts';
 import type { IndexCache, PersistedEntries, SavedCollection, SavedListing } from '../catalog/content-store.ts';
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
-import type { FolderStamp } from '../sources/source.ts';
-import { openEntries, writeEntries, type OpenedEntries } from './stored-entry.ts';
+import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
+import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
-const FORMAT = 8;
+const FORMAT = 9;
 
 let build: string | undefined;
 
@@ -68,12 +69,28 @@ export function defaultIndexPath(cacheDir: string, contentDir: string): string {
 }
 
 /** Opens an index file (see openEntries); throws, saying why, when it is not an index for `fingerprint`. */
-function openIndex(file: string, fingerprint: string): OpenedEntries {
-  return openEntries(openSync(file, 'r'), (header) => {
+function openIndex(file: string, fingerprint: string, recover: Recover | undefined): OpenedEntries {
+  const checkHeader = (header: unknown) => {
     const { format, fingerprint: written } = header as { format?: unknown; fingerprint?: unknown };
     if (format !== FORMAT) throw new Error(`format ${String(format)}, not ${FORMAT}`);
     if (written !== fingerprint) throw new Error('written for another version or configuration');
-  });
+  };
+  return openEntries(openSync(file, 'r'), checkHeader, recover);
+}
+
+/**
+ * Reads an article from its file in `root` again, at once (see openEntries): what an index
+ * entry whose details line is damaged is read from.
+ */
+export function rereadArticle(root: string, site: Site): Recover {
+  return (path: string): Article | undefined => {
+    if (!isSafeContentPath(path)) return undefined;
+    try {
+      return articleFromText(path, readFileSync(join(root, path), 'utf8'), site);
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /**
@@ -119,6 +136,8 @@ export interface FileIndexCacheOptions {
   readonly log?: (message: string) => void;
   /** Milliseconds to wait for more changes before writing (a burst of edits is written once). */
   readonly settleMs?: number;
+  /** Reads an article from its file again when its details line in the index is damaged (see {@link rereadArticle}). */
+  readonly recover?: Recover;
 }
 
 export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache {
@@ -174,11 +193,17 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     removeAbandonedWrites(options.file);
     if (!existsSync(options.file)) return undefined;
     try {
-      return openIndex(options.file, options.fingerprint);
+      return openIndex(options.file, options.fingerprint, recover);
     } catch (error) {
       return error as Error;
     }
   };
+  const recover: Recover | undefined =
+    options.recover &&
+    ((path) => {
+      log(`index cache ${options.file}: the details of ${path} are damaged; reading them from the file again`);
+      return options.recover?.(path);
+    });
   const unusable = (error: Error) => {
     log(`index cache ${options.file} is not usable (${error.message}); indexing every file again`);
     return undefined;

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
+import { rereadArticle } from './index-cache.ts';
 import { readEntries, writeEntries } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
@@ -56,8 +57,8 @@ export interface ParallelIndexerOptions {
 }
 
 /** The entries an indexing process wrote to `file`, their details left in the file. */
-function readEntriesFile(file: string): IndexEntry[] {
-  return readEntries(openSync(file, 'r'), () => undefined).entries;
+function readEntriesFile(options: ParallelIndexerOptions, file: string): IndexEntry[] {
+  return readEntries(openSync(file, 'r'), () => undefined, rereadArticle(options.root, options.site)).entries;
 }
 
 function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]> {
@@ -73,7 +74,7 @@ function indexInProcess(options: ParallelIndexerOptions, paths: readonly string[
     child.once('close', (code, signal) => {
       if (code !== 0) return reject(new Error(`an indexing process stopped (${signal ?? `exit code ${code}`})`));
       try {
-        resolve(readEntriesFile(file));
+        resolve(readEntriesFile(options, file));
       } catch (error) {
         reject(error);
       }

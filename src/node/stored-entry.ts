@@ -9,12 +9,13 @@
  *             many articles, how many drafts, every problem, and the folders of the listing
  *             they came from, with their times (see FolderStamp)
  *   numbers   float64 values, COLUMNS per entry: stamp, flags, language and category (indexes into
- *             the tables), dates, where the entry's strings and details line end, and where its
- *             article stands in the collection, newest first and by slug (-1: not in it)
+ *             the tables), dates, where the entry's strings and details line end, where its
+ *             article stands in the collection, newest first and by slug (-1: not in it), and
+ *             a hash of its details line (FNV-1a)
  *   text      every entry's path, id and slug one after another: Latin-1 when every character
  *             fits, else UTF-16LE
  *   trailer   one JSON line: the number of entries, the byte lengths of tables, numbers and
- *             text, and the SHA-256 of every byte between header and trailer
+ *             text, and the SHA-256 of tables, numbers and text
  *
  * The numbers and the text are all the catalog needs (order, scopes, stamps), and they are laid
  * out so that reading them costs next to nothing: the numbers are copied into a Float64Array
@@ -28,9 +29,13 @@
  * title or summary is asked for, so that a start over 100,000 articles keeps none of them in
  * memory.
  *
- * A file is checked whole against its checksum before any of it is used, and refused as a
- * whole when anything in it is out of shape. Only the paths of its entries and the folders may
- * be had before (see openEntries): a restart stats the files while the file is checked.
+ * What the catalog needs (tables, numbers and text) is checked against the checksum before
+ * any of it is used, and the file is refused as a whole when anything in it is out of shape.
+ * Only the paths of its entries and the folders may be had before (see openEntries): a restart
+ * stats the files while the file is checked. Each details line is checked against its own
+ * hash when it is read, the first time its article is shown: at 100,000 articles the lines are
+ * 55 of 78 MB, and reading and hashing them took 100-130 ms of every restart. A line that does
+ * not match is not used: the article's details are read from its file again (see recover).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, readSync } from 'node:fs';
@@ -41,7 +46,7 @@ import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { asSmallInteger, type FileStamp, type FolderStamp } from '../sources/source.ts';
-import { readInPieces, readLeadingLines, readRange } from './file-lines.ts';
+import { readLeadingLines, readRange } from './file-lines.ts';
 
 type Details = [title: string, description: string, tags: string[], authors: Person[], image: string | null, originUrl: string | null];
 
@@ -110,6 +115,8 @@ const COLUMNS_OF = Symbol('columns');
 const AT = Symbol('at');
 const DETAILS = Symbol('details');
 const LINE = Symbol('line');
+const HASH = Symbol('hash');
+const REREAD = Symbol('reread');
 
 /**
  * What the entries read back from one file share: its numbers and text as the file holds them,
@@ -127,6 +134,18 @@ interface Columns {
   readonly categories: readonly Category[];
   readonly problems: ReadonlyMap<number, readonly Problem[]>;
   readonly details: DetailsLines;
+  /** The article of a file, read again (see openEntries). */
+  readonly recover: Recover | undefined;
+}
+
+/** Reads the article of a file (by its path) again, when its details line in a file of entries is damaged; `undefined` when it cannot. */
+export type Recover = (path: string) => Article | undefined;
+
+/** FNV-1a, 32 bits, of `bytes`: finds a damaged details line (not a defence against one made to match). */
+function lineHash(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < bytes.length; at += 1) hash = Math.imul(hash ^ (bytes[at] as number), 0x01000193);
+  return hash >>> 0;
 }
 
 /** An entry read back from a file of entries. */
@@ -165,6 +184,8 @@ class StoredArticle implements Article {
   readonly [COLUMNS_OF]: Columns;
   readonly [AT]: number;
   [DETAILS]: Details | undefined;
+  /** Whether its details came from its file again, its line in the file of entries being damaged. */
+  [REREAD]: boolean;
 
   constructor(
     columns: Columns,
@@ -174,6 +195,7 @@ class StoredArticle implements Article {
     this[COLUMNS_OF] = columns;
     this[AT] = at;
     this[DETAILS] = undefined;
+    this[REREAD] = false;
   }
 
   get path(): string {
@@ -208,14 +230,25 @@ class StoredArticle implements Article {
     return [details.source, details.start + start, details.start + (numbers[at * COLUMNS + DETAILS_END] as number)];
   }
 
+  /** The hash its details line was written with. */
+  get [HASH](): number {
+    return this[COLUMNS_OF].numbers[this[AT] * COLUMNS + DETAILS_HASH] as number;
+  }
+
   private read(): Details {
     let details = this[DETAILS];
     if (details === undefined) {
       const [source, start, end] = this[LINE];
-      // The file passed its checksum, so these are the bytes it was written with.
-      const parsed: unknown = JSON.parse(source.bytes(start, end).toString('utf8'));
-      if (!isDetails(parsed)) throw new Error(`the index entry of ${this.path} is malformed`);
-      this[DETAILS] = details = parsed;
+      const bytes = source.bytes(start, end);
+      const parsed: unknown = lineHash(bytes) === this[HASH] ? JSON.parse(bytes.toString('utf8')) : undefined;
+      if (isDetails(parsed)) details = parsed;
+      else {
+        const again = this[COLUMNS_OF].recover?.(this.path);
+        if (again === undefined) throw new Error(`the index entry of ${this.path} is damaged`);
+        details = detailsOf(again);
+        this[REREAD] = true;
+      }
+      this[DETAILS] = details;
     }
     return details;
   }
@@ -240,19 +273,18 @@ class StoredArticle implements Article {
   }
 }
 
-/** The details line of an article read from its file (not from a stored entry). */
-function detailsOf(article: Article): string {
-  const details: Details = [article.title, article.description, [...article.tags], [...article.authors], article.image ?? null, article.originUrl ?? null];
-  return JSON.stringify(details);
+/** The details of an article. */
+function detailsOf(article: Article): Details {
+  return [article.title, article.description, [...article.tags], [...article.authors], article.image ?? null, article.originUrl ?? null];
 }
 
 const LINE_BREAK = Buffer.from('\n');
 
 /**
  * The details lines of a chunk of entries, each with its line break, as bytes. A stored
- * article's line is copied as the file holds it, unparsed; runs of such lines that lie
- * together in one file (nearly all of them, when an index is written again after a change) are
- * read with one call, not one each.
+ * article's line is copied as the file holds it, unparsed, with its hash; runs of such lines
+ * that lie together in one file (nearly all of them, when an index is written again after a
+ * change) are read with one call, not one each. A line found damaged is written anew.
  */
 function createDetailsChunk() {
   const pieces: Buffer[] = [];
@@ -262,21 +294,21 @@ function createDetailsChunk() {
     run = undefined;
   };
   return {
-    /** Adds the line of an entry's article (an empty line for none); returns its length in bytes. */
-    add(article: Article | undefined): number {
-      if (article instanceof StoredArticle) {
+    /** Adds the line of an entry's article (an empty line for none); returns its length in bytes and its hash. */
+    add(article: Article | undefined): { readonly length: number; readonly hash: number } {
+      if (article instanceof StoredArticle && !article[REREAD]) {
         const [source, start, end] = article[LINE];
         if (run !== undefined && run.source === source && run.end + 1 === start) run.end = end;
         else {
           endRun();
           run = { source, start, end };
         }
-        return end - start;
+        return { length: end - start, hash: article[HASH] };
       }
       endRun();
-      const line = Buffer.from(article ? detailsOf(article) : '');
+      const line = Buffer.from(article ? JSON.stringify(detailsOf(article)) : '');
       pieces.push(line, LINE_BREAK);
-      return line.length;
+      return { length: line.length, hash: lineHash(line) };
     },
     bytes(): Buffer {
       endRun();
@@ -286,7 +318,7 @@ function createDetailsChunk() {
 }
 
 /** Numbers per entry, and the column of each. */
-const COLUMNS = 13;
+const COLUMNS = 14;
 const SIZE = 0;
 const MTIME = 1;
 const FLAGS = 2;
@@ -304,6 +336,8 @@ const SLUG_END = 10;
 const RANK = 11;
 /** Where the entry's article stands among the collection's articles in slug order; -1 when it is not one of them. */
 const SLUG_RANK = 12;
+/** The FNV-1a hash of the entry's details line (see lineHash). */
+const DETAILS_HASH = 13;
 
 /** Bits of FLAGS. */
 const DRAFT = 1;
@@ -405,7 +439,9 @@ export async function writeEntries(
       const entry = entries[index] as IndexEntry;
       const { article, stamp } = entry;
       const row = index * COLUMNS;
-      detailsEnd += 1 + details.add(article);
+      const line = details.add(article);
+      detailsEnd += 1 + line.length;
+      numbers[row + DETAILS_HASH] = line.hash;
       if (entry.problems.length > 0) problems.push([index, [...entry.problems]]);
       numbers[row + SIZE] = stamp.size;
       numbers[row + MTIME] = stamp.mtimeMs;
@@ -432,7 +468,7 @@ export async function writeEntries(
         numbers[row + SLUG_RANK] = -1;
       }
     }
-    await put(details.bytes());
+    await write(details.bytes());
   }
 
   const encoding: TextEncoding = wide ? 'utf16le' : 'latin1';
@@ -516,9 +552,10 @@ export interface OpenedEntries {
   readonly paths: readonly string[];
   readonly folders?: readonly FolderStamp[];
   /**
-   * Checks the file whole against its checksum and reads its entries back, their details left
-   * in it; throws when it is not whole and intact. The entries then own the descriptor (it is
-   * closed once no article reads from it); when anything fails, it is closed at once.
+   * Checks the file against its checksum and reads its entries back, their details left in it
+   * (each line checked when read); throws when it is not whole and intact. The entries then own
+   * the descriptor (it is closed once no article reads from it); when anything fails, it is
+   * closed at once.
    */
   read(): StoredEntries;
   /** Closes the file, when it is not read after all. */
@@ -526,17 +563,19 @@ export interface OpenedEntries {
 }
 
 /** Reads the entries of a file back (see {@link openEntries}): opened and read at once. */
-export function readEntries(descriptor: number, checkHeader: (header: unknown) => void): StoredEntries {
-  return openEntries(descriptor, checkHeader).read();
+export function readEntries(descriptor: number, checkHeader: (header: unknown) => void, recover?: Recover): StoredEntries {
+  return openEntries(descriptor, checkHeader, recover).read();
 }
 
 /**
  * Opens a file of entries: `checkHeader` sees the header line and throws (saying why) to refuse
- * the file. Reads what the catalog needs - tables, numbers and text, a fifth of the file - and
- * the paths, leaving the details (and the checksum) for {@link OpenedEntries.read}. Throws, and
- * closes the descriptor, when that much is out of shape.
+ * the file. Reads what the catalog needs - tables, numbers and text, under a third of the file -
+ * and the paths, leaving the checksum for {@link OpenedEntries.read} and the details for when
+ * they are shown; `recover` reads an article whose details line turns out damaged from its file
+ * again (without it, asking for those details throws). Throws, and closes the descriptor, when
+ * that much is out of shape.
  */
-export function openEntries(descriptor: number, checkHeader: (header: unknown) => void): OpenedEntries {
+export function openEntries(descriptor: number, checkHeader: (header: unknown) => void, recover?: Recover): OpenedEntries {
   try {
     const size = fstatSync(descriptor).size;
     const leading = readLeadingLines(descriptor, 1);
@@ -576,11 +615,9 @@ export function openEntries(descriptor: number, checkHeader: (header: unknown) =
         opened = false;
         let source: ReturnType<typeof detailsInFile> | undefined;
         try {
-          const checksum = createHash('sha256');
-          readInPieces(descriptor, detailsStart, tablesStart, (piece) => checksum.update(piece));
-          if (checksum.update(parts).digest('base64url') !== trailer.sha256) throw new Error('its entries do not match their checksum');
+          if (createHash('sha256').update(parts).digest('base64url') !== trailer.sha256) throw new Error('its entries do not match their checksum');
           source = detailsInFile(descriptor);
-          return decodeEntries(numbers, text, paths, tables, { source, start: detailsStart, length: tablesStart - detailsStart });
+          return decodeEntries(numbers, text, paths, tables, { source, start: detailsStart, length: tablesStart - detailsStart }, recover);
         } catch (error) {
           if (source) source.close();
           else closeSync(descriptor);
@@ -623,7 +660,7 @@ interface DetailsLines {
  * Entries from the numbers and text of a file, their articles reading their details from
  * `details` when asked. Throws when anything is out of shape.
  */
-function decodeEntries(numbers: Float64Array, text: string, paths: readonly string[], tables: Tables, details: DetailsLines): StoredEntries {
+function decodeEntries(numbers: Float64Array, text: string, paths: readonly string[], tables: Tables, details: DetailsLines, recover: Recover | undefined): StoredEntries {
   const { languages } = tables;
   // Equal categories are one object, as they were when the articles were first read.
   const categories = tables.categories.map(([slug, name]): Category => ({ slug, name }));
@@ -633,7 +670,7 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     if (entry >= count || problemsOf.has(entry)) throw new Error('an entry is malformed');
     problemsOf.set(entry, problems);
   }
-  const columns: Columns = { numbers, text, paths, languages, categories, problems: problemsOf, details };
+  const columns: Columns = { numbers, text, paths, languages, categories, problems: problemsOf, details, recover };
   const malformed = () => new Error('an entry is malformed');
   const entries: IndexEntry[] = [];
   // The collection's articles in their places, newest first and by slug, if every place is

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
-import { assembleArticles, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { articleFromText, assembleArticles, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
-import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
+import { createFileIndexCache, indexFingerprint, rereadArticle } from '../../src/node/index-cache.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
 import type { ContentSource } from '../../src/sources/source.ts';
@@ -182,7 +182,7 @@ interface IndexParts {
   trailer: Record<string, unknown>;
 }
 /** Numbers per entry, and the columns the damage below touches. */
-const COLUMNS = 13;
+const COLUMNS = 14;
 const [FLAGS, DETAILS_END, PATH_END, RANK, SLUG_RANK] = [2, 7, 8, 11, 12];
 
 function partsOf(bytes: Buffer): IndexParts {
@@ -206,8 +206,9 @@ function partsOf(bytes: Buffer): IndexParts {
 function assemble(parts: IndexParts, trailer: Record<string, unknown> = {}): Buffer {
   const tables = Buffer.from(`${JSON.stringify(parts.tables)}\n`);
   const numbers = Buffer.from(parts.numbers.buffer, parts.numbers.byteOffset, parts.numbers.byteLength);
-  const body = Buffer.concat([Buffer.from(parts.details), tables, numbers, parts.text]);
-  const sha256 = createHash('sha256').update(body).digest('base64url');
+  const checked = Buffer.concat([tables, numbers, parts.text]);
+  const sha256 = createHash('sha256').update(checked).digest('base64url');
+  const body = Buffer.concat([Buffer.from(parts.details), checked]);
   const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, sha256, ...trailer };
   return Buffer.concat([Buffer.from(`${parts.header}\n`), body, Buffer.from(`\n${JSON.stringify(counts)}\n`)]);
 }
@@ -417,6 +418,49 @@ describe('the persisted index file', () => {
     expect(loaded.get('b.md')?.article?.title).toBe('Second');
   });
 
+  describe('with a details line damaged (the lines are checked one by one, as they are read)', () => {
+    /**
+     * The index of FILES with the title of a.md changed in its details line, the log of a cache
+     * reading it, and FILES in a folder of their own beside it.
+     */
+    async function damaged(recover?: (root: string) => (path: string) => Article | undefined) {
+      const { file, site, source } = await roundTrip();
+      writeFileSync(file, Buffer.from(readFileSync(file).toString('latin1').replace('"First"', '"Fakes"'), 'latin1'));
+      const root = join(dir, 'content');
+      mkdirSync(root);
+      for (const [path, text] of Object.entries(FILES)) writeFileSync(join(root, path), text);
+      const logs: string[] = [];
+      const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0, log: (line) => void logs.push(line), ...(recover ? { recover: recover(root) } : {}) });
+      return { file, site, source, logs, cache, loaded: (await cache.load())! };
+    }
+
+    it('is used for what the catalog needs, and the damaged details are read from the article file again, saying so', async () => {
+      const { loaded, logs } = await damaged((root) => rereadArticle(root, testSite()));
+      expect([...loaded.keys()]).toEqual(['a.md', 'b.md']);
+      expect(logs).toEqual([]);
+      expect(loaded.get('a.md')?.article?.title).toBe('First');
+      expect(logs).toEqual([expect.stringContaining('the details of a.md are damaged; reading them from the file again')]);
+      expect(loaded.get('b.md')?.article?.title).toBe('Second');
+      expect(logs).toHaveLength(1);
+    });
+
+    it('is written again with a good line in place of the damaged one', async () => {
+      const edited = { ...FILES, 'a.md': FILES['a.md'].replace('"First"', '"From the file"') };
+      const { file, site, cache, loaded } = await damaged(() => (path) => articleFromText(path, edited[path as keyof typeof edited], testSite()));
+      expect(loaded.get('a.md')?.article?.title).toBe('From the file');
+      await cache.save([...loaded.values()]);
+      const again = (await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load())!;
+      expect(again.get('a.md')?.article?.title).toBe('From the file');
+      expect(again.get('b.md')?.article?.title).toBe('Second');
+    });
+
+    it('throws when asked for those details and nothing can read the file again, never giving the damaged ones', async () => {
+      const { loaded } = await damaged(() => () => undefined);
+      expect(() => loaded.get('a.md')?.article?.title).toThrow('the index entry of a.md is damaged');
+      expect(loaded.get('b.md')?.article?.title).toBe('Second');
+    });
+  });
+
   it.each([
     ['Latin-1', 'FULL-é', 'café/é.md', 'latin1'],
     ['any script (kept as UTF-16)', 'FULL-ไทย-😀', 'ไทย/ข่าว.md', 'utf16le'],
@@ -470,8 +514,8 @@ describe('the persisted index file', () => {
     ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
     ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
     ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":8', '"format":99'), 'latin1'), 'is not usable (format 99, not 8)'],
-    ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('First', 'Firsu'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":9', '"format":99'), 'latin1'), 'is not usable (format 99, not 9)'],
+    ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('a.mdAa', 'a.mdXa'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
     ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
     ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
     ['holding a malformed entry under a matching checksum', resigned(({ numbers }) => void (numbers[PATH_END] = 0)), 'is not usable (an entry is malformed)'],
@@ -613,7 +657,8 @@ describe('content store restarting with the listing saved in the index', () => {
     // A file added while stopped, its folder's time put back: only a listing finds it.
     writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
     settle();
-    writeFileSync(file, Buffer.from(readFileSync(file).toString('latin1').replace('First', 'Firsu'), 'latin1'));
+    // A code changed where the catalog reads it (the checksum covers it).
+    writeFileSync(file, Buffer.from(readFileSync(file).toString('latin1').replace('a.mdAa', 'a.mdXa'), 'latin1'));
     const { source, calls } = countingFs();
     const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
     expect(calls).toEqual(['stamps:2024/b.md,a.md', 'list', 'head:2024/b.md', 'head:2024/c.md', 'head:a.md']);

@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readInPieces, readLeadingLines, readRange } from '../../src/node/file-lines.ts';
+import { readLeadingLines, readRange } from '../../src/node/file-lines.ts';
 
 const MEGABYTE = 1 << 20;
 
@@ -27,15 +27,6 @@ describe('files of lines, read a megabyte at a time', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows each piece of a range across megabyte boundaries once, in order, a megabyte at most', () => {
-    const start = 12_345;
-    const pieces: Buffer[] = [];
-    readInPieces(descriptor, start, bytes.length, (piece) => pieces.push(Buffer.from(piece)));
-    expect(Buffer.concat(pieces).equals(bytes.subarray(start))).toBe(true);
-    expect(pieces.length).toBe(3);
-    expect(Math.max(...pieces.map((piece) => piece.length))).toBe(MEGABYTE);
-  });
-
   it('reads a range whole', () => {
     expect(readRange(descriptor, 1000, 2 * MEGABYTE + 7).equals(bytes.subarray(1000, 2 * MEGABYTE + 7))).toBe(true);
     expect(readRange(descriptor, 5, 5).length).toBe(0);
@@ -51,7 +42,6 @@ describe('files of lines, read a megabyte at a time', () => {
   });
 
   it('says when the file ends before the range does', () => {
-    expect(() => readInPieces(descriptor, 0, bytes.length + 10, () => undefined)).toThrow('it changed while being read');
     expect(() => readRange(descriptor, bytes.length - 10, bytes.length + 10)).toThrow('it changed while being read');
   });
 });
