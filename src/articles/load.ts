@@ -10,6 +10,7 @@
  * const entries = await indexSource(createFsSource('content'), site);
  * const { articles, problems } = assembleArticles(entries);
  */
+import type { CatalogScan } from '../catalog/catalog.ts';
 import type { Site } from '../site.ts';
 import type { ContentSource, FileStamp, SourceEntry, Stamps } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
@@ -41,6 +42,8 @@ export interface LoadedArticles {
   readonly drafts: number;
   /** Whether `articles` are newest first already, as the catalog orders them (a persisted collection, checked when read). */
   readonly newestFirst?: boolean;
+  /** What the catalog finds going through `articles`, when known already (a persisted collection; see CatalogScan). */
+  readonly scan?: CatalogScan;
 }
 
 function normalizeText(path: string, text: string, site: Site, bodyComplete: boolean): NormalizeResult {

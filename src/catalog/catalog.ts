@@ -47,6 +47,15 @@ export function scopeKey(scope: Scope): string {
   return scopeKeyOf(scope.language?.slug, scope.category?.slug);
 }
 
+/**
+ * The keys of the scopes an article is listed in besides the whole site's, given its language
+ * tag and its category's slug: its language, and its category and both when it has one.
+ */
+export function scopeKeysOf(language: string, category: string | undefined): string[] {
+  const slug = language.toLowerCase();
+  return category === undefined ? [scopeKeyOf(slug, undefined)] : [scopeKeyOf(slug, undefined), scopeKeyOf(undefined, category), scopeKeyOf(slug, category)];
+}
+
 function scopeKeyOf(languageSlug: string | undefined, categorySlug: string | undefined): string {
   const parts: string[] = [];
   if (languageSlug !== undefined) parts.push(`lang:${languageSlug}`);
@@ -84,7 +93,23 @@ export interface CatalogInput {
   readonly articleBySlug?: ReadonlyMap<string, Article>;
   /** Whether `articles` are newest first already, as {@link compareNewestFirst} orders them: then they are not sorted again. */
   readonly newestFirst?: boolean;
+  /** What going through `articles` finds, when the caller knows it already (only with `newestFirst`). */
+  readonly scan?: CatalogScan;
   readonly problems: readonly Problem[];
+}
+
+/**
+ * What going through a collection's articles newest first finds: a persisted collection comes
+ * back with it, read from its numbers rather than by asking 100,000 articles (see stored-entry.ts).
+ */
+export interface CatalogScan {
+  /** The articles' language tags, and their categories (by slug), each as first met. */
+  readonly languages: readonly string[];
+  readonly categories: readonly Category[];
+  /** The articles of every scope but the whole site's, newest first, by scope key (see {@link scopeKeysOf}), in the order first met. */
+  readonly articlesByScope: ReadonlyMap<string, Article[]>;
+  /** See {@link Catalog.latestUpdateFrom}. */
+  readonly latestUpdateFrom: Float64Array;
 }
 
 export function createCatalog(input: CatalogInput, site: Site): Catalog {
@@ -98,14 +123,20 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
   for (const tag of Object.keys(site.languages)) addLanguage(Intl.getCanonicalLocales(tag)[0] ?? tag);
   for (const [slug, { name }] of Object.entries(site.categories)) categories.set(slug, { slug, name: name ?? slug });
 
+  const scan = input.newestFirst === true ? input.scan : undefined;
   // Path order decides which spelling of a category name is shown when the config names none.
-  for (const article of input.articles) {
-    if (!languages.has(article.language.toLowerCase())) addLanguage(article.language);
-    if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
+  if (scan === undefined) {
+    for (const article of input.articles) {
+      if (!languages.has(article.language.toLowerCase())) addLanguage(article.language);
+      if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
+    }
+  } else {
+    for (const tag of scan.languages) if (!languages.has(tag.toLowerCase())) addLanguage(tag);
+    for (const category of scan.categories) if (!categories.has(category.slug)) categories.set(category.slug, category);
   }
 
   const articles = input.newestFirst === true ? input.articles.slice() : [...input.articles].sort(compareNewestFirst);
-  const articlesByScope = new Map<string, Article[]>([['', articles]]);
+  const articlesByScope = new Map<string, Article[]>([['', articles], ...(scan?.articlesByScope ?? [])]);
   // The lists an article joins, found by language, then category: no scope key is built per
   // article (at 100,000 articles that was 300,000 strings).
   const listsByLanguage = new Map<string, Map<string | undefined, Article[][]>>();
@@ -119,20 +150,18 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     if (byCategory === undefined) listsByLanguage.set(article.language, (byCategory = new Map()));
     const category = article.category?.slug;
     let lists = byCategory.get(category);
-    if (lists === undefined) {
-      const language = article.language.toLowerCase();
-      lists = [listOf(scopeKeyOf(language, undefined))];
-      if (category !== undefined) lists.push(listOf(scopeKeyOf(undefined, category)), listOf(scopeKeyOf(language, category)));
-      byCategory.set(category, lists);
-    }
+    if (lists === undefined) byCategory.set(category, (lists = scopeKeysOf(article.language, category).map(listOf)));
     return lists;
   };
-  for (const article of articles) for (const list of listsFor(article)) list.push(article);
+  if (scan === undefined) for (const article of articles) for (const list of listsFor(article)) list.push(article);
   const articleBySlug = input.articleBySlug ?? new Map(articles.map((article) => [article.slug, article]));
 
-  const latestUpdateFrom = new Float64Array(articles.length + 1);
-  for (let index = articles.length - 1; index >= 0; index -= 1) {
-    latestUpdateFrom[index] = Math.max(latestUpdateFrom[index + 1] ?? 0, (articles[index] as Article).updated);
+  let latestUpdateFrom = scan?.latestUpdateFrom;
+  if (latestUpdateFrom === undefined) {
+    latestUpdateFrom = new Float64Array(articles.length + 1);
+    for (let index = articles.length - 1; index >= 0; index -= 1) {
+      latestUpdateFrom[index] = Math.max(latestUpdateFrom[index + 1] ?? 0, (articles[index] as Article).updated);
+    }
   }
 
   return {

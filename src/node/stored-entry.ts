@@ -42,6 +42,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
+import { scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
@@ -678,8 +679,9 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   const places = tables.collection?.articles ?? 0;
   const ranked: Article[] = new Array<Article>(places);
   const bySlug: Article[] = new Array<Article>(places);
-  // Their publication times in the same places, to check the order without asking each article.
-  const publishedByRank = new Float64Array(places);
+  // Where each article's numbers are, by its place: to check the order, and scan the collection
+  // for the catalog, without asking each article.
+  const rowByRank = new Int32Array(places);
   let placed = 0;
   let placedRight = tables.collection !== undefined;
   const isPlace = (place: number) => Number.isInteger(place) && place >= 0 && place < places;
@@ -718,7 +720,7 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
         if (placedRight) {
           ranked[rank] = article;
           bySlug[slugRank] = article;
-          publishedByRank[rank] = published;
+          rowByRank[rank] = row;
           placed += 1;
         }
       }
@@ -737,14 +739,57 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     // Not in slug order, or two articles of one slug: not a collection this file could have been written with.
     return { entries };
   }
-  return { entries, collection: { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, newestFirst: isNewestFirst(ranked, publishedByRank) } };
+  const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts };
+  if (!isNewestFirst(ranked, numbers, rowByRank)) return { entries, collection: { ...saved, newestFirst: false } };
+  return { entries, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, numbers, rowByRank, languages, categories) } };
 }
 
-/** Whether `articles` are in the order compareNewestFirst puts them in, given their publication times alongside. */
-function isNewestFirst(articles: readonly Article[], published: Float64Array): boolean {
+/** Whether `articles` are in the order compareNewestFirst puts them in, given where their numbers are. */
+function isNewestFirst(articles: readonly Article[], numbers: Float64Array, rows: Int32Array): boolean {
   for (let place = 1; place < articles.length; place += 1) {
-    const [before, after] = [published[place - 1] as number, published[place] as number];
+    const before = numbers[(rows[place - 1] as number) + PUBLISHED] as number;
+    const after = numbers[(rows[place] as number) + PUBLISHED] as number;
     if (before < after || (before === after && !((articles[place - 1] as Article).id < (articles[place] as Article).id))) return false;
   }
   return true;
+}
+
+/**
+ * What the catalog finds going through a collection newest first (see CatalogScan), from the
+ * numbers: languages and categories are table rows here, so an article's lists are found by
+ * two small integers, with no article asked for its language, category or dates.
+ */
+function scanCollection(articles: readonly Article[], numbers: Float64Array, rows: Int32Array, languages: readonly string[], categories: readonly Category[]): CatalogScan {
+  const languageMet = new Uint8Array(languages.length);
+  const categoryMet = new Uint8Array(categories.length);
+  const scan = { languages: [] as string[], categories: [] as Category[], articlesByScope: new Map<string, Article[]>() };
+  const listOf = (key: string) => {
+    let list = scan.articlesByScope.get(key);
+    if (list === undefined) scan.articlesByScope.set(key, (list = []));
+    return list;
+  };
+  // The lists of each language and category row (a category -1 as row 0).
+  const listsByGroup: (Article[][] | undefined)[] = new Array(languages.length * (categories.length + 1)).fill(undefined);
+  for (let place = 0; place < articles.length; place += 1) {
+    const row = rows[place] as number;
+    const language = (numbers[row + LANGUAGE] as number) | 0;
+    const category = (numbers[row + CATEGORY] as number) | 0;
+    if (languageMet[language] === 0) {
+      languageMet[language] = 1;
+      scan.languages.push(languages[language] as string);
+    }
+    if (category !== -1 && categoryMet[category] === 0) {
+      categoryMet[category] = 1;
+      scan.categories.push(categories[category] as Category);
+    }
+    const group = language * (categories.length + 1) + category + 1;
+    let lists = listsByGroup[group];
+    if (lists === undefined) listsByGroup[group] = lists = scopeKeysOf(languages[language] as string, categories[category]?.slug).map(listOf);
+    for (let index = 0; index < lists.length; index += 1) (lists[index] as Article[]).push(articles[place] as Article);
+  }
+  const latestUpdateFrom = new Float64Array(articles.length + 1);
+  for (let place = articles.length - 1; place >= 0; place -= 1) {
+    latestUpdateFrom[place] = Math.max(latestUpdateFrom[place + 1] as number, numbers[(rows[place] as number) + UPDATED] as number);
+  }
+  return { ...scan, latestUpdateFrom };
 }
