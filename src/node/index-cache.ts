@@ -169,8 +169,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       },
       { format: FORMAT, fingerprint: options.fingerprint },
       entries,
-      collection,
-      folders,
+      { ...(collection ? { collection } : {}), ...(folders ? { folders } : {}), pause: () => new Promise((next) => setImmediate(next)) },
     );
     stream.end();
     await done;

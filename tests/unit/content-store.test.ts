@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { articleFromText, assembleArticles, indexFile, indexSource, type IndexEn
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from '../../src/node/index-cache.ts';
+import { readEntries, writeEntries } from '../../src/node/stored-entry.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
 import type { ContentSource } from '../../src/sources/source.ts';
@@ -342,6 +343,29 @@ describe('the collection saved with the persisted index', () => {
     const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
     expect(reads).toEqual([]);
     expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
+  });
+
+  it('keeps the slug order of a large collection, sorted a run of slugs at a time with a pause between', async () => {
+    // 10,000 articles, slugs in no order; newest first by their dates.
+    const articles: Article[] = Array.from({ length: 10_000 }, (_, index) => {
+      const slug = `s${(index * 7919) % 10_000}-${index % 3 === 0 ? 'x' : ''}`;
+      const time = Date.UTC(2024, 0, 1) - index * 60_000;
+      return { id: `ID-${index}`, slug, path: `p/${String(index).padStart(5, '0')}.md`, title: slug, description: '', language: 'en', tags: [], authors: [], published: time, updated: time };
+    });
+    const entries: IndexEntry[] = [...articles].sort((a, b) => (a.path < b.path ? -1 : 1)).map((article) => ({ path: article.path, stamp: { size: 1, mtimeMs: 1 }, draft: false, problems: [], article }));
+    const chunks: (string | Uint8Array)[] = [];
+    let pauses = 0;
+    const pause = async () => void (pauses += 1);
+    await writeEntries((chunk) => void chunks.push(chunk), {}, entries, { collection: { articles, problems: [], drafts: 0 }, pause });
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'entries');
+    writeFileSync(file, Buffer.concat(chunks.map((chunk) => Buffer.from(chunk))));
+    const { collection } = readEntries(openSync(file, 'r'), () => undefined);
+    const sorted = articles.map(({ slug }) => slug).sort();
+    expect([...collection!.articleBySlug.keys()]).toEqual(sorted);
+    for (const article of articles) expect(collection!.articleBySlug.get(article.slug)?.path).toBe(article.path);
+    // Three runs sorted, then merged two by two.
+    expect(pauses).toBe(3 + 2 + 1);
   });
 
   it('is not in a file of entries written without one (as an indexing process writes them)', async () => {
