@@ -78,6 +78,8 @@ function statFile(file: string): FileStamp | undefined {
 /** A stat thread, started: it stats the first list it is given. */
 interface StatThread {
   stamp(paths: readonly string[]): Promise<Float64Array>;
+  /** Stops it, unused. */
+  stop(): void;
 }
 
 function startStatThread(root: string): StatThread {
@@ -100,6 +102,7 @@ function startStatThread(root: string): StatThread {
       worker.postMessage(paths.join('\0'));
       return answer;
     },
+    stop: () => void worker.terminate(),
   };
 }
 
@@ -210,7 +213,11 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     },
     async stamps(entries) {
       const paths = entries.map(({ path }) => path);
-      if (paths.length >= THREADED_STAMPS_FROM) {
+      if (paths.length < THREADED_STAMPS_FROM) {
+        // Threads started for a list that turned out small: not kept idle for the process's life.
+        for (const thread of prepared ?? []) thread.stop();
+        prepared = undefined;
+      } else {
         try {
           const threads = prepared ?? startStatThreads();
           prepared = undefined;

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
 
@@ -129,6 +129,25 @@ describe('the folder source', () => {
     await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
     const many = [...paths, '2024/../../outside.md'].map((path) => ({ path }));
     await expect(createFsSource(root).stamps(many)).rejects.toThrow('not a content file path: "2024/../../outside.md"');
+  });
+
+  it('stops threads started ahead when the list turns out too small for them', async () => {
+    // The process's threads, as Linux counts them.
+    const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    // Once the threads of earlier tests are gone: the same count twice, a tenth of a second apart.
+    let before = threads();
+    for (let settled = false; !settled; ) {
+      await new Promise((next) => setTimeout(next, 100));
+      const now = threads();
+      settled = now === before;
+      before = now;
+    }
+    const source = createFsSource(root);
+    source.prepareStamps?.();
+    await vi.waitFor(() => expect(threads()).toBeGreaterThan(before));
+    const stamps = await source.stamps([{ path: 'f0/a5.md' }]);
+    expect(stamps.get(0)?.size).toBe(5);
+    await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before), { timeout: 5000 });
   });
 
   it('gives the same stamps from threads started before the list was known', async () => {
