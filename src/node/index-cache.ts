@@ -5,9 +5,12 @@
  * this version, for this configuration, is ignored as a whole and rebuilt.
  *
  * The file is a header line (format, fingerprint), then the entries as stored-entry.ts lays
- * them out, with a trailer holding their SHA-256. The checksum is what lets the details of each
- * article stay in the file, unparsed, until a response shows them: a damaged or cut-short file
- * is refused before any of it is used.
+ * them out, with a trailer holding the SHA-256 of what the catalog reads: a damaged or
+ * cut-short file is refused before any of it is used. The details of each article stay in the
+ * file, unparsed, until a response shows them, each line checked against its own hash then; a
+ * damaged one is read from the article's file again (see rereadArticle). The paths and the
+ * folder times of the listing the entries came from can be had before the check (`listing`),
+ * for a restart to stat the files while the rest is checked.
  *
  * Writes go to a temporary file renamed over the old one (never a torn index), and are
  * written in chunks between which requests are served.
@@ -94,9 +97,9 @@ export function rereadArticle(root: string, site: Site): Recover {
 }
 
 /**
- * Reads an opened index file back; throws, saying why, when it is not a complete index. The
- * whole file is checked against its checksum, but only what the catalog needs is kept: the
- * details of each article are read again from the file as articles are shown.
+ * Reads an opened index file back; throws, saying why, when it is not a complete index. What
+ * the catalog needs is checked against the checksum and kept; the details of each article are
+ * read from the file as articles are shown.
  */
 function readIndex(opened: OpenedEntries): PersistedEntries {
   const { entries, collection } = opened.read();
@@ -185,6 +188,12 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     return writing;
   };
 
+  const recover: Recover | undefined =
+    options.recover &&
+    ((path) => {
+      log(`index cache ${options.file}: the details of ${path} are damaged; reading them from the file again`);
+      return options.recover?.(path);
+    });
   // The index as `listing` opened it, for `load` to check and read: the same file, whatever
   // has been renamed over it since. Else `load` opens it.
   let opened: OpenedEntries | Error | undefined;
@@ -197,12 +206,6 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       return error as Error;
     }
   };
-  const recover: Recover | undefined =
-    options.recover &&
-    ((path) => {
-      log(`index cache ${options.file}: the details of ${path} are damaged; reading them from the file again`);
-      return options.recover?.(path);
-    });
   const unusable = (error: Error) => {
     log(`index cache ${options.file} is not usable (${error.message}); indexing every file again`);
     return undefined;

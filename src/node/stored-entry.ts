@@ -24,7 +24,8 @@
  * fraction of the garbage. With the collection's orders saved too, a restart over unchanged
  * files skips what assembling and sorting 100,000 articles costs: its articles come back newest
  * first, and in slug order to be looked up by binary search, with no Map to fill (100,000 slugs
- * in a Map took 100-130 ms of every restart). The details hold what only a feed
+ * in a Map took 100-130 ms of every restart), and what the catalog finds going through them is
+ * read from the numbers (see scanCollection). The details hold what only a feed
  * or page shows; they stay in the file, unparsed, and are read the first time an article's
  * title or summary is asked for, so that a start over 100,000 articles keeps none of them in
  * memory.
