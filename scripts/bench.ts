@@ -21,6 +21,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Feed } from 'feed';
 import { indexSource, assembleArticles } from '../src/articles/load.ts';
+import { pollablePort } from '../tests/support/server.ts';
 import { createCatalog } from '../src/catalog/catalog.ts';
 import { contentFrom } from '../src/catalog/content-cache.ts';
 import { createFileContent } from '../src/catalog/content-store.ts';
@@ -38,10 +39,6 @@ import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 const FEED_PATH = '/category/world/rss.xml';
 const TARGETS = { coldRatio: 1.0, warmMs: 1000, memoryMb: 400, throughputRatio: 0.9, liveMs: 1000, renderRatio: 0.5 };
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-
-function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 20000);
-}
 
 interface Running {
   readonly child: ChildProcess;
@@ -66,7 +63,7 @@ async function waitFor(url: string, deadlineMs: number): Promise<void> {
 
 /** Spawns a server (a bundled module, as `npm start` runs it) and measures spawn -> first 200 of `path`. */
 async function startServer(entry: string, env: Record<string, string>, path: string): Promise<Running & { readyMs: number }> {
-  const port = freePort();
+  const port = pollablePort();
   const started = performance.now();
   // The request log goes to a file, as it would go to journald: a pipe nobody reads while
   // wrk runs (execFileSync blocks this process) would throttle the server instead.

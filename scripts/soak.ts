@@ -21,12 +21,13 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pollablePort } from '../tests/support/server.ts';
 import { parseXmlStrict } from '../tests/support/xml.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const MAX_REQUESTS = Number(process.env.SOAK_MAX_REQUESTS ?? 2_000_000);
 const READERS = Number(process.env.SOAK_READERS ?? 8);
-const PORT = 20000 + Math.floor(Math.random() * 20000);
+const PORT = pollablePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const root = mkdtempSync(join(tmpdir(), 'wirefeed-soak-'));
