@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleArticles, INDEX_MANY_FROM, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexSource } from '../../src/articles/load.ts';
 import { createParallelIndexer } from '../../src/node/parallel-index.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
