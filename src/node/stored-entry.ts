@@ -600,8 +600,6 @@ export interface OpenedEntries {
    * closed at once.
    */
   read(): StoredEntries;
-  /** Closes the file, when it is not read after all. */
-  close(): void;
 }
 
 /** Reads the entries of a file back (see {@link openEntries}): opened and read at once. */
@@ -644,17 +642,13 @@ export function openEntries(descriptor: number, checkHeader: (header: unknown) =
     new Uint8Array(numbers.buffer).set(parts.subarray(trailer.tables, trailer.tables + trailer.numbers));
     const text = parts.toString(tables.text, trailer.tables + trailer.numbers);
     const paths = pathsOf(numbers, text);
-    let opened = true;
-    const close = () => {
-      if (opened) closeSync(descriptor);
-      opened = false;
-    };
+    let read = false;
     return {
       paths,
       ...(tables.folders ? { folders: tables.folders.map(([path, mtimeMs]) => ({ path, mtimeMs })) } : {}),
       read() {
-        if (!opened) throw new Error('the file was closed');
-        opened = false;
+        if (read) throw new Error('the file was read already');
+        read = true;
         let source: ReturnType<typeof detailsInFile> | undefined;
         try {
           if (createHash('sha256').update(parts).digest('base64url') !== trailer.sha256) throw new Error('its entries do not match their checksum');
@@ -666,7 +660,6 @@ export function openEntries(descriptor: number, checkHeader: (header: unknown) =
           throw error;
         }
       },
-      close,
     };
   } catch (error) {
     closeSync(descriptor);
@@ -726,8 +719,8 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   let placed = 0;
   let placedRight = tables.collection !== undefined;
   const isPlace = (place: number) => Number.isInteger(place) && place >= 0 && place < places;
-  let textAt = 0;
   let lineStart = 0;
+  // The ends of paths and slugs, and so where each entry's strings start, were checked by pathsOf.
   for (let index = 0, row = 0; index < count; index += 1, row += COLUMNS) {
     const size = numbers[row + SIZE] as number;
     const mtimeMs = numbers[row + MTIME] as number;
@@ -737,7 +730,7 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     const idEnd = numbers[row + ID_END] as number;
     const slugEnd = numbers[row + SLUG_END] as number;
     // Written as integers in order: anything else (NaN included) fails these comparisons.
-    const inOrder = pathEnd > textAt && idEnd >= pathEnd && slugEnd >= idEnd && slugEnd <= text.length && Number.isInteger(slugEnd) && lineEnd >= lineStart;
+    const inOrder = idEnd >= pathEnd && slugEnd >= idEnd && lineEnd >= lineStart;
     if (!inOrder || !Number.isFinite(size) || !Number.isFinite(mtimeMs) || (flags & ~(DRAFT | HAS_ARTICLE)) !== 0 || !Number.isInteger(flags)) throw malformed();
     const draft = (flags & DRAFT) !== 0;
     if ((flags & HAS_ARTICLE) === 0) {
@@ -766,10 +759,8 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
         }
       }
     }
-    textAt = slugEnd;
     lineStart = lineEnd + 1;
   }
-  if (textAt !== text.length) throw malformed();
   if (lineStart !== details.length) throw new Error('its details do not match its entries');
   const { collection } = tables;
   if (collection === undefined || !placedRight || placed !== places) return { entries };
