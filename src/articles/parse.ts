@@ -148,6 +148,29 @@ function lineNumbersOfKeys(frontMatter: string): Record<string, number> {
   return lines;
 }
 
+/**
+ * A file split in two. Line numbers are only wanted for messages, which nearly every file
+ * never gets: they are counted the first time they are asked for.
+ */
+class ParsedArticleFile implements ParsedFile {
+  #lines: Record<string, number> | undefined;
+
+  constructor(
+    readonly data: Readonly<Record<string, unknown>>,
+    readonly body: string,
+    /** gray-matter's front matter block: from the line break after the opening `---` to the closing one. */
+    private readonly frontMatter: string,
+  ) {}
+
+  get lines(): Readonly<Record<string, number>> {
+    return (this.#lines ??= lineNumbersOfKeys(this.frontMatter));
+  }
+
+  get bodyLine(): number {
+    return this.frontMatter.split('\n').length + 2;
+  }
+}
+
 /** Splits one article file into front matter and body, or reports why it cannot be read. */
 export function parseArticleFile(path: string, text: string): ParseResult {
   const source = normalizeText(text);
@@ -198,17 +221,8 @@ export function parseArticleFile(path: string, text: string): ParseResult {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, problem: { path, severity: 'error', line: 2, message: 'front matter must be a mapping of field: value' } };
   }
-  const frontMatter = file.matter;
   // As gray-matter does: the body starts after the closing `---` and one line break.
   let body = source.slice(close + 4);
   if (body.startsWith('\n')) body = body.slice(1);
-  return {
-    ok: true,
-    value: {
-      data: data as Record<string, unknown>,
-      body,
-      lines: lineNumbersOfKeys(frontMatter),
-      bodyLine: frontMatter.split('\n').length + 2,
-    },
-  };
+  return { ok: true, value: new ParsedArticleFile(data as Record<string, unknown>, body, file.matter) };
 }
