@@ -82,7 +82,17 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 }
 
 /** Indexes many files at once, in the order given (the Node host: in several processes); may fail as a whole. */
-export type IndexMany = (paths: readonly string[], onProgress?: (done: number) => void) => Promise<IndexEntry[]>;
+export interface IndexMany {
+  (paths: readonly string[], onProgress?: (done: number) => void): Promise<IndexEntry[]>;
+  /**
+   * Gets ready ahead of a list that may turn out long (a first start, before the folder is
+   * listed), so that starting up overlaps the listing. Whatever it started is stopped by
+   * {@link IndexMany.release} when the list turns out short.
+   */
+  prepare?(): void;
+  /** Stops what {@link IndexMany.prepare} started, unused. */
+  release?(): void;
+}
 
 /** From how many files to read an {@link IndexOptions.indexMany} is used. */
 export const INDEX_MANY_FROM = 2000;
@@ -130,7 +140,8 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   }
   const reused = files.length - unread.length;
   let read: IndexEntry[] | undefined;
-  if (options.indexMany && unread.length >= INDEX_MANY_FROM) {
+  if (unread.length < INDEX_MANY_FROM) options.indexMany?.release?.();
+  else if (options.indexMany) {
     try {
       read = await options.indexMany(unread.map(pathOf), (done) => onProgress?.(reused + done, files.length));
       if (read.length !== unread.length) throw new Error(`${read.length} entries for ${unread.length} files`);

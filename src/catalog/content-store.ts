@@ -213,8 +213,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   const scanFirst = async () => {
     const { cache } = options;
     const restarting = cache !== undefined && (cache.exists?.() ?? true);
-    // The stat threads start while the index is opened.
+    // The stat threads start while the index is opened; on a first start, the indexing
+    // processes start while the folder is listed.
     if (restarting) source.prepareStamps?.();
+    else options.indexMany?.prepare?.();
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
     const files = holds ? saved.files : await source.list();

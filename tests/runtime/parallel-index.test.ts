@@ -3,11 +3,11 @@
  * the real entry module (src/node.ts under tsx), against indexing the same files one by one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assembleArticles, INDEX_MANY_FROM, indexSource } from '../../src/articles/load.ts';
 import { createParallelIndexer } from '../../src/node/parallel-index.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
@@ -69,6 +69,43 @@ describe('indexing in several processes', () => {
     expect(progress.at(-1)).toBe(paths.length);
   }, 60_000);
 
+  it('uses the processes it started ahead rather than forking others, and stops them when told they are not needed', async () => {
+    const root = folder.root();
+    const source = createFsSource(root);
+    const paths = (await source.list()).map(({ path }) => path);
+    // An entry module that notes the id of every process started with it before indexing.
+    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-ahead-'));
+    const log = join(scratch, 'started');
+    const entry = join(scratch, 'entry.mts');
+    writeFileSync(entry, `import { appendFileSync } from 'node:fs';\nimport { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};\nappendFileSync(${JSON.stringify(log)}, process.pid + '\\n');\nawait runIndexTask();\n`);
+    const started = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    const alive = (pid: string) => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV });
+      indexMany.prepare?.();
+      await vi.waitFor(() => expect(started()).toHaveLength(2), { timeout: 20_000, interval: 50 });
+      const many = await indexMany(paths);
+      expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
+      expect(started()).toHaveLength(2);
+
+      indexMany.prepare?.();
+      await vi.waitFor(() => expect(started()).toHaveLength(4), { timeout: 20_000, interval: 50 });
+      const ahead = started().slice(2);
+      expect(ahead.every(alive)).toBe(true);
+      indexMany.release?.();
+      await vi.waitFor(() => expect(ahead.some(alive)).toBe(false), { timeout: 10_000, interval: 50 });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('fails as a whole when a process fails', async () => {
     const root = folder.root();
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
@@ -110,14 +147,19 @@ describe('indexing a source with a many-file indexer', () => {
     expect(await indexSource(source, site, { indexMany: short })).toEqual(one);
   });
 
-  it('reads fewer files itself, and only the files whose stamps changed', async () => {
+  it('reads fewer files itself (releasing what the indexer started ahead), and only the files whose stamps changed', async () => {
     const asked: number[] = [];
-    const counting = async (paths: readonly string[]) => {
-      asked.push(paths.length);
-      throw new Error('unused');
-    };
+    let released = 0;
+    const counting = Object.assign(
+      async (paths: readonly string[]) => {
+        asked.push(paths.length);
+        throw new Error('unused');
+      },
+      { release: () => void (released += 1) },
+    );
     const few = createMemorySource(articleFiles(10));
     await indexSource(few, site, { indexMany: counting });
+    expect(released).toBe(1);
     const previous = new Map((await indexSource(source, site)).map((entry) => [entry.path, entry]));
     source.write('0/story-7.md', validArticle({ code: '"P7"', title: '"Edited"' }));
     const again = await indexSource(source, site, { previous, indexMany: counting });
