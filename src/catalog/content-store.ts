@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -214,12 +214,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const { cache } = options;
     const restarting = cache !== undefined && (cache.exists?.() ?? true);
     // The stat threads start while the index is opened; on a first start, the indexing
-    // processes start while the folder is listed.
+    // processes start while the rest of the folder is listed, once it is long enough for them.
     if (restarting) source.prepareStamps?.();
-    else options.indexMany?.prepare?.();
+    const { indexMany } = options;
+    const prepareIndexing = restarting || indexMany?.prepare === undefined ? undefined : (listed: number) => listed >= INDEX_MANY_FROM && indexMany.prepare?.();
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
-    const files = holds ? saved.files : await source.list();
+    const files = holds ? saved.files : await source.list(prepareIndexing);
     const stamping = restarting ? source.stamps(files) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();

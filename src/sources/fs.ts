@@ -153,7 +153,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     return join(root, path);
   };
   return {
-    async list(): Promise<readonly SourceEntry[]> {
+    async list(onListed): Promise<readonly SourceEntry[]> {
       const paths: string[] = [];
       const folders: FolderStamp[] = [];
       let settled = true;
@@ -180,6 +180,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
           if (dirent.isDirectory()) pending.push([join(folder, name), `${prefix}${name}/`]);
           else if (dirent.isFile() && isArticlePath(name)) paths.push(`${prefix}${name}`);
         }
+        onListed?.(paths.length);
         if (pending.length > 0) await new Promise((next) => setImmediate(next));
       }
       // Strings sorted without a comparator are in code-unit order, as comparePaths orders them,

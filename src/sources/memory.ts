@@ -26,7 +26,11 @@ export function createMemorySource(initial: Readonly<Record<string, string>>): M
     return file;
   };
   return {
-    list: async () => [...files.keys()].filter(isArticlePath).sort(comparePaths).map((path) => ({ path })),
+    list: async (onListed) => {
+      const paths = [...files.keys()].filter(isArticlePath);
+      onListed?.(paths.length);
+      return paths.sort(comparePaths).map((path) => ({ path }));
+    },
     read: async (path) => get(path).text,
     readHead: async (path) => ({ text: get(path).text, complete: true, stamp: get(path).stamp }),
     stat: async (path) => files.get(path)?.stamp,

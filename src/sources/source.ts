@@ -87,8 +87,12 @@ export interface FileHead {
 }
 
 export interface ContentSource {
-  /** Every article file, sorted by path so that "first" and "second" mean the same thing everywhere. */
-  list(): Promise<readonly SourceEntry[]>;
+  /**
+   * Every article file, sorted by path so that "first" and "second" mean the same thing
+   * everywhere. `onListed` is told how many files are listed so far as the listing goes on (a
+   * source that lists at once tells it once).
+   */
+  list(onListed?: (files: number) => void): Promise<readonly SourceEntry[]>;
   /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
   /** At most about `bytes` bytes from the start of a file, cut after a line break. */

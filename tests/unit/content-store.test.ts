@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
-import { articleFromText, assembleArticles, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
+import { articleFromText, assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from '../../src/node/index-cache.ts';
@@ -124,6 +124,40 @@ describe('content store', () => {
     const snapshot = await second.current();
     expect(reads).toEqual(['head:b.md']);
     expect(snapshot.catalog.articleBySlug.get('b')?.title).toBe('Second, edited while stopped');
+  });
+});
+
+describe('content store starting without an index', () => {
+  /** An indexer that notes when it is told to get ready, and indexes one file at a time. */
+  function preparingIndexer(source: ContentSource) {
+    const calls: string[] = [];
+    const indexMany = Object.assign(async (paths: readonly string[]) => {
+      calls.push(`index ${paths.length}`);
+      return Promise.all(paths.map((path) => indexFile(source, path, testSite())));
+    }, { prepare: () => void calls.push('prepare'), release: () => void calls.push('release') });
+    return { indexMany, calls };
+  }
+
+  it('gets the many-file indexer ready while it lists a folder long enough for it, and then uses it', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < INDEX_MANY_FROM; index += 1) files[`${index}.md`] = validArticle({ code: `"C${index}"`, title: `"Story ${index}"` });
+    const source = createMemorySource(files);
+    const { indexMany, calls } = preparingIndexer(source);
+    const snapshot = await createContentStore(source, testSite(), { indexMany }).current();
+    expect(snapshot.catalog.articles).toHaveLength(INDEX_MANY_FROM);
+    expect(calls).toEqual(['prepare', `index ${INDEX_MANY_FROM}`]);
+  });
+
+  it('does not get it ready for a short folder, nor on a restart with an index', async () => {
+    const source = createMemorySource(FILES);
+    const { indexMany, calls } = preparingIndexer(source);
+    await createContentStore(source, testSite(), { indexMany }).current();
+    expect(calls).toEqual(['release']);
+    calls.length = 0;
+    const entries = await indexSource(source, testSite());
+    const cache: IndexCache = { load: async () => new Map(entries.map((entry) => [entry.path, entry])), save: async () => undefined, flush: async () => undefined };
+    await createContentStore(source, testSite(), { indexMany, cache }).current();
+    expect(calls).not.toContain('prepare');
   });
 });
 

@@ -79,6 +79,14 @@ describe('the folder source', () => {
     expect(listed.every(isSafeContentPath)).toBe(true);
   });
 
+  it('tells how many files it has listed so far after each folder', async () => {
+    const counts: number[] = [];
+    const listed = await createFsSource(root).list((files) => counts.push(files));
+    expect(counts.length).toBeGreaterThan(3);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBe(listed.length);
+  });
+
   it('gives the stamps of a folder large enough for worker threads, the same as one stat call each, and none for what is not a file', async () => {
     const source = createFsSource(root);
     const asked = [...paths, 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
