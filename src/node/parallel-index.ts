@@ -12,8 +12,8 @@
  * open (the open descriptors keep them readable).
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
  * tsx), which hands over to {@link runIndexTask} when it was started for this. Loading it takes
- * a process about 0.2 s: a first start forks them before it lists the folder (`prepare`), and
- * stops them if the list turns out short (`release`).
+ * a process about 0.2 s: a first start forks them while it lists the folder, as soon as the
+ * listing is long enough to need them (`prepare`).
  *
  * @example
  * const indexMany = createParallelIndexer({ root: 'content', site, entry: new URL(import.meta.url) });
