@@ -57,8 +57,23 @@ function resolvePlain(value: string): unknown {
   return value;
 }
 
+/**
+ * The commonest lines, read whole by one expression: a double-quoted value with nothing to
+ * unescape (what JSON.parse would give is the text between the quotes), and a plain value that
+ * starts like a date (four digits and a `-`: no null, boolean, integer or float can).
+ */
+const QUOTED_LINE = /^([A-Za-z_][A-Za-z0-9_-]*): "([^"\\\u0000-\u001f]*)"$/;
+const DATE_LIKE_LINE = /^([A-Za-z_][A-Za-z0-9_-]*): ([0-9]{4}-(?:[0-9A-Za-z.:+-]*[0-9A-Za-z.+-])?)$/;
+
 /** Reads one `key: value` line of flat front matter into `data`; `false` when it is anything else. */
 function readFlatLine(line: string, data: Record<string, unknown>): boolean {
+  const common = QUOTED_LINE.exec(line) ?? DATE_LIKE_LINE.exec(line);
+  if (common !== null) {
+    const key = common[1] as string;
+    if (Object.hasOwn(data, key) || key === '__proto__') return false;
+    data[key] = common[2];
+    return true;
+  }
   const colon = line.indexOf(':');
   if (colon <= 0) return false;
   const key = line.slice(0, colon);

@@ -10,7 +10,7 @@ import { parseFlatYaml } from '../../src/articles/parse.ts';
 const PLAIN = [
   'post', 'WORLD', 'en', 'th', '2024-11-20T10:18:06.127Z', '2024-11-20', '2024', '00123', '0x1F', '0o17', '1e3', '+1', '-5', '-',
   '.5', '.inf', '-.inf', '.NaN', '~', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'yes', 'no', 'on', 'off',
-  'a b c', 'https://x.example/a?b=c', 'x # not a comment?', 'key: value', '3.14', '1_000', '0b101', '(paren)', '/path',
+  'a b c', '2024-', '2024-a:', '2024-11-20T10:18:06+07:00', '1234-5e3', '2024-11-20 10:18', 'https://x.example/a?b=c', 'x # not a comment?', 'key: value', '3.14', '1_000', '0b101', '(paren)', '/path',
 ];
 
 const scalar = fc.oneof(
