@@ -37,6 +37,18 @@ export function collapseWhitespace(value: string): string {
 
 const UNUSUAL_SPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
 
+/** Anything {@link stripInvalidChars} or {@link collapseWhitespace} would change but the ends. */
+const NEEDS_CLEANING = new RegExp(`${HAS_CONTROL_CHAR.source}|${HAS_SURROGATE.source}|${UNUSUAL_SPACE.source}`);
+
+/**
+ * A one-line text value as an article shows it: invalid characters removed, white space
+ * collapsed. The same as `collapseWhitespace(stripInvalidChars(value))`, with one scan of the
+ * text when (as nearly always) there is nothing to clean.
+ */
+export function cleanText(value: string): string {
+  return NEEDS_CLEANING.test(value) ? collapseWhitespace(stripInvalidChars(value)) : value.trim();
+}
+
 const ELLIPSIS = '…';
 
 /**

@@ -1,7 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeAttribute, escapeHtml, escapePlainText, escapeText, htmlLeaf } from '../../src/feeds/xml.ts';
-import { slugify, stripInvalidChars, truncateAtWordBoundary } from '../../src/text.ts';
+import { cleanText, collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../../src/text.ts';
 import { parseXmlStrict } from '../support/xml.ts';
+
+describe('cleanText', () => {
+  it('is collapseWhitespace(stripInvalidChars(text)) for any text', () => {
+    const unit = fc.oneof(
+      fc.constantFrom(' ', '  ', '\t', '\n', '\r', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u0000', '\u0085', '\uFFFE', '\uD800', '\uDC00', '\uD83D\uDE00', 'a', 'ข่'),
+      fc.string({ unit: 'binary', maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (units) => {
+        const text = units.join('');
+        expect(cleanText(text)).toBe(collapseWhitespace(stripInvalidChars(text)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe('stripInvalidChars', () => {
   it.each([
