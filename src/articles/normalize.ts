@@ -11,7 +11,7 @@
 import { tz } from '@date-fns/tz';
 import { parseISO } from 'date-fns/parseISO';
 import { authorKey, type Person, type Site } from '../site.ts';
-import { collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
+import { cleanText, collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
 import type { Article, Category, Problem } from './article.ts';
 import { toPlainText } from './markdown.ts';
 import type { ParsedFile } from './parse.ts';
@@ -61,7 +61,7 @@ class FieldReader {
    */
   textOf(field: string, value: unknown, severity: Problem['severity'] = 'error'): string | undefined {
     if (value === undefined || value === null) return undefined;
-    if (typeof value === 'string') return collapseWhitespace(stripInvalidChars(value));
+    if (typeof value === 'string') return cleanText(value);
     if (typeof value === 'number' || typeof value === 'boolean') {
       this.report('warning', field, `is ${describe(value)} (${String(value)}); quote it to keep it exactly as written`);
       return String(value);
@@ -173,7 +173,7 @@ function locateTitle(given: string | undefined, body: string): TitleLine | undef
 
 /** The title field read as text (numbers and booleans as written), for content extraction. */
 function titleFieldOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return collapseWhitespace(stripInvalidChars(value));
+  if (typeof value === 'string') return cleanText(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
 }
@@ -202,17 +202,26 @@ function readDate(fields: FieldReader, field: string, timeZone: string): number 
   return time;
 }
 
-const UTC_DATE_TIME = /^(\d{4}-\d\d-\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
+const UTC_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
 
 /**
  * ISO 8601 text -> milliseconds; without a zone, in `timeZone`. The common UTC form is read by
- * the engine (and checked, since `Date.parse` rolls 30 February over); the rest by date-fns.
+ * the engine, its day checked first (`Date.parse` rolls 30 February over to 2 March); the rest
+ * by date-fns.
  */
 function parseDate(text: string, timeZone: string): number {
   const utc = UTC_DATE_TIME.exec(text);
   if (utc) {
-    const time = Date.parse(text);
-    return new Date(time).toISOString().startsWith(utc[1] as string) ? time : Number.NaN;
+    const month = Number(utc[2]);
+    const day = Number(utc[3]);
+    const real = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(utc[1]), month);
+    return real ? Date.parse(text) : Number.NaN;
   }
   return parseISO(text, { in: tz(timeZone) }).getTime();
 }

@@ -192,6 +192,15 @@ describe('date', () => {
     expect(problemsOf(validArticle({ date: value }))).toEqual([{ severity: 'error', field: 'date', message }]);
   });
 
+  it('reads a UTC date and time only on a day the calendar has (leap years by the Gregorian rule)', () => {
+    for (const day of ['2024-02-29', '2000-02-29', '2023-12-31', '2023-04-30', '0000-02-29']) {
+      expect(new Date(articleOf(validArticle({ date: `${day}T10:18:06Z` })).published).toISOString()).toBe(`${day}T10:18:06.000Z`);
+    }
+    for (const day of ['2023-02-29', '2100-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-01-32']) {
+      expect(problemsOf(validArticle({ date: `${day}T10:18:06Z` }))).toEqual([expect.objectContaining({ severity: 'error', field: 'date' })]);
+    }
+  });
+
   it('is an error when missing', () => {
     expect(problemsOf(articleText({ code: '"X"', title: '"T"' }))).toEqual([{ severity: 'error', field: 'date', message: 'is missing' }]);
   });
