@@ -202,7 +202,7 @@ function readDate(fields: FieldReader, field: string, timeZone: string): number 
   return time;
 }
 
-const UTC_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?Z$/;
+const UTC_DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?Z$/;
 
 /** Days in a month (1-12) of the proleptic Gregorian calendar. */
 function daysInMonth(year: number, month: number): number {
@@ -211,17 +211,22 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
- * ISO 8601 text -> milliseconds; without a zone, in `timeZone`. The common UTC form is read by
- * the engine, its day checked first (`Date.parse` rolls 30 February over to 2 March); the rest
- * by date-fns.
+ * ISO 8601 text -> milliseconds; without a zone, in `timeZone`. The common UTC form is read
+ * from its numbers, its day checked against the calendar (`Date.parse` would roll 30 February
+ * over to 2 March) and a fraction of a second cut to milliseconds, as `Date.parse` cuts it; the
+ * rest is read by date-fns.
  */
 function parseDate(text: string, timeZone: string): number {
   const utc = UTC_DATE_TIME.exec(text);
   if (utc) {
-    const month = Number(utc[2]);
-    const day = Number(utc[3]);
-    const real = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(utc[1]), month);
-    return real ? Date.parse(text) : Number.NaN;
+    const [, year, month, day, hours, minutes, seconds = '0', fraction = ''] = utc as unknown as string[];
+    const m = Number(month);
+    const d = Number(day);
+    const y = Number(year);
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
+    // Date.UTC reads a year below 100 as 19xx.
+    if (y < 100) return Date.parse(text);
+    return Date.UTC(y, m - 1, d, Number(hours), Number(minutes), Number(seconds), Number(fraction.slice(0, 3).padEnd(3, '0')));
   }
   return parseISO(text, { in: tz(timeZone) }).getTime();
 }
@@ -269,10 +274,24 @@ function readLanguage(fields: FieldReader, site: Site): string | undefined {
   return undefined;
 }
 
+/** Category names seen, by their slug: a collection has a handful, spelled alike in thousands of files. */
+const categorySlugs = new Map<string, string>();
+const CATEGORY_SLUGS_KEPT = 10_000;
+
+function categorySlug(name: string): string {
+  let slug = categorySlugs.get(name);
+  if (slug === undefined) {
+    slug = slugify(name);
+    if (categorySlugs.size >= CATEGORY_SLUGS_KEPT) categorySlugs.clear();
+    categorySlugs.set(name, slug);
+  }
+  return slug;
+}
+
 function readCategory(fields: FieldReader, site: Site): Category | undefined {
   const name = fields.text('category');
   if (!name) return undefined;
-  const slug = slugify(name);
+  const slug = categorySlug(name);
   if (slug === '') {
     fields.report('warning', 'category', `"${name}" has no letters or digits to make a URL from; the article has no category`);
     return undefined;

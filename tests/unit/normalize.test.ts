@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeArticle } from '../../src/articles/normalize.ts';
@@ -199,6 +200,27 @@ describe('date', () => {
     for (const day of ['2023-02-29', '2100-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-01-32']) {
       expect(problemsOf(validArticle({ date: `${day}T10:18:06Z` }))).toEqual([expect.objectContaining({ severity: 'error', field: 'date' })]);
     }
+  });
+
+  it('reads any real UTC date and time to the millisecond Date.parse gives', () => {
+    const two = (value: number) => String(value).padStart(2, '0');
+    const moment = fc.record({
+      year: fc.integer({ min: 0, max: 9999 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hours: fc.integer({ min: 0, max: 23 }),
+      minutes: fc.integer({ min: 0, max: 59 }),
+      seconds: fc.option(fc.integer({ min: 0, max: 59 })),
+      fraction: fc.option(fc.stringMatching(/^[0-9]{1,9}$/)),
+    });
+    fc.assert(
+      fc.property(moment, ({ year, month, day, hours, minutes, seconds, fraction }) => {
+        const time = seconds === null ? '' : `:${two(seconds)}${fraction === null ? '' : `.${fraction}`}`;
+        const text = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}${time}Z`;
+        expect(articleOf(validArticle({ date: text })).published).toBe(Date.parse(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('is an error when missing', () => {
