@@ -339,10 +339,20 @@ function readAuthors(fields: FieldReader, site: Site): Person[] {
   });
 }
 
+/**
+ * An absolute http(s) URL that the URL parser gives back as written: lower-case host names (the
+ * last label starting with a letter, so never read as an IPv4 address) and a path of unreserved
+ * characters. Nearly every image and origin URL; with no `xn--` label (checked by Punycode) and
+ * no `.` or `..` segment (removed) in it, it needs no parser.
+ */
+const PLAIN_HTTP_URL = /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\/[A-Za-z0-9._~\/-]*$/;
+const NEEDS_URL_PARSER = /xn--|\/\.\.?(?:\/|$)/;
+
 /** An absolute http(s) URL, resolved against `base` when relative; anything else is dropped with a warning. */
 function readUrl(fields: FieldReader, field: string, value: unknown, base: string | undefined): string | undefined {
   const text = fields.textOf(field, value, 'warning');
   if (!text) return undefined;
+  if (PLAIN_HTTP_URL.test(text) && !NEEDS_URL_PARSER.test(text)) return text;
   try {
     const url = new URL(text, base);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;

@@ -315,6 +315,22 @@ describe('image and origin_url', () => {
     expect(result.problems).toMatchObject([{ severity: 'warning', field: 'image' }]);
   });
 
+  it('gives an absolute URL as the URL parser gives it back, whatever its host and path (some are read without the parser)', () => {
+    const scheme = fc.constantFrom('http://', 'https://', 'HTTPS://', 'ftp://');
+    const label = fc.constantFrom('a', 'news', 'b-1', '-x', 'xn--nxasmq6b', 'xn--zz', '0x1f', '123', 'A', 'ex_ample', '');
+    const segment = fc.constantFrom('', '.', '..', 'x', 'a.b', '~u', '%41', 'a b', 'Q', '-', '_', '..x', '.x');
+    const url = fc
+      .tuple(scheme, fc.array(label, { minLength: 1, maxLength: 4 }), fc.array(segment, { maxLength: 4 }), fc.constantFrom('', '?q=1', '#f'))
+      .map(([start, labels, segments, end]) => `${start}${labels.join('.')}${segments.map((part) => `/${part}`).join('')}${end}`);
+    fc.assert(
+      fc.property(url, (text) => {
+        const expected = URL.canParse(text) && /^https?:$/.test(new URL(text).protocol) ? new URL(text).href : undefined;
+        expect(normalizeText(validArticle({ origin_url: JSON.stringify(text) })).article?.originUrl).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('keeps an absolute origin_url and drops a relative one', () => {
     expect(articleOf(validArticle({ origin_url: '"https://origin.example/a"' })).originUrl).toBe('https://origin.example/a');
     const result = normalizeText(validArticle({ origin_url: '"/a"' }));
