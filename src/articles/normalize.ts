@@ -154,6 +154,10 @@ interface TitleLine {
   readonly line?: TextLine;
 }
 
+const WORDS = /[\p{L}\p{N}]{2,}/gu;
+/** What can write a word so that its text does not appear as it is: entities, emphasis, code, HTML. */
+const MAY_SPLIT_WORDS = /[&*_~<`]/;
+
 /**
  * The empty-title rule: a missing or blank `title` is the first text line of the body, which
  * then leaves the content. A given title that the body repeats as its first line is not
@@ -161,9 +165,13 @@ interface TitleLine {
  */
 function locateTitle(given: string | undefined, body: string): TitleLine | undefined {
   if (given) {
-    // The body can only repeat the title if some word of it appears early on: most bodies don't.
-    const word = /[\p{L}\p{N}]{2,}/u.exec(given)?.[0];
-    if (word !== undefined && !body.slice(0, given.length * 4 + 256).includes(word)) return { title: given };
+    // The body can only repeat the title if every word of it appears early on, as written
+    // unless an entity or markup inside a word makes it differ there (then the first line is
+    // read properly): most bodies don't.
+    const start = body.slice(0, given.length * 4 + 256);
+    if (!MAY_SPLIT_WORDS.test(start)) {
+      for (const [word] of given.matchAll(WORDS)) if (!start.includes(word)) return { title: given };
+    }
     const first = findFirstTextLine(body);
     return first !== undefined && first.text === lineText(given) ? { title: given, line: first } : { title: given };
   }

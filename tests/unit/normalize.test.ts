@@ -86,6 +86,19 @@ describe('title', () => {
     expect(article.body).toBe('Text.');
   });
 
+  it.each([
+    ['an entity', '"Café news"', 'Caf&eacute; news'],
+    ['emphasis inside a word', '"Same words"', 'Same wo*rd*s'],
+    ['an escaped mark', '"Same words!"', 'Same words\\!'],
+    ['a link', '"Same words"', '[Same words](https://x.example/)'],
+  ])('does not repeat a given title that the first line writes with %s', (_, title, line) => {
+    expect(articleOf(validArticle({ title }, `${line}\n\nText.`)).body).toBe('Text.');
+  });
+
+  it('keeps the body whole when its first line has every word of the title but is another line', () => {
+    expect(articleOf(validArticle({ title: '"Same words"' }, 'Same words, and more\n\nText.')).body).toBe('Same words, and more\n\nText.');
+  });
+
   it('keeps the body whole when the given title differs from its first line', () => {
     expect(articleOf(validArticle({ title: '"Other"' }, 'First line\n\nText.')).body).toBe('First line\n\nText.');
   });
