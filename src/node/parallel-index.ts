@@ -5,11 +5,12 @@
  * process indexing 50,000 files each took 90% of the time one thread took for all 100,000
  * (they contend in the kernel and the allocator), while two processes take half.
  *
- * Each process indexes a contiguous slice of the listed files and writes its entries to a
- * scratch file in the persisted index's own encoding (see stored-entry.ts): the server decodes
- * what the catalog needs, and reads the details of each article from that file when a response
- * first shows it, so that they take no memory until then. The scratch files are removed as soon as they are
- * open (the open descriptors keep them readable).
+ * The processes take batches of the listed files as they finish the ones they have (see
+ * BATCH_FILES), and each writes its entries to a scratch file in the persisted index's own
+ * encoding (see stored-entry.ts): the server decodes what the catalog needs, puts the batches
+ * back in order, and reads the details of each article from its file when a response first
+ * shows it, so that they take no memory until then. The scratch files are removed as soon as
+ * they are open (the open descriptors keep them readable).
  * The processes run the program's entry module again (dist/node.mjs, or src/node.ts under
  * tsx), which hands over to {@link runIndexTask} when it was started for this. Loading it takes
  * a process about 0.2 s: a first start forks them while it lists the folder, as soon as the
@@ -32,19 +33,25 @@ import { readEntries, writeEntries } from './stored-entry.ts';
 
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
-const PROGRESS_EVERY = 500;
+/**
+ * Files per batch. The processes are handed batches as they finish the ones they have, not
+ * a fixed share each: one process is often slowed down more than another (here, the slower of
+ * two finished 0.1-1 s after the faster with halves of 100,000 files), and then the other takes
+ * more batches. Small enough that the last batch ends soon after the others, large enough that
+ * handing them out costs nothing to speak of.
+ */
+const BATCH_FILES = 1000;
+/** Batches a process holds at a time: the next is there the moment it finishes one. */
+const BATCHES_AHEAD = 2;
 
-/** What an indexing process is sent. */
-interface IndexTask {
-  readonly root: string;
-  readonly site: Site;
-  readonly paths: readonly string[];
-  /** Where to write the entries (laid out as stored-entry.ts says). */
-  readonly file: string;
-}
+/** What an indexing process is sent: first its task, then batches of paths, then the end. */
+type TaskMessage =
+  | { readonly root: string; readonly site: Site; /** Where to write the entries (laid out as stored-entry.ts says). */ readonly file: string }
+  | { readonly paths: readonly string[] }
+  | { readonly end: true };
 
-/** Progress, as files done since the last message. */
-type TaskMessage = { readonly done: number };
+/** What an indexing process sends back: a batch is done (and how many files were in it). */
+type DoneMessage = { readonly done: number };
 
 export interface ParallelIndexerOptions {
   readonly root: string;
@@ -56,6 +63,8 @@ export interface ParallelIndexerOptions {
   readonly execArgv?: readonly string[];
   /** Where the processes write their entries for a moment (default: the system's temporary folder). */
   readonly scratchDir?: string;
+  /** Files per batch (default {@link BATCH_FILES}). */
+  readonly batchFiles?: number;
 }
 
 /** The entries an indexing process wrote to `file`, their details left in the file. */
@@ -63,10 +72,20 @@ function readEntriesFile(options: ParallelIndexerOptions, file: string): IndexEn
   return readEntries(openSync(file, 'r'), () => undefined, rereadArticle(options.root, options.site)).entries;
 }
 
-/** A process forked to index a slice of files, waiting for its task. */
+/** The batches of a list of paths, handed out in order. */
+interface Batches {
+  /** The next batch and its place, or `undefined` when every batch has been handed out. */
+  next(): { readonly at: number; readonly paths: readonly string[] } | undefined;
+}
+
+/** A process forked to index files, waiting for its task. */
 interface IndexingProcess {
-  /** Sends the task; resolves with the entries once the process has written them and exited. */
-  index(paths: readonly string[], file: string, onProgress: (done: number) => void): Promise<IndexEntry[]>;
+  /**
+   * Indexes batches taken from `batches` as it finishes the ones it has; resolves, once the
+   * process has written its entries and exited, with the entries of each batch it took, by the
+   * batch's place.
+   */
+  index(batches: Batches, file: string, onProgress: (done: number) => void): Promise<Map<number, IndexEntry[]>>;
   /** Stops it, unused. */
   stop(): void;
 }
@@ -87,14 +106,45 @@ function startIndexingProcess(options: ParallelIndexerOptions): IndexingProcess 
   // Until it has a task, it does not keep this process alive.
   child.unref();
   child.channel?.unref();
+  const send = (message: TaskMessage) => child.send(message);
   return {
-    async index(paths, file, onProgress) {
+    async index(batches, file, onProgress) {
       child.ref();
       child.channel?.ref();
-      child.on('message', (message: TaskMessage) => onProgress(message.done));
-      child.send({ root: options.root, site: options.site, paths, file } satisfies IndexTask);
+      /** The places of the batches it took, in the order it indexes them, and their sizes. */
+      const taken: number[] = [];
+      const sizes: number[] = [];
+      let endSent = false;
+      // A batch more each time it finishes one; the end (after the batches it holds) once none is left.
+      const handOut = () => {
+        if (endSent) return;
+        const batch = batches.next();
+        if (batch === undefined) {
+          endSent = true;
+          send({ end: true });
+          return;
+        }
+        taken.push(batch.at);
+        sizes.push(batch.paths.length);
+        send({ paths: batch.paths });
+      };
+      child.on('message', (message: DoneMessage) => {
+        onProgress(message.done);
+        handOut();
+      });
+      send({ root: options.root, site: options.site, file });
+      for (let batch = 0; batch < BATCHES_AHEAD; batch += 1) handOut();
       await ended;
-      return readEntriesFile(options, file);
+      const entries = readEntriesFile(options, file);
+      if (entries.length !== sizes.reduce((sum, size) => sum + size, 0)) throw new Error(`an indexing process wrote ${entries.length} entries for ${sizes.length} batches of other sizes`);
+      const byBatch = new Map<number, IndexEntry[]>();
+      let start = 0;
+      taken.forEach((at, index) => {
+        const size = sizes[index] as number;
+        byBatch.set(at, entries.slice(start, start + size));
+        start += size;
+      });
+      return byBatch;
     },
     stop: () => void child.kill(),
   };
@@ -121,22 +171,36 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
   const indexMany: IndexMany = async (paths, onProgress = () => undefined) => {
     const started = prepared ?? [];
     prepared = undefined;
-    const slice = Math.ceil(paths.length / processes);
-    const slices: string[][] = [];
-    for (let start = 0; start < paths.length; start += slice) slices.push(paths.slice(start, start + slice));
-    for (const unused of started.splice(slices.length)) unused.stop();
+    const size = Math.max(1, options.batchFiles ?? BATCH_FILES);
+    const count = Math.ceil(paths.length / size);
+    let handedOut = 0;
+    const batches: Batches = {
+      next() {
+        if (handedOut === count) return undefined;
+        const at = handedOut++;
+        return { at, paths: paths.slice(at * size, (at + 1) * size) };
+      },
+    };
+    const used = Math.min(processes, count);
+    for (const unused of started.splice(used)) unused.stop();
     let done = 0;
     const scratch = makeScratchFolder(options.scratchDir ?? tmpdir());
     try {
       const results = await Promise.all(
-        slices.map((part, index) =>
-          (started[index] ?? startIndexingProcess(options)).index(part, join(scratch, `${index}.entries`), (count) => {
-            done += count;
+        Array.from({ length: used }, (_, index) =>
+          (started[index] ?? startIndexingProcess(options)).index(batches, join(scratch, `${index}.entries`), (files) => {
+            done += files;
             onProgress(done);
           }),
         ),
       );
-      return results.flat();
+      const entries: IndexEntry[] = [];
+      for (let at = 0; at < count; at += 1) {
+        const batch = results.find((byBatch) => byBatch.has(at))?.get(at);
+        if (batch === undefined) throw new Error(`no indexing process indexed batch ${at}`);
+        for (const entry of batch) entries.push(entry);
+      }
+      return entries;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -157,15 +221,27 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
  */
 export async function runIndexTask(): Promise<boolean> {
   if (process.env[TASK_VARIABLE] !== '1' || process.send === undefined) return false;
-  const send = (message: TaskMessage) => new Promise<void>((sent) => process.send?.(message, undefined, undefined, () => sent()));
-  const task = await new Promise<IndexTask>((received) => process.once('message', (message) => received(message as IndexTask)));
+  const send = (message: DoneMessage) => new Promise<void>((sent) => process.send?.(message, undefined, undefined, () => sent()));
+  // Messages come in order: the task, batches of paths, the end. They are queued as they come
+  // and worked through in turn.
+  const queue: TaskMessage[] = [];
+  let wake: (() => void) | undefined;
+  process.on('message', (message: TaskMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  const received = async (): Promise<TaskMessage> => {
+    while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return queue.shift() as TaskMessage;
+  };
+  const task = await received();
+  if (!('root' in task)) throw new Error('an indexing process was sent paths before its task');
   const source = createFsSource(task.root);
   const entries: IndexEntry[] = [];
-  for (const path of task.paths) {
-    entries.push(await indexFile(source, path, task.site));
-    if (entries.length % PROGRESS_EVERY === 0) void send({ done: PROGRESS_EVERY });
+  for (let message = await received(); 'paths' in message; message = await received()) {
+    for (const path of message.paths) entries.push(await indexFile(source, path, task.site));
+    void send({ done: message.paths.length });
   }
-  if (entries.length % PROGRESS_EVERY !== 0) void send({ done: entries.length % PROGRESS_EVERY });
   const chunks: Uint8Array[] = [];
   await writeEntries((chunk) => void chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk), {}, entries);
   writeFileSync(task.file, Buffer.concat(chunks));

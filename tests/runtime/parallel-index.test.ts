@@ -106,6 +106,47 @@ describe('indexing in several processes', () => {
     }
   }, 60_000);
 
+  it('hands batches to the processes as they finish theirs, so that a slow one takes fewer, and puts them back in order', async () => {
+    const root = folder.root();
+    const source = createFsSource(root);
+    const paths = (await source.list()).map(({ path }) => path);
+    // An entry module that counts the batches its process is sent; the first process started
+    // with it stops for 40 ms at each one.
+    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-batches-'));
+    const log = join(scratch, 'batches');
+    const entry = join(scratch, 'entry.mts');
+    writeFileSync(
+      entry,
+      [
+        `import { appendFileSync, openSync } from 'node:fs';`,
+        `import { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};`,
+        `let slow = false;`,
+        `try { openSync(${JSON.stringify(join(scratch, 'slow'))}, 'wx'); slow = true; } catch {}`,
+        `let batches = 0;`,
+        `process.on('message', (message) => {`,
+        `  if (!('paths' in message)) return;`,
+        `  batches += 1;`,
+        `  if (slow) { const until = Date.now() + 40; while (Date.now() < until); }`,
+        `});`,
+        `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, (slow ? 'slow ' : 'fast ') + batches + '\\n'));`,
+        `await runIndexTask();`,
+      ].join('\n'),
+    );
+    try {
+      const progress: number[] = [];
+      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
+      const many = await indexMany(paths, (done) => progress.push(done));
+      expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
+      expect(progress).toHaveLength(Math.ceil(paths.length / 7));
+      expect(progress.at(-1)).toBe(paths.length);
+      const counts = Object.fromEntries(readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' ')));
+      expect(Number(counts.slow) + Number(counts.fast)).toBe(Math.ceil(paths.length / 7));
+      expect(Number(counts.slow)).toBeLessThan(Number(counts.fast));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('fails as a whole when a process fails', async () => {
     const root = folder.root();
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
