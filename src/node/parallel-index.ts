@@ -21,7 +21,7 @@
  * const entries = await indexMany(['2024/a.md', '2024/b.md']);
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -242,9 +242,20 @@ export async function runIndexTask(): Promise<boolean> {
     for (const path of message.paths) entries.push(await indexFile(source, path, task.site));
     void send({ done: message.paths.length });
   }
-  const chunks: Uint8Array[] = [];
-  await writeEntries((chunk) => void chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk), {}, entries);
-  writeFileSync(task.file, Buffer.concat(chunks));
+  const file = openSync(task.file, 'w');
+  try {
+    // Chunk by chunk, not joined first: 40 MB less to copy at 50,000 entries.
+    await writeEntries(
+      (chunk) => {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        for (let at = 0; at < bytes.length; ) at += writeSync(file, bytes, at, bytes.length - at);
+      },
+      {},
+      entries,
+    );
+  } finally {
+    closeSync(file);
+  }
   process.disconnect();
   return true;
 }
