@@ -415,10 +415,13 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
     fields.report('warning', modifiedField, 'is before `date`; the publication date is used instead');
     updated = undefined;
   }
-  // Fields are cleaned one by one; the body only where it becomes a title or a summary.
+  // Fields are cleaned one by one; the body only where it becomes a title or a summary. With
+  // both given, whether the body repeats the title plays no part here (the content leaves that
+  // line out when it is rendered, see extractContent).
   const body = parsed.body;
-  const located = locateTitle(fields.text('title'), body);
+  const title = fields.text('title');
   const given = fields.text('description');
+  const located = title && given ? { title } : locateTitle(title, body);
   if (!bodyComplete && (located === undefined || !given)) return { draft: false, problems: [], needsWholeFile: true };
   if (located === undefined) fields.report('error', 'title', 'is empty and the body has no text line to take it from');
   const category = readCategory(fields, site);
