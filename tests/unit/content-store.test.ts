@@ -664,13 +664,25 @@ describe('content store restarting with the listing saved in the index', () => {
   it('stats the files the index was saved with when no folder changed, and lists the folder only once the first snapshot is out', async () => {
     const { site, cacheOf, fresh, countingFs } = await savedFolder();
     const { source, calls } = countingFs();
-    const store = createContentStore(source, site, { cache: cacheOf(), onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 0, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
     const { catalog } = await store.current();
     expect(calls).toEqual(['stamps:2024/b.md,a.md', 'snapshot 1', 'list']);
     expect(describeCatalog(catalog)).toEqual(describeCatalog(fresh.catalog));
     // The listing found what the index holds: no change follows.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(store.peek()?.version).toBe(1);
+  });
+
+  it('lets the first requests go before that listing: it lists a while after the first snapshot', async () => {
+    const { site, cacheOf, countingFs } = await savedFolder();
+    const { source, calls } = countingFs();
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 300 });
+    const ready = performance.now();
+    await store.current();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).not.toContain('list');
+    await vi.waitFor(() => expect(calls).toContain('list'), { timeout: 2000, interval: 20 });
+    expect(performance.now() - ready).toBeGreaterThanOrEqual(300);
   });
 
   it('reads a file edited while stopped before the first snapshot (editing a file leaves its folder as it was)', async () => {
@@ -689,7 +701,7 @@ describe('content store restarting with the listing saved in the index', () => {
     // As such a file system does: the folders keep their times.
     settle();
     const cache = cacheOf();
-    const store = createContentStore(countingFs().source, site, { cache });
+    const store = createContentStore(countingFs().source, site, { cache, confirmListingAfterMs: 0 });
     expect(describeCatalog((await store.current()).catalog)).toEqual(['2024/b.md Second', 'a.md First']);
     await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']));
     await cache.flush();
