@@ -3,7 +3,8 @@
  * index yet) spends nearly all its time opening files and reading front matter, and one
  * process per core shares that out. Processes, not worker threads: here, two threads of one
  * process indexing 50,000 files each took 90% of the time one thread took for all 100,000
- * (they contend in the kernel and the allocator), while two processes take half.
+ * (they contend in the kernel and the allocator), while two processes take about 60% (each
+ * file's open and read cost more while the other process reads too).
  *
  * The processes take batches of the listed files as they finish the ones they have (see
  * BATCH_FILES), and each writes its entries to a scratch file in the persisted index's own
@@ -185,10 +186,11 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
     for (const unused of started.splice(used)) unused.stop();
     let done = 0;
     const scratch = makeScratchFolder(options.scratchDir ?? tmpdir());
+    const working = Array.from({ length: used }, (_, index) => started[index] ?? startIndexingProcess(options));
     try {
       const results = await Promise.all(
-        Array.from({ length: used }, (_, index) =>
-          (started[index] ?? startIndexingProcess(options)).index(batches, join(scratch, `${index}.entries`), (files) => {
+        working.map((worker, index) =>
+          worker.index(batches, join(scratch, `${index}.entries`), (files) => {
             done += files;
             onProgress(done);
           }),
@@ -201,6 +203,10 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
         for (const entry of batch) entries.push(entry);
       }
       return entries;
+    } catch (error) {
+      // One failed: the whole list is read again some other way, so the others stop now.
+      for (const worker of working) worker.stop();
+      throw error;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

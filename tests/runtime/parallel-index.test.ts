@@ -147,6 +147,50 @@ describe('indexing in several processes', () => {
     }
   }, 60_000);
 
+  it.runIf(existsSync('/proc/self/stat'))('stops the other processes when one fails', async () => {
+    const root = folder.root();
+    const paths = (await createFsSource(root).list()).map(({ path }) => path);
+    // The first process started with this entry module fails at its first batch; the others
+    // take 0.2 s a batch, 43 batches of 7 files between them: many seconds, if nothing stops them.
+    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-failing-'));
+    const entry = join(scratch, 'entry.mts');
+    writeFileSync(
+      entry,
+      [
+        `import { openSync } from 'node:fs';`,
+        `import { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};`,
+        `let failing = false;`,
+        `try { openSync(${JSON.stringify(join(scratch, 'failing'))}, 'wx'); failing = true; } catch {}`,
+        `process.on('message', (message) => {`,
+        `  if (!('paths' in message)) return;`,
+        `  if (failing) process.exit(1);`,
+        `  const until = Date.now() + 200; while (Date.now() < until);`,
+        `});`,
+        `await runIndexTask();`,
+      ].join('\n'),
+    );
+    // This process's children running that module, as Linux lists them.
+    const running = () =>
+      readdirSync('/proc').filter((pid) => {
+        if (!/^\d+$/.test(pid)) return false;
+        try {
+          const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
+          return Number(parent) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry);
+        } catch {
+          return false;
+        }
+      });
+    try {
+      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
+      const indexing = indexMany(paths);
+      await vi.waitFor(() => expect(running()).toHaveLength(2), { timeout: 20_000, interval: 20 });
+      await expect(indexing).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
+      await vi.waitFor(() => expect(running()).toEqual([]), { timeout: 3000, interval: 50 });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('fails as a whole when a process fails', async () => {
     const root = folder.root();
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
