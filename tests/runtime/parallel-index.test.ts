@@ -41,6 +41,32 @@ function articleFolder(count: number): { readonly root: () => string } {
   return { root: () => root };
 }
 
+/**
+ * Runs `use` with an entry module of its own in a scratch folder (removed after): `lines` (given
+ * the folder; `appendFileSync` and `openSync` are imported), then the hand-over to runIndexTask.
+ */
+async function withEntryModule(lines: (scratch: string) => string[], use: (entry: string, scratch: string) => Promise<void>): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-entry-'));
+  const entry = join(scratch, 'entry.mts');
+  const imports = [`import { appendFileSync, openSync } from 'node:fs';`, `import { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};`];
+  writeFileSync(entry, [...imports, ...lines(scratch), 'await runIndexTask();'].join('\n'));
+  try {
+    await use(entry, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Whether a process of that id is running. */
+function isAlive(pid: string): boolean {
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('indexing in several processes', () => {
   const folder = articleFolder(300);
   const site = testSite();
@@ -74,36 +100,26 @@ describe('indexing in several processes', () => {
     const source = createFsSource(root);
     const paths = (await source.list()).map(({ path }) => path);
     // An entry module that notes the id of every process started with it before indexing.
-    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-ahead-'));
-    const log = join(scratch, 'started');
-    const entry = join(scratch, 'entry.mts');
-    writeFileSync(entry, `import { appendFileSync } from 'node:fs';\nimport { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};\nappendFileSync(${JSON.stringify(log)}, process.pid + '\\n');\nawait runIndexTask();\n`);
-    const started = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
-    const alive = (pid: string) => {
-      try {
-        process.kill(Number(pid), 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    try {
-      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV });
-      indexMany.prepare?.();
-      await vi.waitFor(() => expect(started()).toHaveLength(2), { timeout: 20_000, interval: 50 });
-      const many = await indexMany(paths);
-      expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
-      expect(started()).toHaveLength(2);
+    await withEntryModule(
+      (scratch) => [`appendFileSync(${JSON.stringify(join(scratch, 'started'))}, process.pid + '\\n');`],
+      async (entry, scratch) => {
+        const log = join(scratch, 'started');
+        const started = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+        const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV });
+        indexMany.prepare?.();
+        await vi.waitFor(() => expect(started()).toHaveLength(2), { timeout: 20_000, interval: 50 });
+        const many = await indexMany(paths);
+        expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
+        expect(started()).toHaveLength(2);
 
-      indexMany.prepare?.();
-      await vi.waitFor(() => expect(started()).toHaveLength(4), { timeout: 20_000, interval: 50 });
-      const ahead = started().slice(2);
-      expect(ahead.every(alive)).toBe(true);
-      indexMany.release?.();
-      await vi.waitFor(() => expect(ahead.some(alive)).toBe(false), { timeout: 10_000, interval: 50 });
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+        indexMany.prepare?.();
+        await vi.waitFor(() => expect(started()).toHaveLength(4), { timeout: 20_000, interval: 50 });
+        const ahead = started().slice(2);
+        expect(ahead.every(isAlive)).toBe(true);
+        indexMany.release?.();
+        await vi.waitFor(() => expect(ahead.some(isAlive)).toBe(false), { timeout: 10_000, interval: 50 });
+      },
+    );
   }, 60_000);
 
   it('hands batches to the processes as they finish theirs, so that a slow one takes fewer, and puts them back in order', async () => {
@@ -112,14 +128,8 @@ describe('indexing in several processes', () => {
     const paths = (await source.list()).map(({ path }) => path);
     // An entry module that counts the batches its process is sent; the first process started
     // with it stops for 40 ms at each one.
-    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-batches-'));
-    const log = join(scratch, 'batches');
-    const entry = join(scratch, 'entry.mts');
-    writeFileSync(
-      entry,
-      [
-        `import { appendFileSync, openSync } from 'node:fs';`,
-        `import { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};`,
+    await withEntryModule(
+      (scratch) => [
         `let slow = false;`,
         `try { openSync(${JSON.stringify(join(scratch, 'slow'))}, 'wx'); slow = true; } catch {}`,
         `let batches = 0;`,
@@ -128,23 +138,20 @@ describe('indexing in several processes', () => {
         `  batches += 1;`,
         `  if (slow) { const until = Date.now() + 40; while (Date.now() < until); }`,
         `});`,
-        `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, (slow ? 'slow ' : 'fast ') + batches + '\\n'));`,
-        `await runIndexTask();`,
-      ].join('\n'),
+        `process.on('exit', () => appendFileSync(${JSON.stringify(join(scratch, 'batches'))}, (slow ? 'slow ' : 'fast ') + batches + '\\n'));`,
+      ],
+      async (entry, scratch) => {
+        const progress: number[] = [];
+        const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
+        const many = await indexMany(paths, (done) => progress.push(done));
+        expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
+        expect(progress).toHaveLength(Math.ceil(paths.length / 7));
+        expect(progress.at(-1)).toBe(paths.length);
+        const counts = Object.fromEntries(readFileSync(join(scratch, 'batches'), 'utf8').trim().split('\n').map((line) => line.split(' ')));
+        expect(Number(counts.slow) + Number(counts.fast)).toBe(Math.ceil(paths.length / 7));
+        expect(Number(counts.slow)).toBeLessThan(Number(counts.fast));
+      },
     );
-    try {
-      const progress: number[] = [];
-      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
-      const many = await indexMany(paths, (done) => progress.push(done));
-      expect(many.map(entryFields)).toEqual((await indexSource(source, site)).map(entryFields));
-      expect(progress).toHaveLength(Math.ceil(paths.length / 7));
-      expect(progress.at(-1)).toBe(paths.length);
-      const counts = Object.fromEntries(readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split(' ')));
-      expect(Number(counts.slow) + Number(counts.fast)).toBe(Math.ceil(paths.length / 7));
-      expect(Number(counts.slow)).toBeLessThan(Number(counts.fast));
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it.runIf(existsSync('/proc/self/stat'))('stops the other processes when one fails', async () => {
@@ -152,13 +159,8 @@ describe('indexing in several processes', () => {
     const paths = (await createFsSource(root).list()).map(({ path }) => path);
     // The first process started with this entry module fails at its first batch; the others
     // take 0.2 s a batch, 43 batches of 7 files between them: many seconds, if nothing stops them.
-    const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-failing-'));
-    const entry = join(scratch, 'entry.mts');
-    writeFileSync(
-      entry,
-      [
-        `import { openSync } from 'node:fs';`,
-        `import { runIndexTask } from ${JSON.stringify(resolve('src/node/parallel-index.ts'))};`,
+    await withEntryModule(
+      (scratch) => [
         `let failing = false;`,
         `try { openSync(${JSON.stringify(join(scratch, 'failing'))}, 'wx'); failing = true; } catch {}`,
         `process.on('message', (message) => {`,
@@ -166,29 +168,26 @@ describe('indexing in several processes', () => {
         `  if (failing) process.exit(1);`,
         `  const until = Date.now() + 200; while (Date.now() < until);`,
         `});`,
-        `await runIndexTask();`,
-      ].join('\n'),
+      ],
+      async (entry) => {
+        // This process's children running that module, as Linux lists them.
+        const running = () =>
+          readdirSync('/proc').filter((pid) => {
+            if (!/^\d+$/.test(pid)) return false;
+            try {
+              const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
+              return Number(parent) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry);
+            } catch {
+              return false;
+            }
+          });
+        const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
+        const indexing = indexMany(paths);
+        await vi.waitFor(() => expect(running()).toHaveLength(2), { timeout: 20_000, interval: 20 });
+        await expect(indexing).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
+        await vi.waitFor(() => expect(running()).toEqual([]), { timeout: 3000, interval: 50 });
+      },
     );
-    // This process's children running that module, as Linux lists them.
-    const running = () =>
-      readdirSync('/proc').filter((pid) => {
-        if (!/^\d+$/.test(pid)) return false;
-        try {
-          const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
-          return Number(parent) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry);
-        } catch {
-          return false;
-        }
-      });
-    try {
-      const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 7 });
-      const indexing = indexMany(paths);
-      await vi.waitFor(() => expect(running()).toHaveLength(2), { timeout: 20_000, interval: 20 });
-      await expect(indexing).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
-      await vi.waitFor(() => expect(running()).toEqual([]), { timeout: 3000, interval: 50 });
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it('fails as a whole when a process fails', async () => {
