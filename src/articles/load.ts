@@ -85,9 +85,9 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 export interface IndexMany {
   (paths: readonly string[], onProgress?: (done: number) => void): Promise<IndexEntry[]>;
   /**
-   * Gets ready ahead of a list that may turn out long (a first start, before the folder is
-   * listed), so that starting up overlaps the listing. Whatever it started is stopped by
-   * {@link IndexMany.release} when the list turns out short.
+   * Gets ready ahead of the list it will be given (a first start, while the folder is still
+   * being listed), so that starting up overlaps the listing. Whatever it started and was not
+   * used is stopped by {@link IndexMany.release} when the files to read turn out too few for it.
    */
   prepare?(): void;
   /** Stops what {@link IndexMany.prepare} started, unused. */

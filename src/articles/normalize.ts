@@ -282,7 +282,7 @@ function readLanguage(fields: FieldReader, site: Site): string | undefined {
   return undefined;
 }
 
-/** Category names seen, by their slug: a collection has a handful, spelled alike in thousands of files. */
+/** The slugs of the category names seen: a collection has a handful, spelled alike in thousands of files. */
 const categorySlugs = new Map<string, string>();
 const CATEGORY_SLUGS_KEPT = 10_000;
 

@@ -229,7 +229,12 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // processes start while the rest of the folder is listed, once it is long enough for them.
     if (restarting) source.prepareStamps?.();
     const { indexMany } = options;
-    const prepareIndexing = restarting || indexMany?.prepare === undefined ? undefined : (listed: number) => listed >= INDEX_MANY_FROM && indexMany.prepare?.();
+    const prepareIndexing =
+      restarting || indexMany?.prepare === undefined
+        ? undefined
+        : (listed: number) => {
+            if (listed >= INDEX_MANY_FROM) indexMany.prepare?.();
+          };
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
     const files = holds ? saved.files : await source.list(prepareIndexing);
