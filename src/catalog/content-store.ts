@@ -220,7 +220,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * The first scan: while other threads stat every file, this one reads the persisted index, so
    * that a restart waits for the slower of the two rather than for both. The files are those
    * the index was saved with when no folder's time has changed since; then the folder is listed
-   * once the first snapshot is out (see confirmListing).
+   * a while after the first snapshot is out (see confirmListing and CONFIRM_LISTING_AFTER_MS).
    */
   const scanFirst = async () => {
     const { cache } = options;
@@ -265,7 +265,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * listing finds added or removed as a change. On a file system that keeps folder times as
    * POSIX says it finds nothing; some network and FUSE file systems do not (git keeps its
    * untracked cache, the same idea, opt-in for them). There, a file added or removed while the
-   * server was stopped shows within moments of the start, as a change made then would, and
+   * server was stopped shows about a second after the start, as a change made then would, and
    * this run saves no folder times, so the next start lists first.
    */
   const confirmListing = async () => {
