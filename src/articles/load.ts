@@ -158,9 +158,9 @@ export async function indexSource(source: ContentSource, site: Site, options: In
     }
   }
   const { settle } = options;
-  for (const [position, index] of unread.entries()) {
+  for (let position = 0; position < unread.length; position += 1) {
     const entry = read[position] as IndexEntry;
-    entries[index] = settle ? settle(entry, olds[position]) : entry;
+    entries[unread[position] as number] = settle ? settle(entry, olds[position]) : entry;
   }
   onProgress?.(files.length, files.length);
   return entries as IndexEntry[];
