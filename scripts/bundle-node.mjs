@@ -2,7 +2,6 @@
 // `wirefeed` command loads one module instead of compiling TypeScript on the fly (about a second
 // saved at every start). bin/wirefeed.mjs calls it when the bundle is missing or older than src/;
 // `node scripts/bundle-node.mjs` forces it.
-import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +32,9 @@ const noDefaultMatterEngines = {
 
 /** Writes the bundle and its source map; each file appears whole (written aside, then renamed). */
 export async function bundleNode() {
+  // Imported here, not at the top: every `wirefeed` start loads this module to check the
+  // bundle, and importing esbuild took 60 ms of each, for the rare start that rebuilds it.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [join(root, 'src', 'node.ts')],
     outfile: BUNDLE,
