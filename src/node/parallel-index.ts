@@ -91,9 +91,20 @@ interface IndexingProcess {
   stop(): void;
 }
 
+/**
+ * The environment of an indexing process: this one's, marked as a task, without
+ * NODE_EXTRA_CA_CERTS. Node 20 reads every certificate that names (and its own roots) as a
+ * process starts, whether or not it ever opens a TLS connection: about 0.1 s per process here,
+ * with the system's bundle named. An indexing process opens no connection.
+ */
+function indexingEnvironment(): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...environment } = process.env;
+  return { ...environment, [TASK_VARIABLE]: '1' };
+}
+
 function startIndexingProcess(options: ParallelIndexerOptions): IndexingProcess {
   const child = fork(fileURLToPath(options.entry), [], {
-    env: { ...process.env, [TASK_VARIABLE]: '1' },
+    env: indexingEnvironment(),
     execArgv: [...(options.execArgv ?? process.execArgv)],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -122,6 +122,33 @@ describe('indexing in several processes', () => {
     );
   }, 60_000);
 
+  it('starts its processes with this environment but NODE_EXTRA_CA_CERTS, which Node 20 loads at every start and an indexing process never uses', async () => {
+    const root = folder.root();
+    const paths = (await createFsSource(root).list()).map(({ path }) => path).slice(0, 20);
+    const saved = { ca: process.env.NODE_EXTRA_CA_CERTS, other: process.env.WIREFEED_TEST_CARRIED };
+    process.env.NODE_EXTRA_CA_CERTS = join(tmpdir(), 'wirefeed-no-such-certificates.pem');
+    process.env.WIREFEED_TEST_CARRIED = 'yes';
+    try {
+      // An entry module that notes what its process was started with.
+      await withEntryModule(
+        (scratch) => [`appendFileSync(${JSON.stringify(join(scratch, 'environment'))}, JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.WIREFEED_TEST_CARRIED ?? null]) + '\\n');`],
+        async (entry, scratch) => {
+          await createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 5 })(paths);
+          const seen = readFileSync(join(scratch, 'environment'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
+          expect(seen).toEqual([
+            [null, 'yes'],
+            [null, 'yes'],
+          ]);
+        },
+      );
+    } finally {
+      for (const [name, value] of [['NODE_EXTRA_CA_CERTS', saved.ca], ['WIREFEED_TEST_CARRIED', saved.other]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }, 60_000);
+
   it('hands batches to the processes as they finish theirs, so that a slow one takes fewer, and puts them back in order', async () => {
     const root = folder.root();
     const source = createFsSource(root);
