@@ -12,7 +12,7 @@
  */
 import type { CatalogScan } from '../catalog/catalog.ts';
 import type { Site } from '../site.ts';
-import type { ContentSource, FileStamp, SourceEntry, Stamps } from '../sources/source.ts';
+import type { ContentSource, FileStamp, Stamps } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
 import { normalizeArticle, type NormalizeResult } from './normalize.ts';
 import { parseArticleFile } from './parse.ts';
@@ -98,11 +98,11 @@ export interface IndexMany {
 export const INDEX_MANY_FROM = 2000;
 
 export interface IndexOptions {
-  /** The files to index, as listed by the source (default: the source's whole list). */
-  readonly files?: readonly SourceEntry[];
+  /** The paths of the files to index, as listed by the source (default: the source's whole list). */
+  readonly paths?: readonly string[];
   /** Entries of an earlier run, or the persisted index: a file whose stamp matches one is taken from it unread. */
   readonly previous?: ReadonlyMap<string, IndexEntry>;
-  /** The stamps of `files`, when already asked for (see {@link ContentSource.stamps}). */
+  /** The stamps of `paths`, when already asked for (see {@link ContentSource.stamps}). */
   readonly stamps?: Stamps;
   /** Used instead of reading files one by one when {@link INDEX_MANY_FROM} or more must be read. */
   readonly indexMany?: IndexMany;
@@ -117,9 +117,9 @@ export interface IndexOptions {
  */
 export async function indexSource(source: ContentSource, site: Site, options: IndexOptions = {}): Promise<IndexEntry[]> {
   const { previous, onProgress } = options;
-  const files = options.files ?? (await source.list());
-  const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(files));
-  const pathOf = (index: number) => (files[index] as SourceEntry).path;
+  const paths = options.paths ?? (await source.list());
+  const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(paths));
+  const pathOf = (index: number) => paths[index] as string;
   const entries: (IndexEntry | undefined)[] = [];
   const unread: number[] = [];
   /** The previous entry of each unread file, alongside `unread`. */
@@ -127,7 +127,7 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   // The previous entries mostly hold the same paths in the same (path) order: each file is
   // matched against the one alongside it first, and looked up only when that differs.
   const alongside = previous?.values();
-  for (let index = 0; index < files.length; index += 1) {
+  for (let index = 0; index < paths.length; index += 1) {
     const path = pathOf(index);
     const next = alongside?.next().value;
     const known = next?.path === path ? next : previous?.get(path);
@@ -138,12 +138,12 @@ export async function indexSource(source: ContentSource, site: Site, options: In
       olds.push(known);
     }
   }
-  const reused = files.length - unread.length;
+  const reused = paths.length - unread.length;
   let read: IndexEntry[] | undefined;
   if (unread.length < INDEX_MANY_FROM) options.indexMany?.release?.();
   else if (options.indexMany) {
     try {
-      read = await options.indexMany(unread.map(pathOf), (done) => onProgress?.(reused + done, files.length));
+      read = await options.indexMany(unread.map(pathOf), (done) => onProgress?.(reused + done, paths.length));
       if (read.length !== unread.length) throw new Error(`${read.length} entries for ${unread.length} files`);
     } catch {
       // no processes to be had, or one failed: read the files here, one by one
@@ -153,7 +153,7 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   if (read === undefined) {
     read = [];
     for (const index of unread) {
-      if (onProgress && read.length % 500 === 0) onProgress(reused + read.length, files.length);
+      if (onProgress && read.length % 500 === 0) onProgress(reused + read.length, paths.length);
       read.push(await indexFile(source, pathOf(index), site));
     }
   }
@@ -162,7 +162,7 @@ export async function indexSource(source: ContentSource, site: Site, options: In
     const entry = read[position] as IndexEntry;
     entries[unread[position] as number] = settle ? settle(entry, olds[position]) : entry;
   }
-  onProgress?.(files.length, files.length);
+  onProgress?.(paths.length, paths.length);
   return entries as IndexEntry[];
 }
 

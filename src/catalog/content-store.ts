@@ -21,7 +21,7 @@ import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
-import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp, type SourceEntry } from '../sources/source.ts';
+import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
 import { createContentCache, type ContentCache } from './content-cache.ts';
@@ -43,9 +43,9 @@ export interface SavedCollection {
   readonly drafts: number;
 }
 
-/** The files of the listing the last run's entries came from, and the folders it read. */
+/** The paths of the listing the last run's entries came from, and the folders it read. */
 export interface SavedListing {
-  readonly files: readonly SourceEntry[];
+  readonly paths: readonly string[];
   readonly folders: readonly FolderStamp[];
 }
 
@@ -212,7 +212,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   };
 
   /** Indexes the files of a listing (and the folders it read, when known), taking what it can from `previous`. */
-  type Scan = IndexOptions & { readonly files: readonly SourceEntry[]; readonly folders: readonly FolderStamp[] | undefined; readonly previous?: PersistedEntries };
+  type Scan = IndexOptions & { readonly paths: readonly string[]; readonly folders: readonly FolderStamp[] | undefined; readonly previous?: PersistedEntries };
   const scan = async ({ folders: listed, ...run }: Scan) => {
     const { previous } = run;
     const { onProgress, indexMany } = options;
@@ -251,8 +251,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
           };
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
-    const files = holds ? saved.files : await source.list(prepareIndexing);
-    const stamping = restarting ? source.stamps(files) : undefined;
+    const paths = holds ? saved.paths : await source.list(prepareIndexing);
+    const stamping = restarting ? source.stamps(paths) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();
     // This thread would wait for the stat threads now: it makes the catalog of the saved
@@ -260,15 +260,15 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     if (previous?.collection !== undefined && stamping !== undefined) early = { loaded: previous.collection, catalog: createCatalog(previous.collection, site) };
     let snapshot: Snapshot;
     if (previous !== undefined && stamping !== undefined) {
-      snapshot = await scan({ files, folders: holds ? saved.folders : source.foldersOf?.(files), previous, stamps: await stamping });
+      snapshot = await scan({ paths, folders: holds ? saved.folders : source.foldersOf?.(paths), previous, stamps: await stamping });
       const after = options.confirmListingAfterMs ?? CONFIRM_LISTING_AFTER_MS;
       if (holds && after <= 0) void confirmListing();
       // (unref: where timers have it, the wait does not keep the process alive)
       else if (holds) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
     } else {
       // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
-      const listed = holds ? await source.list() : files;
-      snapshot = await scan({ files: listed, folders: source.foldersOf?.(listed) });
+      const listed = holds ? await source.list() : paths;
+      snapshot = await scan({ paths: listed, folders: source.foldersOf?.(listed) });
     }
     await restoreContent();
     return snapshot;
@@ -284,7 +284,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    */
   const confirmListing = async () => {
     try {
-      const listed = (await source.list()).map(({ path }) => path);
+      const listed = await source.list();
       const known = [...entries.keys()].sort();
       const differ: string[] = [];
       // Both in path order: walked side by side, each path not in the other is a difference
@@ -362,8 +362,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     reload: async () => {
       await first();
       return enqueue(async () => {
-        const files = await source.list();
-        return scan({ files, folders: source.foldersOf?.(files), previous: entries });
+        const paths = await source.list();
+        return scan({ paths, folders: source.foldersOf?.(paths), previous: entries });
       });
     },
     update: async (paths) => {

@@ -215,7 +215,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     listing(): SavedListing | undefined {
       opened ??= open();
       if (opened === undefined || opened instanceof Error || opened.folders === undefined) return undefined;
-      return { files: opened.paths.map((path) => ({ path })), folders: opened.folders };
+      return { paths: opened.paths, folders: opened.folders };
     },
     async load() {
       const index = opened ?? open();

@@ -25,7 +25,6 @@ import {
   type FileHead,
   type FileStamp,
   type FolderStamp,
-  type SourceEntry,
   type Stamps,
 } from './source.ts';
 
@@ -144,7 +143,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   // Lists this source made itself, with the folders they read (`undefined`: one changed too
   // recently to tell). Their paths are safe by construction (see list), and are not checked
   // again when their stamps are asked for.
-  const listed = new WeakMap<readonly SourceEntry[], readonly FolderStamp[] | undefined>();
+  const listed = new WeakMap<readonly string[], readonly FolderStamp[] | undefined>();
   // Stat threads started ahead of the list they are to stat (see prepareStamps).
   let prepared: readonly StatThread[] | undefined;
   const startStatThreads = () => Array.from({ length: statThreadCount() }, () => startStatThread(root));
@@ -153,7 +152,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     return join(root, path);
   };
   return {
-    async list(onListed): Promise<readonly SourceEntry[]> {
+    async list(onListed): Promise<readonly string[]> {
       const paths: string[] = [];
       const folders: FolderStamp[] = [];
       let settled = true;
@@ -185,9 +184,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
       // Strings sorted without a comparator are in code-unit order, as comparePaths orders them,
       // and without a call into JavaScript per comparison (5 ms for 100,000 paths, not 45).
-      const entries = paths.sort().map((path) => ({ path }));
-      listed.set(entries, settled ? folders : undefined);
-      return entries;
+      paths.sort();
+      listed.set(paths, settled ? folders : undefined);
+      return paths;
     },
     async read(path: string): Promise<string> {
       return readFileSync(resolvePath(path), 'utf8');
@@ -212,8 +211,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       const stats = statSync(resolvePath(path), { throwIfNoEntry: false });
       return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
     },
-    async stamps(entries) {
-      const paths = entries.map(({ path }) => path);
+    async stamps(paths) {
       if (paths.length < THREADED_STAMPS_FROM) {
         // Threads started for a list that turned out small: not kept idle for the process's life.
         for (const thread of prepared ?? []) thread.stop();
@@ -229,7 +227,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
           // no threads to be had here: stat on this one
         }
       }
-      const unsafe = listed.has(entries) ? undefined : paths.find((path) => !isSafeContentPath(path));
+      const unsafe = listed.has(paths) ? undefined : paths.find((path) => !isSafeContentPath(path));
       if (unsafe !== undefined) resolvePath(unsafe);
       return stampsFrom(paths.map((path) => statFile(join(root, path))));
     },
@@ -240,7 +238,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         // no threads to be had here: `stamps` stats on this one
       }
     },
-    foldersOf: (files) => listed.get(files),
+    foldersOf: (paths) => listed.get(paths),
     async listingHolds(folders) {
       // A listing starts at the root: without it, these are not the folders of one.
       if (folders[0]?.path !== '') return false;

@@ -29,12 +29,12 @@ export function createMemorySource(initial: Readonly<Record<string, string>>): M
     list: async (onListed) => {
       const paths = [...files.keys()].filter(isArticlePath);
       onListed?.(paths.length);
-      return paths.sort(comparePaths).map((path) => ({ path }));
+      return paths.sort(comparePaths);
     },
     read: async (path) => get(path).text,
     readHead: async (path) => ({ text: get(path).text, complete: true, stamp: get(path).stamp }),
     stat: async (path) => files.get(path)?.stamp,
-    stamps: async (entries) => stampsFrom(entries.map(({ path }) => files.get(path)?.stamp)),
+    stamps: async (paths) => stampsFrom(paths.map((path) => files.get(path)?.stamp)),
     write,
     remove: (path) => {
       files.delete(path);

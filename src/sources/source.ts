@@ -6,7 +6,7 @@
  *
  * @example
  * const source: ContentSource = createMemorySource({ 'a.md': '---\ndate: 2024-01-01\n---\nHi' });
- * for (const { path } of await source.list()) console.log(path, await source.read(path));
+ * for (const path of await source.list()) console.log(path, await source.read(path));
  */
 
 /** File endings that hold articles. */
@@ -74,11 +74,6 @@ export interface FolderStamp {
   readonly mtimeMs: number;
 }
 
-export interface SourceEntry {
-  /** Path relative to the source root, with `/` separators, never starting with `/` or containing `..`. */
-  readonly path: string;
-}
-
 /** The start of a file: whole lines only, and whether that is all of it. */
 export interface FileHead {
   readonly text: string;
@@ -88,11 +83,12 @@ export interface FileHead {
 
 export interface ContentSource {
   /**
-   * Every article file, sorted by path so that "first" and "second" mean the same thing
-   * everywhere. `onListed` is told how many files are listed so far as the listing goes on (a
+   * The path of every article file (relative to the source root, with `/` separators, never
+   * starting with `/` or containing `..`), sorted so that "first" and "second" mean the same
+   * thing everywhere. `onListed` is told how many files are listed so far as the listing goes on (a
    * source that lists at once tells it once).
    */
-  list(onListed?: (files: number) => void): Promise<readonly SourceEntry[]>;
+  list(onListed?: (files: number) => void): Promise<readonly string[]>;
   /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
   /** At most about `bytes` bytes from the start of a file, cut after a line break. */
@@ -100,18 +96,18 @@ export interface ContentSource {
   /** Size and modification time; `undefined` when the file does not exist (any more). */
   stat(path: string): Promise<FileStamp | undefined>;
   /** {@link stat} for many files at once, in the same order (a folder source spreads the work over threads). */
-  stamps(entries: readonly SourceEntry[]): Promise<Stamps>;
+  stamps(paths: readonly string[]): Promise<Stamps>;
   /**
    * Gets ready to take the stamps of many files, before they are known (the folder source
    * starts its threads): the next {@link stamps} of a large list uses what this started.
    */
   prepareStamps?(): void;
   /**
-   * The folders read by the listing that returned `files`, when this source can tell whether it
+   * The folders read by the listing that returned `paths`, when this source can tell whether it
    * still holds (see {@link listingHolds}); `undefined` when it cannot, also when a folder
    * changed too recently for its time to tell a later change apart.
    */
-  foldersOf?(files: readonly SourceEntry[]): readonly FolderStamp[] | undefined;
+  foldersOf?(paths: readonly string[]): readonly FolderStamp[] | undefined;
   /**
    * Whether a listing that read `folders` still holds: every folder is there with the time it
    * had, so no file was added, removed or renamed since. Each folder is handed on as a listing

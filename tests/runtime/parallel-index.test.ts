@@ -74,7 +74,7 @@ describe('indexing in several processes', () => {
   it('gives the same entries, in the same order, as reading the files one by one, tells its progress, and leaves no scratch file (removing those of a process that died)', async () => {
     const root = folder.root();
     const source = createFsSource(root);
-    const paths = (await source.list()).map(({ path }) => path);
+    const paths = await source.list();
     const one = await indexSource(source, site);
     const progress: number[] = [];
     const scratchDir = mkdtempSync(join(tmpdir(), 'wirefeed-scratch-'));
@@ -98,7 +98,7 @@ describe('indexing in several processes', () => {
   it('uses the processes it started ahead rather than forking others, and stops them when told they are not needed', async () => {
     const root = folder.root();
     const source = createFsSource(root);
-    const paths = (await source.list()).map(({ path }) => path);
+    const paths = await source.list();
     // An entry module that notes the id of every process started with it before indexing.
     await withEntryModule(
       (scratch) => [`appendFileSync(${JSON.stringify(join(scratch, 'started'))}, process.pid + '\\n');`],
@@ -124,7 +124,7 @@ describe('indexing in several processes', () => {
 
   it('starts its processes with this environment but NODE_EXTRA_CA_CERTS, which Node 20 loads at every start and an indexing process never uses', async () => {
     const root = folder.root();
-    const paths = (await createFsSource(root).list()).map(({ path }) => path).slice(0, 20);
+    const paths = (await createFsSource(root).list()).slice(0, 20);
     const saved = { ca: process.env.NODE_EXTRA_CA_CERTS, other: process.env.WIREFEED_TEST_CARRIED };
     process.env.NODE_EXTRA_CA_CERTS = join(tmpdir(), 'wirefeed-no-such-certificates.pem');
     process.env.WIREFEED_TEST_CARRIED = 'yes';
@@ -152,7 +152,7 @@ describe('indexing in several processes', () => {
   it('hands batches to the processes as they finish theirs, so that a slow one takes fewer, and puts them back in order', async () => {
     const root = folder.root();
     const source = createFsSource(root);
-    const paths = (await source.list()).map(({ path }) => path);
+    const paths = await source.list();
     // An entry module that counts the batches its process is sent; the first process started
     // with it stops for 40 ms at each one.
     await withEntryModule(
@@ -183,7 +183,7 @@ describe('indexing in several processes', () => {
 
   it.runIf(existsSync('/proc/self/stat'))('stops the other processes when one fails', async () => {
     const root = folder.root();
-    const paths = (await createFsSource(root).list()).map(({ path }) => path);
+    const paths = await createFsSource(root).list();
     // The first process started with this entry module fails at its first batch; the others
     // take 0.2 s a batch, 43 batches of 7 files between them: many seconds, if nothing stops them.
     await withEntryModule(

@@ -75,7 +75,7 @@ describe('createFsSource', () => {
       writeFileSync(join(root, path), validArticle());
     }
     const source = createFsSource(root);
-    const paths = (await source.list()).map((entry) => entry.path);
+    const paths = await source.list();
     expect(paths).toEqual(['2024/11/b.md', '2024/11/deep/d.MD', '2024/a.markdown', 'c.txt']);
     await expect(source.read('2024/a.markdown')).resolves.toContain('A title');
   });

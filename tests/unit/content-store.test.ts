@@ -653,7 +653,7 @@ describe('content store restarting with the listing saved in the index', () => {
         ...source,
         list: async () => (calls.push('list'), source.list()),
         readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
-        stamps: async (files) => (calls.push(`stamps:${files.map(({ path }) => path).join(',')}`), source.stamps(files)),
+        stamps: async (paths) => (calls.push(`stamps:${paths.join(',')}`), source.stamps(paths)),
       };
       return { source: counted, calls };
     };
@@ -752,7 +752,7 @@ describe('content store restarting with the listing saved in the index', () => {
   it('reads back the index it peeked at, also when another has been written over it since', async () => {
     const { root, file, site, cacheOf } = await savedFolder();
     const cache = cacheOf();
-    expect(cache.listing?.()?.files.map(({ path }) => path)).toEqual(['2024/b.md', 'a.md']);
+    expect(cache.listing?.()?.paths).toEqual(['2024/b.md', 'a.md']);
     // Another index renamed over it (one entry only) between the peek and the load.
     const other = join(dir, 'other.json');
     const writer = createFileIndexCache({ file: other, fingerprint: indexFingerprint(site), settleMs: 0 });

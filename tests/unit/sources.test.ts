@@ -73,7 +73,7 @@ describe('the folder source', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles and names with a backslash', async () => {
-    const listed = (await createFsSource(root).list()).map(({ path }) => path);
+    const listed = await createFsSource(root).list();
     expect(listed).toEqual([...paths].sort(comparePaths));
     expect(listed.indexOf('f3/😀.md')).toBeLessThan(listed.indexOf('f3/\uff21.md'));
     expect(listed.every(isSafeContentPath)).toBe(true);
@@ -89,10 +89,10 @@ describe('the folder source', () => {
 
   it('gives the stamps of a folder large enough for worker threads, the same as one stat call each, and none for what is not a file', async () => {
     const source = createFsSource(root);
-    const asked = [...paths, 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
+    const asked = [...paths, 'f0/missing.md', 'f0/folder.md'];
     const stamps = await source.stamps(asked);
     expect(stamps).toHaveLength(asked.length);
-    const stats = await Promise.all(asked.map(({ path }) => source.stat(path)));
+    const stats = await Promise.all(asked.map((path) => source.stat(path)));
     expect(asked.map((_, index) => stamps.get(index))).toEqual(stats);
     expect(stamps.get(1)?.size).toBe(1);
     expect(stamps.get(paths.indexOf('f2/line\nbreak.md'))?.size).toBe(12);
@@ -115,7 +115,7 @@ describe('the folder source', () => {
       },
     });
     try {
-      const listed = (await source.list()).map(({ path }) => path);
+      const listed = await source.list();
       expect(told[0]).toBe('');
       expect([...told].sort()).toEqual(['', 'f0', 'f0/folder.md', 'f1', 'f2', 'f3', 'f4']);
       expect(listed).toContain('f3/late.md');
@@ -126,7 +126,7 @@ describe('the folder source', () => {
 
   it('gives the stamps of a list too small for threads the same way, on this thread', async () => {
     const source = createFsSource(root);
-    const asked = ['f0/a5.md', 'f0/missing.md', 'f0/folder.md'].map((path) => ({ path }));
+    const asked = ['f0/a5.md', 'f0/missing.md', 'f0/folder.md'];
     const stamps = await source.stamps(asked);
     const stat = await source.stat('f0/a5.md');
     expect([stamps.length, stamps.get(0), stamps.get(1), stamps.get(2)]).toEqual([3, stat, undefined, undefined]);
@@ -134,8 +134,8 @@ describe('the folder source', () => {
   });
 
   it('refuses to take stamps outside the folder, on this thread and on the stat threads', async () => {
-    await expect(createFsSource(root).stamps([{ path: '../outside.md' }])).rejects.toThrow('not a content file path: "../outside.md"');
-    const many = [...paths, '2024/../../outside.md'].map((path) => ({ path }));
+    await expect(createFsSource(root).stamps(['../outside.md'])).rejects.toThrow('not a content file path: "../outside.md"');
+    const many = [...paths, '2024/../../outside.md'];
     await expect(createFsSource(root).stamps(many)).rejects.toThrow('not a content file path: "2024/../../outside.md"');
   });
 
@@ -154,7 +154,7 @@ describe('the folder source', () => {
     const source = createFsSource(root);
     source.prepareStamps?.();
     await vi.waitFor(() => expect(threads()).toBeGreaterThan(before));
-    const stamps = await source.stamps([{ path: 'f0/a5.md' }]);
+    const stamps = await source.stamps(['f0/a5.md']);
     expect(stamps.get(0)?.size).toBe(5);
     await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before), { timeout: 5000 });
   });
@@ -162,7 +162,7 @@ describe('the folder source', () => {
   it('gives the same stamps from threads started before the list was known', async () => {
     const source = createFsSource(root);
     source.prepareStamps?.();
-    const asked = paths.map((path) => ({ path }));
+    const asked = [...paths];
     const early = await source.stamps(asked);
     const late = await createFsSource(root).stamps(asked);
     expect(asked.map((_, index) => early.get(index))).toEqual(asked.map((_, index) => late.get(index)));
@@ -189,12 +189,12 @@ describe('a listing of the folder source, and whether it still holds', () => {
 
   it('knows the folders a listing read, root first, with their times before reading them', async () => {
     const source = createFsSource(root);
-    const files = await source.list();
-    const folders = source.foldersOf?.(files);
+    const listed = await source.list();
+    const folders = source.foldersOf?.(listed);
     expect(folders?.map(({ path }) => path)).toEqual(['', '2024', '2024/01']);
     expect(folders?.map(({ mtimeMs }) => mtimeMs)).toEqual(['', '2024', '2024/01'].map((folder) => statSync(join(root, folder)).mtimeMs));
     // Not for a list it did not make.
-    expect(source.foldersOf?.(files.map(({ path }) => ({ path })))).toBeUndefined();
+    expect(source.foldersOf?.([...listed])).toBeUndefined();
   });
 
   it('does not vouch for a listing with a folder changed just before it was read (its time may not move on with the next change)', async () => {

@@ -37,7 +37,7 @@ describe('the content watcher', () => {
       }
       return reported;
     };
-    return { listed: listed.map(({ path }) => path), until };
+    return { listed, until };
   }
 
   it('reports every file changed, added or removed in a folder a listing handed it, at any depth', async () => {
