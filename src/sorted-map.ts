@@ -51,8 +51,10 @@ class SortedMap<V> implements ReadonlyMap<string, V> {
     for (const value of this.sorted) yield this.keyOf(value);
   }
 
-  *values(): MapIterator<V> {
-    yield* this.sorted;
+  values(): MapIterator<V> {
+    // The array's own iterator: a generator's steps cost several times as much, and a restart
+    // walks 100,000 entries this way (see indexSource).
+    return this.sorted.values();
   }
 
   [Symbol.iterator](): MapIterator<[string, V]> {
