@@ -125,9 +125,8 @@ describe('indexing in several processes', () => {
   it('starts its processes with this environment but NODE_EXTRA_CA_CERTS, which Node 20 loads at every start and an indexing process never uses', async () => {
     const root = folder.root();
     const paths = (await createFsSource(root).list()).slice(0, 20);
-    const saved = { ca: process.env.NODE_EXTRA_CA_CERTS, other: process.env.WIREFEED_TEST_CARRIED };
-    process.env.NODE_EXTRA_CA_CERTS = join(tmpdir(), 'wirefeed-no-such-certificates.pem');
-    process.env.WIREFEED_TEST_CARRIED = 'yes';
+    vi.stubEnv('NODE_EXTRA_CA_CERTS', join(tmpdir(), 'wirefeed-no-such-certificates.pem'));
+    vi.stubEnv('WIREFEED_TEST_CARRIED', 'yes');
     try {
       // An entry module that notes what its process was started with.
       await withEntryModule(
@@ -142,10 +141,7 @@ describe('indexing in several processes', () => {
         },
       );
     } finally {
-      for (const [name, value] of [['NODE_EXTRA_CA_CERTS', saved.ca], ['WIREFEED_TEST_CARRIED', saved.other]] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      vi.unstubAllEnvs();
     }
   }, 60_000);
 
