@@ -87,42 +87,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     },
   });
   const started = performance.now();
-  const { catalog } = await store.current().catch((error: unknown) => {
-    watcher.close();
-    throw error;
-  });
+  // The first scan starts now (on the next turn); the port is taken meanwhile.
+  const first = store.current();
+  first.catch(() => undefined); // handled once the port is taken
   const deps = { site, store, now: Date.now, compression: createNodeCompression() };
   const app = createApp({ ...deps, onError: (error) => warn(JSON.stringify({ event: 'error', message: String((error as Error)?.stack ?? error) })) });
-
-  // WebSub: remember what every feed looked like, and tell the hub when that changes - after a
-  // content change, and when a scheduled article comes due.
-  let announced = site.websubHub ? await collectFeedTags(deps) : new Map<string, string>();
-  let publicationTimer: ReturnType<typeof setTimeout> | undefined;
-  const publisher = site.websubHub
-    ? createWebSubPublisher({
-        hub: site.websubHub,
-        fetch,
-        onError: (url, reason) => warn(JSON.stringify({ event: 'websub-error', url, reason })),
-      })
-    : undefined;
-  const announceChanges = async () => {
-    if (!publisher) return;
-    const current = await collectFeedTags(deps);
-    const changed = findChangedFeeds(announced, current);
-    announced = current;
-    if (changed.length > 0) {
-      const accepted = await publisher.publish(changed);
-      log(JSON.stringify({ event: 'websub', announced: accepted.length, changed: changed.length }));
-    }
-    clearTimeout(publicationTimer);
-    const next = selectNextPublication((await store.current()).catalog, Date.now());
-    if (next !== undefined) {
-      publicationTimer = setTimeout(() => void announceChanges(), Math.min(next - Date.now() + 1000, MAX_TIMER_MS));
-      publicationTimer.unref();
-    }
-  };
-  if (publisher) await announceChanges();
-  afterChange = announceChanges;
 
   // One JSON line per request, written when the response has gone out. Status and size come
   // from Node's response and socket, never from the Response object: asking that for its
@@ -155,18 +124,57 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         return app.fetch(request, env, context);
       };
 
+  // The port is taken before the articles are read: a request that comes while they are waits
+  // for the first snapshot (every route awaits it) instead of being refused, so a feed reader
+  // that polls while the server restarts gets its feed a moment later, not an error; and a port
+  // in use is found at once, not after a first scan.
   const server = await new Promise<ReturnType<typeof listen>>((ready) => {
     const created = listen({ fetch: fetchLogged, port }, (info) => {
-      const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
-      const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
-      log(
-        `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
-          (errors > 0 ? ` (${errors} files skipped, see above)` : ''),
-      );
       log(`wirefeed: listening on http://localhost:${info.port} (public URL ${site.baseUrl}/)`);
       ready(created);
     });
   });
+  const { catalog } = await first.catch(async (error: unknown) => {
+    watcher.close();
+    await new Promise<void>((done) => server.close(() => done()));
+    throw error;
+  });
+  const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
+  const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
+  log(
+    `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
+      (errors > 0 ? ` (${errors} files skipped, see above)` : ''),
+  );
+
+  // WebSub: remember what every feed looked like, and tell the hub when that changes - after a
+  // content change, and when a scheduled article comes due.
+  let announced = site.websubHub ? await collectFeedTags(deps) : new Map<string, string>();
+  let publicationTimer: ReturnType<typeof setTimeout> | undefined;
+  const publisher = site.websubHub
+    ? createWebSubPublisher({
+        hub: site.websubHub,
+        fetch,
+        onError: (url, reason) => warn(JSON.stringify({ event: 'websub-error', url, reason })),
+      })
+    : undefined;
+  const announceChanges = async () => {
+    if (!publisher) return;
+    const current = await collectFeedTags(deps);
+    const changed = findChangedFeeds(announced, current);
+    announced = current;
+    if (changed.length > 0) {
+      const accepted = await publisher.publish(changed);
+      log(JSON.stringify({ event: 'websub', announced: accepted.length, changed: changed.length }));
+    }
+    clearTimeout(publicationTimer);
+    const next = selectNextPublication((await store.current()).catalog, Date.now());
+    if (next !== undefined) {
+      publicationTimer = setTimeout(() => void announceChanges(), Math.min(next - Date.now() + 1000, MAX_TIMER_MS));
+      publicationTimer.unref();
+    }
+  };
+  if (publisher) await announceChanges();
+  afterChange = announceChanges;
 
   return {
     // Stops taking requests and changes, finishes writing the index and keeps the HTML rendered,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
+import { validArticle } from '../support/fixtures.ts';
 import { startNodeServer, type RunningServer } from '../support/server.ts';
 
 describe('the Node server', () => {
@@ -93,7 +94,7 @@ describe("the Node server's log", () => {
       await fetch(`${server.url}/rss.xml`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(linesOf(server.output())).toEqual([]);
-      expect(server.output()).toMatch(/^wirefeed: 17 articles, 54 feeds from .* in \d+ ms\nwirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\n$/);
+      expect(server.output()).toMatch(/^wirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\nwirefeed: 17 articles, 54 feeds from .* in \d+ ms\n$/);
     } finally {
       await server.stop();
     }
@@ -120,6 +121,35 @@ describe('the Node server stopped right after start', () => {
       expect(readdirSync(cacheDir).sort()).toEqual(files);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Node server while it reads its articles', () => {
+  it('listens before it reads them, and answers a request made meanwhile once they are read, rather than refusing it', async () => {
+    // Enough files that reading them takes a while after the port is taken.
+    const content = mkdtempSync(join(tmpdir(), 'wirefeed-many-'));
+    const count = 3000;
+    for (let n = 0; n < count; n += 1) {
+      const date = new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
+      writeFileSync(join(content, `a${n}.md`), validArticle({ code: `"ART-${n}"`, title: `"Story ${n}"`, date }));
+    }
+    try {
+      const server = await startNodeServer({ CONTENT_DIR: content, CACHE_DIR: 'off', QUIET: '1' }, { until: 'listening' });
+      try {
+        const saidBefore = server.output();
+        const response = await fetch(`${server.url}/rss.xml`);
+        // The request went out before the server said it had read the articles...
+        expect(saidBefore).not.toContain('feeds from');
+        // ...and was answered with all of them read.
+        expect(response.status).toBe(200);
+        expect(checkRss(await response.text())).toEqual([]);
+        expect(server.output()).toMatch(new RegExp(`^wirefeed: listening on .*\\nwirefeed: ${count} articles, `));
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(content, { recursive: true, force: true });
     }
   });
 });

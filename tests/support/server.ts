@@ -31,7 +31,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startNodeServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * Starts the server over `env`'s configuration. It is taken as started once it says it has read
+ * its articles (`until: 'loaded'`, the default), or as soon as it says it listens, which it does
+ * before it reads them (`until: 'listening'`).
+ */
+export async function startNodeServer(env: Record<string, string> = {}, { until = 'loaded' }: { until?: 'listening' | 'loaded' } = {}): Promise<RunningServer> {
   const port = await findFreePort();
   // Vite puts BASE_URL=/ into the test process's environment; the server must not inherit it.
   const { BASE_URL: _viteBaseUrl, ...inherited } = process.env;
@@ -47,7 +52,7 @@ export async function startNodeServer(env: Record<string, string> = {}): Promise
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const check = () => {
-      if (output.includes('listening on')) {
+      if (until === 'listening' ? output.includes('wirefeed: listening on') : / feeds from .* in \d+ ms/.test(output)) {
         clearTimeout(timer);
         resolve();
       }
