@@ -87,7 +87,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     },
   });
   const started = performance.now();
-  // The first scan starts now (on the next turn); the port is taken meanwhile.
+  // Asked for now, the first scan begins as soon as this function first waits: once `listen`
+  // below has bound the port (it binds as it is called, and says so a turn later).
   const first = store.current();
   first.catch(() => undefined); // handled once the port is taken
   const deps = { site, store, now: Date.now, compression: createNodeCompression() };
