@@ -12,7 +12,7 @@
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   isArticlePath,
@@ -147,9 +147,13 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   // Stat threads started ahead of the list they are to stat (see prepareStamps).
   let prepared: readonly StatThread[] | undefined;
   const startStatThreads = () => Array.from({ length: statThreadCount() }, () => startStatThread(root));
+  // A safe path has no `.`, `..` or empty segment, so joining it to the folder is putting the
+  // two together: path.join's normalizing took 2% of indexing 100,000 files.
+  const folder = join(root, '.');
+  const folderPrefix = folder.endsWith(sep) ? folder : folder + sep;
   const resolvePath = (path: string) => {
     if (!isSafeContentPath(path)) throw new Error(`not a content file path: ${JSON.stringify(path.slice(0, 200))}`);
-    return join(root, path);
+    return folderPrefix + path;
   };
   return {
     async list(onListed): Promise<readonly string[]> {
