@@ -8,7 +8,7 @@ import { articleFromText, assembleArticles, INDEX_MANY_FROM, indexFile, indexSou
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from '../../src/node/index-cache.ts';
-import { readEntries, writeEntries } from '../../src/node/stored-entry.ts';
+import { createEntriesWriter, readEntries, writeEntries } from '../../src/node/stored-entry.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
 import type { ContentSource } from '../../src/sources/source.ts';
@@ -400,6 +400,38 @@ describe('the collection saved with the persisted index', () => {
     for (const article of articles) expect(collection!.articleBySlug.get(article.slug)?.path).toBe(article.path);
     // Three runs sorted, then merged two by two.
     expect(pauses).toBe(3 + 2 + 1);
+  });
+
+  it('is the same file whether its entries are given at once or a batch at a time, as an indexing process gives them', async () => {
+    // 5,000 entries (more than one chunk of details), with drafts, files with errors and a slug beyond Latin-1.
+    const entries: IndexEntry[] = Array.from({ length: 5_000 }, (_, index) => {
+      const path = `p/${String(index).padStart(5, '0')}.md`;
+      const stamp = { size: index, mtimeMs: 1_700_000_000_000 + index };
+      if (index % 7 === 0) return { path, stamp, draft: false, problems: [{ path, severity: 'error', field: 'title', message: 'is missing' }] };
+      const slug = index === 4_321 ? 'ข่าว-4321' : `s-${index}`;
+      const time = Date.UTC(2024, 0, 1) - index * 60_000;
+      const article: Article = { id: `ID-${index}`, slug, path, title: `Title ${index}`, description: '', language: index % 2 ? 'en' : 'th', tags: ['x'], authors: [], published: time, updated: time };
+      return { path, stamp, draft: index % 11 === 0, problems: [], article };
+    });
+    const written = async (parts: readonly number[]) => {
+      const chunks: (string | Uint8Array)[] = [];
+      const writer = await createEntriesWriter((chunk) => void chunks.push(chunk), { format: 1 });
+      let start = 0;
+      for (const size of [...parts, entries.length]) {
+        await writer.add(entries.slice(start, Math.min(start + size, entries.length)));
+        start = Math.min(start + size, entries.length);
+      }
+      await writer.finish();
+      return Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)));
+    };
+    const atOnce = await written([]);
+    const inBatches = await written([1, 0, 999, 2_500]);
+    expect(inBatches.equals(atOnce)).toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'entries');
+    writeFileSync(file, inBatches);
+    const read = readEntries(openSync(file, 'r'), () => undefined).entries;
+    expect(read.map(entryFields)).toEqual(entries.map(entryFields));
   });
 
   it('is not in a file of entries written without one (as an indexing process writes them)', async () => {
