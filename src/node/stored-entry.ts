@@ -390,7 +390,8 @@ const SORT_RUN = 4096;
 /**
  * Each article's place in `articles`, and in their slug order: [newest first, by slug]. One
  * sort of 100,000 slugs held the writer, and every request, for 0.2-0.3 s: they are sorted a
- * run at a time and the runs merged a pair at a time, with a `pause` after each.
+ * run at a time and the runs merged a pair at a time, with a `pause` after each, and the places
+ * are then taken a run at a time too.
  */
 async function placesIn(articles: readonly Article[], pause: () => Promise<void>): Promise<Map<Article, readonly [number, number]>> {
   // Each slug with its article's place after a NUL, which sorts before any character of a slug,
@@ -412,11 +413,16 @@ async function placesIn(articles: readonly Article[], pause: () => Promise<void>
   }
   const bySlug = runs[0] ?? [];
   const slugPlaces = new Array<number>(articles.length);
-  bySlug.forEach((key, slugPlace) => {
+  for (let slugPlace = 0; slugPlace < bySlug.length; slugPlace += 1) {
+    const key = bySlug[slugPlace] as string;
     slugPlaces[Number(key.slice(key.lastIndexOf('\u0000') + 1))] = slugPlace;
-  });
+    if ((slugPlace + 1) % SORT_RUN === 0) await pause();
+  }
   const places = new Map<Article, readonly [number, number]>();
-  articles.forEach((article, place) => places.set(article, [place, slugPlaces[place] as number]));
+  for (let place = 0; place < articles.length; place += 1) {
+    places.set(articles[place] as Article, [place, slugPlaces[place] as number]);
+    if ((place + 1) % SORT_RUN === 0) await pause();
+  }
   return places;
 }
 
@@ -477,7 +483,9 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
   /** The numbers of the entries added so far, a block per chunk. */
   const numberBlocks: Float64Array[] = [];
   let count = 0;
-  const strings: string[] = [];
+  /** The text of the entries added so far, a string per chunk (encoded once the encoding is known). */
+  const textChunks: string[] = [];
+  let strings: string[] = [];
   let textLength = 0;
   let wide = false;
   const addString = (text: string) => {
@@ -527,6 +535,8 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
       }
     });
     numberBlocks.push(numbers);
+    textChunks.push(strings.join(''));
+    strings = [];
     count += chunk.length;
     return details.bytes();
   };
@@ -547,17 +557,22 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
         ...(folders ? { folders: folders.map(({ path, mtimeMs }) => [path, mtimeMs] as const) } : {}),
       };
       const tablesLine = `${JSON.stringify(tables)}\n`;
-      const text = Buffer.from(strings.join(''), encoding);
       await put(tablesLine);
+      // A block of numbers and a chunk of text at a time, so that a writer can pause between them.
       let numberBytes = 0;
       for (const block of numberBlocks) {
         const bytes = new Uint8Array(block.buffer);
         numberBytes += bytes.length;
         await put(bytes);
       }
-      await put(text);
+      let textBytes = 0;
+      for (const chunk of textChunks) {
+        const bytes = Buffer.from(chunk, encoding);
+        textBytes += bytes.length;
+        await put(bytes);
+      }
       // On a line of its own: the text before it may end in any byte.
-      const trailer = { entries: count, tables: Buffer.byteLength(tablesLine), numbers: numberBytes, text: text.length, sha256: checksum.digest('base64url') };
+      const trailer = { entries: count, tables: Buffer.byteLength(tablesLine), numbers: numberBytes, text: textBytes, sha256: checksum.digest('base64url') };
       await write(`\n${JSON.stringify(trailer)}\n`);
     },
   };

@@ -379,7 +379,7 @@ describe('the collection saved with the persisted index', () => {
     expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
   });
 
-  it('keeps the slug order of a large collection, sorted a run of slugs at a time with a pause between', async () => {
+  it('keeps the slug order of a large collection, sorted and placed a run of slugs at a time with a pause between', async () => {
     // 10,000 articles, slugs in no order; newest first by their dates.
     const articles: Article[] = Array.from({ length: 10_000 }, (_, index) => {
       const slug = `s${(index * 7919) % 10_000}-${index % 3 === 0 ? 'x' : ''}`;
@@ -398,8 +398,21 @@ describe('the collection saved with the persisted index', () => {
     const sorted = articles.map(({ slug }) => slug).sort();
     expect([...collection!.articleBySlug.keys()]).toEqual(sorted);
     for (const article of articles) expect(collection!.articleBySlug.get(article.slug)?.path).toBe(article.path);
-    // Three runs sorted, then merged two by two.
-    expect(pauses).toBe(3 + 2 + 1);
+    // Three runs sorted, merged two by two, then the places of 10,000 slugs and articles taken 4,096 at a time.
+    expect(pauses).toBe(3 + 2 + 1 + 2 + 2);
+  });
+
+  it('hands its writer no chunk larger than 2,000 entries take, so that the writer can let requests through between them', async () => {
+    const articles: Article[] = Array.from({ length: 10_000 }, (_, index) => {
+      const time = Date.UTC(2024, 0, 1) - index * 60_000;
+      return { id: `ID-${index}`, slug: `s-${index}`, path: `p/${String(index).padStart(5, '0')}.md`, title: 'T', description: '', language: 'en', tags: [], authors: [], published: time, updated: time };
+    });
+    const entries: IndexEntry[] = articles.map((article) => ({ path: article.path, stamp: { size: 1, mtimeMs: 1 }, draft: false, problems: [], article }));
+    const sizes: number[] = [];
+    await writeEntries((chunk) => void sizes.push(Buffer.byteLength(chunk)), {}, entries, { collection: { articles, problems: [], drafts: 0 } });
+    // 14 numbers of 8 bytes each per entry: the largest part there is.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2_000 * 14 * 8);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBeGreaterThan(10_000 * 14 * 8);
   });
 
   it('is the same file whether its entries are given at once or a batch at a time, as an indexing process gives them', async () => {
