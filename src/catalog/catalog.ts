@@ -103,7 +103,7 @@ export interface CatalogInput {
  * back with it, read from its numbers rather than by asking 100,000 articles (see stored-entry.ts).
  */
 export interface CatalogScan {
-  /** The articles' language tags, and their categories (by slug), each as first met. */
+  /** The articles' language tags, and their categories (by slug), each as first met going newest first. */
   readonly languages: readonly string[];
   readonly categories: readonly Category[];
   /** The articles of every scope but the whole site's, newest first, by scope key (see {@link scopeKeysOf}), in the order first met. */
@@ -112,6 +112,7 @@ export interface CatalogScan {
   readonly latestUpdateFrom: Float64Array;
 }
 
+/** Builds the catalog of `input`: the same whatever order its articles come in. */
 export function createCatalog(input: CatalogInput, site: Site): Catalog {
   const languages = new Map<string, Language>();
   const categories = new Map<string, Category>();
@@ -124,9 +125,12 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
   for (const [slug, { name }] of Object.entries(site.categories)) categories.set(slug, { slug, name: name ?? slug });
 
   const scan = input.newestFirst === true ? input.scan : undefined;
-  // Path order decides which spelling of a category name is shown when the config names none.
+  const articles = input.newestFirst === true ? input.articles.slice() : [...input.articles].sort(compareNewestFirst);
+  // A language tag, and the name of a category the configuration does not name, are spelled
+  // as the newest article spells them: the same on a first start, a restart (see CatalogScan)
+  // and after a change, and on both hosts.
   if (scan === undefined) {
-    for (const article of input.articles) {
+    for (const article of articles) {
       if (!languages.has(article.language.toLowerCase())) addLanguage(article.language);
       if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
     }
@@ -135,7 +139,6 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     for (const category of scan.categories) if (!categories.has(category.slug)) categories.set(category.slug, category);
   }
 
-  const articles = input.newestFirst === true ? input.articles.slice() : [...input.articles].sort(compareNewestFirst);
   const articlesByScope = new Map<string, Article[]>([['', articles], ...(scan?.articlesByScope ?? [])]);
   // The lists an article joins, found by language, then category: no scope key is built per
   // article (at 100,000 articles that was 300,000 strings).

@@ -128,10 +128,25 @@ describe('catalog', () => {
     expect(ids({ language: en, category: world })).toEqual(['OLD']);
   });
 
-  it('keeps the first spelling of a category name, unless the configuration names it', async () => {
+  it('spells a category name as its newest article does, unless the configuration names it', async () => {
     expect((await catalogOf(files)).categoryBySlug.get('world')?.name).toBe('WORLD');
     const site = testSite({ categories: { world: { name: 'World' } } });
     expect((await catalogOf(files, site)).categoryBySlug.get('world')?.name).toBe('World');
+    // Not the first file's: the newest article's, as a restart (and the Worker) would show it.
+    const { 'future.md': _future, ...published } = files;
+    const oldest = { 'a.md': validArticle({ code: '"OLDEST"', date: '2023-01-01T00:00:00Z', category: '"WoRlD"' }) };
+    expect((await catalogOf({ ...oldest, ...published })).categoryBySlug.get('world')?.name).toBe('world');
+  });
+
+  it('is the same catalog whatever order its articles come in', async () => {
+    const site = testSite();
+    const spelledThrice = { ...files, 'a.md': validArticle({ code: '"OLDEST"', date: '2023-01-01T00:00:00Z', category: '"WoRlD"' }) };
+    const loaded = await loadArticles(createMemorySource(spelledThrice), site);
+    const describe = (input: typeof loaded) => {
+      const catalog = createCatalog(input, site);
+      return { articles: catalog.articles.map(({ id }) => id), categories: catalog.categories, languages: catalog.languages, scopes: [...catalog.articlesByScope.keys()].sort() };
+    };
+    expect(describe({ ...loaded, articles: [...loaded.articles].reverse() })).toEqual(describe(loaded));
   });
 
   it('names languages as configured, else in their own language', async () => {

@@ -257,7 +257,8 @@ describe('the collection saved with the persisted index', () => {
   const COLLECTION = {
     'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
     'b.md': validArticle({ code: '"A"', title: '"Same code"', date: '2024-01-04T00:00:00Z' }),
-    'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
+    // The newest article spells its category as none before it does.
+    'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z', category: '"World"' }),
     'd.md': validArticle({ code: '"D"', title: '"Draft"', draft: 'true' }),
     'e.md': '---\ntitle: [\n---\n',
     'f.md': validArticle({ code: '"F"', title: '"F"', date: '2024-01-03T00:00:00Z' }),
@@ -269,6 +270,7 @@ describe('the collection saved with the persisted index', () => {
     problems: catalog.problems.map(formatProblem),
     bySlug: Object.fromEntries([...catalog.articles.map(({ slug }) => slug), 'b', 'nothing'].map((slug) => [slug, catalog.articleBySlug.get(slug)?.path])),
     scopes: [...catalog.articlesByScope].map(([scope, articles]) => `${scope}: ${articles.map(({ id }) => id).join(' ')}`),
+    categories: catalog.categories.map(({ slug, name }) => `${slug} ${name}`),
   });
 
   async function saved() {
