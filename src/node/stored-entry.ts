@@ -483,7 +483,11 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
   /** The numbers of the entries added so far, a block per chunk. */
   const numberBlocks: Float64Array[] = [];
   let count = 0;
-  /** The text of the entries added so far, a string per chunk (encoded once the encoding is known). */
+  /**
+   * The text of the entries added so far, a string per chunk, encoded once the encoding is
+   * known. Joined as each chunk is added, so that what is kept is a copy: an id or slug just
+   * read is a slice of its file's first bytes, and keeping the slice would keep those too.
+   */
   const textChunks: string[] = [];
   let strings: string[] = [];
   let textLength = 0;
