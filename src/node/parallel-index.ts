@@ -32,6 +32,16 @@ import { createFsSource } from '../sources/fs.ts';
 import { rereadArticle } from './index-cache.ts';
 import { createEntriesWriter, readEntries } from './stored-entry.ts';
 
+/**
+ * V8 options of an indexing process, after the server's own. A young generation of up to 32 MB
+ * rather than 16: indexing makes a few kilobytes of short-lived strings and objects per file,
+ * and a batch of entries lives until it is written, so the default young generation was
+ * collected (and its survivors copied) every few dozen files. By turns, eight pairs of first
+ * starts at 100,000 files: 5.06 s on average against 4.40 s, seven of eight faster; the
+ * processes' peak memory was alike (126-177 MB against 157-169 MB).
+ */
+const INDEXING_V8_OPTIONS = ['--max-semi-space-size=32'];
+
 /** Set in the environment of an indexing process. */
 const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
 /**
@@ -60,7 +70,7 @@ export interface ParallelIndexerOptions {
   /** The module a process runs: the program's entry, which calls {@link runIndexTask} first. */
   readonly entry: URL;
   readonly processes?: number;
-  /** Node options of the processes (default: this process's, so that a loader such as tsx carries over). */
+  /** Node options of the processes (default: this process's, so that a loader such as tsx carries over); INDEXING_V8_OPTIONS follow them. */
   readonly execArgv?: readonly string[];
   /** Where the processes write their entries for a moment (default: the system's temporary folder). */
   readonly scratchDir?: string;
@@ -105,7 +115,7 @@ function indexingEnvironment(): NodeJS.ProcessEnv {
 function startIndexingProcess(options: ParallelIndexerOptions): IndexingProcess {
   const child = fork(fileURLToPath(options.entry), [], {
     env: indexingEnvironment(),
-    execArgv: [...(options.execArgv ?? process.execArgv)],
+    execArgv: [...(options.execArgv ?? process.execArgv), ...INDEXING_V8_OPTIONS],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

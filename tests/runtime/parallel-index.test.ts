@@ -122,7 +122,7 @@ describe('indexing in several processes', () => {
     );
   }, 60_000);
 
-  it('starts its processes with this environment but NODE_EXTRA_CA_CERTS, which Node 20 loads at every start and an indexing process never uses', async () => {
+  it('starts its processes with this environment but NODE_EXTRA_CA_CERTS, which Node 20 loads at every start and an indexing process never uses, and with a larger young generation', async () => {
     const root = folder.root();
     const paths = (await createFsSource(root).list()).slice(0, 20);
     vi.stubEnv('NODE_EXTRA_CA_CERTS', join(tmpdir(), 'wirefeed-no-such-certificates.pem'));
@@ -130,13 +130,15 @@ describe('indexing in several processes', () => {
     try {
       // An entry module that notes what its process was started with.
       await withEntryModule(
-        (scratch) => [`appendFileSync(${JSON.stringify(join(scratch, 'environment'))}, JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.WIREFEED_TEST_CARRIED ?? null]) + '\\n');`],
+        (scratch) => [
+          `appendFileSync(${JSON.stringify(join(scratch, 'environment'))}, JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.WIREFEED_TEST_CARRIED ?? null, process.execArgv.at(-1) ?? null]) + '\\n');`,
+        ],
         async (entry, scratch) => {
           await createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 2, execArgv: EXEC_ARGV, batchFiles: 5 })(paths);
           const seen = readFileSync(join(scratch, 'environment'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as unknown);
           expect(seen).toEqual([
-            [null, 'yes'],
-            [null, 'yes'],
+            [null, 'yes', '--max-semi-space-size=32'],
+            [null, 'yes', '--max-semi-space-size=32'],
           ]);
         },
       );
