@@ -11,7 +11,7 @@
  *   numbers   float64 values, COLUMNS per entry: stamp, flags, language and category (indexes into
  *             the tables), dates, where the entry's strings and details line end, where its
  *             article stands in the collection, newest first and by slug (-1: not in it), and
- *             a hash of its details line (FNV-1a)
+ *             a hash of its details line (CRC-32)
  *   text      every entry's path, id and slug one after another: Latin-1 when every character
  *             fits, else UTF-16LE
  *   trailer   one JSON line: the number of entries, the byte lengths of tables, numbers and
@@ -41,6 +41,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { crc32 } from 'node:zlib';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
 import { scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
@@ -143,11 +144,13 @@ interface Columns {
 /** Reads the article of a file (by its path) again, when its details line in a file of entries is damaged; `undefined` when it cannot. */
 export type Recover = (path: string) => Article | undefined;
 
-/** FNV-1a, 32 bits, of `bytes`: finds a damaged details line (not a defence against one made to match). */
+/**
+ * The CRC-32 of `bytes`: finds a damaged details line (not a defence against one made to match).
+ * zlib's, in native code: FNV-1a written in JavaScript took 2-3 µs a line, 0.1 s of each indexing
+ * process's time at 50,000 files; this takes about 0.5 µs.
+ */
 function lineHash(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5;
-  for (let at = 0; at < bytes.length; at += 1) hash = Math.imul(hash ^ (bytes[at] as number), 0x01000193);
-  return hash >>> 0;
+  return crc32(bytes);
 }
 
 /** An entry read back from a file of entries. */
@@ -338,7 +341,7 @@ const SLUG_END = 10;
 const RANK = 11;
 /** Where the entry's article stands among the collection's articles in slug order; -1 when it is not one of them. */
 const SLUG_RANK = 12;
-/** The FNV-1a hash of the entry's details line (see lineHash). */
+/** The CRC-32 of the entry's details line (see lineHash). */
 const DETAILS_HASH = 13;
 
 /** Bits of FLAGS. */
