@@ -461,8 +461,8 @@ export interface EntriesWriter {
   /**
    * Adds entries after those added before. Their details lines are written at once, and only
    * what the later parts need of them is kept: a writer given each batch of entries as it is
-   * made lets the articles go (an indexing process kept 50,000 of them until it wrote its file,
-   * and collecting them took a fifth of its time).
+   * made lets the articles go (an indexing process kept 50,000 of them until it wrote its file;
+   * a process alone took 2.3-2.8 s to index 50,000 files keeping them, 1.7-2.0 s letting them go).
    */
   add(entries: readonly IndexEntry[]): Promise<void>;
   /** Writes the parts after the details (tables, numbers, text) and the trailer. */
