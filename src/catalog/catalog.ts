@@ -112,6 +112,20 @@ export interface CatalogScan {
   readonly latestUpdateFrom: Float64Array;
 }
 
+/** The language tags the site's configuration names, the default language first: a catalog has them whatever its articles (as it has the configured categories). */
+export function configuredLanguageTags(site: Site): string[] {
+  return [site.defaultLanguage, ...Object.keys(site.languages).map((tag) => Intl.getCanonicalLocales(tag)[0] ?? tag)];
+}
+
+/** `latestUpdates[i]`: the newest `updated` among `articles[i..]` (see Catalog.latestUpdateFrom). */
+export function latestUpdatesOf(articles: readonly Article[]): Float64Array {
+  const latest = new Float64Array(articles.length + 1);
+  for (let index = articles.length - 1; index >= 0; index -= 1) {
+    latest[index] = Math.max(latest[index + 1] ?? 0, (articles[index] as Article).updated);
+  }
+  return latest;
+}
+
 /** Builds the catalog of `input`: the same whatever order its articles come in. */
 export function createCatalog(input: CatalogInput, site: Site): Catalog {
   const languages = new Map<string, Language>();
@@ -120,8 +134,7 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     const slug = tag.toLowerCase();
     if (!languages.has(slug)) languages.set(slug, createLanguage(tag, site));
   };
-  addLanguage(site.defaultLanguage);
-  for (const tag of Object.keys(site.languages)) addLanguage(Intl.getCanonicalLocales(tag)[0] ?? tag);
+  for (const tag of configuredLanguageTags(site)) addLanguage(tag);
   for (const [slug, { name }] of Object.entries(site.categories)) categories.set(slug, { slug, name: name ?? slug });
 
   const scan = input.newestFirst === true ? input.scan : undefined;
@@ -159,13 +172,7 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
   if (scan === undefined) for (const article of articles) for (const list of listsFor(article)) list.push(article);
   const articleBySlug = input.articleBySlug ?? new Map(articles.map((article) => [article.slug, article]));
 
-  let latestUpdateFrom = scan?.latestUpdateFrom;
-  if (latestUpdateFrom === undefined) {
-    latestUpdateFrom = new Float64Array(articles.length + 1);
-    for (let index = articles.length - 1; index >= 0; index -= 1) {
-      latestUpdateFrom[index] = Math.max(latestUpdateFrom[index + 1] ?? 0, (articles[index] as Article).updated);
-    }
-  }
+  const latestUpdateFrom = scan?.latestUpdateFrom ?? latestUpdatesOf(articles);
 
   return {
     articles,

@@ -24,6 +24,7 @@ import { createSortedMap } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
+import { updateCatalog, type CatalogChange } from './catalog-change.ts';
 import { createContentCache, type ContentCache } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
@@ -90,6 +91,11 @@ export interface ContentStoreOptions {
    * folder to confirm them (see confirmListing), in ms; default {@link CONFIRM_LISTING_AFTER_MS}.
    */
   readonly confirmListingAfterMs?: number;
+  /**
+   * Makes the catalog of every snapshot whole, as a first scan does, instead of from the last
+   * one where a change allows (see updateCatalog): the same catalog, more slowly; for comparing.
+   */
+  readonly wholeCatalogs?: boolean;
 }
 
 /**
@@ -195,13 +201,16 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * already) and has them saved with what they make of the collection - unless that is known
    * already (`collection`: nothing changed since it was saved, so there is nothing to save) -
    * and with the folders of the listing they came from (`listed`; by default the last one's).
+   * `change`: what changed since the snapshot published last, when only a few files did (its
+   * catalog is then made from the last one's where it can be; see updateCatalog).
    */
-  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders) => {
+  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, change?: CatalogChange) => {
     entries = next;
     folders = trustFolders ? listed : undefined;
     const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     const loaded = collection ?? assembleArticles(inOrder);
-    const catalog = early?.loaded === loaded ? early.catalog : createCatalog(loaded, site);
+    const updated = change && published && options.wholeCatalogs !== true ? updateCatalog(published.catalog, loaded, change, site) : undefined;
+    const catalog = early?.loaded === loaded ? early.catalog : (updated ?? createCatalog(loaded, site));
     early = undefined;
     const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize);
     published = snapshot;
@@ -326,21 +335,25 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   const changeFiles = async (paths: readonly string[]) => {
     const next = new Map(entries);
-    let changed = false;
+    const change = { paths: new Set<string>(), before: [] as Article[], after: [] as Article[] };
     for (const path of new Set(paths)) {
       if (!isSafeContentPath(path)) continue;
       const stamp = await source.stat(path);
       const old = next.get(path);
+      if (old !== undefined && stamp !== undefined && sameStamp(old.stamp, stamp)) continue;
+      if (old === undefined && stamp === undefined) continue;
+      change.paths.add(path);
+      if (old?.article !== undefined) change.before.push(old.article);
       if (stamp === undefined) {
-        changed = next.delete(path) || changed;
+        next.delete(path);
         continue;
       }
-      if (old !== undefined && sameStamp(old.stamp, stamp)) continue;
-      next.set(path, keepLastGood(await indexFile(source, path, site), old));
-      changed = true;
+      const entry = keepLastGood(await indexFile(source, path, site), old);
+      next.set(path, entry);
+      if (entry.article !== undefined) change.after.push(entry.article);
     }
-    if (!changed && published) return published;
-    return publish(next);
+    if (change.paths.size === 0 && published) return published;
+    return publish(next, undefined, undefined, folders, change);
   };
 
   /**

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/articles/article.ts';
+import type { Catalog } from '../../src/catalog/catalog.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { articleText, testSite } from '../support/fixtures.ts';
+
+/** Everything a catalog holds, in a form to compare (scopes by key: their order in the Map means nothing). */
+function describeCatalog(catalog: Catalog) {
+  return {
+    articles: catalog.articles.map(({ id, path }) => `${id} ${path}`),
+    scopes: [...catalog.articlesByScope].map(([key, articles]) => `${key}: ${articles.map(({ id }) => id).join(' ')}`).sort(),
+    languages: catalog.languages.map(({ slug, tag, name }) => `${slug} ${tag} ${name}`),
+    categories: catalog.categories.map(({ slug, name }) => `${slug} ${name}`),
+    problems: catalog.problems.map(formatProblem),
+    bySlug: Object.fromEntries([...catalog.articles.map(({ slug }) => slug), 's1', 's2', 'nothing'].map((slug) => [slug, catalog.articleBySlug.get(slug)?.path])),
+    latestUpdateFrom: [...catalog.latestUpdateFrom],
+  };
+}
+
+const PATHS = ['a.md', 'b.md', 'c.md', 'd.md', 'e.md', 'f.md'];
+
+/** An article file from a small pool of values, so that codes, slugs, dates and spellings meet. */
+const file = fc.oneof(
+  { weight: 8, arbitrary: fc.record({
+    code: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G'),
+    slug: fc.option(fc.constantFrom('s1', 's2'), { nil: undefined }),
+    date: fc.constantFrom('2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z', '2099-01-01T00:00:00Z'),
+    updated: fc.option(fc.constantFrom('2024-04-01T00:00:00Z', '2024-05-01T00:00:00Z'), { nil: undefined }),
+    category: fc.option(fc.constantFrom('WORLD', 'World', 'Sports', 'Tech'), { nil: undefined }),
+    language: fc.constantFrom('en', 'th', 'pt-BR'),
+    draft: fc.boolean().map((draft) => draft && Math.random() < 0.3),
+  }).map(({ code, slug, date, updated, category, language, draft }) =>
+    articleText({
+      code: `"${code}"`,
+      title: `"Title ${code}"`,
+      description: '"A summary."',
+      date,
+      language: `"${language}"`,
+      ...(slug ? { slug: `"${slug}"` } : {}),
+      ...(updated ? { updated } : {}),
+      ...(category ? { category: `"${category}"` } : {}),
+      ...(draft ? { draft: 'true' } : {}),
+    }),
+  ) },
+  { weight: 1, arbitrary: fc.constant('---\ntitle: [\n---\n') },
+);
+/** A change: files written or removed, applied together. */
+const change = fc.array(fc.tuple(fc.constantFrom(...PATHS), fc.option(file, { nil: null })), { minLength: 1, maxLength: 3 });
+
+describe('a catalog made from the one before a change', () => {
+  it('is always the catalog made whole from the same entries, and is made so for many changes', async () => {
+    let updated = 0;
+    let changes = 0;
+    const sites = [testSite(), testSite({ categories: { world: { name: 'World News' } }, languages: { th: { name: 'ไทย' } } })];
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom(...PATHS), file, { maxKeys: 6 }), fc.array(change, { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 1), async (initial, steps, siteIndex) => {
+        const site = sites[siteIndex]!;
+        const source = createMemorySource(initial);
+        const store = createContentStore(source, site);
+        // The same changes, each catalog made whole (a file broken after a good version keeps that version, so the history matters).
+        const whole = createContentStore(source, site, { wholeCatalogs: true });
+        await whole.current();
+        let before = (await store.current()).catalog;
+        for (const step of steps) {
+          for (const [path, text] of step) {
+            if (text === null) source.remove(path);
+            else source.write(path, text);
+          }
+          const after = (await store.update(step.map(([path]) => path))).catalog;
+          const expected = (await whole.update(step.map(([path]) => path))).catalog;
+          if (after !== before) {
+            changes += 1;
+            // Made from the one before: it shares its languages; made whole, it has its own.
+            if (after.languages === before.languages) updated += 1;
+          }
+          expect(describeCatalog(after)).toEqual(describeCatalog(expected));
+          before = after;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Most changes touch no other file's article, no new language or category and no spelling.
+    expect(updated).toBeGreaterThan(changes / 3);
+  }, 60_000);
+});
