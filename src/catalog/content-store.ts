@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -92,8 +92,9 @@ export interface ContentStoreOptions {
    */
   readonly confirmListingAfterMs?: number;
   /**
-   * Makes the catalog of every snapshot whole, as a first scan does, instead of from the last
-   * one where a change allows (see updateCatalog): the same catalog, more slowly; for comparing.
+   * Assembles the collection and makes the catalog of every snapshot whole, as a first scan
+   * does, instead of from the last one where a change allows (see updateArticles and
+   * updateCatalog): the same catalog, more slowly; for comparing.
    */
   readonly wholeCatalogs?: boolean;
 }
@@ -162,6 +163,12 @@ function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntr
   return { path: old.path, draft: old.draft, article: old.article, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
 }
 
+/** The articles a change to files took out and put in (see updateCatalog). */
+function catalogChange(changes: readonly EntryChange[]): CatalogChange {
+  const articleOf = (entry: IndexEntry | undefined) => (entry?.article === undefined ? [] : [entry.article]);
+  return { paths: new Set(changes.map(({ path }) => path)), before: changes.flatMap(({ before }) => articleOf(before)), after: changes.flatMap(({ after }) => articleOf(after)) };
+}
+
 /** Where an entry for `path` is or would go among entries in path order. */
 function placeOfPath(entries: readonly IndexEntry[], path: string): number {
   let low = 0;
@@ -195,6 +202,8 @@ export interface FileContentStore extends ContentStore {
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): FileContentStore {
   let entries: PersistedEntries = new Map();
+  // What `entries` made of the collection (see publish).
+  let lastLoaded: LoadedArticles | undefined;
   // `entries` in path order, when they are known to be (see publish); a change splices them.
   let pathOrdered: readonly IndexEntry[] | undefined;
   // The folders of the listing that `entries` came from: a change to a file since leaves them
@@ -215,18 +224,22 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * already) and has them saved with what they make of the collection - unless that is known
    * already (`collection`: nothing changed since it was saved, so there is nothing to save) -
    * and with the folders of the listing they came from (`listed`; by default the last one's).
-   * `change`: what changed since the snapshot published last, when only a few files did (its
-   * catalog is then made from the last one's where it can be; see updateCatalog).
+   * `changes`: the files changed since the snapshot published last, when only a few did (its
+   * collection and catalog are then made from the last one's where they can be; see
+   * updateArticles and updateCatalog).
    */
-  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, change?: CatalogChange) => {
+  const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, changes?: readonly EntryChange[]) => {
     entries = next;
     folders = trustFolders ? listed : undefined;
     const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     // A Map of entries given with their order may have them in the listing's order, which need
     // not be path order; a sorted map was checked to be in it.
     pathOrdered = ordered === undefined || !(next instanceof Map) ? inOrder : undefined;
-    const loaded = collection ?? assembleArticles(inOrder);
-    const updated = change && published && options.wholeCatalogs !== true ? updateCatalog(published.catalog, loaded, change, site) : undefined;
+    // After a change to a few files, the collection and catalog are made from the last ones where they can be.
+    const last = changes !== undefined && published !== undefined && lastLoaded !== undefined && options.wholeCatalogs !== true ? { loaded: lastLoaded, catalog: published.catalog, changes } : undefined;
+    const loaded = collection ?? (last && updateArticles(last.loaded, last.changes)) ?? assembleArticles(inOrder);
+    lastLoaded = loaded;
+    const updated = last && updateCatalog(last.catalog, loaded, catalogChange(last.changes), site);
     const catalog = early?.loaded === loaded ? early.catalog : (updated ?? createCatalog(loaded, site));
     early = undefined;
     const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize);
@@ -357,7 +370,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    */
   const changeFiles = async (paths: readonly string[]) => {
     const next = [...(pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path)))];
-    const change = { paths: new Set<string>(), before: [] as Article[], after: [] as Article[] };
+    const changes: EntryChange[] = [];
     for (const path of new Set(paths)) {
       if (!isSafeContentPath(path)) continue;
       const stamp = await source.stat(path);
@@ -365,18 +378,17 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       const old = next[at]?.path === path ? next[at] : undefined;
       if (old !== undefined && stamp !== undefined && sameStamp(old.stamp, stamp)) continue;
       if (old === undefined && stamp === undefined) continue;
-      change.paths.add(path);
-      if (old?.article !== undefined) change.before.push(old.article);
       if (stamp === undefined) {
         next.splice(at, 1);
+        changes.push({ path, ...(old ? { before: old } : {}) });
         continue;
       }
       const entry = keepLastGood(await indexFile(source, path, site), old);
       next.splice(at, old === undefined ? 0 : 1, entry);
-      if (entry.article !== undefined) change.after.push(entry.article);
+      changes.push({ path, ...(old ? { before: old } : {}), after: entry });
     }
-    if (change.paths.size === 0 && published) return published;
-    return publish(entriesByPath(next), next, undefined, folders, change);
+    if (changes.length === 0 && published) return published;
+    return publish(entriesByPath(next), next, undefined, folders, changes);
   };
 
   /**
