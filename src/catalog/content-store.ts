@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -42,6 +42,8 @@ export interface SavedCollection {
   readonly articles: readonly Article[];
   readonly problems: readonly Problem[];
   readonly drafts: number;
+  /** What its clashes of codes and slugs involve (when known), so that a change after a restart can update it (see updateArticles). */
+  readonly clashes?: Clashes;
 }
 
 /** The paths of the listing the last run's entries came from, and the folders it read. */
@@ -246,7 +248,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     published = snapshot;
     options.onLoad?.(snapshot);
     const { articles, problems } = snapshot.catalog;
-    if (collection === undefined) void options.cache?.save(inOrder, { articles, problems, drafts: loaded.drafts }, folders);
+    if (collection === undefined) void options.cache?.save(inOrder, { articles, problems, drafts: loaded.drafts, ...(loaded.clashes ? { clashes: loaded.clashes } : {}) }, folders);
     return snapshot;
   };
 

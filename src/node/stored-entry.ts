@@ -6,7 +6,8 @@
  *   details   a line per entry: [title, description, tags, authors, image, originUrl]; empty without an article
  *   tables    one JSON line: languages, categories, the problems of the entries that have any,
  *             (when the entries were saved with them) what they made of the collection: how
- *             many articles, how many drafts, every problem, and the folders of the listing
+ *             many articles, how many drafts, every problem, the articles in clashes of codes
+ *             and slugs (see Clashes), and the folders of the listing
  *             they came from, with their times (see FolderStamp)
  *   numbers   float64 values, COLUMNS per entry: stamp, flags, language and category (indexes into
  *             the tables), dates, where the entry's strings and details line end, where its
@@ -43,7 +44,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { Article, Category, Problem } from '../articles/article.ts';
-import type { IndexEntry, LoadedArticles } from '../articles/load.ts';
+import type { Clashes, IndexEntry, LoadedArticles } from '../articles/load.ts';
 import { scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
@@ -360,7 +361,7 @@ interface Tables {
   readonly languages: readonly string[];
   readonly categories: readonly (readonly [slug: string, name: string])[];
   readonly problems: readonly (readonly [entry: number, problems: readonly Problem[]])[];
-  readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[] };
+  readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[]; readonly clashes?: { readonly winners: readonly string[]; readonly ids: readonly string[]; readonly slugs: readonly string[] } };
   readonly folders?: readonly (readonly [path: string, mtimeMs: number])[];
 }
 
@@ -385,6 +386,11 @@ function createTable<Row>(): { readonly rows: Row[]; indexOf(key: string, row: R
       return index;
     },
   };
+}
+
+/** The clashes of a collection as the tables line keeps them. */
+function clashesRow(clashes: Clashes) {
+  return { winners: [...clashes.winners], ids: [...clashes.ids], slugs: [...clashes.slugs] };
 }
 
 /** Slugs sorted at a time (see placesIn). */
@@ -560,7 +566,7 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
         languages: languages.rows,
         categories: categories.rows,
         problems,
-        ...(collection ? { collection: { articles: collection.articles.length, drafts: collection.drafts, problems: collection.problems } } : {}),
+        ...(collection ? { collection: { articles: collection.articles.length, drafts: collection.drafts, problems: collection.problems, ...(collection.clashes ? { clashes: clashesRow(collection.clashes) } : {}) } } : {}),
         ...(folders ? { folders: folders.map(({ path, mtimeMs }) => [path, mtimeMs] as const) } : {}),
       };
       const tablesLine = `${JSON.stringify(tables)}\n`;
@@ -620,9 +626,14 @@ const isProblem = (value: unknown): value is Problem => {
 function parseTables(line: string): Tables {
   const tables = JSON.parse(line) as Partial<Record<keyof Tables, unknown>>;
   const { endianness: order, text, languages, categories, problems, collection, folders } = tables;
+  const isStrings = (value: unknown) => Array.isArray(value) && value.every(isString);
+  const shapedClashes = (value: unknown) => {
+    const { winners, ids, slugs } = value as Partial<Record<string, unknown>>;
+    return typeof value === 'object' && value !== null && isStrings(winners) && isStrings(ids) && isStrings(slugs);
+  };
   const shapedCollection = (value: unknown) => {
-    const { articles, drafts, problems: all } = value as Partial<Record<string, unknown>>;
-    return typeof value === 'object' && value !== null && isCount(articles) && isCount(drafts) && Array.isArray(all) && all.every(isProblem);
+    const { articles, drafts, problems: all, clashes } = value as Partial<Record<string, unknown>>;
+    return typeof value === 'object' && value !== null && isCount(articles) && isCount(drafts) && Array.isArray(all) && all.every(isProblem) && (clashes === undefined || shapedClashes(clashes));
   };
   const shaped =
     (collection === undefined || shapedCollection(collection)) &&
@@ -829,7 +840,8 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     // Not in slug order, or two articles of one slug: not a collection this file could have been written with.
     return { entries };
   }
-  const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts };
+  const clashes = collection.clashes && { winners: new Set(collection.clashes.winners), ids: new Set(collection.clashes.ids), slugs: new Set(collection.clashes.slugs) };
+  const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, ...(clashes ? { clashes } : {}) };
   if (!isNewestFirst(ranked, numbers, rowByRank)) return { entries, collection: { ...saved, newestFirst: false } };
   return { entries, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, numbers, rowByRank, languages, categories) } };
 }

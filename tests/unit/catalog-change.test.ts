@@ -1,10 +1,21 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem } from '../../src/articles/article.ts';
+import { assembleArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
+import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
-import { articleText, testSite } from '../support/fixtures.ts';
+import { articleText, testSite, validArticle } from '../support/fixtures.ts';
+
+// Counted, to tell a collection assembled whole from one updated from the last.
+vi.mock('../../src/articles/load.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/articles/load.ts')>();
+  return { ...actual, assembleArticles: vi.fn(actual.assembleArticles) };
+});
 
 /** Everything a catalog holds, in a form to compare (scopes by key: their order in the Map means nothing). */
 function describeCatalog(catalog: Catalog) {
@@ -88,4 +99,35 @@ describe('a catalog made from the one before a change', () => {
     // Most changes touch no other file's article, no new language or category and no spelling.
     expect(updated).toBeGreaterThan(changes / 3);
   }, 60_000);
+
+  describe('after a restart over the persisted index', () => {
+    let dir = '';
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('updates the collection saved with the index, clashes included, as assembling it whole would make it', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+      const site = testSite();
+      const source = createMemorySource({
+        'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
+        'b.md': validArticle({ code: '"A"', title: '"Same code"', date: '2024-01-04T00:00:00Z' }),
+        'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
+      });
+      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
+      const first = cacheOf();
+      await createContentStore(source, site, { cache: first }).current();
+      await first.flush();
+      const store = createContentStore(source, site, { cache: cacheOf() });
+      await store.current();
+      const assembled = vi.mocked(assembleArticles).mock.calls.length;
+      source.write('i.md', validArticle({ code: '"I"', title: '"I"', date: '2024-01-09T00:00:00Z' }));
+      const changed = (await store.update(['i.md'])).catalog;
+      expect(vi.mocked(assembleArticles).mock.calls.length).toBe(assembled);
+      expect(describeCatalog(changed)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+      // b.md was left out for a.md's code: a change to a.md reaches it, and the collection is assembled whole.
+      source.remove('a.md');
+      const unclashed = (await store.update(['a.md'])).catalog;
+      expect(vi.mocked(assembleArticles).mock.calls.length).toBeGreaterThan(assembled);
+      expect(describeCatalog(unclashed)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+    });
+  });
 });

@@ -297,6 +297,8 @@ describe('the collection saved with the persisted index', () => {
     expect(collection!.problems.map(formatProblem)).toEqual(assembled.problems.map(formatProblem));
     expect(collection!.problems.map(formatProblem).join('\n')).toContain('b.md: error: code: "A" is already the code of a.md');
     expect(collection!.problems.map(formatProblem).join('\n')).toContain('h.md: error: slug: "f" is already the slug of f.md');
+    expect(collection!.clashes).toEqual({ winners: new Set(['a.md', 'f.md']), ids: new Set(['A', 'H']), slugs: new Set(['b', 'f']) });
+    expect(collection!.clashes).toEqual(assembled.clashes);
     expect(collection!.drafts).toBe(1);
     expect(assembled.drafts).toBe(1);
     // Checked to be newest first as it is read, so the catalog does not sort it again.
@@ -631,6 +633,7 @@ describe('the persisted index file', () => {
     ['holding entries out of path order', resigned((parts) => void (parts.text = Buffer.from('b.mdAab.mdBb', 'latin1'))), 'is not usable (its entries are not in path order)'],
     ['holding a problem of no entry', resigned((parts) => void (parts.tables.problems = [[2, [{ path: 'c.md', severity: 'error', message: 'x' }]]])), 'is not usable (an entry is malformed)'],
     ['holding malformed tables', resigned((parts) => void (parts.tables.languages = [42])), 'is not usable (its tables are malformed)'],
+    ['holding malformed clashes', resigned((parts) => void (parts.tables.collection = { articles: 2, drafts: 0, problems: [], clashes: { winners: [1], ids: [], slugs: [] } })), 'is not usable (its tables are malformed)'],
     ['written on a machine of another byte order', resigned((parts) => void (parts.tables.endianness = 'XE')), 'is not usable (written on a machine of another byte order)'],
   ])('is ignored as a whole when %s', async (_, damage, message) => {
     const { file, site } = await roundTrip();
