@@ -45,7 +45,7 @@ export interface LoadedArticles {
   readonly newestFirst?: boolean;
   /** What the catalog finds going through `articles`, when known already (a persisted collection; see CatalogScan). */
   readonly scan?: CatalogScan;
-  /** What the clashes of codes and slugs involve, when assembled here: what {@link updateArticles} needs to know. */
+  /** What the clashes of codes and slugs involve (assembled here, or saved with the index): what {@link updateArticles} needs to know. */
   readonly clashes?: Clashes;
 }
 
@@ -230,8 +230,8 @@ export interface EntryChange {
  * 110-240 ms of each change (two Maps of every code and slug). `undefined` when the change
  * reaches across files - an article of the change shares a code or slug with another article
  * (one in the collection, one left out for a clash, or one of the change), or had kept one that
- * another file's article was left out for - or the collection before was not assembled here
- * (a persisted one): then it is assembled again, with the same result.
+ * another file's article was left out for - or the collection before does not say what its
+ * clashes involve: then it is assembled again, with the same result.
  * Its articles are in no particular order (the catalog sorts them).
  */
 export function updateArticles(previous: LoadedArticles, changes: readonly EntryChange[]): LoadedArticles | undefined {
