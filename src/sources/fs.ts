@@ -233,7 +233,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
       const unsafe = listed.has(paths) ? undefined : paths.find((path) => !isSafeContentPath(path));
       if (unsafe !== undefined) resolvePath(unsafe);
-      return stampsFrom(paths.map((path) => statFile(join(root, path))));
+      return stampsFrom(paths.map((path) => statFile(folderPrefix + path)));
     },
     prepareStamps() {
       try {
