@@ -78,8 +78,20 @@ function nameOfLanguage(tag: string, site: Site): string {
   }
 }
 
+/**
+ * A language of the catalog. Its name is looked up when first shown: the first lookup loads
+ * ICU's display names, 20-50 ms of a restart, and a catalog is made before any request comes
+ * (the feeds of a category, say, show no language name).
+ */
 function createLanguage(tag: string, site: Site): Language {
-  return { slug: tag.toLowerCase(), tag, name: nameOfLanguage(tag, site) };
+  let name: string | undefined;
+  return {
+    slug: tag.toLowerCase(),
+    tag,
+    get name() {
+      return (name ??= nameOfLanguage(tag, site));
+    },
+  };
 }
 
 function bySlug<T extends { readonly slug: string }>(a: T, b: T): number {

@@ -156,6 +156,28 @@ describe('catalog', () => {
     expect(catalog.languageBySlug.get('th')?.name).toBe('ไทย');
   });
 
+  it('looks a language name up when it is first shown, not while the catalog is made', async () => {
+    const loaded = await loadArticles(createMemorySource(files), testSite());
+    const { DisplayNames } = Intl;
+    const intl = Intl as { DisplayNames: typeof DisplayNames };
+    let lookups = 0;
+    intl.DisplayNames = class extends DisplayNames {
+      constructor(...args: ConstructorParameters<typeof DisplayNames>) {
+        super(...args);
+        lookups += 1;
+      }
+    };
+    try {
+      const catalog = createCatalog(loaded, testSite());
+      expect(lookups).toBe(0);
+      const thai = catalog.languageBySlug.get('th');
+      expect([thai?.name, thai?.name]).toEqual(['ไทย', 'ไทย']);
+      expect(lookups).toBe(1);
+    } finally {
+      intl.DisplayNames = DisplayNames;
+    }
+  });
+
   it('holds back a scheduled article until its time, and tells when that is', async () => {
     const catalog = await catalogOf(files);
     expect(selectScope(catalog, {}, now).map((article) => article.id)).not.toContain('FUTURE');
