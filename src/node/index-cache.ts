@@ -28,7 +28,7 @@ import { createSortedMap } from '../sorted-map.ts';
 import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
-const FORMAT = 10;
+const FORMAT = 11;
 
 let build: string | undefined;
 

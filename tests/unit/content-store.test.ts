@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { articleFromText, assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
@@ -242,9 +242,8 @@ function assemble(parts: IndexParts, trailer: Record<string, unknown> = {}): Buf
   const tables = Buffer.from(`${JSON.stringify(parts.tables)}\n`);
   const numbers = Buffer.from(parts.numbers.buffer, parts.numbers.byteOffset, parts.numbers.byteLength);
   const checked = Buffer.concat([tables, numbers, parts.text]);
-  const sha256 = createHash('sha256').update(checked).digest('base64url');
   const body = Buffer.concat([Buffer.from(parts.details), checked]);
-  const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, sha256, ...trailer };
+  const counts = { entries: parts.numbers.length / COLUMNS, tables: tables.length, numbers: numbers.length, text: parts.text.length, crc32: crc32(checked), ...trailer };
   return Buffer.concat([Buffer.from(`${parts.header}\n`), body, Buffer.from(`\n${JSON.stringify(counts)}\n`)]);
 }
 
@@ -621,7 +620,7 @@ describe('the persisted index file', () => {
     ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
     ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
     ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":10', '"format":99'), 'latin1'), 'is not usable (format 99, not 10)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":11', '"format":99'), 'latin1'), 'is not usable (format 99, not 11)'],
     ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('a.mdAa', 'a.mdXa'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
     ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
     ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
