@@ -5,7 +5,7 @@
  * this version, for this configuration, is ignored as a whole and rebuilt.
  *
  * The file is a header line (format, fingerprint), then the entries as stored-entry.ts lays
- * them out, with a trailer holding the SHA-256 of what the catalog reads: a damaged or
+ * them out, with a trailer holding the CRC-32 of what the catalog reads: a damaged or
  * cut-short file is refused before any of it is used. The details of each article stay in the
  * file, unparsed, until a response shows them, each line checked against its own hash then; a
  * damaged one is read from the article's file again (see rereadArticle). The paths and the
