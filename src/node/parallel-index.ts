@@ -30,6 +30,7 @@ import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts'
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { rereadArticle } from './index-cache.ts';
+import { isIndexingProcess, TASK_VARIABLE } from './process-role.ts';
 import { createEntriesWriter, readEntries } from './stored-entry.ts';
 
 /**
@@ -42,8 +43,6 @@ import { createEntriesWriter, readEntries } from './stored-entry.ts';
  */
 const INDEXING_V8_OPTIONS = ['--max-semi-space-size=32'];
 
-/** Set in the environment of an indexing process. */
-const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
 /**
  * Files per batch. The processes are handed batches as they finish the ones they have, not
  * a fixed share each: one process is often slowed down more than another (here, the slower of
@@ -247,7 +246,7 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
  * entries to the file it is told and returns true. In any other process, returns false at once.
  */
 export async function runIndexTask(): Promise<boolean> {
-  if (process.env[TASK_VARIABLE] !== '1' || process.send === undefined) return false;
+  if (!isIndexingProcess() || process.send === undefined) return false;
   const send = (message: DoneMessage) => new Promise<void>((sent) => process.send?.(message, undefined, undefined, () => sent()));
   // Messages come in order: the task, batches of paths, the end. They are queued as they come
   // and worked through in turn.

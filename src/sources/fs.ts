@@ -39,17 +39,18 @@ const THREADED_STAMPS_FROM = 4096;
 const SETTLED_AFTER_MS = 2000;
 
 /**
- * Waits for a list of paths (relative to `root`, NUL-separated), then stats them and posts
+ * Waits for a folder and a list of paths in it (NUL-separated), then stats them and posts
  * back [size, mtimeMs] pairs, size -1 for a path that is not a readable file; or, when a path
  * may not name a content file (see SAFE_CONTENT_PATH), posts `{ unsafe: path }` and stats
- * nothing. Plain CommonJS, so that it runs the same from src/ and from the bundle.
+ * nothing. Plain CommonJS, so that it runs the same from src/ and from the bundle. It is told
+ * its folder with the list, so that it can be started before the folder is known (see
+ * startStatThreadsEarly).
  */
 const STAMP_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
-const { root } = workerData;
 const safe = new RegExp(workerData.safe.source, workerData.safe.flags);
-parentPort.once('message', (joined) => {
+parentPort.once('message', ({ root, joined }) => {
   const paths = joined === '' ? [] : joined.split('\\0');
   const unsafe = paths.find((path) => !safe.test(path));
   if (unsafe !== undefined) return parentPort.postMessage({ unsafe });
@@ -74,15 +75,15 @@ function statFile(file: string): FileStamp | undefined {
   }
 }
 
-/** A stat thread, started: it stats the first list it is given. */
+/** A stat thread, started: it stats the first list it is given, of files in `root`. */
 interface StatThread {
-  stamp(paths: readonly string[]): Promise<Float64Array>;
+  stamp(root: string, paths: readonly string[]): Promise<Float64Array>;
   /** Stops it, unused. */
   stop(): void;
 }
 
-function startStatThread(root: string): StatThread {
-  const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { root, safe: { source: SAFE_CONTENT_PATH.source, flags: SAFE_CONTENT_PATH.flags } } });
+function startStatThread(): StatThread {
+  const worker = new Worker(STAMP_WORKER, { eval: true, workerData: { safe: { source: SAFE_CONTENT_PATH.source, flags: SAFE_CONTENT_PATH.flags } } });
   // Started ahead of its list, it must not keep the process alive should that never come.
   worker.unref();
   const answer = new Promise<Float64Array>((resolve, reject) => {
@@ -95,10 +96,10 @@ function startStatThread(root: string): StatThread {
   });
   answer.catch(() => undefined);
   return {
-    stamp(paths) {
+    stamp(root, paths) {
       // One string rather than an array: copying it to the thread is a memcpy, not 50,000 clones.
       // NUL cannot occur in a content path (see isSafeContentPath), so it can separate them.
-      worker.postMessage(paths.join('\0'));
+      worker.postMessage({ root, joined: paths.join('\0') });
       return answer;
     },
     stop: () => void worker.terminate(),
@@ -108,10 +109,50 @@ function startStatThread(root: string): StatThread {
 /** How many threads share the stat calls of a large list. */
 const statThreadCount = () => Math.max(1, Math.min(availableParallelism(), 4));
 
-/** Stamps of many files: the kernel's work spread over threads, one slice of the list each. */
-async function stampOnThreads(threads: readonly StatThread[], paths: readonly string[]): Promise<Stamps> {
+const startStatThreads = () => Array.from({ length: statThreadCount() }, startStatThread);
+
+/** Threads started by {@link startStatThreadsEarly} that no source has taken yet. */
+let startedEarly: StatThread[] | undefined;
+
+/** Threads no source has taken this long after they were started early are stopped. */
+const EARLY_THREADS_KEPT_MS = 10_000;
+
+/**
+ * Starts the stat threads of a restart as the program starts, before it knows its folder: the
+ * server's entry calls this before the rest of the program is loaded (see src/node/early.ts).
+ * Starting a thread takes it 50-80 ms of CPU; started with the server's own threads, after
+ * the program had loaded, that came out of the restart's stat calls (a restart at 100,000
+ * files uses both cores to the end); started here, it is spent while the program loads, on
+ * the core that idles then (by turns, 16 pairs of warm restarts at 100,000 files: 33 ms faster
+ * at the median, 10 of 16 faster). The first source to stat a large list (or to get ready to,
+ * see prepareStamps) takes them; threads that none has taken after `keepMs` are stopped.
+ */
+export function startStatThreadsEarly(keepMs = EARLY_THREADS_KEPT_MS): void {
+  if (startedEarly !== undefined) return;
+  try {
+    startedEarly = startStatThreads();
+  } catch {
+    return; // no threads to be had here: a source starts its own, or stats on its thread
+  }
+  const threads = startedEarly;
+  setTimeout(() => {
+    if (startedEarly !== threads) return;
+    for (const thread of threads) thread.stop();
+    startedEarly = undefined;
+  }, keepMs).unref();
+}
+
+/** The threads started early, if no source has taken them, else new ones. */
+function takeStatThreads(): StatThread[] {
+  const threads = startedEarly ?? startStatThreads();
+  startedEarly = undefined;
+  return threads;
+}
+
+/** Stamps of many files in `root`: the kernel's work spread over threads, one slice of the list each. */
+async function stampOnThreads(threads: readonly StatThread[], root: string, paths: readonly string[]): Promise<Stamps> {
   const slice = Math.ceil(paths.length / threads.length);
-  const slices = await Promise.all(threads.map((thread, index) => thread.stamp(paths.slice(index * slice, (index + 1) * slice))));
+  const slices = await Promise.all(threads.map((thread, index) => thread.stamp(root, paths.slice(index * slice, (index + 1) * slice))));
   const pairs = new Float64Array(2 * paths.length);
   let at = 0;
   for (const stamps of slices) {
@@ -146,7 +187,6 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   const listed = new WeakMap<readonly string[], readonly FolderStamp[] | undefined>();
   // Stat threads started ahead of the list they are to stat (see prepareStamps).
   let prepared: readonly StatThread[] | undefined;
-  const startStatThreads = () => Array.from({ length: statThreadCount() }, () => startStatThread(root));
   // A safe path has no `.`, `..` or empty segment, so joining it to the folder is putting the
   // two together: path.join's normalizing took 2% of indexing 100,000 files.
   const folder = join(root, '.');
@@ -222,9 +262,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         prepared = undefined;
       } else {
         try {
-          const threads = prepared ?? startStatThreads();
+          const threads = prepared ?? takeStatThreads();
           prepared = undefined;
-          return await stampOnThreads(threads, paths);
+          return await stampOnThreads(threads, root, paths);
         } catch (error) {
           // The threads check every path, and refuse one outside the folder as this thread does.
           if (error instanceof UnsafePathError) throw error;
@@ -237,7 +277,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     },
     prepareStamps() {
       try {
-        prepared ??= startStatThreads();
+        prepared ??= takeStatThreads();
       } catch {
         // no threads to be had here: `stamps` stats on this one
       }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFsSource } from '../../src/sources/fs.ts';
+import { createFsSource, startStatThreadsEarly } from '../../src/sources/fs.ts';
 import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
 
 describe('content paths', () => {
@@ -140,10 +140,11 @@ describe('the folder source', () => {
   });
 
   // Threads are counted as Linux shows them (/proc), where CI runs; elsewhere there is nothing to count them by.
-  it.runIf(existsSync('/proc/self/status'))('stops threads started ahead when the list turns out too small for them', async () => {
-    // The process's threads, as Linux counts them.
-    const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
-    // Once the threads of earlier tests are gone: the same count twice, a tenth of a second apart.
+  const countsThreads = existsSync('/proc/self/status');
+  /** The process's threads, as Linux counts them. */
+  const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+  /** The thread count once the threads of earlier tests are gone: the same count twice, a tenth of a second apart. */
+  const settledThreads = async () => {
     let before = threads();
     for (let settled = false; !settled; ) {
       await new Promise((next) => setTimeout(next, 100));
@@ -151,12 +152,43 @@ describe('the folder source', () => {
       settled = now === before;
       before = now;
     }
+    return before;
+  };
+
+  it.runIf(countsThreads)('stops threads started ahead when the list turns out too small for them', async () => {
+    const before = await settledThreads();
     const source = createFsSource(root);
     source.prepareStamps?.();
     await vi.waitFor(() => expect(threads()).toBeGreaterThan(before));
     const stamps = await source.stamps(['f0/a5.md']);
     expect(stamps.get(0)?.size).toBe(5);
     await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before), { timeout: 5000 });
+  });
+
+  it.runIf(countsThreads)('takes the threads started as the program started, before any folder was known, instead of starting its own', async () => {
+    const before = await settledThreads();
+    startStatThreadsEarly();
+    await vi.waitFor(() => expect(threads()).toBeGreaterThan(before));
+    const started = await settledThreads();
+    const source = createFsSource(root);
+    source.prepareStamps?.();
+    await new Promise((next) => setTimeout(next, 200));
+    expect(threads()).toBe(started);
+    const asked = [...paths];
+    const early = await source.stamps(asked);
+    const late = await createFsSource(root).stamps(asked);
+    expect(asked.map((_, index) => early.get(index))).toEqual(asked.map((_, index) => late.get(index)));
+    await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before), { timeout: 5000 });
+  });
+
+  it.runIf(countsThreads)('stops the threads started as the program started when no folder takes them', async () => {
+    const before = await settledThreads();
+    startStatThreadsEarly(300);
+    await vi.waitFor(() => expect(threads()).toBeGreaterThan(before));
+    await vi.waitFor(() => expect(threads()).toBeLessThanOrEqual(before), { timeout: 5000 });
+    // Gone: a source now starts threads of its own, and their stamps are the same.
+    const stamps = await createFsSource(root).stamps(paths);
+    expect(stamps.get(1)).toEqual(await createFsSource(root).stat(paths[1] as string));
   });
 
   it('gives the same stamps from threads started before the list was known', async () => {

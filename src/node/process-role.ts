@@ -1,0 +1,32 @@
+/**
+ * What a `wirefeed` process is there to do, told before its command line is parsed (see
+ * early.ts): an indexing process of a first start (see parallel-index.ts), or the command the
+ * arguments name.
+ *
+ * @example
+ * servesWith(['--port', '3000']); // => true (serve is the default command)
+ * servesWith(['check', '--json']); // => false
+ */
+
+/** Set in the environment of an indexing process. */
+export const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
+
+/** Whether this process was started to index files (see parallel-index.ts). */
+export function isIndexingProcess(): boolean {
+  return process.env[TASK_VARIABLE] === '1';
+}
+
+/** The command line's commands other than `serve`, the default (see src/cli.ts). */
+const OTHER_COMMANDS = new Set(['build', 'check', 'help']);
+
+/**
+ * Whether arguments (after `node` and the script) will run `serve`, judged before they are
+ * parsed: not when the first word that is not an option names another command, or when help
+ * or the version is asked for. An option's value may be taken for the command (`--content
+ * build`); a wrong guess costs a start a little time, never a result (see early.ts).
+ */
+export function servesWith(args: readonly string[]): boolean {
+  if (args.some((arg) => arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version')) return false;
+  const command = args.find((arg) => !arg.startsWith('-'));
+  return command === undefined || !OTHER_COMMANDS.has(command);
+}
