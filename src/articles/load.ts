@@ -109,11 +109,22 @@ export interface IndexMany {
 /** From how many files to read an {@link IndexOptions.indexMany} is used. */
 export const INDEX_MANY_FROM = 2000;
 
+/** Entries of an earlier run, or the persisted index (see {@link IndexOptions.previous}). */
+export interface KnownEntries extends ReadonlyMap<string, IndexEntry> {
+  /**
+   * These entries in path order, when `paths` are their paths in that order and each file has
+   * in `stamps` the stamp its entry holds (a restart over an untouched folder): then every entry
+   * is taken as it is, with nothing made or called per file. `undefined` otherwise, and also
+   * when that cannot be told at once (each file is then matched on its own).
+   */
+  unchangedWith?(paths: readonly string[], stamps: Stamps): readonly IndexEntry[] | undefined;
+}
+
 export interface IndexOptions {
   /** The paths of the files to index, as listed by the source (default: the source's whole list). */
   readonly paths?: readonly string[];
   /** Entries of an earlier run, or the persisted index: a file whose stamp matches one is taken from it unread. */
-  readonly previous?: ReadonlyMap<string, IndexEntry>;
+  readonly previous?: KnownEntries;
   /** The stamps of `paths`, when already asked for (see {@link ContentSource.stamps}). */
   readonly stamps?: Stamps;
   /** Used instead of reading files one by one when {@link INDEX_MANY_FROM} or more must be read. */
@@ -131,6 +142,14 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   const { previous, onProgress } = options;
   const paths = options.paths ?? (await source.list());
   const stamps = options.stamps ?? (previous === undefined || previous.size === 0 ? undefined : await source.stamps(paths));
+  // A restart over an untouched folder: the entries as they are. Matched one by one, they took
+  // 25-35 ms of a restart at 100,000 files (a stamp object made and compared per file, in code
+  // not yet optimized, and the collection that followed), after the stamps came in.
+  const unchanged = stamps && previous?.unchangedWith?.(paths, stamps);
+  if (unchanged !== undefined) {
+    onProgress?.(paths.length, paths.length);
+    return unchanged.slice();
+  }
   const pathOf = (index: number) => paths[index] as string;
   const entries: (IndexEntry | undefined)[] = [];
   const unread: number[] = [];

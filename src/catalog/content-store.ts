@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type LoadedArticles } from '../articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type KnownEntries, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -33,7 +33,7 @@ import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts'
  * collection they made: a restart that finds every file unchanged publishes that as it is,
  * without checking 100,000 codes and slugs for clashes and sorting the articles again.
  */
-export interface PersistedEntries extends ReadonlyMap<string, IndexEntry> {
+export interface PersistedEntries extends KnownEntries {
   readonly collection?: LoadedArticles;
 }
 

@@ -102,7 +102,7 @@ export function rereadArticle(root: string, site: Site): Recover {
  * read from the file as articles are shown.
  */
 function readIndex(opened: OpenedEntries): PersistedEntries {
-  const { entries, collection } = opened.read();
+  const { entries, collection, unchangedWith } = opened.read();
   // Written in path order (as every scan lists them): looked up by binary search, with no Map to build.
   let byPath: ReadonlyMap<string, IndexEntry>;
   try {
@@ -110,7 +110,7 @@ function readIndex(opened: OpenedEntries): PersistedEntries {
   } catch {
     throw new Error('its entries are not in path order');
   }
-  return collection ? Object.assign(byPath, { collection }) : byPath;
+  return Object.assign(byPath, { unchangedWith, ...(collection ? { collection } : {}) });
 }
 
 /**

@@ -46,12 +46,12 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { Article, Category, Problem } from '../articles/article.ts';
-import type { Clashes, IndexEntry, LoadedArticles } from '../articles/load.ts';
+import type { Clashes, IndexEntry, KnownEntries, LoadedArticles } from '../articles/load.ts';
 import { scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
-import { asSmallInteger, type FileStamp, type FolderStamp } from '../sources/source.ts';
+import { asSmallInteger, type FileStamp, type FolderStamp, type Stamps } from '../sources/source.ts';
 import { readLeadingLines, readRange } from './file-lines.ts';
 
 type Details = [title: string, description: string, tags: string[], authors: Person[], image: string | null, originUrl: string | null];
@@ -371,6 +371,8 @@ interface Tables {
 export interface StoredEntries {
   readonly entries: IndexEntry[];
   readonly collection?: LoadedArticles;
+  /** See {@link KnownEntries.unchangedWith}: told from the paths and the numbers as the file holds them. */
+  unchangedWith(paths: readonly string[], stamps: Stamps): readonly IndexEntry[] | undefined;
 }
 
 /** Rows of a table in the tables line, numbered in the order they are first asked for. */
@@ -833,19 +835,30 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     lineStart = lineEnd + 1;
   }
   if (lineStart !== details.length) throw new Error('its details do not match its entries');
+  // The same list as the one the file was opened with (a restart whose listing holds), and every
+  // stamp as written: two numbers compared per file.
+  const unchangedWith = (listed: readonly string[], stamps: Stamps) => {
+    if (listed !== paths || stamps.length !== count) return undefined;
+    const { pairs } = stamps;
+    for (let index = 0, row = 0; index < count; index += 1, row += COLUMNS) {
+      const size = pairs[2 * index] as number;
+      if (!(size >= 0) || size !== numbers[row + SIZE] || pairs[2 * index + 1] !== numbers[row + MTIME]) return undefined;
+    }
+    return entries;
+  };
   const { collection } = tables;
-  if (collection === undefined || !placedRight || placed !== places) return { entries };
+  if (collection === undefined || !placedRight || placed !== places) return { entries, unchangedWith };
   let articleBySlug: ReadonlyMap<string, Article>;
   try {
     articleBySlug = createSortedMap(bySlug, (article) => article.slug);
   } catch {
     // Not in slug order, or two articles of one slug: not a collection this file could have been written with.
-    return { entries };
+    return { entries, unchangedWith };
   }
   const clashes = collection.clashes && { winners: new Set(collection.clashes.winners), ids: new Set(collection.clashes.ids), slugs: new Set(collection.clashes.slugs) };
   const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, ...(clashes ? { clashes } : {}) };
-  if (!isNewestFirst(ranked, numbers, rowByRank)) return { entries, collection: { ...saved, newestFirst: false } };
-  return { entries, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, numbers, rowByRank, languages, categories) } };
+  if (!isNewestFirst(ranked, numbers, rowByRank)) return { entries, unchangedWith, collection: { ...saved, newestFirst: false } };
+  return { entries, unchangedWith, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, numbers, rowByRank, languages, categories) } };
 }
 
 /** Whether `articles` are in the order compareNewestFirst puts them in, given where their numbers are. */

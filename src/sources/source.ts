@@ -34,6 +34,8 @@ export function asSmallInteger(value: number): number {
  */
 export interface Stamps {
   readonly length: number;
+  /** Each file's [size, mtimeMs] in turn, a negative size for one that is not a readable file: to check many at once. */
+  readonly pairs: Float64Array;
   /** The stamp of the file at `index`; `undefined` when it is not a readable file. */
   get(index: number): FileStamp | undefined;
   /** Whether the file at `index` is a readable file with this stamp. */
@@ -44,6 +46,7 @@ export interface Stamps {
 export function stampsFromPairs(pairs: Float64Array): Stamps {
   return {
     length: pairs.length / 2,
+    pairs,
     get(index) {
       const size = pairs[2 * index];
       return size === undefined || size < 0 ? undefined : { size: asSmallInteger(size), mtimeMs: pairs[2 * index + 1] as number };

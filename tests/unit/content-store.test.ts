@@ -722,6 +722,35 @@ describe('content store restarting with the listing saved in the index', () => {
     expect(store.peek()?.version).toBe(1);
   });
 
+  it('tells at once that a listing is the one its entries were saved with, each file unchanged, and not otherwise', async () => {
+    const { root, site, cacheOf } = await savedFolder();
+    const cache = cacheOf();
+    const saved = cache.listing?.();
+    const entries = await cache.load();
+    const source = createFsSource(root);
+    const stamps = await source.stamps(saved!.paths);
+    expect(entries?.unchangedWith?.(saved!.paths, stamps)).toEqual([...entries!.values()]);
+    // The same paths in another list (a listing made since) are matched file by file instead.
+    expect(entries?.unchangedWith?.([...saved!.paths], stamps)).toBeUndefined();
+    writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
+    expect(entries?.unchangedWith?.(saved!.paths, await source.stamps(saved!.paths))).toBeUndefined();
+    rmSync(join(root, 'a.md'));
+    expect(entries?.unchangedWith?.(saved!.paths, await source.stamps(saved!.paths))).toBeUndefined();
+  });
+
+  it('takes every entry as it is when they tell that nothing changed, matching no file on its own', async () => {
+    const { site, cacheOf, countingFs } = await savedFolder();
+    const cache = cacheOf();
+    const saved = cache.listing?.();
+    const previous = await cache.load();
+    const { source } = countingFs();
+    const stamps = await source.stamps(saved!.paths);
+    const untouchable = { ...stamps, get: () => expect.unreachable('no stamp is asked for'), matches: () => expect.unreachable('no file is matched on its own') };
+    const entries = await indexSource(source, site, { paths: saved!.paths, stamps: untouchable, previous: previous! });
+    expect(entries).toEqual([...previous!.values()]);
+    expect(entries.every((entry, index) => entry === [...previous!.values()][index])).toBe(true);
+  });
+
   it('lets the first requests go before that listing: it lists a while after the first snapshot', async () => {
     const { site, cacheOf, countingFs } = await savedFolder();
     const { source, calls } = countingFs();
