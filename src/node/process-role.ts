@@ -1,12 +1,14 @@
 /**
  * What a `wirefeed` process is there to do, told before its command line is parsed (see
  * early.ts): an indexing process of a first start (see parallel-index.ts), or the command the
- * arguments name.
+ * arguments name, and whether a server may be restarting.
  *
  * @example
  * servesWith(['--port', '3000']); // => true (serve is the default command)
  * servesWith(['check', '--json']); // => false
  */
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** Set in the environment of an indexing process. */
 export const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
@@ -29,4 +31,27 @@ export function servesWith(args: readonly string[]): boolean {
   if (args.some((arg) => arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version')) return false;
   const command = args.find((arg) => !arg.startsWith('-'));
   return command === undefined || !OTHER_COMMANDS.has(command);
+}
+
+/** The folder of the persisted index (`CACHE_DIR`, else under node_modules/.cache, like other tools' caches; `off`: none). */
+export function cacheDirOf(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
+}
+
+/** The name of a persisted index file (see defaultIndexPath), not of the HTML kept beside it. */
+export const INDEX_FILE_NAME = /^index-[\w-]+\.json$/;
+
+/**
+ * Whether a server started with this environment may be restarting: its cache folder holds an
+ * index. Of some content folder, not necessarily its own: which one is not known before the
+ * command line is parsed. A wrong guess costs a start a little time, never a result.
+ */
+export function mayRestart(env: NodeJS.ProcessEnv = process.env): boolean {
+  const cacheDir = cacheDirOf(env);
+  if (cacheDir === 'off') return false;
+  try {
+    return readdirSync(cacheDir).some((name) => INDEX_FILE_NAME.test(name));
+  } catch {
+    return false; // no cache folder yet
+  }
 }

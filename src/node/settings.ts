@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Site } from '../site.ts';
 import { readCacheMegabytes, readConfigFile, readPort, resolveSite, StartupError } from './config.ts';
+import { cacheDirOf } from './process-role.ts';
 
 export interface SettingsInput {
   readonly content?: string | undefined;
@@ -31,7 +32,7 @@ export function readSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv =
   const configFile = input.config ?? env.WIREFEED_CONFIG;
   const configPath = resolve(configFile ?? 'wirefeed.config.json');
   const site = resolveSite(readConfigFile(configPath, configFile !== undefined), input.baseUrl ?? env.BASE_URL, port, input.baseUrl === undefined ? 'BASE_URL' : '--base-url');
-  const cacheDir = env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
+  const cacheDir = cacheDirOf(env);
   const cacheBudget = readCacheMegabytes(env.CACHE_MB);
   return { port, contentDir, site, cacheDir, cacheBudget };
 }

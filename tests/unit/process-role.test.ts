@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { servesWith } from '../../src/node/process-role.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultIndexPath } from '../../src/node/index-cache.ts';
+import { keptContentPath } from '../../src/node/kept-content.ts';
+import { INDEX_FILE_NAME, mayRestart, servesWith } from '../../src/node/process-role.ts';
 
 describe('telling from the arguments, before they are parsed, whether a process will serve', () => {
   it.each([[[]], [['serve']], [['--port', '3000']], [['-q']], [['serve', '--content', 'news']], [['-c', 'content', 'serve']]])('serves with %j', (args) => {
@@ -8,5 +13,29 @@ describe('telling from the arguments, before they are parsed, whether a process 
 
   it.each([[['build', '--out', 'site']], [['check', '--json']], [['help']], [['--help']], [['serve', '-h']], [['--version']], [['-V']]])('does not serve with %j', (args) => {
     expect(servesWith(args)).toBe(false);
+  });
+});
+
+describe('telling from the cache folder, before the command line is parsed, whether a server may be restarting', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('may be when the cache folder holds an index, of whatever content folder', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-role-'));
+    const index = defaultIndexPath(dir, 'some/content');
+    expect(mayRestart({ CACHE_DIR: dir })).toBe(false);
+    // The HTML kept beside an index, or a write left half-done, is no index.
+    writeFileSync(keptContentPath(index), '{}');
+    writeFileSync(`${index}.123.tmp`, '{}');
+    expect(mayRestart({ CACHE_DIR: dir })).toBe(false);
+    writeFileSync(index, '{}');
+    expect(INDEX_FILE_NAME.test(basename(index))).toBe(true);
+    expect(mayRestart({ CACHE_DIR: dir })).toBe(true);
+  });
+
+  it('is not with the cache off, or no cache folder yet', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-role-'));
+    expect(mayRestart({ CACHE_DIR: 'off' })).toBe(false);
+    expect(mayRestart({ CACHE_DIR: join(dir, 'not-yet') })).toBe(false);
   });
 });
