@@ -213,11 +213,12 @@ export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles
       drafts += 1;
       continue;
     }
-    const sameId = pathById.get(article.id);
+    const { id } = article;
+    const sameId = pathById.get(id);
     if (sameId !== undefined) {
-      problems.push({ path: article.path, severity: 'error', field: 'code', message: `"${article.id}" is already the code of ${sameId}` });
+      problems.push({ path: article.path, severity: 'error', field: 'code', message: `"${id}" is already the code of ${sameId}` });
       clashes.winners.add(sameId);
-      clashes.ids.add(article.id);
+      clashes.ids.add(id);
       clashes.slugs.add(article.slug);
       continue;
     }
@@ -225,11 +226,11 @@ export function assembleArticles(entries: readonly IndexEntry[]): LoadedArticles
     if (sameSlug !== undefined) {
       problems.push({ path: article.path, severity: 'error', field: 'slug', message: `"${article.slug}" is already the slug of ${sameSlug.path}` });
       clashes.winners.add(sameSlug.path);
-      clashes.ids.add(article.id);
+      clashes.ids.add(id);
       clashes.slugs.add(article.slug);
       continue;
     }
-    pathById.set(article.id, article.path);
+    pathById.set(id, article.path);
     articleBySlug.set(article.slug, article);
     articles.push(article);
   }
