@@ -11,6 +11,7 @@
  */
 import type { Article, Problem } from '../articles/article.ts';
 import type { Site } from '../site.ts';
+import { placeIn } from '../sorted-map.ts';
 import { compareNewestFirst, configuredLanguageTags, latestUpdatesOf, scopeKeysOf, type Catalog, type CatalogInput } from './catalog.ts';
 
 /** What a change did to the files it touched: their paths, and their articles before and after. */
@@ -22,16 +23,9 @@ export interface CatalogChange {
   readonly after: readonly Article[];
 }
 
-/** Where `article` goes in `list` (newest first): the first place whose article comes after it. */
+/** Where `article` is or goes in `list` (newest first). */
 function placeOf(list: readonly Article[], article: Article): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (compareNewestFirst(list[middle] as Article, article) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return placeIn(list, (other) => compareNewestFirst(other, article) < 0);
 }
 
 const sameProblem = (a: Problem, b: Problem) => a.path === b.path && a.severity === b.severity && a.field === b.field && a.message === b.message && a.line === b.line;

@@ -20,7 +20,7 @@ import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
-import { createSortedMap } from '../sorted-map.ts';
+import { createSortedMap, placeIn } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
@@ -173,14 +173,7 @@ function catalogChange(changes: readonly EntryChange[]): CatalogChange {
 
 /** Where an entry for `path` is or would go among entries in path order. */
 function placeOfPath(entries: readonly IndexEntry[], path: string): number {
-  let low = 0;
-  let high = entries.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (comparePaths((entries[middle] as IndexEntry).path, path) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return placeIn(entries, (entry) => comparePaths(entry.path, path) < 0);
 }
 
 /**

@@ -363,7 +363,7 @@ interface Tables {
   readonly languages: readonly string[];
   readonly categories: readonly (readonly [slug: string, name: string])[];
   readonly problems: readonly (readonly [entry: number, problems: readonly Problem[]])[];
-  readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[]; readonly clashes?: { readonly winners: readonly string[]; readonly ids: readonly string[]; readonly slugs: readonly string[] } };
+  readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[]; readonly clashes?: ClashesRow };
   readonly folders?: readonly (readonly [path: string, mtimeMs: number])[];
 }
 
@@ -393,7 +393,9 @@ function createTable<Row>(): { readonly rows: Row[]; indexOf(key: string, row: R
 }
 
 /** The clashes of a collection as the tables line keeps them. */
-function clashesRow(clashes: Clashes) {
+type ClashesRow = { readonly [Part in keyof Clashes]: readonly string[] };
+
+function clashesRow(clashes: Clashes): ClashesRow {
   return { winners: [...clashes.winners], ids: [...clashes.ids], slugs: [...clashes.slugs] };
 }
 

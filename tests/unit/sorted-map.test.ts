@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSortedMap } from '../../src/sorted-map.ts';
+import { createSortedMap, placeIn } from '../../src/sorted-map.ts';
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const entriesOf = (keys: readonly string[]) => [...new Set(keys)].sort(byCodeUnit).map((key, index) => ({ key, index }));
@@ -43,5 +43,17 @@ describe('a map over values in key order', () => {
     expect(() => createSortedMap([{ key: 'b' }, { key: 'a' }], (value) => value.key)).toThrow('its keys are not in order at "a"');
     expect(() => createSortedMap([{ key: 'a' }, { key: 'a' }], (value) => value.key)).toThrow('its keys are not in order at "a"');
     expect(createSortedMap([], (value: { key: string }) => value.key).get('a')).toBeUndefined();
+  });
+});
+
+describe('the place of a value in a list kept in order', () => {
+  it('is the first place whose value does not come before it, as a walk from the start finds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -20, max: 20 }), { maxLength: 40 }), fc.integer({ min: -25, max: 25 }), (numbers, sought) => {
+        const sorted = [...numbers].sort((a, b) => a - b);
+        const walked = sorted.findIndex((value) => !(value < sought));
+        expect(placeIn(sorted, (value) => value < sought)).toBe(walked === -1 ? sorted.length : walked);
+      }),
+    );
   });
 });
