@@ -8,6 +8,7 @@
  */
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { Site } from '../site.ts';
+import { ScopeLists } from './scope-lists.ts';
 
 export interface Language {
   /** Lower-case tag, as used in routes (`en`, `pt-br`). */
@@ -118,8 +119,10 @@ export interface CatalogScan {
   /** The articles' language tags, and their categories (by slug), each as first met going newest first. */
   readonly languages: readonly string[];
   readonly categories: readonly Category[];
-  /** The articles of every scope but the whole site's, newest first, by scope key (see {@link scopeKeysOf}), in the order first met. */
-  readonly articlesByScope: ReadonlyMap<string, Article[]>;
+  /** The key of every scope but the whole site's that holds an article (see {@link scopeKeysOf}), in the order first met. */
+  readonly scopeKeys: readonly string[];
+  /** The articles of the scope of one of `scopeKeys`, newest first: asked for when a request first needs them (see ScopeLists). */
+  articlesOf(key: string): Article[];
   /** See {@link Catalog.latestUpdateFrom}. */
   readonly latestUpdateFrom: Float64Array;
 }
@@ -154,17 +157,18 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
   // A language tag, and the name of a category the configuration does not name, are spelled
   // as the newest article spells them: the same on a first start, a restart (see CatalogScan)
   // and after a change, and on both hosts.
-  if (scan === undefined) {
-    for (const article of articles) {
-      if (!languages.has(article.language.toLowerCase())) addLanguage(article.language);
-      if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
-    }
-  } else {
+  if (scan !== undefined) {
     for (const tag of scan.languages) if (!languages.has(tag.toLowerCase())) addLanguage(tag);
     for (const category of scan.categories) if (!categories.has(category.slug)) categories.set(category.slug, category);
+    const articlesByScope = new ScopeLists([['', articles]], scan.scopeKeys, scan.articlesOf);
+    return catalogOf(input, articles, languages, categories, articlesByScope, scan.latestUpdateFrom);
+  }
+  for (const article of articles) {
+    if (!languages.has(article.language.toLowerCase())) addLanguage(article.language);
+    if (article.category && !categories.has(article.category.slug)) categories.set(article.category.slug, article.category);
   }
 
-  const articlesByScope = new Map<string, Article[]>([['', articles], ...(scan?.articlesByScope ?? [])]);
+  const articlesByScope = new Map<string, Article[]>([['', articles]]);
   // The lists an article joins, found by language, then category: no scope key is built per
   // article (at 100,000 articles that was 300,000 strings).
   const listsByLanguage = new Map<string, Map<string | undefined, Article[][]>>();
@@ -181,18 +185,25 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     if (lists === undefined) byCategory.set(category, (lists = scopeKeysOf(article.language, category).map(listOf)));
     return lists;
   };
-  if (scan === undefined) for (const article of articles) for (const list of listsFor(article)) list.push(article);
-  const articleBySlug = input.articleBySlug ?? new Map(articles.map((article) => [article.slug, article]));
+  for (const article of articles) for (const list of listsFor(article)) list.push(article);
+  return catalogOf(input, articles, languages, categories, articlesByScope, latestUpdatesOf(articles));
+}
 
-  const latestUpdateFrom = scan?.latestUpdateFrom ?? latestUpdatesOf(articles);
-
+function catalogOf(
+  input: CatalogInput,
+  articles: readonly Article[],
+  languages: ReadonlyMap<string, Language>,
+  categories: ReadonlyMap<string, Category>,
+  articlesByScope: ReadonlyMap<string, readonly Article[]>,
+  latestUpdateFrom: Float64Array,
+): Catalog {
   return {
     articles,
     latestUpdateFrom,
     languages: [...languages.values()].sort(bySlug),
     categories: [...categories.values()].sort(bySlug),
     problems: input.problems,
-    articleBySlug,
+    articleBySlug: input.articleBySlug ?? new Map(articles.map((article) => [article.slug, article])),
     languageBySlug: languages,
     categoryBySlug: categories,
     articlesByScope,

@@ -788,9 +788,10 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   const places = tables.collection?.articles ?? 0;
   const ranked: Article[] = new Array<Article>(places);
   const bySlug: Article[] = new Array<Article>(places);
-  // Where each article's numbers are, by its place: to check the order, and scan the collection
-  // for the catalog, without asking each article.
-  const rowByRank = new Int32Array(places);
+  // The numbers of each article that checking the order and scanning the collection need, by its
+  // place, written as the rows are read: those passes then go through them in order, where
+  // reading 100,000 rows of \`numbers\` in newest-first order took a restart 60-120 ms more.
+  const byRank: RankedNumbers = { published: new Float64Array(places), updated: new Float64Array(places), group: new Int32Array(places) };
   let placed = 0;
   let placedRight = tables.collection !== undefined;
   const isPlace = (place: number) => Number.isInteger(place) && place >= 0 && place < places;
@@ -829,7 +830,9 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
         if (placedRight) {
           ranked[rank] = article;
           bySlug[slugRank] = article;
-          rowByRank[rank] = row;
+          byRank.published[rank] = published;
+          byRank.updated[rank] = updated;
+          byRank.group[rank] = groupOf(languageIndex, categoryIndex, categories.length);
           placed += 1;
         }
       }
@@ -859,15 +862,28 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   }
   const clashes = collection.clashes && { winners: new Set(collection.clashes.winners), ids: new Set(collection.clashes.ids), slugs: new Set(collection.clashes.slugs) };
   const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, ...(clashes ? { clashes } : {}) };
-  if (!isNewestFirst(ranked, numbers, rowByRank)) return { entries, unchangedWith, collection: { ...saved, newestFirst: false } };
-  return { entries, unchangedWith, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, numbers, rowByRank, languages, categories) } };
+  if (!isNewestFirst(ranked, byRank.published)) return { entries, unchangedWith, collection: { ...saved, newestFirst: false } };
+  return { entries, unchangedWith, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, byRank, languages, categories) } };
 }
 
-/** Whether `articles` are in the order compareNewestFirst puts them in, given where their numbers are. */
-function isNewestFirst(articles: readonly Article[], numbers: Float64Array, rows: Int32Array): boolean {
+/** Numbers of a collection's articles, by place (see decodeEntries). */
+interface RankedNumbers {
+  readonly published: Float64Array;
+  readonly updated: Float64Array;
+  /** The article's language row and category row in one number (see groupOf). */
+  readonly group: Int32Array;
+}
+
+/** A language row and a category row (-1 for none) as one number, from 0 up. */
+function groupOf(language: number, category: number, categoryCount: number): number {
+  return language * (categoryCount + 1) + category + 1;
+}
+
+/** Whether `articles` are in the order compareNewestFirst puts them in, given their publication times. */
+function isNewestFirst(articles: readonly Article[], published: Float64Array): boolean {
   for (let place = 1; place < articles.length; place += 1) {
-    const before = numbers[(rows[place - 1] as number) + PUBLISHED] as number;
-    const after = numbers[(rows[place] as number) + PUBLISHED] as number;
+    const before = published[place - 1] as number;
+    const after = published[place] as number;
     if (before < after || (before === after && !((articles[place - 1] as Article).id < (articles[place] as Article).id))) return false;
   }
   return true;
@@ -875,24 +891,23 @@ function isNewestFirst(articles: readonly Article[], numbers: Float64Array, rows
 
 /**
  * What the catalog finds going through a collection newest first (see CatalogScan), from the
- * numbers: languages and categories are table rows here, so an article's lists are found by
- * two small integers, with no article asked for its language, category or dates.
+ * numbers: languages and categories are table rows here, so an article's scopes are found by
+ * its group, with no article asked for its language, category or dates. The scopes' lists are
+ * made when first asked for, each in one pass over the groups.
  */
-function scanCollection(articles: readonly Article[], numbers: Float64Array, rows: Int32Array, languages: readonly string[], categories: readonly Category[]): CatalogScan {
+function scanCollection(articles: readonly Article[], byRank: RankedNumbers, languages: readonly string[], categories: readonly Category[]): CatalogScan {
+  const scan = { languages: [] as string[], categories: [] as Category[] };
   const languageMet = new Uint8Array(languages.length);
   const categoryMet = new Uint8Array(categories.length);
-  const scan = { languages: [] as string[], categories: [] as Category[], articlesByScope: new Map<string, Article[]>() };
-  const listOf = (key: string) => {
-    let list = scan.articlesByScope.get(key);
-    if (list === undefined) scan.articlesByScope.set(key, (list = []));
-    return list;
-  };
-  // The lists of each language and category row (a category -1 as row 0).
-  const listsByGroup: (Article[][] | undefined)[] = new Array(languages.length * (categories.length + 1)).fill(undefined);
-  for (let place = 0; place < articles.length; place += 1) {
-    const row = rows[place] as number;
-    const language = (numbers[row + LANGUAGE] as number) | 0;
-    const category = (numbers[row + CATEGORY] as number) | 0;
+  const groupMet = new Uint8Array(languages.length * (categories.length + 1));
+  const groupsByKey = new Map<string, number[]>();
+  const { group: groupByRank } = byRank;
+  for (let place = 0; place < groupByRank.length; place += 1) {
+    const group = groupByRank[place] as number;
+    if (groupMet[group] === 1) continue;
+    groupMet[group] = 1;
+    const language = Math.floor(group / (categories.length + 1));
+    const category = (group % (categories.length + 1)) - 1;
     if (languageMet[language] === 0) {
       languageMet[language] = 1;
       scan.languages.push(languages[language] as string);
@@ -901,14 +916,21 @@ function scanCollection(articles: readonly Article[], numbers: Float64Array, row
       categoryMet[category] = 1;
       scan.categories.push(categories[category] as Category);
     }
-    const group = language * (categories.length + 1) + category + 1;
-    let lists = listsByGroup[group];
-    if (lists === undefined) listsByGroup[group] = lists = scopeKeysOf(languages[language] as string, categories[category]?.slug).map(listOf);
-    for (let index = 0; index < lists.length; index += 1) (lists[index] as Article[]).push(articles[place] as Article);
+    for (const key of scopeKeysOf(languages[language] as string, categories[category]?.slug)) {
+      const groups = groupsByKey.get(key);
+      if (groups === undefined) groupsByKey.set(key, [group]);
+      else groups.push(group);
+    }
   }
+  const articlesOf = (key: string): Article[] => {
+    const wanted = new Uint8Array(groupMet.length);
+    for (const group of groupsByKey.get(key) ?? []) wanted[group] = 1;
+    const list: Article[] = [];
+    for (let place = 0; place < groupByRank.length; place += 1) if (wanted[groupByRank[place] as number] === 1) list.push(articles[place] as Article);
+    return list;
+  };
+  const { updated } = byRank;
   const latestUpdateFrom = new Float64Array(articles.length + 1);
-  for (let place = articles.length - 1; place >= 0; place -= 1) {
-    latestUpdateFrom[place] = Math.max(latestUpdateFrom[place + 1] as number, numbers[(rows[place] as number) + UPDATED] as number);
-  }
-  return { ...scan, latestUpdateFrom };
+  for (let place = articles.length - 1; place >= 0; place -= 1) latestUpdateFrom[place] = Math.max(latestUpdateFrom[place + 1] as number, updated[place] as number);
+  return { ...scan, scopeKeys: [...groupsByKey.keys()], articlesOf, latestUpdateFrom };
 }

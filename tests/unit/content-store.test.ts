@@ -7,6 +7,7 @@ import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { articleFromText, assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
+import { ScopeLists } from '../../src/catalog/scope-lists.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from '../../src/node/index-cache.ts';
 import { createEntriesWriter, readEntries, writeEntries } from '../../src/node/stored-entry.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
@@ -260,7 +261,8 @@ describe('the collection saved with the persisted index', () => {
     'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z', category: '"World"' }),
     'd.md': validArticle({ code: '"D"', title: '"Draft"', draft: 'true' }),
     'e.md': '---\ntitle: [\n---\n',
-    'f.md': validArticle({ code: '"F"', title: '"F"', date: '2024-01-03T00:00:00Z' }),
+    // Changed after every other article was published.
+    'f.md': validArticle({ code: '"F"', title: '"F"', date: '2024-01-03T00:00:00Z', updated: '2024-01-10T00:00:00Z' }),
     'g.md': validArticle({ code: '"E"', title: '"E"', date: '2024-01-03T00:00:00Z' }),
     'h.md': validArticle({ code: '"H"', title: '"Same slug"', slug: '"f"', date: '2024-01-06T00:00:00Z' }),
   };
@@ -270,6 +272,7 @@ describe('the collection saved with the persisted index', () => {
     bySlug: Object.fromEntries([...catalog.articles.map(({ slug }) => slug), 'b', 'nothing'].map((slug) => [slug, catalog.articleBySlug.get(slug)?.path])),
     scopes: [...catalog.articlesByScope].map(([scope, articles]) => `${scope}: ${articles.map(({ id }) => id).join(' ')}`),
     categories: catalog.categories.map(({ slug, name }) => `${slug} ${name}`),
+    latestUpdateFrom: [...catalog.latestUpdateFrom].map((time) => new Date(time).toISOString()),
   });
 
   async function saved() {
@@ -313,6 +316,8 @@ describe('the collection saved with the persisted index', () => {
     // Made from the saved collection: slugs looked up in their saved order, where assembling
     // fills a Map.
     expect(restarted.articleBySlug).not.toBeInstanceOf(Map);
+    // Its scopes' lists are made as requests ask for them.
+    expect(restarted.articlesByScope).toBeInstanceOf(ScopeLists);
     expect([...restarted.articleBySlug.keys()]).toEqual(['a', 'c', 'f', 'g']);
     expect(describeCatalog(restarted)).toEqual(describeCatalog(catalog));
     const fresh = (await createContentStore(source, site).current()).catalog;

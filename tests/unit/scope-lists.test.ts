@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/articles/article.ts';
+import { ScopeLists } from '../../src/catalog/scope-lists.ts';
+
+const article = (id: string) => ({ id }) as unknown as Article;
+const [a, b, c] = [article('a'), article('b'), article('c')];
+
+/** Lists over `lists`, counting how often each is made. */
+function counted(lists: Readonly<Record<string, readonly Article[]>>) {
+  const made: string[] = [];
+  const scopes = new ScopeLists([['', [a, b, c]]], Object.keys(lists), (key) => {
+    made.push(key);
+    return lists[key] as readonly Article[];
+  });
+  return { scopes, made };
+}
+
+describe('scope lists made when first asked for', () => {
+  it('knows its scopes without making a list, and makes each once, when first asked for', () => {
+    const { scopes, made } = counted({ 'lang:en': [a, c], 'cat:world': [b] });
+    expect([scopes.size, scopes.has(''), scopes.has('lang:en'), scopes.has('cat:world'), scopes.has('lang:th')]).toEqual([3, true, true, true, false]);
+    expect(made).toEqual([]);
+    expect(scopes.get('')).toEqual([a, b, c]);
+    expect(scopes.get('lang:th')).toBeUndefined();
+    expect(made).toEqual([]);
+    const english = scopes.get('lang:en');
+    expect(english).toEqual([a, c]);
+    expect(scopes.get('lang:en')).toBe(english);
+    expect(made).toEqual(['lang:en']);
+  });
+
+  it('lists its scopes as a Map of the same lists does, in the order given, making the rest as it goes', () => {
+    const { scopes, made } = counted({ 'lang:en': [a, c], 'cat:world': [b] });
+    scopes.get('cat:world');
+    const map = new Map<string, readonly Article[]>([
+      ['', [a, b, c]],
+      ['lang:en', [a, c]],
+      ['cat:world', [b]],
+    ]);
+    expect([...scopes]).toEqual([...map]);
+    expect([...scopes.entries()]).toEqual([...map.entries()]);
+    expect([...scopes.keys()]).toEqual([...map.keys()]);
+    expect([...scopes.values()]).toEqual([...map.values()]);
+    const seen: string[] = [];
+    scopes.forEach((list, key, self) => {
+      expect(self).toBe(scopes);
+      expect(list).toEqual(map.get(key));
+      seen.push(key);
+    });
+    expect(seen).toEqual([...map.keys()]);
+    expect(new Map(scopes)).toEqual(map);
+    expect(made).toEqual(['cat:world', 'lang:en']);
+  });
+});
