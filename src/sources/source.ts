@@ -129,9 +129,9 @@ export function isArticlePath(path: string): boolean {
 /**
  * What a relative path that may name a content file looks like: `/`-separated, no empty, `.`
  * or `..` segment, no leading slash, no backslash or NUL, and an article extension (see
- * {@link ARTICLE_EXTENSIONS}). One expression, so that the stat threads check paths with it too.
+ * {@link ARTICLE_EXTENSIONS}).
  */
-export const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:(?!\.\.?/)[^/\\\0]+/)*[^/\\\0]*\.(?:${ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|')})$`, 'i');
+const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:(?!\.\.?/)[^/\\\0]+/)*[^/\\\0]*\.(?:${ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|')})$`, 'i');
 
 /** Whether a relative path may name a content file (see {@link SAFE_CONTENT_PATH}). */
 export function isSafeContentPath(path: string): boolean {
