@@ -790,7 +790,7 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
   const bySlug: Article[] = new Array<Article>(places);
   // The numbers of each article that checking the order and scanning the collection need, by its
   // place, written as the rows are read: those passes then go through them in order, where
-  // reading 100,000 rows of \`numbers\` in newest-first order took a restart 60-120 ms more.
+  // reading 100,000 rows of `numbers` in newest-first order took a restart 60-120 ms more.
   const byRank: RankedNumbers = { published: new Float64Array(places), updated: new Float64Array(places), group: new Int32Array(places) };
   let placed = 0;
   let placedRight = tables.collection !== undefined;
