@@ -13,6 +13,7 @@ import type { Article, Problem } from '../articles/article.ts';
 import type { Site } from '../site.ts';
 import { placeIn } from '../sorted-map.ts';
 import { compareNewestFirst, configuredLanguageTags, latestUpdatesOf, scopeKeysOf, type Catalog, type CatalogInput } from './catalog.ts';
+import { ScopeLists } from './scope-lists.ts';
 
 /** What a change did to the files it touched: their paths, and their articles before and after. */
 export interface CatalogChange {
@@ -93,12 +94,8 @@ export function updateCatalog(previous: Catalog, input: CatalogInput & { readonl
     }
   }
 
-  const articlesByScope = new Map(previous.articlesByScope);
-  for (const [key, list] of lists) {
-    // Every scope but the whole site's exists while it has articles.
-    if (list.length > 0 || key === '') articlesByScope.set(key, list);
-    else articlesByScope.delete(key);
-  }
+  const before = previous.articlesByScope;
+  const articlesByScope = (before instanceof ScopeLists ? before : ScopeLists.of(before)).with(lists);
   const articles = articlesByScope.get('') ?? [];
   return {
     ...previous,

@@ -3,7 +3,8 @@
  * at once which scopes hold articles (see CatalogScan), but filling every list of 100,000
  * articles took 80-120 ms before its first response, for scopes most of which nobody had asked
  * for yet. A list once made is kept: made from the same immutable articles, it is the same list
- * whenever it is made, so the map is as immutable as the snapshot that holds it.
+ * whenever it is made, so the map is as immutable as the snapshot that holds it. A change
+ * makes the lists it touches and leaves the others to be made as before (see {@link with}).
  *
  * @example
  * const lists = new ScopeLists([['', articles]], ['lang:en', 'cat:world'], (key) => listOf(key));
@@ -13,6 +14,13 @@
 import type { Article } from '../articles/article.ts';
 
 export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
+  /** Lists already made, as a map. */
+  static of(lists: ReadonlyMap<string, readonly Article[]>): ScopeLists {
+    return new ScopeLists(lists, [], () => {
+      throw new Error('every list was made');
+    });
+  }
+
   readonly #made: Map<string, readonly Article[]>;
   readonly #keys: ReadonlySet<string>;
   readonly #make: (key: string) => readonly Article[];
@@ -56,5 +64,29 @@ export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
 
   [Symbol.iterator](): MapIterator<[string, readonly Article[]]> {
     return this.entries();
+  }
+
+  /**
+   * The lists after a change: `changed` in place of theirs (new scopes after the others), an
+   * emptied scope gone (the site's stays). A scope the change did not touch has the same
+   * articles, so its list is made as before, when first asked for: the first change after a
+   * restart at 100,000 articles made every list (20-40 ms) where it now makes those it touches.
+   */
+  with(changed: ReadonlyMap<string, readonly Article[]>): ScopeLists {
+    const made = new Map(this.#made);
+    const keys = new Set(this.#keys);
+    for (const [key, list] of changed) {
+      if (list.length > 0 || key === '') {
+        made.set(key, list);
+        keys.add(key);
+      } else {
+        made.delete(key);
+        keys.delete(key);
+      }
+    }
+    // In the order of `keys`: the constructor puts the lists made first.
+    const next = new ScopeLists([], keys, this.#make);
+    for (const [key, list] of made) next.#made.set(key, list);
+    return next;
   }
 }

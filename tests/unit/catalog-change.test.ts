@@ -7,6 +7,7 @@ import { formatProblem } from '../../src/articles/article.ts';
 import { assembleArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
+import { ScopeLists } from '../../src/catalog/scope-lists.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
 import { articleText, testSite, validArticle } from '../support/fixtures.ts';
@@ -128,6 +129,34 @@ describe('a catalog made from the one before a change', () => {
       const unclashed = (await store.update(['a.md'])).catalog;
       expect(vi.mocked(assembleArticles).mock.calls.length).toBeGreaterThan(assembled);
       expect(describeCatalog(unclashed)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+    });
+
+    it('leaves the lists a change does not touch to be made as the restart would have made them', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+      const site = testSite();
+      const source = createMemorySource({
+        'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
+        'b.md': validArticle({ code: '"B"', title: '"B"', date: '2024-01-04T00:00:00Z', category: '"Sports"', language: '"th"' }),
+        'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z', category: '"Sports"' }),
+      });
+      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
+      const first = cacheOf();
+      await createContentStore(source, site, { cache: first }).current();
+      await first.flush();
+      const store = createContentStore(source, site, { cache: cacheOf() });
+      const restarted = (await store.current()).catalog;
+      expect(restarted.articlesByScope).toBeInstanceOf(ScopeLists);
+      // Older than a.md, in its scopes: the site's, English and World lists change; Thai and Sports ones do not.
+      source.write('d.md', validArticle({ code: '"D"', title: '"D"', date: '2024-01-02T00:00:00Z' }));
+      const changed = (await store.update(['d.md'])).catalog;
+      expect(changed.languages).toBe(restarted.languages);
+      expect(changed.articlesByScope).toBeInstanceOf(ScopeLists);
+      expect(describeCatalog(changed)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+      // And a change after that one, to a list made as the restart made it.
+      source.write('e.md', validArticle({ code: '"E"', title: '"E"', date: '2024-01-01T00:00:00Z', category: '"Sports"', language: '"th"' }));
+      const again = (await store.update(['e.md'])).catalog;
+      expect(again.languages).toBe(restarted.languages);
+      expect(describeCatalog(again)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
     });
   });
 });

@@ -51,4 +51,41 @@ describe('scope lists made when first asked for', () => {
     expect(new Map(scopes)).toEqual(map);
     expect(made).toEqual(['cat:world', 'lang:en']);
   });
+
+  it('after a change, holds the lists the change made, drops a scope it emptied, and makes the others as before when asked', () => {
+    const { scopes, made } = counted({ 'lang:en': [a, c], 'cat:world': [b], 'cat:tech': [c] });
+    expect(scopes.get('cat:tech')).toEqual([c]);
+    const changed = scopes.with(
+      new Map<string, readonly Article[]>([
+        ['', [a, c]],
+        ['cat:world', []],
+        ['cat:sports', [b]],
+      ]),
+    );
+    expect(made).toEqual(['cat:tech']);
+    expect([...changed.keys()]).toEqual(['', 'lang:en', 'cat:tech', 'cat:sports']);
+    expect([changed.has('cat:world'), changed.get('cat:world')]).toEqual([false, undefined]);
+    expect([changed.get(''), changed.get('cat:sports'), changed.get('cat:tech')]).toEqual([[a, c], [b], [c]]);
+    expect(made).toEqual(['cat:tech']);
+    expect(changed.get('lang:en')).toEqual([a, c]);
+    expect(made).toEqual(['cat:tech', 'lang:en']);
+    // The lists before the change are as they were.
+    expect([...scopes.keys()]).toEqual(['', 'lang:en', 'cat:world', 'cat:tech']);
+    expect(scopes.get('')).toEqual([a, b, c]);
+    // The site's list stays, empty or not.
+    expect([...changed.with(new Map([['', []]])).keys()]).toContain('');
+  });
+
+  it('wraps lists already made, making none', () => {
+    const lists = new Map<string, readonly Article[]>([
+      ['', [a, b]],
+      ['cat:world', [b]],
+    ]);
+    const scopes = ScopeLists.of(lists);
+    expect(new Map(scopes)).toEqual(lists);
+    expect([...scopes.with(new Map([['cat:world', [a, b]]]))]).toEqual([
+      ['', [a, b]],
+      ['cat:world', [a, b]],
+    ]);
+  });
 });
