@@ -160,7 +160,7 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
   if (scan !== undefined) {
     for (const tag of scan.languages) if (!languages.has(tag.toLowerCase())) addLanguage(tag);
     for (const category of scan.categories) if (!categories.has(category.slug)) categories.set(category.slug, category);
-    const articlesByScope = new ScopeLists([['', articles]], scan.scopeKeys, scan.articlesOf);
+    const articlesByScope = new ScopeLists(['', ...scan.scopeKeys], [['', articles]], scan.articlesOf);
     return catalogOf(input, articles, languages, categories, articlesByScope, scan.latestUpdateFrom);
   }
   for (const article of articles) {

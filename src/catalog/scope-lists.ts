@@ -7,7 +7,7 @@
  * makes the lists it touches and leaves the others to be made as before (see {@link with}).
  *
  * @example
- * const lists = new ScopeLists([['', articles]], ['lang:en', 'cat:world'], (key) => listOf(key));
+ * const lists = new ScopeLists(['', 'lang:en', 'cat:world'], [['', articles]], (key) => listOf(key));
  * lists.has('cat:world'); // => true, and nothing is made
  * lists.get('cat:world'); // made now, kept for the next request
  */
@@ -16,7 +16,7 @@ import type { Article } from '../articles/article.ts';
 export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
   /** Lists already made, as a map. */
   static of(lists: ReadonlyMap<string, readonly Article[]>): ScopeLists {
-    return new ScopeLists(lists, [], () => {
+    return new ScopeLists(lists.keys(), lists, () => {
       throw new Error('every list was made');
     });
   }
@@ -25,10 +25,10 @@ export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
   readonly #keys: ReadonlySet<string>;
   readonly #make: (key: string) => readonly Article[];
 
-  /** `made`: the lists there already; `keys`: the other scopes' keys, in the order to list them; `make`: the list of one of those. */
-  constructor(made: Iterable<readonly [string, readonly Article[]]>, keys: Iterable<string>, make: (key: string) => readonly Article[]) {
+  /** `keys`: every scope's, in the order to list them; `made`: the lists made already; `make`: the list of any other. */
+  constructor(keys: Iterable<string>, made: Iterable<readonly [string, readonly Article[]]>, make: (key: string) => readonly Article[]) {
+    this.#keys = new Set(keys);
     this.#made = new Map(made);
-    this.#keys = new Set([...this.#made.keys(), ...keys]);
     this.#make = make;
   }
 
@@ -84,9 +84,6 @@ export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
         keys.delete(key);
       }
     }
-    // In the order of `keys`: the constructor puts the lists made first.
-    const next = new ScopeLists([], keys, this.#make);
-    for (const [key, list] of made) next.#made.set(key, list);
-    return next;
+    return new ScopeLists(keys, made, this.#make);
   }
 }

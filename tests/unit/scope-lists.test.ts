@@ -8,7 +8,7 @@ const [a, b, c] = [article('a'), article('b'), article('c')];
 /** Lists over `lists`, counting how often each is made. */
 function counted(lists: Readonly<Record<string, readonly Article[]>>) {
   const made: string[] = [];
-  const scopes = new ScopeLists([['', [a, b, c]]], Object.keys(lists), (key) => {
+  const scopes = new ScopeLists(['', ...Object.keys(lists)], [['', [a, b, c]]], (key) => {
     made.push(key);
     return lists[key] as readonly Article[];
   });
