@@ -13,7 +13,6 @@ import type { Article, Problem } from '../articles/article.ts';
 import type { Site } from '../site.ts';
 import { placeIn } from '../sorted-map.ts';
 import { compareNewestFirst, configuredLanguageTags, latestUpdatesOf, scopeKeysOf, type Catalog, type CatalogInput } from './catalog.ts';
-import { ScopeLists } from './scope-lists.ts';
 
 /** What a change did to the files it touched: their paths, and their articles before and after. */
 export interface CatalogChange {
@@ -94,8 +93,7 @@ export function updateCatalog(previous: Catalog, input: CatalogInput & { readonl
     }
   }
 
-  const before = previous.articlesByScope;
-  const articlesByScope = (before instanceof ScopeLists ? before : ScopeLists.of(before)).with(lists);
+  const articlesByScope = previous.articlesByScope.with(lists);
   const articles = articlesByScope.get('') ?? [];
   return {
     ...previous,

@@ -28,8 +28,8 @@ export interface Catalog {
   readonly articleBySlug: ReadonlyMap<string, Article>;
   readonly languageBySlug: ReadonlyMap<string, Language>;
   readonly categoryBySlug: ReadonlyMap<string, Category>;
-  /** Articles by scope key (see `scopeKey`), newest first. */
-  readonly articlesByScope: ReadonlyMap<string, readonly Article[]>;
+  /** Articles by scope key (see `scopeKey`), newest first; a restart's are made as they are asked for (see ScopeLists). */
+  readonly articlesByScope: ScopeLists;
   /**
    * `latestUpdateFrom[i]` is the newest `updated` among `articles[i..]`: the site's newest change
    * once the first `i` (scheduled) articles are left out, found without a scan per request.
@@ -186,7 +186,7 @@ export function createCatalog(input: CatalogInput, site: Site): Catalog {
     return lists;
   };
   for (const article of articles) for (const list of listsFor(article)) list.push(article);
-  return catalogOf(input, articles, languages, categories, articlesByScope, latestUpdatesOf(articles));
+  return catalogOf(input, articles, languages, categories, ScopeLists.of(articlesByScope), latestUpdatesOf(articles));
 }
 
 function catalogOf(
@@ -194,7 +194,7 @@ function catalogOf(
   articles: readonly Article[],
   languages: ReadonlyMap<string, Language>,
   categories: ReadonlyMap<string, Category>,
-  articlesByScope: ReadonlyMap<string, readonly Article[]>,
+  articlesByScope: ScopeLists,
   latestUpdateFrom: Float64Array,
 ): Catalog {
   return {

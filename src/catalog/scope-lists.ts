@@ -14,7 +14,7 @@
 import type { Article } from '../articles/article.ts';
 
 export class ScopeLists implements ReadonlyMap<string, readonly Article[]> {
-  /** Lists already made, as a map. */
+  /** Lists already made, as a map (a first start's, which makes them all at once). */
   static of(lists: ReadonlyMap<string, readonly Article[]>): ScopeLists {
     return new ScopeLists(lists.keys(), lists, () => {
       throw new Error('every list was made');
