@@ -134,10 +134,13 @@ export function configuredLanguageTags(site: Site): string[] {
 
 /** `latestUpdates[i]`: the newest `updated` among `articles[i..]` (see Catalog.latestUpdateFrom). */
 export function latestUpdatesOf(articles: readonly Article[]): Float64Array {
-  const latest = new Float64Array(articles.length + 1);
-  for (let index = articles.length - 1; index >= 0; index -= 1) {
-    latest[index] = Math.max(latest[index + 1] ?? 0, (articles[index] as Article).updated);
-  }
+  return latestUpdatesFrom(articles.length, (place) => (articles[place] as Article).updated);
+}
+
+/** The same, given the update time of the article at each place of `count` (when they are known without asking the articles). */
+export function latestUpdatesFrom(count: number, updatedAt: (place: number) => number): Float64Array {
+  const latest = new Float64Array(count + 1);
+  for (let place = count - 1; place >= 0; place -= 1) latest[place] = Math.max(latest[place + 1] as number, updatedAt(place));
   return latest;
 }
 

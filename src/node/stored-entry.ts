@@ -47,7 +47,7 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { Article, Category, Problem } from '../articles/article.ts';
 import type { Clashes, IndexEntry, KnownEntries, LoadedArticles } from '../articles/load.ts';
-import { scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
+import { latestUpdatesFrom, scopeKeysOf, type CatalogScan } from '../catalog/catalog.ts';
 import type { SavedCollection } from '../catalog/content-store.ts';
 import type { Person } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
@@ -930,7 +930,6 @@ function scanCollection(articles: readonly Article[], byRank: RankedNumbers, lan
     return list;
   };
   const { updated } = byRank;
-  const latestUpdateFrom = new Float64Array(articles.length + 1);
-  for (let place = articles.length - 1; place >= 0; place -= 1) latestUpdateFrom[place] = Math.max(latestUpdateFrom[place + 1] as number, updated[place] as number);
+  const latestUpdateFrom = latestUpdatesFrom(articles.length, (place) => updated[place] as number);
   return { ...scan, scopeKeys: [...groupsByKey.keys()], articlesOf, latestUpdateFrom };
 }
