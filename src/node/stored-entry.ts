@@ -879,6 +879,11 @@ function groupOf(language: number, category: number, categoryCount: number): num
   return language * (categoryCount + 1) + category + 1;
 }
 
+/** The language row and category row of a group (see groupOf). */
+function rowsOfGroup(group: number, categoryCount: number): [language: number, category: number] {
+  return [Math.floor(group / (categoryCount + 1)), (group % (categoryCount + 1)) - 1];
+}
+
 /** Whether `articles` are in the order compareNewestFirst puts them in, given their publication times. */
 function isNewestFirst(articles: readonly Article[], published: Float64Array): boolean {
   for (let place = 1; place < articles.length; place += 1) {
@@ -906,8 +911,7 @@ function scanCollection(articles: readonly Article[], byRank: RankedNumbers, lan
     const group = groupByRank[place] as number;
     if (groupMet[group] === 1) continue;
     groupMet[group] = 1;
-    const language = Math.floor(group / (categories.length + 1));
-    const category = (group % (categories.length + 1)) - 1;
+    const [language, category] = rowsOfGroup(group, categories.length);
     if (languageMet[language] === 0) {
       languageMet[language] = 1;
       scan.languages.push(languages[language] as string);
