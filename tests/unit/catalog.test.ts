@@ -118,6 +118,13 @@ describe('catalog', () => {
     expect(catalog.articles.map((article) => article.id)).toEqual(['FUTURE', 'NEW', 'MID', 'OLD']);
   });
 
+  it('knows, from each place newest first on, the latest update among the articles there', async () => {
+    const catalog = await catalogOf({ ...files, 'mid.md': validArticle({ code: '"MID"', date: '2024-03-01T00:00:00Z', updated: '2024-12-01T00:00:00Z', category: '"Sports"', language: '"en"' }) });
+    expect(catalog.articles.map((article) => article.id)).toEqual(['FUTURE', 'NEW', 'MID', 'OLD']);
+    // Leaving out the scheduled article, the site's latest change is MID's update, not NEW's publication.
+    expect([...catalog.latestUpdateFrom]).toEqual([Date.UTC(2030, 0, 1), Date.UTC(2024, 11, 1), Date.UTC(2024, 11, 1), Date.UTC(2024, 0, 1), 0]);
+  });
+
   it('groups by language, by category (case-insensitively) and by both', async () => {
     const catalog = await catalogOf(files);
     const world = catalog.categoryBySlug.get('world')!;
