@@ -16,7 +16,7 @@
  * written in chunks between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Article } from '../articles/article.ts';
@@ -58,17 +58,63 @@ function sourceFiles(src: string): string[] {
   return existsSync(lockfile) ? [...files, lockfile] : files;
 }
 
-/** What the index (and the HTML kept with it) depends on besides the files: the build that made it, and the configuration it read. */
-export function indexFingerprint(site: Site, code = runningBuild()): string {
+/** What the index (and the HTML kept with it) depends on in the configuration. */
+function configurationOf(site: Site): readonly unknown[] {
   const { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength } = site;
-  const inputs = JSON.stringify([FORMAT, GENERATOR.version, code, HEAD_BYTES, baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength]);
-  return createHash('sha256').update(inputs).digest('base64url').slice(0, 22);
+  return [baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength];
 }
 
-/** The default place of the index of a content folder (under node_modules/.cache, like other tools' caches). */
-export function defaultIndexPath(cacheDir: string, contentDir: string): string {
-  const name = createHash('sha256').update(resolve(contentDir)).digest('base64url').slice(0, 16);
-  return join(cacheDir, `index-${name}.json`);
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/** What the index (and the HTML kept with it) depends on besides the files: the build that made it, and the configuration it read. */
+export function indexFingerprint(site: Site, code = runningBuild()): string {
+  return digest(JSON.stringify([FORMAT, GENERATOR.version, code, HEAD_BYTES, ...configurationOf(site)])).slice(0, 22);
+}
+
+/**
+ * The default place of the index of a content folder read with a configuration (under
+ * node_modules/.cache, like other tools' caches): `index-<folder>-<configuration>.json`. Each
+ * configuration has its own, so that two servers of one folder (a staging and a live base URL,
+ * or `PORT=8080` and `PORT=8081`, whose default base URLs differ) do not make every start of
+ * the other a first one; a new build writes over its configuration's index.
+ * {@link forgetOtherConfigurations} keeps their number down.
+ */
+export function defaultIndexPath(cacheDir: string, contentDir: string, site: Site): string {
+  return join(cacheDir, `index-${digest(resolve(contentDir)).slice(0, 16)}-${digest(JSON.stringify(configurationOf(site))).slice(0, 8)}.json`);
+}
+
+/** Indexes of other configurations of a content folder kept beside the one in use. */
+export const OTHER_CONFIGURATIONS_KEPT = 3;
+
+/** An index's default name: its content folder's part, then its configuration's. */
+const INDEX_NAME = /^(index-[\w-]{16}-)[\w-]+\.json$/;
+
+/**
+ * Removes the indexes of the content folder's configurations other than `file`'s, all but the
+ * `kept` last used (written or read: see `createFileIndexCache`), with every file named after
+ * them (the HTML kept beside each, a write left half-done). One folder's cache then holds a few
+ * indexes, however many ports or base URLs it was served with.
+ */
+export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): void {
+  const folder = dirname(file);
+  const family = INDEX_NAME.exec(basename(file))?.[1];
+  if (family === undefined) return;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // no cache folder yet
+  }
+  const lastUsed = (name: string) => statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const others = names
+    .filter((name) => name !== basename(file) && INDEX_NAME.exec(name)?.[1] === family)
+    .map((name) => ({ name, at: lastUsed(name) }))
+    .sort((a, b) => b.at - a.at);
+  for (const { name } of others.slice(kept)) {
+    // `index-….`, which the index's own name, its kept HTML's and its half-done writes' start with
+    const stem = name.slice(0, -'json'.length);
+    for (const named of names) if (named.startsWith(stem)) rmSync(join(folder, named), { force: true });
+  }
 }
 
 /** Opens an index file (see openEntries); throws, saying why, when it is not an index for `fingerprint`. */
@@ -206,6 +252,15 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       return error as Error;
     }
   };
+  // Its modification time says when it was last used, written or read (see forgetOtherConfigurations).
+  const markUsed = () => {
+    try {
+      const now = new Date();
+      utimesSync(options.file, now, now);
+    } catch {
+      // renamed away meanwhile, or a read-only cache: it is only a hint
+    }
+  };
   const unusable = (error: Error) => {
     log(`index cache ${options.file} is not usable (${error.message}); indexing every file again`);
     return undefined;
@@ -223,7 +278,9 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       if (index === undefined) return undefined;
       if (index instanceof Error) return unusable(index);
       try {
-        return readIndex(index);
+        const loaded = readIndex(index);
+        markUsed();
+        return loaded;
       } catch (error) {
         return unusable(error as Error);
       }

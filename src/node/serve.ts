@@ -18,7 +18,7 @@ import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../htt
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
-import { createFileIndexCache, defaultIndexPath, indexFingerprint, rereadArticle } from './index-cache.ts';
+import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, rereadArticle } from './index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { createLineWriter } from './log.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -51,7 +51,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const reported = new Set<string>();
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
-  const persisted = cacheDir === 'off' ? undefined : { file: defaultIndexPath(cacheDir, contentDir), fingerprint: indexFingerprint(site) };
+  const persisted = cacheDir === 'off' ? undefined : { file: defaultIndexPath(cacheDir, contentDir, site), fingerprint: indexFingerprint(site) };
+  if (persisted) forgetOtherConfigurations(persisted.file);
   const logCache = (message: string) => warn(JSON.stringify({ event: 'index-cache', message }));
   const cache = persisted && createFileIndexCache({ ...persisted, log: logCache, recover: rereadArticle(contentDir, site) });
   // The HTML rendered last run, for the first responses of this one (kept when the server stops).

@@ -125,6 +125,28 @@ describe('the Node server stopped right after start', () => {
   });
 });
 
+describe('the Node server of one folder started with two configurations by turns', () => {
+  it('keeps an index for each, so that neither makes every start of the other a first one', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
+    try {
+      const outputs: string[] = [];
+      for (const baseUrl of ['https://news.example', 'https://staging.news.example', 'https://news.example', 'https://staging.news.example']) {
+        const server = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: baseUrl });
+        expect((await fetch(`${server.url}/rss.xml`)).status).toBe(200);
+        await server.stop();
+        outputs.push(server.output());
+      }
+      // Two indexes and the HTML kept beside each; each start after the first two found its own.
+      const files = readdirSync(cacheDir);
+      expect(files.filter((name) => name.endsWith('.html.json'))).toHaveLength(2);
+      expect(files).toHaveLength(4);
+      for (const output of outputs) expect(output).not.toContain('index-cache');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the Node server while it reads its articles', () => {
   it('listens before it reads them, and answers a request made meanwhile once they are read, rather than refusing it', async () => {
     // Enough files that reading them takes a while after the port is taken.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -515,6 +515,17 @@ describe('the persisted index file', () => {
     const fresh = await indexSource(source, site);
     expect([...loaded.values()].map(fields)).toEqual(fresh.map(fields));
     expect(loaded.get('c.md')?.article?.title).toBe('Title c, changed');
+  });
+
+  it('is marked used when it is read back (its modification time), so that it outlives the indexes of configurations not used since', async () => {
+    const { file, site } = await roundTrip();
+    utimesSync(file, 1_000, 1_000);
+    // refused: not marked
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(testSite({ timeZone: 'Asia/Bangkok' })) }).load()).toBeUndefined();
+    expect(statSync(file).mtimeMs).toBe(1_000_000);
+    const before = Date.now();
+    expect(await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load()).toBeDefined();
+    expect(statSync(file).mtimeMs).toBeGreaterThanOrEqual(before - 1_000);
   });
 
   it('reads the details of an article from the file when it is first shown, also once the file has been replaced or removed', async () => {

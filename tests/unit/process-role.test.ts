@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultIndexPath } from '../../src/node/index-cache.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
 import { INDEX_FILE_NAME, mayRestart, servesWith } from '../../src/node/process-role.ts';
+import { testSite } from '../support/fixtures.ts';
 
 describe('telling from the arguments, before they are parsed, whether a process will serve', () => {
   it.each([[[]], [['serve']], [['--port', '3000']], [['-q']], [['serve', '--content', 'news']], [['-c', 'content', 'serve']]])('serves with %j', (args) => {
@@ -22,7 +23,7 @@ describe('telling from the cache folder, before the command line is parsed, whet
 
   it('may be when the cache folder holds an index, of whatever content folder', () => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-role-'));
-    const index = defaultIndexPath(dir, 'some/content');
+    const index = defaultIndexPath(dir, 'some/content', testSite());
     expect(mayRestart({ CACHE_DIR: dir })).toBe(false);
     // The HTML kept beside an index, or a write left half-done, is no index.
     writeFileSync(keptContentPath(index), '{}');

@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultIndexPath, forgetOtherConfigurations } from '../../src/node/index-cache.ts';
+import { keptContentPath } from '../../src/node/kept-content.ts';
+import { INDEX_FILE_NAME } from '../../src/node/process-role.ts';
+import { testSite } from '../support/fixtures.ts';
+
+describe('where a server keeps the index of a content folder', () => {
+  it('has one place per folder and configuration, whatever the configuration holds that the index does not depend on', () => {
+    const site = testSite();
+    const path = defaultIndexPath('/cache', 'news', site);
+    expect(INDEX_FILE_NAME.test(basename(path))).toBe(true);
+    expect(path.startsWith('/cache/index-')).toBe(true);
+    expect(defaultIndexPath('/cache', 'news', testSite())).toBe(path);
+    // the same folder, however it is named
+    expect(defaultIndexPath('/cache', `${process.cwd()}/news`, site)).toBe(path);
+    // the title is in no index entry; feed sizes neither
+    expect(defaultIndexPath('/cache', 'news', testSite({ title: 'Another title', feedSize: 10 }))).toBe(path);
+  });
+
+  it('is another one for another base URL or time zone, beside it (the same folder part), and another for another folder', () => {
+    const site = testSite();
+    const path = basename(defaultIndexPath('/cache', 'news', site));
+    const folderPart = path.slice(0, 'index-'.length + 16);
+    for (const other of [testSite({}, 'https://staging.example'), testSite({ timeZone: 'Asia/Bangkok' }), testSite({ summaryLength: 90 })]) {
+      const otherPath = basename(defaultIndexPath('/cache', 'news', other));
+      expect(otherPath).not.toBe(path);
+      expect(otherPath.startsWith(folderPart)).toBe(true);
+    }
+    expect(basename(defaultIndexPath('/cache', 'archive', site)).startsWith(folderPart)).toBe(false);
+  });
+});
+
+describe('forgetting the indexes of a folder served with other configurations', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** An index (and the HTML kept beside it) for the folder `news` read with base URL `n`, last used `at` seconds after the epoch. */
+  const writeIndex = (n: number, at: number, folder = 'news') => {
+    const file = defaultIndexPath(dir, folder, testSite({}, `https://site-${n}.example`));
+    writeFileSync(file, '{}');
+    writeFileSync(keptContentPath(file), '{}');
+    utimesSync(file, at, at);
+    return basename(file);
+  };
+
+  it('keeps the one in use and the three others last used, with their HTML, and removes the rest with every file named after them', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-forget-'));
+    // in use, and the least recently used of all: still kept
+    const inUse = writeIndex(0, 1_000);
+    const others = [1, 2, 3, 4, 5].map((n) => writeIndex(n, 2_000 + n));
+    const halfDone = `${others[0]}.4242.tmp`;
+    writeFileSync(join(dir, halfDone), '');
+    const anotherFolder = writeIndex(9, 1_500, 'archive');
+    const unrelated = 'notes.txt';
+    writeFileSync(join(dir, unrelated), '');
+
+    forgetOtherConfigurations(join(dir, inUse));
+
+    const kept = [inUse, ...others.slice(2), anotherFolder];
+    const withHtml = kept.flatMap((name) => [name, basename(keptContentPath(name))]);
+    expect(readdirSync(dir).sort()).toEqual([...withHtml, unrelated].sort());
+  });
+
+  it('removes nothing while a folder has few configurations, nor when the file is not one of the default names', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-forget-'));
+    const names = [0, 1, 2, 3].map((n) => writeIndex(n, 1_000 + n));
+    forgetOtherConfigurations(join(dir, names[0]!));
+    expect(names.every((name) => existsSync(join(dir, name)))).toBe(true);
+    forgetOtherConfigurations(join(dir, 'index.json'), 0);
+    expect(names.every((name) => existsSync(join(dir, name)))).toBe(true);
+    // no cache folder yet
+    expect(() => forgetOtherConfigurations(join(dir, 'not-yet', names[0]!))).not.toThrow();
+  });
+});
