@@ -86,19 +86,23 @@ export function defaultIndexPath(cacheDir: string, contentDir: string, site: Sit
 /** Indexes of other configurations of a content folder kept beside the one in use. */
 export const OTHER_CONFIGURATIONS_KEPT = 3;
 
-/** An index's default name: its content folder's part, then its configuration's. */
-const INDEX_NAME = /^(index-[\w-]{16}-)[\w-]+\.json$/;
+/**
+ * An index's default name: its content folder's part, then its configuration's. Indexes were
+ * once named by the folder alone (no configuration part): no build reads those any more.
+ */
+const INDEX_NAME = /^(index-[\w-]{16})(-[\w-]+)?\.json$/;
 
 /**
  * Removes the indexes of the content folder's configurations other than `file`'s, all but the
  * `kept` last used (written or read: see `createFileIndexCache`), with every file named after
- * them (the HTML kept beside each, a write left half-done). One folder's cache then holds a few
- * indexes, however many ports or base URLs it was served with.
+ * them (the HTML kept beside each, a write left half-done), and any index of the folder named
+ * the old way. One folder's cache then holds a few indexes, however many ports or base URLs it
+ * was served with.
  */
 export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): void {
   const folder = dirname(file);
-  const family = INDEX_NAME.exec(basename(file))?.[1];
-  if (family === undefined) return;
+  const own = INDEX_NAME.exec(basename(file));
+  if (own?.[2] === undefined) return;
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -106,11 +110,14 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
     return; // no cache folder yet
   }
   const lastUsed = (name: string) => statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const others = names
-    .filter((name) => name !== basename(file) && INDEX_NAME.exec(name)?.[1] === family)
-    .map((name) => ({ name, at: lastUsed(name) }))
-    .sort((a, b) => b.at - a.at);
-  for (const { name } of others.slice(kept)) {
+  const others = names.flatMap((name) => {
+    const match = INDEX_NAME.exec(name);
+    if (match === null || match[1] !== own[1] || name === basename(file)) return [];
+    return [{ name, old: match[2] === undefined, at: lastUsed(name) }];
+  });
+  const configurations = others.filter(({ old }) => !old).sort((a, b) => b.at - a.at);
+  const forgotten = [...others.filter(({ old }) => old), ...configurations.slice(kept)];
+  for (const { name } of forgotten) {
     // `index-….`, which the index's own name, its kept HTML's and its half-done writes' start with
     const stem = name.slice(0, -'json'.length);
     for (const named of names) if (named.startsWith(stem)) rmSync(join(folder, named), { force: true });

@@ -46,7 +46,7 @@ describe('forgetting the indexes of a folder served with other configurations', 
     return basename(file);
   };
 
-  it('keeps the one in use and the three others last used, with their HTML, and removes the rest with every file named after them', () => {
+  it('keeps the one in use and the three others last used, with their HTML, and removes the rest, and any named the old way, with every file named after them', () => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-forget-'));
     // in use, and the least recently used of all: still kept
     const inUse = writeIndex(0, 1_000);
@@ -54,6 +54,9 @@ describe('forgetting the indexes of a folder served with other configurations', 
     const halfDone = `${others[0]}.4242.tmp`;
     writeFileSync(join(dir, halfDone), '');
     const anotherFolder = writeIndex(9, 1_500, 'archive');
+    // named by the folder alone, as before indexes were named by configuration too: never read again
+    const oldName = `${inUse.slice(0, 'index-'.length + 16)}.json`;
+    for (const name of [oldName, basename(keptContentPath(oldName))]) writeFileSync(join(dir, name), '{}');
     const unrelated = 'notes.txt';
     writeFileSync(join(dir, unrelated), '');
 
