@@ -201,4 +201,15 @@ describe('the Node server with bad settings', () => {
   it('stops with a message naming an invalid BASE_URL', async () => {
     await expect(startNodeServer({ BASE_URL: 'not a url' })).rejects.toThrow(/BASE_URL: "not a url" is not an absolute URL/);
   });
+
+  it('stops with status 2 and a message naming a port in use, not a stack trace', async () => {
+    const first = await startNodeServer({}, { until: 'listening' });
+    try {
+      const port = new URL(first.url).port;
+      const second = startNodeServer({ PORT: port });
+      await expect(second).rejects.toThrow(new RegExp(`server exited with 2:\nwirefeed: port ${port} is in use; choose another with PORT or --port\n$`));
+    } finally {
+      await first.stop();
+    }
+  });
 });
