@@ -143,6 +143,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     watcher.close();
     throw error;
   });
+  answering.catch(() => undefined); // handled once the first scan is done
   log(`wirefeed: listening on http://localhost:${taken} (public URL ${site.baseUrl}/)`);
   const { catalog } = await first.catch(async (error: unknown) => {
     watcher.close();

@@ -37,7 +37,7 @@ describe('forgetting the indexes of a folder served with other configurations', 
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** An index (and the HTML kept beside it) for the folder `news` read with base URL `n`, last used `at` seconds after the epoch. */
+  /** An index (and the HTML kept beside it) of `folder` read with base URL `n`, last used `at` seconds after the epoch. */
   const writeIndex = (n: number, at: number, folder = 'news') => {
     const file = defaultIndexPath(dir, folder, testSite({}, `https://site-${n}.example`));
     writeFileSync(file, '{}');
