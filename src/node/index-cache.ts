@@ -1,8 +1,8 @@
 /**
- * The persisted index of the Node host: one file per content folder, so that a restart over
- * unchanged files parses none of them. Every entry is checked against its file's size and
- * modification time before it is used; a file that cannot be read back as a complete index of
- * this version, for this configuration, is ignored as a whole and rebuilt.
+ * The persisted index of the Node host: one file per content folder and configuration, so that
+ * a restart over unchanged files parses none of them. Every entry is checked against its file's
+ * size and modification time before it is used; a file that cannot be read back as a complete
+ * index of this version, for this configuration, is ignored as a whole and rebuilt.
  *
  * The file is a header line (format, fingerprint), then the entries as stored-entry.ts lays
  * them out, with a trailer holding the CRC-32 of what the catalog reads: a damaged or
