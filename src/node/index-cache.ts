@@ -120,7 +120,14 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
   for (const { name } of forgotten) {
     // `index-….`, which the index's own name, its kept HTML's and its half-done writes' start with
     const stem = name.slice(0, -'json'.length);
-    for (const named of names) if (named.startsWith(stem)) rmSync(join(folder, named), { force: true });
+    for (const named of names) {
+      if (!named.startsWith(stem)) continue;
+      try {
+        rmSync(join(folder, named), { force: true });
+      } catch {
+        // a cache this process may not change (read-only, another user's): it only costs room
+      }
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,20 @@ describe('forgetting the indexes of a folder served with other configurations', 
     const kept = [inUse, ...others.slice(2), anotherFolder];
     const withHtml = kept.flatMap((name) => [name, basename(keptContentPath(name))]);
     expect(readdirSync(dir).sort()).toEqual([...withHtml, unrelated].sort());
+  });
+
+  it('skips whatever it cannot remove (a read-only cache, files of another user), and removes the rest', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-forget-'));
+    const inUse = writeIndex(0, 1_000);
+    // named the old way, but a folder with a file in it: removing it fails
+    const stuck = `${inUse.slice(0, 'index-'.length + 16)}.json`;
+    mkdirSync(join(dir, stuck));
+    writeFileSync(join(dir, stuck, 'x'), '');
+    const others = [1, 2, 3, 4].map((n) => writeIndex(n, 2_000 + n));
+    expect(() => forgetOtherConfigurations(join(dir, inUse))).not.toThrow();
+    expect(existsSync(join(dir, stuck))).toBe(true);
+    expect(existsSync(join(dir, others[0]!))).toBe(false);
+    expect(others.slice(1).every((name) => existsSync(join(dir, name)))).toBe(true);
   });
 
   it('removes nothing while a folder has few configurations, nor when the file is not one of the default names', () => {
