@@ -120,14 +120,19 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
   for (const { name } of forgotten) {
     // `index-….`, which the index's own name, its kept HTML's and its half-done writes' start with
     const stem = name.slice(0, -'json'.length);
-    for (const named of names) {
-      if (!named.startsWith(stem)) continue;
-      try {
-        rmSync(join(folder, named), { force: true });
-      } catch {
-        // a cache this process may not change (read-only, another user's): it only costs room
-      }
-    }
+    for (const named of names) if (named.startsWith(stem)) removeIfAllowed(join(folder, named));
+  }
+}
+
+/**
+ * Removes a file of the cache folder if this process may: tidying the cache never stops a start
+ * (a read-only cache, or another user's files, are left as they are; they only cost room).
+ */
+export function removeIfAllowed(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // left as it is
   }
 }
 
@@ -189,7 +194,7 @@ export function removeAbandonedWrites(file: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const path = join(folder, name);
-    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 60_000) rmSync(path, { force: true });
+    if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 60_000) removeIfAllowed(path);
   }
 }
 
@@ -242,7 +247,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     writing = writing
       .then(() => write(save))
       .catch((error: Error) => {
-        rmSync(`${options.file}.${process.pid}.tmp`, { force: true });
+        removeIfAllowed(`${options.file}.${process.pid}.tmp`);
         log(`could not write the index cache: ${error.message}`);
       });
     return writing;

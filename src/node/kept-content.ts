@@ -13,10 +13,10 @@
  * await keeper.keep([['a.md\0120\0…', '<p>Hi</p>\n']]);
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContentKeeper } from '../catalog/content-store.ts';
-import { removeAbandonedWrites } from './index-cache.ts';
+import { removeAbandonedWrites, removeIfAllowed } from './index-cache.ts';
 
 const FORMAT = 1;
 
@@ -87,7 +87,7 @@ export function createFileContentKeeper(options: FileContentKeeperOptions): Cont
         writeFileSync(temporary, `${JSON.stringify({ format: FORMAT, fingerprint, sha256: sha256(body) })}\n${body}`);
         renameSync(temporary, file);
       } catch (error) {
-        rmSync(temporary, { force: true });
+        removeIfAllowed(temporary);
         log(`could not keep rendered content: ${(error as Error).message}`);
       }
     },
