@@ -26,6 +26,7 @@ import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
+import { INDEX_FILE_NAME } from './process-role.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
 const FORMAT = 11;
@@ -87,12 +88,6 @@ export function defaultIndexPath(cacheDir: string, contentDir: string, site: Sit
 export const OTHER_CONFIGURATIONS_KEPT = 3;
 
 /**
- * An index's default name: its content folder's part, then its configuration's. Indexes were
- * once named by the folder alone (no configuration part): no build reads those any more.
- */
-const INDEX_NAME = /^(index-[\w-]{16})(-[\w-]+)?\.json$/;
-
-/**
  * Removes the indexes of the content folder's configurations other than `file`'s, all but the
  * `kept` last used (written or read: see `createFileIndexCache`), with every file named after
  * them (the HTML kept beside each, a write left half-done), and any index of the folder named
@@ -101,7 +96,7 @@ const INDEX_NAME = /^(index-[\w-]{16})(-[\w-]+)?\.json$/;
  */
 export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): void {
   const folder = dirname(file);
-  const own = INDEX_NAME.exec(basename(file));
+  const own = INDEX_FILE_NAME.exec(basename(file));
   if (own?.[2] === undefined) return;
   let names: string[];
   try {
@@ -111,7 +106,7 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
   }
   const lastUsed = (name: string) => statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const others = names.flatMap((name) => {
-    const match = INDEX_NAME.exec(name);
+    const match = INDEX_FILE_NAME.exec(name);
     if (match === null || match[1] !== own[1] || name === basename(file)) return [];
     return [{ name, old: match[2] === undefined, at: lastUsed(name) }];
   });

@@ -38,8 +38,12 @@ export function cacheDirOf(env: NodeJS.ProcessEnv = process.env): string {
   return env.CACHE_DIR ?? resolve('node_modules/.cache/wirefeed');
 }
 
-/** The name of a persisted index file (see defaultIndexPath), not of the HTML kept beside it. */
-export const INDEX_FILE_NAME = /^index-[\w-]+\.json$/;
+/**
+ * The name of a persisted index file (see defaultIndexPath), not of the HTML kept beside it:
+ * its content folder's part, then its configuration's. Indexes were once named by the folder
+ * alone (no configuration part); no build reads those any more (see forgetOtherConfigurations).
+ */
+export const INDEX_FILE_NAME = /^(index-[\w-]{16})(-[\w-]+)?\.json$/;
 
 /**
  * Whether a server started with this environment may be restarting: its cache folder holds an
