@@ -3,8 +3,9 @@
  * taken out of the sorted lists and their new ones put in. Making the catalog of 100,000
  * articles whole (a full sort and every scope list) took 140-220 ms of each change, with every
  * request waiting; this takes 15-18 ms, most of it copying the lists the change is in. It gives up (`undefined`) whenever the change
- * reaches beyond those files' own articles, and the catalog is then made whole: the result is
- * always the catalog {@link createCatalog} would make (a property test holds it to that).
+ * reaches beyond those files' own articles, or is too large for this to be the quicker way (see
+ * MOST_CHANGED_ARTICLES), and the catalog is then made whole: the result is always the catalog
+ * {@link createCatalog} would make (a property test holds it to that).
  *
  * @example
  * const catalog = updateCatalog(previous, assembleArticles(entries), change, site) ?? createCatalog(assembleArticles(entries), site);
@@ -22,6 +23,17 @@ export interface CatalogChange {
   /** Their articles after it (some may be kept out: drafts, clashes). */
   readonly after: readonly Article[];
 }
+
+/**
+ * The most articles (taken out and put in, counted together) a change may have for the catalog
+ * to be made from the one before. Each is taken out of, or put into, every sorted list it is
+ * in, which costs about as much as the list is long; making the catalog whole costs a sort of
+ * every article. At 100,000 articles, whole took 85-120 ms; from the one before, with each
+ * changed file's article taken out and its new version put in, 11 ms for 10 files, 22 ms for
+ * 300, 48-217 ms for 1,000, 2.1 s for 10,000 and 6.2 s for 30,000 (with every request waiting:
+ * a bulk edit of the archive held them that long).
+ */
+export const MOST_CHANGED_ARTICLES = 1000;
 
 /** Where `article` is or goes in `list` (newest first). */
 function placeOf(list: readonly Article[], article: Article): number {
@@ -43,9 +55,11 @@ function othersUnchanged(before: readonly Problem[], after: readonly Problem[], 
  * - another file's article came in or went out: a clash of codes or slugs began or ended, which
  *   shows as a problem of that file appearing or going;
  * - a language or category appears, is left without articles, or is spelled anew (its name is
- *   the newest article's spelling, unless the configuration names it).
+ *   the newest article's spelling, unless the configuration names it);
+ * - more than {@link MOST_CHANGED_ARTICLES} articles go out and come in.
  */
 export function updateCatalog(previous: Catalog, input: CatalogInput & { readonly articleBySlug: ReadonlyMap<string, Article> }, change: CatalogChange, site: Site): Catalog | undefined {
+  if (change.before.length + change.after.length > MOST_CHANGED_ARTICLES) return undefined;
   if (!othersUnchanged(previous.problems, input.problems, change.paths)) return undefined;
   const leaving = change.before.filter((article) => previous.articleBySlug.get(article.slug) === article);
   const entering = change.after.filter((article) => input.articleBySlug.get(article.slug) === article);

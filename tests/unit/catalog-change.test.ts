@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem } from '../../src/articles/article.ts';
 import { assembleArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
+import { MOST_CHANGED_ARTICLES } from '../../src/catalog/catalog-change.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
 import { ScopeLists } from '../../src/catalog/scope-lists.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
@@ -100,6 +101,28 @@ describe('a catalog made from the one before a change', () => {
     // Most changes touch no other file's article, no new language or category and no spelling.
     expect(updated).toBeGreaterThan(changes / 3);
   }, 60_000);
+
+  it(`is made whole instead once more than ${MOST_CHANGED_ARTICLES} articles go out and come in (a bulk edit), the same catalog either way`, async () => {
+    const site = testSite();
+    const count = MOST_CHANGED_ARTICLES;
+    const name = (index: number) => `${String(index).padStart(4, '0')}.md`;
+    const text = (index: number, title: string) => validArticle({ code: `"C${index}"`, title: `"${title}"`, date: `2024-01-01T00:${String(index % 60).padStart(2, '0')}:00Z` });
+    const source = createMemorySource(Object.fromEntries(Array.from({ length: count }, (_, index) => [name(index), text(index, `First ${index}`)])));
+    const store = createContentStore(source, site);
+    const before = (await store.current()).catalog;
+    // Half the limit of files, each an article out and one in: made from the one before.
+    const half = Array.from({ length: count / 2 }, (_, index) => name(index));
+    half.forEach((path, index) => source.write(path, text(index, `Second ${index}`)));
+    const updated = (await store.update(half)).catalog;
+    expect(updated.languages).toBe(before.languages);
+    expect(describeCatalog(updated)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+    // One file more than that: made whole.
+    const more = Array.from({ length: count / 2 + 1 }, (_, index) => name(index));
+    more.forEach((path, index) => source.write(path, text(index, `Third ${index}`)));
+    const whole = (await store.update(more)).catalog;
+    expect(whole.languages).not.toBe(updated.languages);
+    expect(describeCatalog(whole)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+  });
 
   describe('after a restart over the persisted index', () => {
     let dir = '';
