@@ -171,9 +171,29 @@ function catalogChange(changes: readonly EntryChange[]): CatalogChange {
   return { paths: new Set(changes.map(({ path }) => path)), before: changes.flatMap(({ before }) => articleOf(before)), after: changes.flatMap(({ after }) => articleOf(after)) };
 }
 
+/** How long a change reads files before it lets requests through (see changeFiles). */
+const LET_THROUGH_EVERY_MS = 20;
+
 /** Where an entry for `path` is or would go among entries in path order. */
 function placeOfPath(entries: readonly IndexEntry[], path: string): number {
   return placeIn(entries, (entry) => comparePaths(entry.path, path) < 0);
+}
+
+/**
+ * Entries in path order with a change applied (each changed file's entry out, its new one in),
+ * made in one pass: the unchanged runs between the changed files are copied as they are.
+ */
+function mergeChanges(ordered: readonly IndexEntry[], changes: readonly EntryChange[]): IndexEntry[] {
+  const next: IndexEntry[] = [];
+  let from = 0;
+  for (const { path, after } of [...changes].sort((a, b) => comparePaths(a.path, b.path))) {
+    const at = placeOfPath(ordered, path);
+    for (let index = from; index < at; index += 1) next.push(ordered[index] as IndexEntry);
+    from = ordered[at]?.path === path ? at + 1 : at;
+    if (after !== undefined) next.push(after);
+  }
+  for (let index = from; index < ordered.length; index += 1) next.push(ordered[index] as IndexEntry);
+  return next;
 }
 
 /**
@@ -360,29 +380,30 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   /**
    * Applies a change to the files at `paths`: each is read again unless its stamp is the same.
-   * The entries are kept in path order and the change spliced into a copy of that list (at
-   * 100,000 entries, copying them into a Map and sorting them again took 45-110 ms).
+   * The entries are kept in path order, and the change is merged into them in one pass (at
+   * 100,000 entries, copying them into a Map and sorting them again took 45-110 ms; splicing
+   * each added or removed file in took 0.2 ms a file, 6 s for 30,000). While many files are
+   * read, requests answered from memory are let through now and then.
    */
   const changeFiles = async (paths: readonly string[]) => {
-    const next = [...(pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path)))];
+    const ordered = pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path));
     const changes: EntryChange[] = [];
+    let since = Date.now();
     for (const path of new Set(paths)) {
       if (!isSafeContentPath(path)) continue;
       const stamp = await source.stat(path);
-      const at = placeOfPath(next, path);
-      const old = next[at]?.path === path ? next[at] : undefined;
+      const old = entries.get(path);
       if (old !== undefined && stamp !== undefined && sameStamp(old.stamp, stamp)) continue;
       if (old === undefined && stamp === undefined) continue;
-      if (stamp === undefined) {
-        next.splice(at, 1);
-        changes.push({ path, ...(old ? { before: old } : {}) });
-        continue;
+      const after = stamp === undefined ? undefined : keepLastGood(await indexFile(source, path, site), old);
+      changes.push({ path, ...(old ? { before: old } : {}), ...(after ? { after } : {}) });
+      if (Date.now() - since >= LET_THROUGH_EVERY_MS) {
+        await new Promise((next) => setTimeout(next, 0));
+        since = Date.now();
       }
-      const entry = keepLastGood(await indexFile(source, path, site), old);
-      next.splice(at, old === undefined ? 0 : 1, entry);
-      changes.push({ path, ...(old ? { before: old } : {}), after: entry });
     }
     if (changes.length === 0 && published) return published;
+    const next = mergeChanges(ordered, changes);
     return publish(entriesByPath(next), next, undefined, folders, changes);
   };
 

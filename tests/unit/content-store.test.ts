@@ -77,6 +77,34 @@ describe('content store', () => {
     expect(snapshot.catalog.articles.map((article) => article.id)).toEqual(['C', 'B']);
   });
 
+  it('applies a bulk change - files added between others, changed and removed, some broken - as reading every file gives it, its entries in path order', async () => {
+    const name = (index: number) => `${String(index).padStart(4, '0')}.md`;
+    const text = (index: number, title: string) => validArticle({ code: `"C${index}"`, title: `"${title}"`, date: `2024-01-01T00:${String(index % 60).padStart(2, '0')}:00Z` });
+    // Even names at the start; the change adds the odd ones between them, edits every third and removes every fifth.
+    const source = createMemorySource(Object.fromEntries(Array.from({ length: 300 }, (_, index) => [name(index * 2), text(index * 2, `First ${index * 2}`)])));
+    const saved: (readonly IndexEntry[])[] = [];
+    const cache: IndexCache = { load: async () => undefined, save: async (entries) => void saved.push(entries), flush: async () => undefined };
+    const store = createContentStore(source, testSite(), { cache });
+    await store.current();
+    const touched: string[] = [];
+    for (let index = 0; index < 600; index += 1) {
+      const path = name(index);
+      if (index % 2 === 1) source.write(path, index % 7 === 0 ? '---\ntitle: [\n---\n' : text(index, `Added ${index}`));
+      else if (index % 5 === 0) source.remove(path);
+      else if (index % 3 === 0) source.write(path, text(index, `Edited ${index}`));
+      else continue;
+      touched.push(path);
+    }
+    const changed = await store.update(touched.reverse());
+    const fresh = await createContentStore(source, testSite()).current();
+    const titles = (catalog: Catalog) => catalog.articles.map(({ id, title }) => `${id} ${title}`);
+    expect(titles(changed.catalog)).toEqual(titles(fresh.catalog));
+    expect(changed.catalog.problems.map(formatProblem)).toEqual(fresh.catalog.problems.map(formatProblem));
+    expect(changed.catalog.problems.length).toBeGreaterThan(0);
+    const paths = saved.at(-1)!.map(({ path }) => path);
+    expect(paths).toEqual((await source.list()).toSorted());
+  });
+
   it('keeps the last good version of a file that turns invalid, and says so', async () => {
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
