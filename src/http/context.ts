@@ -41,7 +41,8 @@ export interface View {
 }
 
 export async function openView(deps: RouteDeps): Promise<View> {
-  const snapshot = await deps.store.current();
+  // The last complete snapshot: a change being made does not hold requests up; only a first start, with none yet, does.
+  const snapshot = deps.store.peek() ?? (await deps.store.current());
   const now = deps.now();
   const scheduled = countScheduled(snapshot.catalog.articles, now);
   const publicationKey = `scheduled:${scheduled}`;

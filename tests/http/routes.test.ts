@@ -154,6 +154,30 @@ describe('work done once per snapshot', () => {
   });
 });
 
+describe('a change being made', () => {
+  it('holds no request up: each is answered from the last complete snapshot until the new one is in', async () => {
+    const site = testSite();
+    const source = createMemorySource(FILES);
+    // A change whose file takes a while to read (a bulk edit of a large archive takes seconds).
+    let finishReading = () => {};
+    const reading = new Promise<void>((resolve) => (finishReading = resolve));
+    const slow = { ...source, readHead: async (path: string, bytes: number) => (path === 'added.md' ? reading.then(() => source.readHead(path, bytes)) : source.readHead(path, bytes)) };
+    const store = createContentStore(slow, site);
+    const app = createApp({ site, store, now: () => NOW });
+    const titles = async (path: string) => ((await (await app.request(path)).json()) as { items: { title: string }[] }).items.map(({ title }) => title);
+    expect(await titles('/feed.json')).not.toContain('Added');
+    source.write('added.md', validArticle({ code: '"NEW"', title: '"Added"', category: '"WORLD"', date: '2024-11-21T10:00:00Z' }));
+    const changing = store.update(['added.md']);
+    // Neither a URL answered before nor one never asked for waits for the change.
+    expect(await titles('/feed.json')).not.toContain('Added');
+    expect(await titles('/category/world/feed.json')).not.toContain('Added');
+    finishReading();
+    await changing;
+    expect(await titles('/feed.json')).toContain('Added');
+    expect(await titles('/category/world/feed.json')).toContain('Added');
+  });
+});
+
 describe('pages', () => {
   it('serves the index as HTML with discovery links to every listed feed', async () => {
     const { app } = createTestApp(FILES);
