@@ -196,6 +196,12 @@ function mergeChanges(ordered: readonly IndexEntry[], changes: readonly EntryCha
   return next;
 }
 
+/** The entries of `previous` whose files are not among `indexed`, as a change. */
+function entriesGone(previous: KnownEntries, indexed: readonly IndexEntry[]): EntryChange[] {
+  const there = new Set(indexed.map(({ path }) => path));
+  return [...previous.values()].filter(({ path }) => !there.has(path)).map((before) => ({ path: before.path, before }));
+}
+
 /**
  * Entries in path order, by path: looked up by binary search rather than put in a Map (a scan
  * lists its files in path order; at 100,000 a Map took 50-85 ms of a first start, its last
@@ -239,9 +245,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * already) and has them saved with what they make of the collection - unless that is known
    * already (`collection`: nothing changed since it was saved, so there is nothing to save) -
    * and with the folders of the listing they came from (`listed`; by default the last one's).
-   * `changes`: the files changed since the snapshot published last, when only a few did (its
-   * collection and catalog are then made from the last one's where they can be; see
-   * updateArticles and updateCatalog).
+   * `changes`: the files changed since the snapshot published last (or, before the first, since
+   * the index was saved), when they are known (its collection and catalog are then made from the
+   * last ones where they can be; see updateArticles and updateCatalog).
    */
   const publish = (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, changes?: readonly EntryChange[]) => {
     entries = next;
@@ -250,8 +256,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // A Map of entries given with their order may have them in the listing's order, which need
     // not be path order; a sorted map was checked to be in it.
     pathOrdered = ordered === undefined || !(next instanceof Map) ? inOrder : undefined;
-    // After a change to a few files, the collection and catalog are made from the last ones where they can be.
-    const last = changes !== undefined && published !== undefined && lastLoaded !== undefined && options.wholeCatalogs !== true ? { loaded: lastLoaded, catalog: published.catalog, changes } : undefined;
+    // After a change to a few files, the collection and catalog are made from the last ones where
+    // they can be: those published last, or on a restart those saved with the index (see scanFirst).
+    const before = published !== undefined && lastLoaded !== undefined ? { loaded: lastLoaded, catalog: published.catalog } : early;
+    const last = changes !== undefined && before !== undefined && options.wholeCatalogs !== true ? { ...before, changes } : undefined;
     const loaded = collection ?? (last && updateArticles(last.loaded, last.changes)) ?? assembleArticles(inOrder);
     lastLoaded = loaded;
     const updated = last && updateCatalog(last.catalog, loaded, catalogChange(last.changes), site);
@@ -270,18 +278,24 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   const scan = async ({ folders: listed, ...run }: Scan) => {
     const { previous } = run;
     const { onProgress, indexMany } = options;
-    let read = 0;
+    // The files read again, each with its entry in `previous` (if it had one).
+    const changes: EntryChange[] = [];
     const settle = (entry: IndexEntry, old: IndexEntry | undefined) => {
-      read += 1;
-      return keepLastGood(entry, old);
+      const after = keepLastGood(entry, old);
+      changes.push({ path: after.path, ...(old ? { before: old } : {}), after });
+      return after;
     };
     const indexed = await indexSource(source, site, { ...run, settle, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
+    if (previous === undefined) return publish(entriesByPath(indexed), indexed, undefined, listed);
     // Every file taken unread from `previous`, and none gone: the same entries as before.
-    const unchanged = previous !== undefined && read === 0 && indexed.length === previous.size;
+    const gone = previous.size - (indexed.length - changes.filter(({ before }) => before === undefined).length);
     // Nothing changed (a restart over an untouched folder): the previous entries are these, and
     // they make the collection they made before (nothing to save, either).
-    if (unchanged && previous !== undefined) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed), listed);
-    return publish(entriesByPath(indexed), indexed, undefined, listed);
+    if (changes.length === 0 && gone === 0) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed), listed);
+    // Else the files read again and those gone are the change to make (a restart over a folder
+    // edited while the server was stopped: the saved collection and its catalog, updated).
+    if (gone > 0) changes.push(...entriesGone(previous, indexed));
+    return publish(entriesByPath(indexed), indexed, undefined, listed, changes);
   };
 
   /**

@@ -352,7 +352,7 @@ describe('the collection saved with the persisted index', () => {
     expect(describeCatalog(restarted)).toEqual(describeCatalog(fresh));
   });
 
-  it('is made again from the entries when any file changed while stopped', async () => {
+  it('is updated by the files changed while stopped, into what a fresh start makes', async () => {
     const { source, site, reads, cacheOf } = await saved();
     source.write('i.md', validArticle({ code: '"I"', title: '"I"', date: '2024-01-09T00:00:00Z' }));
     const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
