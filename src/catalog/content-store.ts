@@ -317,9 +317,12 @@ export function createContentStore(source: ContentSource, site: Site, options: C
         : (listed: number) => {
             if (listed >= INDEX_MANY_FROM) indexMany.prepare?.();
           };
+    // The files the index was saved with, when no folder's time has changed since; else those
+    // of the folders whose time has not, and a listing of the others (files added or removed while stopped).
     const saved = cache?.listing?.();
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders)) === true;
-    const paths = holds ? saved.paths : await source.list(prepareIndexing);
+    const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders) : undefined;
+    const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing)));
     const stamping = restarting ? source.stamps(paths) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();
@@ -330,12 +333,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     if (previous !== undefined && stamping !== undefined) {
       snapshot = await scan({ paths, folders: holds ? saved.folders : source.foldersOf?.(paths), previous, stamps: await stamping });
       const after = options.confirmListingAfterMs ?? CONFIRM_LISTING_AFTER_MS;
-      if (holds && after <= 0) void confirmListing();
+      const trusted = holds || relisted !== undefined;
+      if (trusted && after <= 0) void confirmListing();
       // (unref: where timers have it, the wait does not keep the process alive)
-      else if (holds) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
+      else if (trusted) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
     } else {
       // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
-      const listed = holds ? await source.list() : paths;
+      const listed = holds || relisted !== undefined ? await source.list() : paths;
       snapshot = await scan({ paths: listed, folders: source.foldersOf?.(listed) });
     }
     await restoreContent();

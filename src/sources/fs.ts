@@ -10,7 +10,7 @@
  * @example
  * const source = createFsSource('content');
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -157,6 +157,28 @@ async function stampOnThreads(threads: readonly StatThread[], root: string, path
   return stampsFromPairs(pairs);
 }
 
+/** An earlier listing by folder: each folder's time and subfolders, and its files. */
+interface EarlierListing {
+  readonly folders: ReadonlyMap<string, { readonly mtimeMs: number; readonly children: readonly string[] }>;
+  readonly files: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The files and folders of an earlier listing, by folder (none of the folders if one may not be a folder of the source). */
+function earlierListing(paths: readonly string[], stamps: readonly FolderStamp[]): EarlierListing {
+  const folders = new Map<string, { mtimeMs: number; children: string[] }>();
+  const files = new Map<string, string[]>();
+  if (stamps[0]?.path !== '' || !stamps.every(({ path }) => isSafeFolderPath(path))) return { folders, files };
+  for (const { path, mtimeMs } of stamps) folders.set(path, { mtimeMs, children: [] });
+  for (const { path } of stamps) if (path !== '') folders.get(path.slice(0, Math.max(0, path.lastIndexOf('/'))))?.children.push(path);
+  for (const path of paths) {
+    const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    let inFolder = files.get(folder);
+    if (inFolder === undefined) files.set(folder, (inFolder = []));
+    inFolder.push(path);
+  }
+  return { folders, files };
+}
+
 /** Throws, naming it, for the first path that may not name a content file. */
 function refuseUnsafe(paths: readonly string[]): void {
   const unsafe = paths.find((path) => !isSafeContentPath(path));
@@ -176,9 +198,11 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
   // Lists this source made itself, with the folders they read (`undefined`: one changed too
-  // recently to tell). Their paths are safe by construction (see list), and are not checked
-  // again when their stamps are asked for.
+  // recently to tell).
   const listed = new WeakMap<readonly string[], readonly FolderStamp[] | undefined>();
+  // Those of them made by reading every folder: their paths are safe by construction (see
+  // walk), and are not checked again when their stamps are asked for.
+  const safe = new WeakSet<readonly string[]>();
   // Stat threads started ahead of the list they are to stat (see prepareStamps).
   let prepared: readonly StatThread[] | undefined;
   // A safe path has no `.`, `..` or empty segment, so joining it to the folder is putting the
@@ -199,43 +223,65 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       prepared = undefined;
     }
   };
-  return {
-    async list(onListed): Promise<readonly string[]> {
-      const paths: string[] = [];
-      const folders: FolderStamp[] = [];
-      let settled = true;
-      const listedAt = Date.now();
-      // Folder by folder, building each relative path as we go: about twice as fast as
-      // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
-      // Every path is safe by construction (isSafeContentPath holds): names from a folder are
-      // never empty and hold no `/` or NUL, hidden ones (`.`, `..` among them) are skipped, and
-      // so is any name with a backslash. Requests are let through between folders (a listing
-      // of 100,000 files takes 0.2-0.3 s here; the server lists while it serves, see
-      // content-store.ts).
-      const pending: [folder: string, prefix: string][] = [[root, '']];
-      for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-        const [folder, prefix] = next;
-        const path = prefix.slice(0, -1);
-        onFolder?.(path);
-        // Its time before it is read: a change while it is read moves the time on.
-        const mtimeMs = statSync(folder).mtimeMs;
-        settled &&= mtimeMs <= listedAt - SETTLED_AFTER_MS;
-        folders.push({ path, mtimeMs });
+  /**
+   * Lists the folder, folder by folder; a folder whose time is the one it had in `earlier` is
+   * taken from that listing unread (its files and subfolders), every other one is read.
+   */
+  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing): Promise<readonly string[]> => {
+    const paths: string[] = [];
+    const folders: FolderStamp[] = [];
+    let settled = true;
+    let tookEarlier = false;
+    const listedAt = Date.now();
+    // Folder by folder, building each relative path as we go: about twice as fast as
+    // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
+    // Every path read is safe by construction (isSafeContentPath holds): names from a folder are
+    // never empty and hold no `/` or NUL, hidden ones (`.`, `..` among them) are skipped, and
+    // so is any name with a backslash. Requests are let through between folders (a listing
+    // of 100,000 files takes 0.2-0.3 s here; the server lists while it serves, see
+    // content-store.ts).
+    const pending: [folder: string, prefix: string][] = [[root, '']];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [folder, prefix] = next;
+      const path = prefix.slice(0, -1);
+      onFolder?.(path);
+      // Its time before it is read: a change while it is read moves the time on.
+      const stats = statSync(folder, { throwIfNoEntry: path !== '' });
+      // Gone, or no longer a folder, since its parent was read (or since the earlier listing,
+      // where a file system kept its parent's time): its parent's watcher reports it.
+      if (stats?.isDirectory() !== true && path !== '') continue;
+      const mtimeMs = (stats as Stats).mtimeMs;
+      settled &&= mtimeMs <= listedAt - SETTLED_AFTER_MS;
+      folders.push({ path, mtimeMs });
+      const unchanged = earlier?.folders.get(path);
+      if (unchanged?.mtimeMs === mtimeMs) {
+        // No file or folder in it added, removed or renamed since (see listingHolds).
+        tookEarlier = true;
+        for (const file of earlier?.files.get(path) ?? []) paths.push(file);
+        for (const child of unchanged.children) pending.push([join(root, child), `${child}/`]);
+      } else {
         for (const dirent of readdirSync(folder, { withFileTypes: true })) {
           const { name } = dirent;
           if (name.startsWith('.') || name.includes('\\')) continue;
           if (dirent.isDirectory()) pending.push([join(folder, name), `${prefix}${name}/`]);
           else if (dirent.isFile() && isArticlePath(name)) paths.push(`${prefix}${name}`);
         }
-        onListed?.(paths.length);
-        if (pending.length > 0) await new Promise((next) => setImmediate(next));
       }
-      // Strings sorted without a comparator are in code-unit order, as comparePaths orders them,
-      // and without a call into JavaScript per comparison (5 ms for 100,000 paths, not 45).
-      paths.sort();
-      listed.set(paths, settled ? folders : undefined);
-      return paths;
-    },
+      onListed?.(paths.length);
+      if (pending.length > 0) await new Promise((next) => setImmediate(next));
+    }
+    // Strings sorted without a comparator are in code-unit order, as comparePaths orders them,
+    // and without a call into JavaScript per comparison (5 ms for 100,000 paths, not 45).
+    paths.sort();
+    // Paths taken from an earlier listing are checked when their stamps are asked for.
+    if (!tookEarlier) safe.add(paths);
+    listed.set(paths, settled ? folders : undefined);
+    return paths;
+  };
+
+  return {
+    list: (onListed) => walk(onListed),
+    relist: (paths, folders) => walk(undefined, earlierListing(paths, folders)),
     async read(path: string): Promise<string> {
       return readFileSync(resolvePath(path), 'utf8');
     },
@@ -271,7 +317,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       // stat neither opens nor changes a file). In the threads, the check took 50 ms of the 440
       // that 100,000 files take two threads here, while this thread has time to spare: on a
       // restart, the index it decodes meanwhile is done 0.1-0.3 s before them.
-      if (!listed.has(paths)) refuseUnsafe(paths);
+      if (!safe.has(paths)) refuseUnsafe(paths);
       if (stamping !== undefined) {
         try {
           return await stamping;

@@ -117,6 +117,13 @@ export interface ContentSource {
    * hands it on (to be watched) before its time is read.
    */
   listingHolds?(folders: readonly FolderStamp[]): Promise<boolean>;
+  /**
+   * Lists the source again from an earlier listing (`paths`, and the `folders` it read): a
+   * folder whose time has not changed since is taken from it unread, files and subfolders
+   * (adding, removing or renaming either moves a folder's time on), every other one is read.
+   * Each folder is handed on as a listing hands it on.
+   */
+  relist?(paths: readonly string[], folders: readonly FolderStamp[]): Promise<readonly string[]>;
 }
 
 /** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */

@@ -745,6 +745,7 @@ describe('content store restarting with the listing saved in the index', () => {
       const counted: ContentSource = {
         ...source,
         list: async () => (calls.push('list'), source.list()),
+        relist: async (paths, folders) => (calls.push(`relist:${paths.join(',')}`), source.relist!(paths, folders)),
         readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
         stamps: async (paths) => (calls.push(`stamps:${paths.join(',')}`), source.stamps(paths)),
       };
@@ -834,14 +835,27 @@ describe('content store restarting with the listing saved in the index', () => {
     expect(describeCatalog(catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']);
   });
 
-  it('lists the folder when a file was added or removed while stopped, and serves what is there', async () => {
+  it('lists the folders again from the saved listing when a file was added or removed while stopped, and serves what is there', async () => {
     const { root, site, cacheOf, countingFs } = await savedFolder();
     writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
     rmSync(join(root, 'a.md'));
     const { source, calls } = countingFs();
     const { catalog } = await createContentStore(source, site, { cache: cacheOf() }).current();
-    expect(calls).toEqual(['list', 'stamps:2024/b.md,2024/c.md', 'head:2024/c.md']);
+    expect(calls).toEqual(['relist:2024/b.md,a.md', 'stamps:2024/b.md,2024/c.md', 'head:2024/c.md']);
     expect(describeCatalog(catalog)).toEqual(['2024/c.md Third', '2024/b.md Second']);
+  });
+
+  it('reads only the folders whose time changed while stopped, takes the others from the saved listing, and finds what their times hid moments after the first snapshot', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
+    // Added at the root, whose time is put back: only reading the root finds it.
+    const { mtime } = statSync(root);
+    writeFileSync(join(root, 'z.md'), validArticle({ code: '"Z"', title: '"Hidden"', date: '2024-01-04T00:00:00Z' }));
+    utimesSync(root, mtime, mtime);
+    const { source } = countingFs();
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 0 });
+    expect(describeCatalog((await store.current()).catalog)).toEqual(['2024/c.md Third', '2024/b.md Second', 'a.md First']);
+    await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toEqual(['z.md Hidden', '2024/c.md Third', '2024/b.md Second', 'a.md First']));
   });
 
   it('lists the folder and reads every file when the index turns out damaged, trusting none of the listing it gave', async () => {

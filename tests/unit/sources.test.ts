@@ -258,6 +258,68 @@ describe('a listing of the folder source, and whether it still holds', () => {
     expect(await source.listingHolds?.(folders!)).toBe(false);
   });
 
+  it.each([
+    ['nothing changed', () => undefined],
+    ['a file edited', () => writeFileSync(join(root, '2024', '01', 'b.md'), 'edited')],
+    ['a file added', () => writeFileSync(join(root, '2024', '01', 'new.md'), 'new')],
+    ['a file added at the root', () => writeFileSync(join(root, 'new.md'), 'new')],
+    ['a file removed', () => rmSync(join(root, '2024', '01', 'b.md'))],
+    ['a file renamed', () => renameSync(join(root, 'a.md'), join(root, 'z.md'))],
+    ['a folder added, with files in it', () => (mkdirSync(join(root, '2024', '02', 'x'), { recursive: true }), writeFileSync(join(root, '2024', '02', 'x', 'c.md'), 'c'))],
+    ['a folder removed', () => rmSync(join(root, '2024', '01'), { recursive: true })],
+    ['a folder replaced by a file', () => (rmSync(join(root, '2024', '01'), { recursive: true }), writeFileSync(join(root, '2024', '01'), 'x'))],
+  ])('lists again from an earlier listing what a listing lists after %s, telling each folder it reads', async (_, change) => {
+    const source = createFsSource(root);
+    const earlier = await source.list();
+    const folders = source.foldersOf?.(earlier);
+    change();
+    const told: string[] = [];
+    const relisted = await createFsSource(root, { onFolder: (folder) => void told.push(folder) }).relist?.(earlier, folders!);
+    const listed: string[] = [];
+    expect(relisted).toEqual(await createFsSource(root, { onFolder: (folder) => void listed.push(folder) }).list());
+    expect(told.sort()).toEqual(listed.sort());
+  });
+
+  it('skips a folder of the earlier listing that is no longer one, where a file system kept its parent\'s time', async () => {
+    const source = createFsSource(root);
+    const earlier = await source.list();
+    const folders = source.foldersOf?.(earlier);
+    const { mtime } = statSync(join(root, '2024'));
+    rmSync(join(root, '2024', '01'), { recursive: true });
+    writeFileSync(join(root, '2024', '01'), 'x');
+    utimesSync(join(root, '2024'), mtime, mtime);
+    expect(await createFsSource(root).relist?.(earlier, folders!)).toEqual(['a.md']);
+  });
+
+  it('takes the files of a folder whose time has not changed from the earlier listing, unread, and gives the folders it found', async () => {
+    const source = createFsSource(root);
+    const earlier = await source.list();
+    const folders = source.foldersOf?.(earlier);
+    // A file added in 2024/01 and the folder's time put back: only reading it would find the file.
+    const { mtime } = statSync(join(root, '2024', '01'));
+    writeFileSync(join(root, '2024', '01', 'hidden.md'), 'hidden');
+    utimesSync(join(root, '2024', '01'), mtime, mtime);
+    writeFileSync(join(root, 'new.md'), 'new');
+    // The root's time moved on, then settled (two hours back, never the time it had).
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    utimesSync(root, twoHoursAgo, twoHoursAgo);
+    const again = createFsSource(root);
+    const relisted = await again.relist?.(earlier, folders!);
+    expect(relisted).toEqual(['2024/01/b.md', 'a.md', 'new.md']);
+    expect(again.foldersOf?.(relisted!)?.map(({ path, mtimeMs }) => [path, mtimeMs])).toEqual(['', '2024', '2024/01'].map((folder) => [folder, statSync(join(root, folder)).mtimeMs]));
+  });
+
+  it.each([
+    ['a folder outside the root', [{ path: '' }, { path: '..' }]],
+    ['a hidden folder', [{ path: '' }, { path: '.git' }]],
+    ['no root first', [{ path: '2024' }]],
+  ])('reads every folder when the earlier folders are not those of a listing (%s)', async (_, paths) => {
+    const source = createFsSource(root);
+    const earlier = [...(await source.list()), '../outside.md'];
+    const folders = paths.map(({ path }) => ({ path, mtimeMs: existsSync(join(root, path)) ? statSync(join(root, path)).mtimeMs : 0 }));
+    expect(await createFsSource(root).relist?.(earlier, folders)).toEqual(await source.list());
+  });
+
   it('tells each folder before reading its time, as a listing does, so that a watcher started then misses nothing', async () => {
     const listing = createFsSource(root);
     const folders = listing.foldersOf?.(await listing.list());
