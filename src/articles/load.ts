@@ -156,12 +156,17 @@ export async function indexSource(source: ContentSource, site: Site, options: In
   /** The previous entry of each unread file, alongside `unread`. */
   const olds: (IndexEntry | undefined)[] = [];
   // The previous entries mostly hold the same paths in the same (path) order: each file is
-  // matched against the one alongside it first, and looked up only when that differs.
+  // matched against the one alongside it first, and looked up only when that differs. Those of
+  // files gone are stepped over, and a file added leaves the next one alongside where it is, so
+  // that one file added or removed does not make every file after it a lookup (at 100,000 that
+  // was some 50 ms of a restart).
   const alongside = previous?.values();
+  let next = alongside?.next().value;
   for (let index = 0; index < paths.length; index += 1) {
     const path = pathOf(index);
-    const next = alongside?.next().value;
+    while (next !== undefined && next.path < path) next = alongside?.next().value;
     const known = next?.path === path ? next : previous?.get(path);
+    if (next?.path === path) next = alongside?.next().value;
     if (known !== undefined && stamps?.matches(index, known.stamp) === true) entries.push(known);
     else {
       entries.push(undefined);
