@@ -131,10 +131,9 @@ describe('a catalog made from the one before a change', () => {
     it('is the catalog made from the one saved with the index, updated by the files changed while stopped: what a running server makes of the same change', async () => {
       const site = testSite();
       let updated = 0;
-      let runs = 0;
+      let changed = 0;
       await fc.assert(
         fc.asyncProperty(fc.dictionary(fc.constantFrom(...PATHS), file, { minKeys: 1, maxKeys: 6 }), change, async (initial, step) => {
-          runs += 1;
           dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
           try {
             const source = createMemorySource(initial);
@@ -144,15 +143,19 @@ describe('a catalog made from the one before a change', () => {
             await first.flush();
             // A server that stays up through the change, its catalogs made whole.
             const running = createContentStore(source, site, { wholeCatalogs: true });
-            await running.current();
+            const before = await running.current();
             for (const [path, text] of step) {
               if (text === null) source.remove(path);
               else source.write(path, text);
             }
-            const expected = (await running.update(step.map(([path]) => path))).catalog;
+            const after = await running.update(step.map(([path]) => path));
+            const expected = after.catalog;
             const assembled = vi.mocked(assembleArticles).mock.calls.length;
             const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
-            if (vi.mocked(assembleArticles).mock.calls.length === assembled) updated += 1;
+            if (after !== before) {
+              changed += 1;
+              if (vi.mocked(assembleArticles).mock.calls.length === assembled) updated += 1;
+            }
             expect(describeCatalog(restarted)).toEqual(describeCatalog(expected));
           } finally {
             rmSync(dir, { recursive: true, force: true });
@@ -160,8 +163,9 @@ describe('a catalog made from the one before a change', () => {
         }),
         { numRuns: 150 },
       );
-      // Most such restarts update the saved collection rather than assemble it whole.
-      expect(updated).toBeGreaterThan(runs / 3);
+      // About a third of such restarts update the saved collection rather than assemble it whole
+      // (the rest begin or end a clash, which reaches another file's article).
+      expect(updated).toBeGreaterThan(changed / 6);
     }, 60_000);
 
     it('updates the collection saved with the index, clashes included, as assembling it whole would make it', async () => {
