@@ -16,7 +16,7 @@
  * comparison alone and writes nothing.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Feed } from 'feed';
@@ -371,6 +371,24 @@ async function measureCorpus(corpus: Corpus) {
     const crawled = { requests: crawlRequests, ms: Math.round(performance.now() - crawlStarted), rssMb: memoryOf(warm.child.pid!).rssMb };
     await warm.stop();
 
+    // Restarts after a deploy that added an article while the server was stopped (not a target):
+    // one new file in a folder of the corpus each time, the index of the run before it.
+    const folder = readdirSync(dir, { withFileTypes: true }).find((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
+    const deployed: string[] = [];
+    const addedRuns: number[] = [];
+    try {
+      for (let run = 0; run < 3; run += 1) {
+        const path = join(dir, folder?.name ?? '', `bench-deployed-${run}.md`);
+        writeFileSync(path, article(`Deployed ${code} ${run}`).replace(`code: "${code}"`, `code: "${code}D${run}"`));
+        deployed.push(path);
+        const restarted = await startServer('dist/node.mjs', env, FEED_PATH);
+        addedRuns.push(restarted.readyMs);
+        await restarted.stop();
+      }
+    } finally {
+      for (const path of deployed) rmSync(path, { force: true });
+    }
+
     return {
       corpus: corpus.name,
       articles: corpus.generate,
@@ -379,6 +397,8 @@ async function measureCorpus(corpus: Corpus) {
       coldRatio: round(cold.readyMs / floorMs),
       warmRestartMs: Math.round([...warmRuns].sort((a, b) => a - b)[1] as number),
       warmRestartRunsMs: warmRuns.map(Math.round),
+      restartAfterAddMs: Math.round([...addedRuns].sort((a, b) => a - b)[1] as number),
+      restartAfterAddRunsMs: addedRuns.map(Math.round),
       ...(warmRunsWithCa.length > 0 ? { warmRestartWithExtraCaMs: Math.round([...warmRunsWithCa].sort((a, b) => a - b)[1] as number), warmRestartWithExtraCaRunsMs: warmRunsWithCa.map(Math.round) } : {}),
       peakMemoryMb: Math.max(coldMemory.peakMb, steady.peakMb),
       steadyMemoryMb: steady.rssMb,
@@ -440,6 +460,8 @@ function toMarkdown(): string {
         ? ` This machine sets it; warm restarts with it, by turns with the ones above (median of 3, not a target): ${results.map((r) => `${r.corpus} ${r.warmRestartWithExtraCaMs} ms`).join(', ')}.`
         : ''
     }`,
+    '',
+    `Restart after a deploy that added one article while the server was stopped (median of 3, not a target; the index is the one the server before it wrote, the new file's folder is read again and the others are taken from the index): ${results.map((r) => `${r.corpus} ${r.restartAfterAddMs} ms`).join(', ')}.`,
     '',
     'Steady RSS is taken after the throughput runs and the live updates. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
     '',
