@@ -11,6 +11,7 @@
  * const { articles, problems } = assembleArticles(entries);
  */
 import type { CatalogScan } from '../catalog/catalog.ts';
+import { changedMap } from '../changed-map.ts';
 import type { Site } from '../site.ts';
 import { comparePaths, type ContentSource, type FileStamp, type Stamps } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
@@ -292,9 +293,11 @@ export function updateArticles(previous: LoadedArticles, changes: readonly Entry
     articles.push(article);
   }
   for (const article of entering) articles.push(article);
-  const articleBySlug = new Map(previous.articleBySlug);
-  for (const article of leaving) articleBySlug.delete(article.slug);
-  for (const article of entering) articleBySlug.set(article.slug, article);
+  const articleBySlug = changedMap(
+    previous.articleBySlug,
+    [...leaving].map(({ slug }) => slug),
+    entering.map((article) => [article.slug, article] as const),
+  );
 
   // The problems, in path order: those of the changed files taken out, their new ones put in.
   const changed = new Set(changes.map(({ path }) => path));
