@@ -105,6 +105,28 @@ describe('content store', () => {
     expect(paths).toEqual((await source.list()).toSorted());
   });
 
+  it('lets timers and requests through while a change reads many files, not only once it is done', async () => {
+    const files = Object.fromEntries(Array.from({ length: 60 }, (_, index) => [`${String(index).padStart(2, '0')}.md`, validArticle({ code: `"C${index}"`, date: '2024-01-01T00:00:00Z' })]));
+    const source = createMemorySource(files);
+    // Each head takes a millisecond of this thread, as reading a file does: 60 ms in all.
+    const slow: ContentSource = {
+      ...source,
+      readHead: async (path, bytes) => {
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+        return source.readHead(path, bytes);
+      },
+    };
+    const store = createContentStore(slow, testSite());
+    await store.current();
+    for (const path of Object.keys(files)) source.write(path, files[path]!.replace('"A title"', '"Edited"'));
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
+    const tickedBeforeDone = await store.update(Object.keys(files)).then(() => ticked);
+    expect(tickedBeforeDone).toBe(true);
+    expect((await store.current()).catalog.articles.every(({ title }) => title === 'Edited')).toBe(true);
+  });
+
   it('keeps the last good version of a file that turns invalid, and says so', async () => {
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
