@@ -169,9 +169,11 @@ function earlierListing(paths: readonly string[], stamps: readonly FolderStamp[]
   const files = new Map<string, string[]>();
   if (stamps[0]?.path !== '' || !stamps.every(({ path }) => isSafeFolderPath(path))) return { folders, files };
   for (const { path, mtimeMs } of stamps) folders.set(path, { mtimeMs, children: [] });
-  for (const { path } of stamps) if (path !== '') folders.get(path.slice(0, Math.max(0, path.lastIndexOf('/'))))?.children.push(path);
+  // A path's folder: what comes before its last `/` (`''`, the root, when there is none).
+  const folderOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+  for (const { path } of stamps) if (path !== '') folders.get(folderOf(path))?.children.push(path);
   for (const path of paths) {
-    const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    const folder = folderOf(path);
     let inFolder = files.get(folder);
     if (inFolder === undefined) files.set(folder, (inFolder = []));
     inFolder.push(path);
