@@ -5,6 +5,7 @@
  *   cold start      spawn -> first 200 of /category/world/rss.xml, no persisted index
  *                   vs. a process that lists and reads every file of the corpus (the file-system floor)
  *   warm restart    the same with the persisted index of the previous run
+ *   deploy restart  the same after one article was added while the server was stopped (not a target)
  *   memory          peak and steady-state RSS of the server, and RSS after a crawl that fills every cache
  *   throughput      wrk against a cached feed 200, a 304 and an article page
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
