@@ -33,9 +33,13 @@ const THREADED_STAMPS_FROM = 4096;
 /**
  * A folder changed this recently (or, by its clock, later than now) when it was listed may
  * change again without its time moving on: file systems keep times to a clock tick, some to
- * two seconds. A listing with such a folder is not said to hold later (see foldersOf).
+ * two seconds. Such a folder is given the time UNSETTLED in the listing's folders (see
+ * foldersOf), which no folder's time matches: it is read again by the next listing, and the
+ * listing is not said to hold.
  */
 const SETTLED_AFTER_MS = 2000;
+/** The time of a folder that changed too recently to vouch for (see SETTLED_AFTER_MS). */
+const UNSETTLED = -1;
 
 /**
  * Waits for a folder and a list of paths in it (NUL-separated), then stats them and posts
@@ -232,7 +236,6 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing): Promise<readonly string[]> => {
     const paths: string[] = [];
     const folders: FolderStamp[] = [];
-    let settled = true;
     let tookEarlier = false;
     const listedAt = Date.now();
     // Folder by folder, building each relative path as we go: about twice as fast as
@@ -253,8 +256,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       // where a file system kept its parent's time): its parent's watcher reports it.
       if (stats?.isDirectory() !== true && path !== '') continue;
       const mtimeMs = (stats as Stats).mtimeMs;
-      settled &&= mtimeMs <= listedAt - SETTLED_AFTER_MS;
-      folders.push({ path, mtimeMs });
+      folders.push({ path, mtimeMs: mtimeMs <= listedAt - SETTLED_AFTER_MS ? mtimeMs : UNSETTLED });
       const unchanged = earlier?.folders.get(path);
       if (unchanged?.mtimeMs === mtimeMs) {
         // No file or folder in it added, removed or renamed since (see listingHolds).
@@ -277,7 +279,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     paths.sort();
     // Paths taken from an earlier listing are checked when their stamps are asked for.
     if (!tookEarlier) safe.add(paths);
-    listed.set(paths, settled ? folders : undefined);
+    listed.set(paths, folders);
     return paths;
   };
 

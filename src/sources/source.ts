@@ -107,8 +107,9 @@ export interface ContentSource {
   prepareStamps?(): void;
   /**
    * The folders read by the listing that returned `paths`, when this source can tell whether it
-   * still holds (see {@link listingHolds}); `undefined` when it cannot, also when a folder
-   * changed too recently for its time to tell a later change apart.
+   * still holds (see {@link listingHolds}); `undefined` when it cannot. A folder that changed too
+   * recently for its time to tell a later change apart has a time no folder has, so that it is
+   * read again.
    */
   foldersOf?(paths: readonly string[]): readonly FolderStamp[] | undefined;
   /**
