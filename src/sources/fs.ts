@@ -34,7 +34,7 @@ const THREADED_STAMPS_FROM = 4096;
  * A folder changed this recently (or, by its clock, later than now) when it was listed may
  * change again without its time moving on: file systems keep times to a clock tick, some to
  * two seconds. Such a folder is given the time UNSETTLED in the listing's folders (see
- * foldersOf), which no folder's time matches: it is read again by the next listing, and the
+ * foldersOf), which is never taken to match: it is read again by the next listing, and the
  * listing is not said to hold.
  */
 const SETTLED_AFTER_MS = 2000;
@@ -258,7 +258,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       const mtimeMs = (stats as Stats).mtimeMs;
       folders.push({ path, mtimeMs: mtimeMs <= listedAt - SETTLED_AFTER_MS ? mtimeMs : UNSETTLED });
       const unchanged = earlier?.folders.get(path);
-      if (unchanged?.mtimeMs === mtimeMs) {
+      if (unchanged !== undefined && unchanged.mtimeMs !== UNSETTLED && unchanged.mtimeMs === mtimeMs) {
         // No file or folder in it added, removed or renamed since (see listingHolds).
         tookEarlier = true;
         for (const file of earlier?.files.get(path) ?? []) paths.push(file);
@@ -346,7 +346,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         if (!isSafeFolderPath(path)) return false;
         onFolder?.(path);
         const stats = statSync(join(root, path), { throwIfNoEntry: false });
-        if (stats?.isDirectory() !== true || stats.mtimeMs !== mtimeMs) return false;
+        if (stats?.isDirectory() !== true || mtimeMs === UNSETTLED || stats.mtimeMs !== mtimeMs) return false;
       }
       return true;
     },
