@@ -404,7 +404,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * read, requests answered from memory are let through now and then.
    */
   const changeFiles = async (paths: readonly string[]) => {
-    const ordered = pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path));
     const changes: EntryChange[] = [];
     let since = Date.now();
     for (const path of new Set(paths)) {
@@ -421,7 +420,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       }
     }
     if (changes.length === 0 && published) return published;
-    const next = mergeChanges(ordered, changes);
+    const next = mergeChanges(pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path)), changes);
     return publish(entriesByPath(next), next, undefined, folders, changes);
   };
 
