@@ -3,10 +3,8 @@
  * runs, applies content changes file by file as the folder changes, tells the WebSub hub (if
  * configured) which feeds changed, and logs one line per request and per content problem.
  */
-import { statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
@@ -61,14 +59,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // (every file, checked by size and time, when a folder came or went or the platform cannot
   // say). The folders are watched as the first scan lists them, each before it is read, so a
   // change made while the server starts is not lost.
-  const isDirectory = (path: string) => statSync(join(contentDir, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
   let afterChange = async (): Promise<void> => undefined;
-  const watcher = createContentWatcher(contentDir, (paths) => {
-    const rescan = paths === undefined || paths.some(isDirectory);
-    (rescan ? store.reload() : store.update(paths))
-      .then(() => afterChange())
-      .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
-  });
+  const watcher = createContentWatcher(
+    contentDir,
+    (paths) => {
+      (paths === undefined ? store.reload() : store.update(paths))
+        .then(() => afterChange())
+        .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
+    },
+    { warn: (message) => warn(JSON.stringify({ event: 'watch', message })) },
+  );
   const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder }), site, {
     contentCacheSize: options.cacheBudget.contentBytes,
     responseCacheSize: options.cacheBudget.responseBytes,

@@ -1,23 +1,31 @@
 /**
  * Watches the content folder and reports which files changed, once a burst of changes has
- * settled; `paths` is `undefined` when it cannot say (then the store checks every file).
+ * settled; `paths` is `undefined` when a folder came or went, or the platform cannot say (then
+ * the store lists the folder again and checks every file).
  *
  * One watcher per folder (inotify on Linux), not Node's recursive mode: on Linux that mode
  * watches every file separately, which for 100,000 articles takes seconds to set up and keeps
  * 100,000 watchers busy.
  *
  * The folders are never walked here: every listing of the folder (the first scan, and the
- * rescan that a folder appearing, or a change it cannot name, leads to) hands each folder to
- * {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
+ * rescan that a folder coming or going, or a change it cannot name, leads to) hands each folder
+ * to {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
  * So every change is either in that listing or reported here, also one made while the server
  * starts, and each folder is read once, not twice.
+ *
+ * A folder that cannot be watched - the system's limit of inotify watches is reached, say - is
+ * not given up on in silence: the watcher says so once, and checks such folders itself, every
+ * `pollMs` or more (ten times as long as the last check took, so that checking never takes more
+ * than a tenth of a core), until a rescan finds it can watch them.
  *
  * @example
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch as watchFolderNatively, type FSWatcher } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isArticlePath } from '../sources/source.ts';
 
 export interface ContentWatcher {
   /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
@@ -25,17 +33,48 @@ export interface ContentWatcher {
   close(): void;
 }
 
-export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, settleMs = 25): ContentWatcher {
+export interface ContentWatcherOptions {
+  /** How long the folder must be quiet before a change is reported. */
+  readonly settleMs?: number;
+  /** The least time between two checks of the folders that cannot be watched. */
+  readonly pollMs?: number;
+  /** Told, once for each reason, that folders cannot be watched and are checked instead. */
+  readonly warn?: (message: string) => void;
+  /** Node's `fs.watch` (replaced in tests, to refuse some folders). */
+  readonly watch?: (path: string, listener: (event: string, name: string | null) => void) => FSWatcher;
+}
+
+/** What the system says when a folder cannot be watched, and what to do about it. */
+const WHY_NOT_WATCHED: Record<string, string> = {
+  ENOSPC: "the system's limit of inotify watches is reached (raise it: sysctl fs.inotify.max_user_watches=524288)",
+  EMFILE: "the system's limit of inotify instances or open files is reached (raise fs.inotify.max_user_instances, or ulimit -n)",
+  ENFILE: "the system's limit of open files is reached",
+};
+
+/** Names that a listing of the folder skips (see the fs source's walk): never content, never a rescan. */
+const isSkipped = (name: string) => name.startsWith('.') || name.includes('\\');
+
+export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
+  const { settleMs = 25, pollMs = 1000, warn = () => undefined, watch = watchFolderNatively } = options;
   const watchers = new Map<string, FSWatcher>();
+  // The folders that cannot be watched, each with its files' stamps at the last check (none
+  // before the first: the first check reports every file, and the store reads those that changed).
+  const polled = new Map<string, Map<string, string>>();
+  const warned = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let changed = new Set<string>();
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  // Names reported by a watcher (a file, or a folder that came) and files a check found changed.
+  let named = new Set<string>();
+  let checked = new Set<string>();
   let rescan = false;
   let closed = false;
 
   const flush = () => {
     timer = undefined;
-    const paths = rescan ? undefined : [...changed];
-    changed = new Set();
+    // A name a watcher reported that is a folder now: one that came, or came back.
+    const paths = rescan || [...named].some(isFolder) ? undefined : [...named, ...checked];
+    named = new Set();
+    checked = new Set();
     rescan = false;
     onChange(paths);
   };
@@ -43,25 +82,91 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     clearTimeout(timer);
     timer = setTimeout(flush, settleMs);
   };
+  const isFolder = (path: string) => statSync(join(root, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const pathIn = (folder: string, name: string) => (folder === '' ? name : `${folder}/${name}`);
+
+  /** Stops watching or checking a folder, and every folder in it: it went, or is another one now. */
+  const forget = (folder: string) => {
+    const inside = `${folder}/`;
+    for (const [path, watcher] of watchers) {
+      if (path !== folder && !path.startsWith(inside)) continue;
+      watcher.close();
+      watchers.delete(path);
+    }
+    for (const path of polled.keys()) if (path === folder || path.startsWith(inside)) polled.delete(path);
+  };
 
   function watchFolder(folder: string): void {
     if (closed || watchers.has(folder)) return;
     try {
       const watcher = watch(join(root, folder), (_event, name) => {
         if (name === null) rescan = true;
-        else changed.add(folder === '' ? name : `${folder}/${name}`);
+        else if (isSkipped(name)) return;
+        else {
+          const path = pathIn(folder, name);
+          // A folder known here went, or was moved or replaced: the files in it are found
+          // gone (or back) only by listing again, and it is watched again if it is there.
+          if (watchers.has(path) || polled.has(path)) {
+            forget(path);
+            rescan = true;
+          } else named.add(path);
+        }
         note();
       });
       watcher.on('error', () => {
-        watcher.close();
-        watchers.delete(folder);
+        forget(folder);
         rescan = true;
         note();
       });
       watchers.set(folder, watcher);
-    } catch {
-      // the folder went away, or is not a folder: its parent's watcher reports that
+      polled.delete(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+      // Gone, or not a folder: its parent's watcher reports that.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      if (!polled.has(folder)) polled.set(folder, new Map());
+      if (!warned.has(code)) {
+        warned.add(code);
+        const why = WHY_NOT_WATCHED[code] ?? String((error as Error).message);
+        warn(`cannot watch ${join(root, folder)} (${code}: ${why}); it and every other folder that cannot be watched are checked for changes every ${pollMs / 1000} s or more instead`);
+      }
+      pollTimer ??= setTimeout(check, pollMs);
     }
+  }
+
+  /** Checks each folder that cannot be watched: its article files' stamps, and whether a folder came or it went. */
+  async function check(): Promise<void> {
+    const began = performance.now();
+    for (const [folder, seen] of polled) {
+      if (closed) return;
+      const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => undefined);
+      if (polled.get(folder) !== seen) continue; // forgotten, or watched, while it was read
+      if (entries === undefined) {
+        forget(folder);
+        rescan = true;
+        continue;
+      }
+      const stamps = new Map<string, string>();
+      await Promise.all(
+        entries.map(async (entry) => {
+          if (isSkipped(entry.name)) return;
+          const path = pathIn(folder, entry.name);
+          if (entry.isDirectory()) {
+            if (!watchers.has(path) && !polled.has(path)) rescan = true;
+          } else if (entry.isFile() && isArticlePath(entry.name)) {
+            const stats = await stat(join(root, path)).catch(() => undefined);
+            // A file that went between the two reads is missing from `stamps`, so reported.
+            if (stats) stamps.set(entry.name, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`);
+          }
+        }),
+      );
+      for (const [name, stamp] of stamps) if (seen.get(name) !== stamp) checked.add(pathIn(folder, name));
+      for (const name of seen.keys()) if (!stamps.has(name)) checked.add(pathIn(folder, name));
+      if (polled.has(folder)) polled.set(folder, stamps);
+    }
+    if (closed) return;
+    if (rescan || checked.size > 0) note();
+    pollTimer = polled.size === 0 ? undefined : setTimeout(check, Math.max(pollMs, 10 * (performance.now() - began)));
   }
 
   return {
@@ -69,8 +174,10 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     close() {
       closed = true;
       clearTimeout(timer);
+      clearTimeout(pollTimer);
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
+      polled.clear();
     },
   };
 }

@@ -3,7 +3,7 @@
  * removed - also in a folder that did not exist at start - reaches the feeds and pages that
  * show it, with no restart. (How fast is measured by `npm run bench`, not here.)
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,22 @@ describe('live updates', () => {
     // The new folders are watched now: a second file there arrives as a change of its own.
     writeFileSync(join(folder, 'new-folder-2.md'), fresh('LIVE-FOLDER-2', 'Second in the new folder'));
     expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('Second in the new folder'))).toContain('Second in the new folder');
+  });
+
+  it('drops the articles of a folder moved out of the content folder, and watches the folder put back in its place', async () => {
+    const folder = join(content, '2025', '02');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'moved.md'), fresh('LIVE-MOVED', 'In a folder moved away'));
+    expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('In a folder moved away'))).toContain('In a folder moved away');
+    // No file in it is named by its watcher: only the folder, by its parent's.
+    renameSync(folder, join(content, '..', 'moved-away'));
+    expect(await eventually(() => rssTitles('/rss.xml'), (titles) => !titles.includes('In a folder moved away'))).not.toContain('In a folder moved away');
+    expect(await pageStatus('moved')).toBe(404);
+    // A new folder of the same name is watched, not taken for the one that went.
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'first-back.md'), fresh('LIVE-BACK-1', 'First in the folder put back'));
+    expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('First in the folder put back'))).toContain('First in the folder put back');
+    writeFileSync(join(folder, 'second-back.md'), fresh('LIVE-BACK-2', 'Second in the folder put back'));
+    expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('Second in the folder put back'))).toContain('Second in the folder put back');
   });
 });

@@ -1,32 +1,47 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContentWatcher, type ContentWatcher } from '../../src/node/watch.ts';
+import { createContentWatcher, type ContentWatcher, type ContentWatcherOptions } from '../../src/node/watch.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
+
+/** What fs.watch throws when the system's limit of inotify watches is reached. */
+const watchLimitReached = (path: string) => Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${path}'`), { code: 'ENOSPC' });
 
 describe('the content watcher', () => {
   let root = '';
+  let away = '';
   let watcher: ContentWatcher | undefined;
   afterEach(() => {
     watcher?.close();
     rmSync(root, { recursive: true, force: true });
+    rmSync(away, { recursive: true, force: true });
   });
 
-  /** A folder with a/x.md and b/c/y.md, watched through a listing of it; resolves the paths reported until `expected` are all in. */
-  async function watchedFolder() {
+  /**
+   * A folder with a/x.md and b/c/y.md, watched through a listing of it. `until` resolves the
+   * paths reported since the last `forget` (`undefined` for a rescan) once `expected` are all in;
+   * `listAgain` lists the folder again, as the rescan that a report of `undefined` leads to does.
+   */
+  async function watchedFolder(options: ContentWatcherOptions = {}) {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-watch-'));
+    away = mkdtempSync(join(tmpdir(), 'wirefeed-watch-away-'));
     mkdirSync(join(root, 'a'));
     mkdirSync(join(root, 'b', 'c'), { recursive: true });
     writeFileSync(join(root, 'a', 'x.md'), 'x');
     writeFileSync(join(root, 'b', 'c', 'y.md'), 'y');
-    const reported = new Set<string | undefined>();
+    let reported = new Set<string | undefined>();
     let wake = () => undefined as void;
-    watcher = createContentWatcher(root, (paths) => {
-      for (const path of paths ?? [undefined]) reported.add(path);
-      wake();
-    });
-    const listed = await createFsSource(root, { onFolder: watcher.watchFolder }).list();
+    watcher = createContentWatcher(
+      root,
+      (paths) => {
+        for (const path of paths ?? [undefined]) reported.add(path);
+        wake();
+      },
+      options,
+    );
+    const source = createFsSource(root, { onFolder: watcher.watchFolder });
+    const listed = await source.list();
     const until = async (expected: readonly (string | undefined)[]) => {
       const deadline = Date.now() + 5000;
       while (!expected.every((path) => reported.has(path)) && Date.now() < deadline) {
@@ -37,7 +52,10 @@ describe('the content watcher', () => {
       }
       return reported;
     };
-    return { listed, until };
+    const forget = () => {
+      reported = new Set();
+    };
+    return { listed, until, forget, listAgain: () => source.list() };
   }
 
   it('reports every file changed, added or removed in a folder a listing handed it, at any depth', async () => {
@@ -49,12 +67,74 @@ describe('the content watcher', () => {
     expect([...(await until(['b/c/y.md', 'a/z.md', 'a/x.md']))]).toEqual(expect.arrayContaining(['b/c/y.md', 'a/z.md', 'a/x.md']));
   });
 
-  it('reports a new folder by its path, and watches it once a listing hands it over', async () => {
-    const { until } = await watchedFolder();
+  it('asks for a rescan when a folder comes, and watches it once a listing hands it over', async () => {
+    const { until, forget, listAgain } = await watchedFolder();
     mkdirSync(join(root, 'd'));
-    await until(['d']);
-    watcher?.watchFolder('d');
+    expect(await until([undefined])).toContain(undefined);
+    await listAgain();
+    forget();
     writeFileSync(join(root, 'd', 'w.md'), 'w');
-    expect(await until(['d/w.md'])).toContain('d/w.md');
+    expect(await until(['d/w.md'])).toEqual(new Set(['d/w.md']));
+  });
+
+  it('asks for a rescan when a watched folder is moved out, and watches the one that comes back in its place', async () => {
+    const { until, forget, listAgain } = await watchedFolder();
+    // Its files are gone from the folder, and only a listing can say which they were.
+    renameSync(join(root, 'b'), join(away, 'b'));
+    expect(await until([undefined])).toContain(undefined);
+    await listAgain();
+    forget();
+    mkdirSync(join(root, 'b', 'c'), { recursive: true });
+    expect(await until([undefined])).toContain(undefined);
+    await listAgain();
+    forget();
+    // The folder moved out is not watched any more; the new one in its place is.
+    writeFileSync(join(away, 'b', 'c', 'y.md'), 'changed away');
+    writeFileSync(join(root, 'b', 'c', 'new.md'), 'new');
+    expect(await until(['b/c/new.md'])).toEqual(new Set(['b/c/new.md']));
+  });
+
+  it('asks for a rescan when a watched folder is hidden, as a listing skips it', async () => {
+    const { until } = await watchedFolder();
+    renameSync(join(root, 'b'), join(root, '.b'));
+    expect(await until([undefined])).toContain(undefined);
+  });
+
+  it('reports no hidden name, as a listing skips them, and asks for no rescan for a hidden folder', async () => {
+    const { until } = await watchedFolder();
+    writeFileSync(join(root, 'a', '.x.md.swp'), 'editor');
+    writeFileSync(join(root, 'a', '.hidden.md'), 'hidden');
+    mkdirSync(join(root, 'a', '.tmp'));
+    writeFileSync(join(root, 'a', 'after.md'), 'after');
+    expect(await until(['a/after.md'])).toEqual(new Set(['a/after.md']));
+  });
+
+  it('checks a folder it cannot watch instead, and says so once, with the limit to raise', async () => {
+    const warnings: string[] = [];
+    const refused: string[] = [];
+    const { until, forget } = await watchedFolder({
+      pollMs: 50,
+      warn: (message) => warnings.push(message),
+      watch: (path, listener) => {
+        if (!path.endsWith(join('b', 'c')) && !path.endsWith('a')) return watch(path, listener);
+        refused.push(path);
+        throw watchLimitReached(path);
+      },
+    });
+    expect(refused).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('ENOSPC');
+    expect(warnings[0]).toContain('fs.inotify.max_user_watches');
+    expect(refused).toContain(warnings[0]?.slice('cannot watch '.length, warnings[0].indexOf(' (')));
+    // The first check names every file of the folders checked (the store reads those that changed).
+    expect(await until(['a/x.md', 'b/c/y.md'])).toEqual(new Set(['a/x.md', 'b/c/y.md']));
+    forget();
+    writeFileSync(join(root, 'b', 'c', 'y.md'), 'changed');
+    writeFileSync(join(root, 'a', 'z.md'), 'new');
+    rmSync(join(root, 'a', 'x.md'));
+    expect(await until(['b/c/y.md', 'a/z.md', 'a/x.md'])).toEqual(new Set(['b/c/y.md', 'a/z.md', 'a/x.md']));
+    forget();
+    mkdirSync(join(root, 'a', 'e'));
+    expect(await until([undefined])).toEqual(new Set([undefined]));
   });
 });
