@@ -22,8 +22,7 @@
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
-import { statSync, watch as watchFolderNatively, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { isArticlePath } from '../sources/source.ts';
 
@@ -50,6 +49,9 @@ const WHY_NOT_WATCHED: Record<string, string> = {
   EMFILE: "the system's limit of inotify instances or open files is reached (raise fs.inotify.max_user_instances, or ulimit -n)",
   ENFILE: "the system's limit of open files is reached",
 };
+
+/** How long a check of the folders that cannot be watched runs before it lets requests through. */
+const LET_THROUGH_EVERY_MS = 20;
 
 /** Names that a listing of the folder skips (see the fs source's walk): never content, never a rescan. */
 const isSkipped = (name: string) => name.startsWith('.') || name.includes('\\');
@@ -134,39 +136,53 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     }
   }
 
-  /** Checks each folder that cannot be watched: its article files' stamps, and whether a folder came or it went. */
+  /**
+   * Checks each folder that cannot be watched: its article files' stamps, and whether a folder
+   * came or it went. The calls are synchronous, with requests let through every
+   * {@link LET_THROUGH_EVERY_MS}: at 100,000 files, `statSync` took 0.36-0.47 s of CPU here,
+   * where fs/promises' `stat` took 1.26-1.35 s.
+   */
   async function check(): Promise<void> {
-    const began = performance.now();
+    let working = 0;
+    let since = performance.now();
     for (const [folder, seen] of polled) {
-      if (closed) return;
-      const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => undefined);
-      if (polled.get(folder) !== seen) continue; // forgotten, or watched, while it was read
-      if (entries === undefined) {
+      if (performance.now() - since >= LET_THROUGH_EVERY_MS) {
+        working += performance.now() - since;
+        await new Promise((next) => setTimeout(next, 0));
+        if (closed) return;
+        since = performance.now();
+      }
+      // Forgotten, or watched, while requests were let through.
+      if (polled.get(folder) !== seen) continue;
+      const within = join(root, folder);
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(within, { withFileTypes: true });
+      } catch {
         forget(folder);
         rescan = true;
         continue;
       }
       const stamps = new Map<string, string>();
-      await Promise.all(
-        entries.map(async (entry) => {
-          if (isSkipped(entry.name)) return;
-          const path = pathIn(folder, entry.name);
-          if (entry.isDirectory()) {
-            if (!watchers.has(path) && !polled.has(path)) rescan = true;
-          } else if (entry.isFile() && isArticlePath(entry.name)) {
-            const stats = await stat(join(root, path)).catch(() => undefined);
-            // A file that went between the two reads is missing from `stamps`, so reported.
-            if (stats) stamps.set(entry.name, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`);
-          }
-        }),
-      );
+      for (const entry of entries) {
+        const { name } = entry;
+        if (isSkipped(name)) continue;
+        if (entry.isDirectory()) {
+          const path = pathIn(folder, name);
+          if (!watchers.has(path) && !polled.has(path)) rescan = true;
+        } else if (entry.isFile() && isArticlePath(name)) {
+          const stats = statSync(join(within, name), { throwIfNoEntry: false });
+          // A file gone between the two reads is missing from `stamps`, so reported.
+          if (stats) stamps.set(name, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`);
+        }
+      }
       for (const [name, stamp] of stamps) if (seen.get(name) !== stamp) checked.add(pathIn(folder, name));
       for (const name of seen.keys()) if (!stamps.has(name)) checked.add(pathIn(folder, name));
-      if (polled.has(folder)) polled.set(folder, stamps);
+      polled.set(folder, stamps);
     }
-    if (closed) return;
+    working += performance.now() - since;
     if (rescan || checked.size > 0) note();
-    pollTimer = polled.size === 0 ? undefined : setTimeout(check, Math.max(pollMs, 10 * (performance.now() - began)));
+    pollTimer = polled.size === 0 ? undefined : setTimeout(check, Math.max(pollMs, 10 * working));
   }
 
   return {
