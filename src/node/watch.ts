@@ -13,6 +13,11 @@
  * So every change is either in that listing or reported here, also one made while the server
  * starts, and each folder is read once, not twice.
  *
+ * The content folder itself is looked at every `pollMs` too: when its path leads to another
+ * folder - a deploy swapped a symlink (`current -> releases/124`), or moved a new folder into
+ * its place - nothing the watchers see changes, so the watchers are started again on the new
+ * folder, and it is listed again.
+ *
  * A folder that cannot be watched - the system's limit of inotify watches is reached, say - is
  * not given up on in silence: the watcher says so once, and checks such folders itself, every
  * `pollMs` or more (ten times as long as the last check took, so that checking never takes more
@@ -35,7 +40,7 @@ export interface ContentWatcher {
 export interface ContentWatcherOptions {
   /** How long the folder must be quiet before a change is reported. */
   readonly settleMs?: number;
-  /** The least time between two checks of the folders that cannot be watched. */
+  /** The least time between two checks of the folders that cannot be watched, and between two looks at which folder the root is. */
   readonly pollMs?: number;
   /** Told, once for each reason, that folders cannot be watched and are checked instead. */
   readonly warn?: (message: string) => void;
@@ -70,6 +75,23 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   let checked = new Set<string>();
   let rescan = false;
   let closed = false;
+  // Which folder the root's path led to when it was watched (its device and inode).
+  let rootIs: string | undefined;
+  const identify = () => {
+    const stats = statSync(root, { throwIfNoEntry: false });
+    return stats?.isDirectory() ? `${stats.dev}:${stats.ino}` : undefined;
+  };
+  // Not while the path leads nowhere (a deploy between moving the old folder out and the new
+  // one in): a listing then would find no articles at all.
+  const rootTimer = setInterval(() => {
+    const now = identify();
+    if (rootIs === undefined || now === undefined || now === rootIs) return;
+    forget('');
+    rootIs = undefined;
+    rescan = true;
+    note();
+  }, pollMs);
+  rootTimer.unref();
 
   const flush = () => {
     timer = undefined;
@@ -89,13 +111,14 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
 
   /** Stops watching or checking a folder, and every folder in it: it went, or is another one now. */
   const forget = (folder: string) => {
-    const inside = `${folder}/`;
+    const inside = folder === '' ? '' : `${folder}/`;
+    const within = (path: string) => path === folder || path.startsWith(inside);
     for (const [path, watcher] of watchers) {
-      if (path !== folder && !path.startsWith(inside)) continue;
+      if (!within(path)) continue;
       watcher.close();
       watchers.delete(path);
     }
-    for (const path of polled.keys()) if (path === folder || path.startsWith(inside)) polled.delete(path);
+    for (const path of polled.keys()) if (within(path)) polled.delete(path);
   };
 
   function watchFolder(folder: string): void {
@@ -121,6 +144,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
         note();
       });
       watchers.set(folder, watcher);
+      if (folder === '') rootIs = identify();
       polled.delete(folder);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'an error';
@@ -191,6 +215,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       closed = true;
       clearTimeout(timer);
       clearTimeout(pollTimer);
+      clearInterval(rootTimer);
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
       polled.clear();

@@ -3,7 +3,7 @@
  * removed - also in a folder that did not exist at start - reaches the feeds and pages that
  * show it, with no restart. (How fast is measured by `npm run bench`, not here.)
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,39 @@ describe('live updates', () => {
     expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('First in the folder put back'))).toContain('First in the folder put back');
     writeFileSync(join(folder, 'second-back.md'), fresh('LIVE-BACK-2', 'Second in the folder put back'));
     expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('Second in the folder put back'))).toContain('Second in the folder put back');
+  });
+});
+
+describe('a deploy that swaps the link to the content folder', () => {
+  let linked: RunningServer | undefined;
+  let deploys = '';
+  afterAll(async () => {
+    await linked?.stop();
+    rmSync(deploys, { recursive: true, force: true });
+  });
+
+  it('serves the release the link leads to now, and the changes made in it', async () => {
+    deploys = mkdtempSync(join(tmpdir(), 'wirefeed-deploys-'));
+    const [first, second] = [join(deploys, 'release-1'), join(deploys, 'release-2')];
+    cpSync('content', first, { recursive: true });
+    cpSync('content', second, { recursive: true });
+    writeFileSync(join(first, '2024', '11', 'only-first.md'), validArticle({ code: '"ONLY-FIRST"', title: '"Only in the first release"' }));
+    writeFileSync(join(second, '2024', '11', 'only-second.md'), validArticle({ code: '"ONLY-SECOND"', title: '"Only in the second release"' }));
+    const current = join(deploys, 'current');
+    symlinkSync(first, current);
+    linked = await startNodeServer({ CONTENT_DIR: current, BASE_URL: 'https://feeds.example' });
+    const titles = async () => {
+      const channel = onlyChild(parseXmlStrict(await (await fetch(`${linked?.url}/rss.xml`)).text()), 'channel');
+      return childrenNamed(channel, 'item').map((item) => onlyChild(item, 'title').text);
+    };
+    expect(await titles()).toContain('Only in the first release');
+    // As Capistrano and its kin switch releases: a new link renamed over the old one.
+    symlinkSync(second, join(deploys, 'next'));
+    renameSync(join(deploys, 'next'), current);
+    const after = await eventually(titles, (found) => found.includes('Only in the second release'));
+    expect(after).toContain('Only in the second release');
+    expect(after).not.toContain('Only in the first release');
+    writeFileSync(join(second, '2024', '11', 'after-deploy.md'), validArticle({ code: '"AFTER-DEPLOY"', title: '"Written after the deploy"' }));
+    expect(await eventually(titles, (found) => found.includes('Written after the deploy'))).toContain('Written after the deploy');
   });
 });

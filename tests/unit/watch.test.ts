@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe('the content watcher', () => {
    * paths reported since the last `forget` (`undefined` for a rescan) once `expected` are all in;
    * `listAgain` lists the folder again, as the rescan that a report of `undefined` leads to does.
    */
-  async function watchedFolder(options: ContentWatcherOptions = {}) {
+  async function watchedFolder(options: ContentWatcherOptions = {}, { throughLink = false } = {}) {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-watch-'));
     away = mkdtempSync(join(tmpdir(), 'wirefeed-watch-away-'));
     mkdirSync(join(root, 'a'));
@@ -32,15 +32,18 @@ describe('the content watcher', () => {
     writeFileSync(join(root, 'b', 'c', 'y.md'), 'y');
     let reported = new Set<string | undefined>();
     let wake = () => undefined as void;
+    // As a deploy leaves it: `current` leads to the release being served.
+    const path = throughLink ? join(away, 'current') : root;
+    if (throughLink) symlinkSync(root, path);
     watcher = createContentWatcher(
-      root,
+      path,
       (paths) => {
         for (const path of paths ?? [undefined]) reported.add(path);
         wake();
       },
       options,
     );
-    const source = createFsSource(root, { onFolder: watcher.watchFolder });
+    const source = createFsSource(path, { onFolder: watcher.watchFolder });
     const listed = await source.list();
     const until = async (expected: readonly (string | undefined)[]) => {
       const deadline = Date.now() + 5000;
@@ -107,6 +110,33 @@ describe('the content watcher', () => {
     mkdirSync(join(root, 'a', '.tmp'));
     writeFileSync(join(root, 'a', 'after.md'), 'after');
     expect(await until(['a/after.md'])).toEqual(new Set(['a/after.md']));
+  });
+
+  it('asks for a rescan when a deploy swaps the link to the folder, and watches the new folder, not the old', async () => {
+    const { until, forget, listAgain } = await watchedFolder({ pollMs: 50 }, { throughLink: true });
+    const release = join(away, 'release-2');
+    mkdirSync(join(release, 'a'), { recursive: true });
+    symlinkSync(release, join(away, 'next'));
+    renameSync(join(away, 'next'), join(away, 'current'));
+    expect(await until([undefined])).toEqual(new Set([undefined]));
+    expect(await listAgain()).toEqual([]);
+    forget();
+    writeFileSync(join(root, 'a', 'old-release.md'), 'old');
+    writeFileSync(join(release, 'a', 'new-release.md'), 'new');
+    expect(await until(['a/new-release.md'])).toEqual(new Set(['a/new-release.md']));
+  });
+
+  it('asks for a rescan when a deploy moves the folder away and a new one into its place, and watches the new one', async () => {
+    const { until, forget, listAgain } = await watchedFolder({ pollMs: 50 });
+    const old = join(away, 'old');
+    renameSync(root, old);
+    mkdirSync(join(root, 'a'), { recursive: true });
+    expect(await until([undefined])).toContain(undefined);
+    expect(await listAgain()).toEqual([]);
+    forget();
+    writeFileSync(join(old, 'a', 'old-folder.md'), 'old');
+    writeFileSync(join(root, 'a', 'new-folder.md'), 'new');
+    expect(await until(['a/new-folder.md'])).toEqual(new Set(['a/new-folder.md']));
   });
 
   it('checks a folder it cannot watch instead, and says so once, with the limit to raise', async () => {
