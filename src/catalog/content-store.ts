@@ -407,6 +407,11 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const changes: EntryChange[] = [];
     let since = Date.now();
     for (const path of new Set(paths)) {
+      // Also between files found unchanged: a folder checked for the first time names every file.
+      if (Date.now() - since >= LET_THROUGH_EVERY_MS) {
+        await new Promise((next) => setTimeout(next, 0));
+        since = Date.now();
+      }
       if (!isSafeContentPath(path)) continue;
       const stamp = await source.stat(path);
       const old = entries.get(path);
@@ -414,10 +419,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       if (old === undefined && stamp === undefined) continue;
       const after = stamp === undefined ? undefined : keepLastGood(await indexFile(source, path, site), old);
       changes.push({ path, ...(old ? { before: old } : {}), ...(after ? { after } : {}) });
-      if (Date.now() - since >= LET_THROUGH_EVERY_MS) {
-        await new Promise((next) => setTimeout(next, 0));
-        since = Date.now();
-      }
     }
     if (changes.length === 0 && published) return published;
     const next = mergeChanges(pathOrdered ?? [...entries.values()].sort((a, b) => comparePaths(a.path, b.path)), changes);

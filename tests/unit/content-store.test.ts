@@ -127,6 +127,27 @@ describe('content store', () => {
     expect((await store.current()).catalog.articles.every(({ title }) => title === 'Edited')).toBe(true);
   });
 
+  it('lets timers through while it checks many files that turn out unchanged, as a first check of a polled folder names', async () => {
+    const files = Object.fromEntries(Array.from({ length: 60 }, (_, index) => [`${String(index).padStart(2, '0')}.md`, validArticle({ code: `"C${index}"`, date: '2024-01-01T00:00:00Z' })]));
+    const source = createMemorySource(files);
+    // Each stat takes a millisecond of this thread: 60 ms in all, and no file is read.
+    const slow: ContentSource = {
+      ...source,
+      stat: async (path) => {
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+        return source.stat(path);
+      },
+    };
+    const store = createContentStore(slow, testSite());
+    const before = await store.current();
+    let ticked = false;
+    setTimeout(() => (ticked = true), 0);
+    const after = await store.update(Object.keys(files));
+    expect(ticked).toBe(true);
+    expect(after).toBe(before);
+  });
+
   it('keeps the last good version of a file that turns invalid, and says so', async () => {
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
