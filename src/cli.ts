@@ -1,7 +1,7 @@
 /**
  * The `wirefeed` command line.
  *
- *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
+ *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet] [--poll MS]
  *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE]
  *   wirefeed check [--content DIR] [--config FILE] [--json]
  *   wirefeed --help | --version
@@ -14,7 +14,7 @@ import { GENERATOR } from './feeds/feed.ts';
 import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
-import { StartupError } from './node/config.ts';
+import { readPollMs, StartupError } from './node/config.ts';
 import { serve } from './node/serve.ts';
 import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
@@ -61,9 +61,11 @@ Documentation: README.md`,
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
-    .action(async (flags: CommonFlags & { quiet?: boolean }) => {
+    .option('--poll <ms>', 'check every folder for changes every <ms> instead of watching it, for NFS, SMB and mounts that send no change events (env POLL_MS)')
+    .action(async (flags: CommonFlags & { quiet?: boolean; poll?: string }) => {
       const settings = readSettings(flags);
-      const running = serve({ ...settings, ...indexingFor(settings), quiet: flags.quiet ?? process.env.QUIET === '1' });
+      const pollMs = readPollMs(flags.poll ?? process.env.POLL_MS, flags.poll === undefined ? 'POLL_MS' : '--poll');
+      const running = serve({ ...settings, ...indexingFor(settings), quiet: flags.quiet ?? process.env.QUIET === '1', ...(pollMs === undefined ? {} : { pollMs }) });
       // Installed before the server listens, so that a signal at any moment stops it cleanly
       // (the index is written before the process ends).
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {

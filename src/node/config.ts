@@ -54,6 +54,20 @@ export function readCacheMegabytes(value: string | undefined, name = 'CACHE_MB')
   return { responseBytes: third, contentBytes: third };
 }
 
+/**
+ * How often `serve` checks every folder for changes when told to check instead of watching
+ * (`--poll` or `POLL_MS`, in milliseconds): for network file systems (NFS, SMB) and mounts that
+ * send no change events. `undefined` when neither is given: the folders are watched.
+ */
+export function readPollMs(value: string | undefined, name = 'POLL_MS'): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (value.trim() === '' || !Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
+    throw new StartupError(`${name} must be a whole number of milliseconds from 100 to 3600000, not "${value}"`);
+  }
+  return ms;
+}
+
 /** `name` is where an explicit base URL came from (`--base-url` or `BASE_URL`), for the message. */
 export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number, name = 'BASE_URL'): Site {
   try {

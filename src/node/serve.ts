@@ -33,6 +33,8 @@ export interface ServeOptions extends Settings {
   /** Where lines go (default: stdout for information, stderr for problems). */
   readonly log?: (line: string) => void;
   readonly warn?: (line: string) => void;
+  /** Check every folder for changes this often (or ten times as long as a check takes) instead of watching it. */
+  readonly pollMs?: number;
 }
 
 export interface RunningServer {
@@ -67,7 +69,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         .then(() => afterChange())
         .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
     },
-    { warn: (message) => warn(JSON.stringify({ event: 'watch', message })) },
+    {
+      warn: (message) => warn(JSON.stringify({ event: 'watch', message })),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs, pollOnly: true }),
+    },
   );
   const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder }), site, {
     contentCacheSize: options.cacheBudget.contentBytes,
@@ -155,7 +160,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
   log(
     `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
-      (errors > 0 ? ` (${errors} files skipped, see above)` : ''),
+      (errors > 0 ? ` (${errors} files skipped, see above)` : '') +
+      (options.pollMs === undefined ? '' : `; checking for changes every ${options.pollMs / 1000} s or more`),
   );
 
   // WebSub: remember what every feed looked like, and tell the hub when that changes - after a

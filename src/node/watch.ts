@@ -21,7 +21,8 @@
  * A folder that cannot be watched - the system's limit of inotify watches is reached, say - is
  * not given up on in silence: the watcher says so once, and checks such folders itself, every
  * `pollMs` or more (ten times as long as the last check took, so that checking never takes more
- * than a tenth of a core), until a rescan finds it can watch them.
+ * than a tenth of a core), until a rescan finds it can watch them. With `pollOnly` (`--poll`),
+ * every folder is checked so and none watched: for file systems that send no change events.
  *
  * @example
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
@@ -44,6 +45,8 @@ export interface ContentWatcherOptions {
   readonly pollMs?: number;
   /** Told, once for each reason, that folders cannot be watched and are checked instead. */
   readonly warn?: (message: string) => void;
+  /** Check every folder, watch none: for file systems that send no change events (NFS, SMB, some mounts). */
+  readonly pollOnly?: boolean;
   /** Node's `fs.watch` (replaced in tests, to refuse some folders). */
   readonly watch?: (path: string, listener: (event: string, name: string | null) => void) => FSWatcher;
 }
@@ -62,7 +65,7 @@ const LET_THROUGH_EVERY_MS = 20;
 const isSkipped = (name: string) => name.startsWith('.') || name.includes('\\');
 
 export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
-  const { settleMs = 25, pollMs = 1000, warn = () => undefined, watch = watchFolderNatively } = options;
+  const { settleMs = 25, pollMs = 1000, pollOnly = false, warn = () => undefined, watch = watchFolderNatively } = options;
   const watchers = new Map<string, FSWatcher>();
   // The folders that cannot be watched, each with its files' stamps at the last check (none
   // before the first: the first check reports every file, and the store reads those that changed).
@@ -121,8 +124,20 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     for (const path of polled.keys()) if (within(path)) polled.delete(path);
   };
 
+  /** Checks a folder every `pollMs` or more, from the next check on. */
+  const poll = (folder: string) => {
+    if (polled.has(folder)) return;
+    polled.set(folder, new Map());
+    if (folder === '') rootIs = identify();
+    pollTimer ??= setTimeout(check, pollMs);
+  };
+
   function watchFolder(folder: string): void {
     if (closed || watchers.has(folder)) return;
+    if (pollOnly) {
+      poll(folder);
+      return;
+    }
     try {
       const watcher = watch(join(root, folder), (_event, name) => {
         if (name === null) rescan = true;
@@ -150,13 +165,12 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       const code = (error as NodeJS.ErrnoException).code ?? 'an error';
       // Gone, or not a folder: its parent's watcher reports that.
       if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      if (!polled.has(folder)) polled.set(folder, new Map());
       if (!warned.has(code)) {
         warned.add(code);
         const why = WHY_NOT_WATCHED[code] ?? String((error as Error).message);
         warn(`cannot watch ${join(root, folder)} (${code}: ${why}); it and every other folder that cannot be watched are checked for changes every ${pollMs / 1000} s or more instead`);
       }
-      pollTimer ??= setTimeout(check, pollMs);
+      poll(folder);
     }
   }
 

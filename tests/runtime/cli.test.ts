@@ -79,6 +79,7 @@ describe('the wirefeed command', () => {
 
   it.each([
     [['serve', '--port', 'http'], 'wirefeed: --port must be a number from 0 to 65535, not "http"\n'],
+    [['serve', '--poll', '50'], 'wirefeed: --poll must be a whole number of milliseconds from 100 to 3600000, not "50"\n'],
     [['build', '--out', 'x', '--base-url', 'news.example'], 'wirefeed: --base-url: "news.example" is not an absolute URL\n'],
     [['check', '--content', 'no-such-folder'], `wirefeed: content folder ${join(process.cwd(), 'no-such-folder')} does not exist\n`],
   ])('stops on a bad flag (%j) with status 2, naming it', (args, message) => {

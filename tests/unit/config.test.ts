@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createSite, DEFAULT_SITE_CONFIG, KNOWN_KEYS, parseSiteConfig } from '../../src/site.ts';
-import { DEFAULT_CACHE_MB, readCacheMegabytes, StartupError } from '../../src/node/config.ts';
+import { DEFAULT_CACHE_MB, readCacheMegabytes, readPollMs, StartupError } from '../../src/node/config.ts';
 import { normalizeText, testSite, validArticle } from '../support/fixtures.ts';
 
 const schema = JSON.parse(readFileSync('wirefeed.schema.json', 'utf8'));
@@ -160,5 +160,16 @@ describe('CACHE_MB', () => {
 
   it.each(['', ' ', 'lots', '2', '1.5', '-30', '65537'])('refuses %j, naming the variable', (value) => {
     expect(() => readCacheMegabytes(value)).toThrow(new StartupError(`CACHE_MB must be a whole number of megabytes from 3 to 65536, not "${value}"`));
+  });
+});
+
+describe('POLL_MS', () => {
+  it('is unset unless given: the folders are watched', () => {
+    expect(readPollMs(undefined)).toBeUndefined();
+    expect(readPollMs('700')).toBe(700);
+  });
+
+  it.each(['', ' ', 'often', '99', '1.5', '-700', '3600001'])('refuses %j, naming the variable', (value) => {
+    expect(() => readPollMs(value)).toThrow(new StartupError(`POLL_MS must be a whole number of milliseconds from 100 to 3600000, not "${value}"`));
   });
 });

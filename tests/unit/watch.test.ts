@@ -139,6 +139,24 @@ describe('the content watcher', () => {
     expect(await until(['a/new-folder.md'])).toEqual(new Set(['a/new-folder.md']));
   });
 
+  it('checks every folder, and watches none, when told to poll', async () => {
+    const warnings: string[] = [];
+    const { until, forget } = await watchedFolder({
+      pollMs: 50,
+      pollOnly: true,
+      warn: (message) => warnings.push(message),
+      watch: (path) => {
+        throw new Error(`watched ${path}`);
+      },
+    });
+    expect(await until(['a/x.md', 'b/c/y.md'])).toEqual(new Set(['a/x.md', 'b/c/y.md']));
+    forget();
+    writeFileSync(join(root, 'b', 'c', 'y.md'), 'changed');
+    writeFileSync(join(root, 'z.md'), 'new at the root');
+    expect(await until(['b/c/y.md', 'z.md'])).toEqual(new Set(['b/c/y.md', 'z.md']));
+    expect(warnings).toEqual([]);
+  });
+
   it('checks a folder it cannot watch instead, and says so once, with the limit to raise', async () => {
     const warnings: string[] = [];
     const refused: string[] = [];
