@@ -68,7 +68,7 @@ Documentation: README.md`,
       const running = serve({ ...settings, ...indexingFor(settings), quiet: flags.quiet ?? process.env.QUIET === '1', ...(pollMs === undefined ? {} : { pollMs }) });
       // Installed before the server listens, so that a signal at any moment stops it cleanly
       // (the index is written before the process ends).
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
         process.once(signal, () => void running.then((server) => server.close()).finally(() => process.exit(0)));
       }
       await running;

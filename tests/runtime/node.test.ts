@@ -102,12 +102,13 @@ describe("the Node server's log", () => {
 });
 
 describe('the Node server stopped right after start', () => {
-  it('finishes writing its index and keeps the HTML it rendered on SIGTERM, so that the next start finds both', async () => {
+  // SIGHUP: the terminal it ran in closed (an ssh session dropped).
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('finishes writing its index and keeps the HTML it rendered on %s, so that the next start finds both', async (signal) => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
     try {
       const first = await startNodeServer({ CACHE_DIR: cacheDir, QUIET: '1', BASE_URL: 'https://news.example' });
       expect((await fetch(`${first.url}/rss.xml`)).status).toBe(200);
-      await first.stop();
+      await first.stop(signal);
       const files = readdirSync(cacheDir).sort();
       expect(files).toHaveLength(2);
       expect(files[0]).toMatch(/^index-[\w-]+\.html\.json$/);

@@ -28,7 +28,8 @@ export function pollablePort(): number {
 export interface RunningServer {
   readonly url: string;
   readonly output: () => string;
-  stop(): Promise<void>;
+  /** Sends `signal` (SIGTERM unless named) and waits for the process to end. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -66,11 +67,11 @@ export async function startNodeServer(env: Record<string, string> = {}, { until 
   return {
     url: `http://127.0.0.1:${port}`,
     output: () => output,
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill(signal);
       }),
   };
 }
