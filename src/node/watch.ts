@@ -18,6 +18,9 @@
  * its place - nothing the watchers see changes, so the watchers are started again on the new
  * folder, and it is listed again.
  *
+ * A burst of as many events as the system queues may have lost some (see
+ * {@link systemQueueLimit}): it is reported as a rescan.
+ *
  * A folder that cannot be watched - the system's limit of inotify watches is reached, say - is
  * not given up on in silence: the watcher says so once, and checks such folders itself, every
  * `pollMs` or more (ten times as long as the last check took, so that checking never takes more
@@ -28,7 +31,7 @@
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
-import { readdirSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { isArticlePath } from '../sources/source.ts';
 
@@ -47,6 +50,8 @@ export interface ContentWatcherOptions {
   readonly warn?: (message: string) => void;
   /** Check every folder, watch none: for file systems that send no change events (NFS, SMB, some mounts). */
   readonly pollOnly?: boolean;
+  /** How many events the system queues before it drops the rest (see {@link systemQueueLimit}). */
+  readonly queueLimit?: number;
   /** Node's `fs.watch` (replaced in tests, to refuse some folders). */
   readonly watch?: (path: string, listener: (event: string, name: string | null) => void) => FSWatcher;
 }
@@ -58,6 +63,21 @@ const WHY_NOT_WATCHED: Record<string, string> = {
   ENFILE: "the system's limit of open files is reached",
 };
 
+/**
+ * How many inotify events the kernel queues for one reader (`fs.inotify.max_queued_events`,
+ * 16,384 by default). Past it, events are dropped, and Node says nothing: libuv skips the one
+ * event that says so. All the events queued are read in one turn, so a burst that brought this
+ * many may have lost some; with the limit at 8, a server here missed 3 of 17 files edited at once.
+ */
+export function systemQueueLimit(): number {
+  try {
+    const limit = Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8'));
+    return limit > 0 ? limit : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
 /** How long a check of the folders that cannot be watched runs before it lets requests through. */
 const LET_THROUGH_EVERY_MS = 20;
 
@@ -66,6 +86,7 @@ const isSkipped = (name: string) => name.startsWith('.') || name.includes('\\');
 
 export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
   const { settleMs = 25, pollMs = 1000, pollOnly = false, warn = () => undefined, watch = watchFolderNatively } = options;
+  const queueLimit = options.queueLimit ?? systemQueueLimit();
   const watchers = new Map<string, FSWatcher>();
   // The folders that cannot be watched, each with its files' stamps at the last check (none
   // before the first: the first check reports every file, and the store reads those that changed).
@@ -78,6 +99,8 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   let checked = new Set<string>();
   let rescan = false;
   let closed = false;
+  // Events since the last report: as many as the system queues, and some may have been dropped.
+  let events = 0;
   // Which folder the root's path led to when it was watched (its device and inode).
   let rootIs: string | undefined;
   const identify = () => {
@@ -99,10 +122,11 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   const flush = () => {
     timer = undefined;
     // A name a watcher reported that is a folder now: one that came, or came back.
-    const paths = rescan || [...named].some(isFolder) ? undefined : [...named, ...checked];
+    const paths = rescan || events >= queueLimit || [...named].some(isFolder) ? undefined : [...named, ...checked];
     named = new Set();
     checked = new Set();
     rescan = false;
+    events = 0;
     onChange(paths);
   };
   const note = () => {
@@ -140,9 +164,11 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     }
     try {
       const watcher = watch(join(root, folder), (_event, name) => {
+        events += 1;
         if (name === null) rescan = true;
-        else if (isSkipped(name)) return;
-        else {
+        else if (isSkipped(name)) {
+          if (events < queueLimit) return;
+        } else {
           const path = pathIn(folder, name);
           // A folder known here went, or was moved or replaced: the files in it are found
           // gone (or back) only by listing again, and it is watched again if it is there.

@@ -70,6 +70,13 @@ describe('the content watcher', () => {
     expect([...(await until(['b/c/y.md', 'a/z.md', 'a/x.md']))]).toEqual(expect.arrayContaining(['b/c/y.md', 'a/z.md', 'a/x.md']));
   });
 
+  it('asks for a rescan after a burst of as many events as the system queues, as it may have dropped some', async () => {
+    const { until } = await watchedFolder({ queueLimit: 6 });
+    // Hidden names take their place in the queue too (rsync's temporary files).
+    for (const name of ['.one.md.tmp', 'two.md', 'three.md', 'four.md', 'five.md', 'six.md']) writeFileSync(join(root, 'a', name), name);
+    expect(await until([undefined])).toContain(undefined);
+  });
+
   it('asks for a rescan when a folder comes, and watches it once a listing hands it over', async () => {
     const { until, forget, listAgain } = await watchedFolder();
     mkdirSync(join(root, 'd'));
