@@ -33,7 +33,7 @@
  */
 import { readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { isArticlePath } from '../sources/source.ts';
+import { isArticlePath, isSkippedName } from '../sources/source.ts';
 
 export interface ContentWatcher {
   /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
@@ -80,9 +80,6 @@ export function systemQueueLimit(): number {
 
 /** How long a check of the folders that cannot be watched runs before it lets requests through. */
 const LET_THROUGH_EVERY_MS = 20;
-
-/** Names that a listing of the folder skips (see the fs source's walk): never content, never a rescan. */
-const isSkipped = (name: string) => name.startsWith('.') || name.includes('\\');
 
 export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
   const { settleMs = 25, pollMs = 1000, pollOnly = false, warn = () => undefined, watch = watchFolderNatively } = options;
@@ -166,7 +163,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       const watcher = watch(join(root, folder), (_event, name) => {
         events += 1;
         if (name === null) rescan = true;
-        else if (isSkipped(name)) {
+        else if (isSkippedName(name)) {
           if (events < queueLimit) return;
         } else {
           const path = pathIn(folder, name);
@@ -209,13 +206,16 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   async function check(): Promise<void> {
     let working = 0;
     let since = performance.now();
-    for (const [folder, seen] of polled) {
-      if (performance.now() - since >= LET_THROUGH_EVERY_MS) {
-        working += performance.now() - since;
-        await new Promise((next) => setTimeout(next, 0));
-        if (closed) return;
-        since = performance.now();
-      }
+    const due = () => performance.now() - since >= LET_THROUGH_EVERY_MS;
+    /** Lets requests through; false once the watcher is closed. */
+    const letThrough = async () => {
+      working += performance.now() - since;
+      await new Promise((next) => setTimeout(next, 0));
+      since = performance.now();
+      return !closed;
+    };
+    folders: for (const [folder, seen] of polled) {
+      if (due() && !(await letThrough())) return;
       // Forgotten, or watched, while requests were let through.
       if (polled.get(folder) !== seen) continue;
       const within = join(root, folder);
@@ -229,8 +229,13 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       }
       const stamps = new Map<string, string>();
       for (const entry of entries) {
+        // Within a folder too: one folder may hold every article (Jekyll's _posts).
+        if (due()) {
+          if (!(await letThrough())) return;
+          if (polled.get(folder) !== seen) continue folders;
+        }
         const { name } = entry;
-        if (isSkipped(name)) continue;
+        if (isSkippedName(name)) continue;
         if (entry.isDirectory()) {
           const path = pathIn(folder, name);
           if (!watchers.has(path) && !polled.has(path)) rescan = true;

@@ -18,6 +18,7 @@ import {
   isArticlePath,
   isSafeContentPath,
   isSafeFolderPath,
+  isSkippedName,
   stampsFrom,
   stampsFromPairs,
   type ContentSource,
@@ -266,7 +267,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       } else {
         for (const dirent of readdirSync(folder, { withFileTypes: true })) {
           const { name } = dirent;
-          if (name.startsWith('.') || name.includes('\\')) continue;
+          if (isSkippedName(name)) continue;
           if (dirent.isDirectory()) pending.push([join(folder, name), `${prefix}${name}/`]);
           else if (dirent.isFile() && isArticlePath(name)) paths.push(`${prefix}${name}`);
         }

@@ -135,6 +135,14 @@ export function isArticlePath(path: string): boolean {
 }
 
 /**
+ * Whether a listing of the folder skips a file or folder name: hidden ones (`.` and `..` among
+ * them) and any with a backslash. Never content, and nothing that a watcher reports.
+ */
+export function isSkippedName(name: string): boolean {
+  return name.startsWith('.') || name.includes('\\');
+}
+
+/**
  * What a relative path that may name a content file looks like: `/`-separated, no empty, `.`
  * or `..` segment, no leading slash, no backslash or NUL, and an article extension (see
  * {@link ARTICLE_EXTENSIONS}).
