@@ -25,6 +25,7 @@ import type { IndexCache, PersistedEntries, SavedCollection, SavedListing } from
 import { GENERATOR } from '../feeds/feed.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
+import { readContentFile } from '../sources/fs.ts';
 import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
 import { INDEX_FILE_NAME } from './process-role.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
@@ -149,7 +150,7 @@ export function rereadArticle(root: string, site: Site): Recover {
   return (path: string): Article | undefined => {
     if (!isSafeContentPath(path)) return undefined;
     try {
-      return articleFromText(path, readFileSync(join(root, path), 'utf8'), site);
+      return articleFromText(path, readContentFile(join(root, path)), site);
     } catch {
       return undefined;
     }

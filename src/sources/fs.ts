@@ -10,7 +10,7 @@
  * @example
  * const source = createFsSource('content');
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -51,13 +51,13 @@ const UNSETTLED = -1;
  */
 const STAMP_WORKER = `
 const { parentPort } = require('node:worker_threads');
-const { statSync } = require('node:fs');
+const { lstatSync } = require('node:fs');
 parentPort.once('message', ({ root, joined }) => {
   const paths = joined === '' ? [] : joined.split('\\0');
   const stamps = new Float64Array(paths.length * 2).fill(-1);
   for (let i = 0; i < paths.length; i += 1) {
     try {
-      const stats = statSync(root + '/' + paths[i], { throwIfNoEntry: false });
+      const stats = lstatSync(root + '/' + paths[i], { throwIfNoEntry: false });
       if (stats !== undefined && stats.isFile()) { stamps[2 * i] = stats.size; stamps[2 * i + 1] = stats.mtimeMs; }
     } catch {}
   }
@@ -65,10 +65,29 @@ parentPort.once('message', ({ root, joined }) => {
 });
 `;
 
-/** A file's stamp; `undefined` also when it cannot be stat'ed, so that indexing reports why. */
+/**
+ * Opens a content file for reading, never through a symbolic link (ELOOP): a listing skips
+ * links, and a link a watcher reports could lead to any file the server can read.
+ */
+const openContentFile = (file: string) => openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+
+/** The text of a content file (see {@link openContentFile}). */
+export function readContentFile(file: string): string {
+  const fd = openContentFile(file);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file's stamp; `undefined` also when it cannot be stat'ed, so that indexing reports why, and
+ * for a symbolic link, which is no content file (see {@link openContentFile}).
+ */
 function statFile(file: string): FileStamp | undefined {
   try {
-    const stats = statSync(file, { throwIfNoEntry: false });
+    const stats = lstatSync(file, { throwIfNoEntry: false });
     return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
   } catch {
     return undefined;
@@ -288,10 +307,10 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     list: (onListed) => walk(onListed),
     relist: (paths, folders) => walk(undefined, earlierListing(paths, folders)),
     async read(path: string): Promise<string> {
-      return readFileSync(resolvePath(path), 'utf8');
+      return readContentFile(resolvePath(path));
     },
     async readHead(path: string, bytes: number): Promise<FileHead> {
-      const fd = openSync(resolvePath(path), 'r');
+      const fd = openContentFile(resolvePath(path));
       try {
         const stats = fstatSync(fd);
         if (headBuffer.length < bytes) headBuffer = Buffer.allocUnsafe(bytes);
@@ -307,8 +326,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
     },
     async stat(path: string) {
-      const stats = statSync(resolvePath(path), { throwIfNoEntry: false });
-      return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+      return statFile(resolvePath(path));
     },
     async stamps(paths) {
       const threads = paths.length >= THREADED_STAMPS_FROM ? threadsForStamps() : undefined;

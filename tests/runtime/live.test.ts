@@ -89,6 +89,18 @@ describe('live updates', () => {
     expect(await eventually(() => rssTitles('/rss.xml'), (titles) => titles.includes('Second in the new folder'))).toContain('Second in the new folder');
   });
 
+  it('serves no file through a symbolic link added while running, as a listing skips links', async () => {
+    const outside = join(content, '..', 'outside.md');
+    writeFileSync(outside, fresh('LIVE-OUTSIDE', 'From outside the content folder'));
+    symlinkSync(outside, join(content, '2024', '11', 'linked.md'));
+    // Something after it, to know the link's change has been applied.
+    writeFileSync(join(content, '2024', '11', 'after-link.md'), fresh('LIVE-AFTER-LINK', 'Written after the link'));
+    const titles = await eventually(() => rssTitles('/rss.xml'), (found) => found.includes('Written after the link'));
+    expect(titles).toContain('Written after the link');
+    expect(titles).not.toContain('From outside the content folder');
+    expect(await pageStatus('linked')).toBe(404);
+  });
+
   it('drops the articles of a folder moved out of the content folder, and watches the folder put back in its place', async () => {
     const folder = join(content, '2025', '02');
     mkdirSync(folder, { recursive: true });

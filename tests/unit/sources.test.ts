@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -69,14 +69,29 @@ describe('the folder source', () => {
     writeFileSync(join(root, 'f1', 'back\\slash.md'), 'no');
     mkdirSync(join(root, 'f4\\sub'));
     writeFileSync(join(root, 'f4\\sub', 'inside.md'), 'no');
+    // Symbolic links, to a file outside, to an article and to a folder: a link could publish
+    // any file the server can read.
+    symlinkSync('/etc/passwd', join(root, 'f1', 'passwd.md'));
+    symlinkSync(join(root, paths[0]!), join(root, 'f1', 'twin.md'));
+    symlinkSync(join(root, 'f1'), join(root, 'linked-folder'));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles and names with a backslash', async () => {
+  it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles, names with a backslash and symbolic links', async () => {
     const listed = await createFsSource(root).list();
     expect(listed).toEqual([...paths].sort(comparePaths));
     expect(listed.indexOf('f3/😀.md')).toBeLessThan(listed.indexOf('f3/\uff21.md'));
     expect(listed.every(isSafeContentPath)).toBe(true);
+  });
+
+  it('takes a symbolic link for no file when asked for it by path, as a watcher may: no stamp, and no read through it', async () => {
+    const source = createFsSource(root);
+    expect(await source.stat('f1/passwd.md')).toBeUndefined();
+    expect(await source.stat('f1/twin.md')).toBeUndefined();
+    expect((await source.stamps(['f1/twin.md', paths[0]!])).get(0)).toBeUndefined();
+    await expect(source.readHead('f1/passwd.md', 4096)).rejects.toThrow(/ELOOP/);
+    await expect(source.read('f1/twin.md')).rejects.toThrow(/ELOOP/);
+    expect(await source.read(paths[0]!)).toBe('');
   });
 
   it('tells how many files it has listed so far after each folder', async () => {
@@ -89,9 +104,11 @@ describe('the folder source', () => {
 
   it('gives the stamps of a folder large enough for worker threads, the same as one stat call each, and none for what is not a file', async () => {
     const source = createFsSource(root);
-    const asked = [...paths, 'f0/missing.md', 'f0/folder.md'];
+    const asked = [...paths, 'f1/twin.md', 'f0/missing.md', 'f0/folder.md'];
     const stamps = await source.stamps(asked);
     expect(stamps).toHaveLength(asked.length);
+    // A link is no file on the threads either.
+    expect(stamps.get(asked.length - 3)).toBeUndefined();
     const stats = await Promise.all(asked.map((path) => source.stat(path)));
     expect(asked.map((_, index) => stamps.get(index))).toEqual(stats);
     expect(stamps.get(1)?.size).toBe(1);
