@@ -22,9 +22,13 @@ export async function checkContent(settings: Settings, options: { readonly quiet
   const progress = createProgress('wirefeed check', options);
   const { indexMany } = options;
   const onProgress = (done: number, total: number) => progress.update(done, total);
-  const entries = await indexSource(createFsSource(settings.contentDir), settings.site, { onProgress, ...(indexMany ? { indexMany } : {}) });
+  const unreadable: Problem[] = [];
+  const source = createFsSource(settings.contentDir, { onUnreadable: (problem) => unreadable.push(problem) });
+  const entries = await indexSource(source, settings.site, { onProgress, ...(indexMany ? { indexMany } : {}) });
   progress.stop();
-  const { articles, problems, drafts } = assembleArticles(entries);
+  const assembled = assembleArticles(entries);
+  const { articles, drafts } = assembled;
+  const problems = [...unreadable, ...assembled.problems];
   return {
     contentDir: settings.contentDir,
     files: entries.length,

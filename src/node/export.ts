@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { createApp } from '../app.ts';
-import { formatProblem } from '../articles/article.ts';
+import { formatProblem, type Problem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes } from '../catalog/query.ts';
@@ -88,12 +88,15 @@ function checkOutputFolder(outDir: string, contentDir: string): void {
 
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
-  const store = createContentStore(createFsSource(options.contentDir), site, options.indexMany ? { indexMany: options.indexMany } : {});
+  const unreadable: Problem[] = [];
+  const source = createFsSource(options.contentDir, { onUnreadable: (problem) => unreadable.push(problem) });
+  const store = createContentStore(source, site, options.indexMany ? { indexMany: options.indexMany } : {});
   const now = options.now ?? Date.now();
   const app = createApp({ site, store, now: () => now });
   checkOutputFolder(options.outDir, options.contentDir);
   const { catalog } = await store.current();
-  for (const problem of catalog.problems) console.warn(formatProblem(problem));
+  const problems = [...unreadable, ...catalog.problems];
+  for (const problem of problems) console.warn(formatProblem(problem));
   const urls = createUrls(site.baseUrl);
 
   const paths = ['/', '/feeds.opml', SCRIPT_PATH];
@@ -115,5 +118,5 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   progress.update(paths.length, paths.length);
   progress.stop();
   writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
-  return { files, articles: catalog.articles.length, errors: catalog.problems.filter((problem) => problem.severity === 'error').length };
+  return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length };
 }

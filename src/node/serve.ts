@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from '../app.ts';
-import { formatProblem } from '../articles/article.ts';
+import { formatProblem, type Problem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
@@ -49,6 +49,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   // Problems are reported once per file version, not again with every snapshot.
   const reported = new Set<string>();
+  const reportProblem = (problem: Problem) => {
+    const line = formatProblem(problem);
+    if (!reported.has(line)) warn(JSON.stringify({ event: 'problem', ...problem, text: line }));
+    reported.add(line);
+  };
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
   const persisted = cacheDir === 'off' ? undefined : { file: defaultIndexPath(cacheDir, contentDir, site), fingerprint: indexFingerprint(site) };
@@ -74,7 +79,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs, pollOnly: true }),
     },
   );
-  const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder }), site, {
+  const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder, onUnreadable: reportProblem }), site, {
     contentCacheSize: options.cacheBudget.contentBytes,
     responseCacheSize: options.cacheBudget.responseBytes,
     ...(cache ? { cache } : {}),
@@ -84,11 +89,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     onLoad: ({ catalog, version }) => {
       progress?.stop();
       progress = undefined;
-      for (const problem of catalog.problems) {
-        const line = formatProblem(problem);
-        if (!reported.has(line)) warn(JSON.stringify({ event: 'problem', ...problem, text: line }));
-        reported.add(line);
-      }
+      for (const problem of catalog.problems) reportProblem(problem);
       if (version > 1) log(JSON.stringify({ event: 'content-changed', articles: catalog.articles.length }));
     },
   });

@@ -186,8 +186,9 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       polled.delete(folder);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-      // Gone, or not a folder: its parent's watcher reports that.
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      // Gone, or not a folder: its parent's watcher reports that. Not to be read: the listing
+      // leaves it out and says so (see the fs source's onUnreadable).
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return;
       if (!warned.has(code)) {
         warned.add(code);
         const why = WHY_NOT_WATCHED[code] ?? String((error as Error).message);

@@ -10,10 +10,11 @@
  * @example
  * const source = createFsSource('content');
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Problem } from '../articles/article.ts';
 import {
   isArticlePath,
   isSafeContentPath,
@@ -217,10 +218,15 @@ export interface FsSourceOptions {
    * reads it: a watcher started there misses no change that the listing does not show.
    */
   readonly onFolder?: (folder: string) => void;
+  /**
+   * Told of each folder below the root that a listing cannot read (its permissions, say): the
+   * listing leaves it out, and the next one tries it again. A root that cannot be read throws.
+   */
+  readonly onUnreadable?: (problem: Problem) => void;
 }
 
 export function createFsSource(root: string, options: FsSourceOptions = {}): ContentSource {
-  const { onFolder } = options;
+  const { onFolder, onUnreadable } = options;
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
   // Lists this source made itself, with the folders they read (`undefined`: one changed too
@@ -247,6 +253,19 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       return undefined;
     } finally {
       prepared = undefined;
+    }
+  };
+  /** A folder's entries; `undefined` for one gone since, or one that cannot be read (told to onUnreadable). */
+  const readFolder = (folder: string, path: string): Dirent[] | undefined => {
+    try {
+      return readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      if (path === '') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone, or no longer a folder, since it was stat'ed: its parent's watcher reports it.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      onUnreadable?.({ path, severity: 'error', message: `folder cannot be read (${code ?? String(error)}): the articles in it are left out` });
+      return undefined;
     }
   };
   /**
@@ -284,7 +303,10 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         for (const file of earlier?.files.get(path) ?? []) paths.push(file);
         for (const child of unchanged.children) pending.push([join(root, child), `${child}/`]);
       } else {
-        for (const dirent of readdirSync(folder, { withFileTypes: true })) {
+        const dirents = readFolder(folder, path);
+        // Read again by the next listing, which tells of it again until it can be read.
+        if (dirents === undefined) folders[folders.length - 1] = { path, mtimeMs: UNSETTLED };
+        for (const dirent of dirents ?? []) {
           const { name } = dirent;
           if (isSkippedName(name)) continue;
           if (dirent.isDirectory()) pending.push([join(folder, name), `${prefix}${name}/`]);

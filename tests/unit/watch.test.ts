@@ -146,6 +146,24 @@ describe('the content watcher', () => {
     expect(await until(['a/new-folder.md'])).toEqual(new Set(['a/new-folder.md']));
   });
 
+  it('leaves a folder it may not read to the listing, which says so: no warning, and no check of it', async () => {
+    const warnings: string[] = [];
+    const { until, forget } = await watchedFolder({
+      pollMs: 20,
+      warn: (message) => warnings.push(message),
+      watch: (path, listener) => {
+        if (!path.endsWith('a')) return watch(path, listener);
+        throw Object.assign(new Error(`EACCES: permission denied, watch '${path}'`), { code: 'EACCES' });
+      },
+    });
+    forget();
+    // A check of it would fail to read it and ask for a rescan, every time.
+    await new Promise((next) => setTimeout(next, 200));
+    writeFileSync(join(root, 'b', 'c', 'y.md'), 'changed');
+    expect(await until(['b/c/y.md'])).toEqual(new Set(['b/c/y.md']));
+    expect(warnings).toEqual([]);
+  });
+
   it('checks every folder, and watches none, when told to poll', async () => {
     const warnings: string[] = [];
     const { until, forget } = await watchedFolder({
