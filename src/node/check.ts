@@ -15,6 +15,8 @@ export interface CheckReport {
   readonly drafts: number;
   readonly errors: number;
   readonly warnings: number;
+  /** Folders that could not be read (each also an error among the problems): their files are not counted. */
+  readonly unreadableFolders: number;
   readonly problems: readonly Problem[];
 }
 
@@ -36,6 +38,7 @@ export async function checkContent(settings: Settings, options: { readonly quiet
     drafts,
     errors: problems.filter((problem) => problem.severity === 'error').length,
     warnings: problems.filter((problem) => problem.severity === 'warning').length,
+    unreadableFolders: unreadable.length,
     problems,
   };
 }
@@ -43,7 +46,12 @@ export async function checkContent(settings: Settings, options: { readonly quiet
 /** The report for people: one line per problem, then a summary. */
 export function formatReport(report: CheckReport): string {
   const lines = report.problems.map(formatProblem);
-  const verdict = report.errors > 0 ? `${report.errors} files cannot be served` : 'every file can be served';
+  const fileErrors = report.errors - report.unreadableFolders;
+  const faults = [
+    ...(fileErrors > 0 ? [`${fileErrors} files cannot be served`] : []),
+    ...(report.unreadableFolders > 0 ? [`${report.unreadableFolders} folders cannot be read`] : []),
+  ];
+  const verdict = faults.length > 0 ? faults.join(', ') : 'every file can be served';
   lines.push(
     `wirefeed check: ${report.files} files, ${report.articles} articles, ${report.drafts} drafts, ${report.errors} errors, ${report.warnings} warnings: ${verdict}`,
   );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Problem } from '../../src/articles/article.ts';
-import { checkContent } from '../../src/node/check.ts';
+import { checkContent, formatReport } from '../../src/node/check.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { testSite, validArticle } from '../support/fixtures.ts';
 
@@ -62,5 +62,6 @@ describe('a folder of the content that may not be read', () => {
     expect(report.articles).toBe(1);
     expect(report.errors).toBe(1);
     expect(report.problems.map(({ path }) => path)).toEqual(['closed']);
+    expect(formatReport(report)).toMatch(/: 1 folders cannot be read\n$/);
   });
 });
