@@ -97,7 +97,7 @@ Documentation: README.md`,
 
   program
     .command('check')
-    .description('check every article file and report each problem with its path, line and field; exit 1 if a file cannot be served')
+    .description('check every article file and report each problem with its path, line and field; exit 1 if a file cannot be served or a folder cannot be read')
     .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
     .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
     .option('--json', 'print the report as JSON')
