@@ -290,7 +290,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       const path = prefix.slice(0, -1);
       onFolder?.(path);
       // Its time before it is read: a change while it is read moves the time on.
-      const stats = statSync(folder, { throwIfNoEntry: path !== '' });
+      const stats = statSync(folder, { throwIfNoEntry: path === '' });
       // Gone, or no longer a folder, since its parent was read (or since the earlier listing,
       // where a file system kept its parent's time): its parent's watcher reports it.
       if (stats?.isDirectory() !== true && path !== '') continue;

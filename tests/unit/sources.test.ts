@@ -307,6 +307,18 @@ describe('a listing of the folder source, and whether it still holds', () => {
     expect(told.sort()).toEqual(listed.sort());
   });
 
+  it('skips a folder removed after its parent was read, while the listing runs (a git checkout, rsync --delete)', async () => {
+    const gone = (folder: string) => {
+      if (folder === '2024/01') rmSync(join(root, '2024', '01'), { recursive: true });
+    };
+    expect(await createFsSource(root, { onFolder: gone }).list()).toEqual(['a.md']);
+  });
+
+  it('throws, naming it, when the content folder itself is gone', async () => {
+    rmSync(root, { recursive: true });
+    await expect(createFsSource(root).list()).rejects.toThrow(/ENOENT: no such file or directory, stat '.*wirefeed-listing-/);
+  });
+
   it('skips a folder of the earlier listing that is no longer one, where a file system kept its parent\'s time', async () => {
     const source = createFsSource(root);
     const earlier = await source.list();
