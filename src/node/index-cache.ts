@@ -221,13 +221,17 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     mkdirSync(dirname(options.file), { recursive: true });
     const temporary = `${options.file}.${process.pid}.tmp`;
     const stream = createWriteStream(temporary);
-    const done = new Promise<void>((resolveDone, reject) => {
-      stream.on('finish', resolveDone);
-      stream.on('error', reject);
-    });
+    // A failed write (a full disk) ends the save wherever it waits on the stream: before, the
+    // writer waited for a 'drain' that never came, and the rejection nobody awaited yet ended
+    // the process.
+    let failure: Error | undefined;
+    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    failed.catch((error: Error) => (failure = error));
+    const done = new Promise<void>((resolveDone) => stream.once('finish', resolveDone));
     await writeEntries(
       async (chunk) => {
-        if (!stream.write(chunk)) await new Promise<void>((next) => stream.once('drain', () => next()));
+        if (failure) throw failure;
+        if (!stream.write(chunk)) await Promise.race([new Promise<void>((next) => stream.once('drain', () => next())), failed]);
         // Let requests through between chunks.
         await new Promise((next) => setImmediate(next));
       },
@@ -236,7 +240,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       { ...(collection ? { collection } : {}), ...(folders ? { folders } : {}), pause: () => new Promise((next) => setImmediate(next)) },
     );
     stream.end();
-    await done;
+    await Promise.race([done, failed]);
     renameSync(temporary, options.file);
   };
   const writeNow = (save: Save) => {
