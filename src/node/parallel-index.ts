@@ -54,11 +54,11 @@ const BATCH_FILES = 1000;
 /** Batches a process holds at a time: the next is there the moment it finishes one. */
 const BATCHES_AHEAD = 2;
 
+/** An indexing process's task: the folder, the site, and where to write the entries (laid out as stored-entry.ts says). */
+type IndexTaskMessage = { readonly root: string; readonly site: Site; readonly file: string };
+
 /** What an indexing process is sent: first its task, then batches of paths, then the end. */
-type TaskMessage =
-  | { readonly root: string; readonly site: Site; /** Where to write the entries (laid out as stored-entry.ts says). */ readonly file: string }
-  | { readonly paths: readonly string[] }
-  | { readonly end: true };
+type TaskMessage = IndexTaskMessage | { readonly paths: readonly string[] } | { readonly end: true };
 
 /** What an indexing process sends back: a batch is done (and how many files were in it). */
 type DoneMessage = { readonly done: number };
@@ -262,6 +262,20 @@ export async function runIndexTask(): Promise<boolean> {
   };
   const task = await received();
   if (!('root' in task)) throw new Error('an indexing process was sent paths before its task');
+  try {
+    await indexTask(task, received, send);
+  } catch (error) {
+    // One line, not a stack trace: the server reads this process's files itself (see
+    // indexSource), so this is no failure of the start (a full disk for the scratch file, say).
+    process.stderr.write(`wirefeed: an indexing process stopped (${(error as Error).message}); the server reads the files itself\n`);
+    process.exitCode = 1;
+  }
+  process.disconnect();
+  return true;
+}
+
+/** An indexing process's work: each batch of paths received indexed, and its entries written to the task's file. */
+async function indexTask(task: IndexTaskMessage, received: () => Promise<TaskMessage>, send: (message: DoneMessage) => Promise<void>): Promise<void> {
   const source = createFsSource(task.root);
   const file = openSync(task.file, 'w');
   try {
@@ -283,6 +297,4 @@ export async function runIndexTask(): Promise<boolean> {
   } finally {
     closeSync(file);
   }
-  process.disconnect();
-  return true;
 }

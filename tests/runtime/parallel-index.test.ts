@@ -215,6 +215,25 @@ describe('indexing in several processes', () => {
     );
   }, 60_000);
 
+  it('has a process that cannot write its entries (a full disk, say) say so in one line and stop, so that the whole fails', async () => {
+    const root = folder.root();
+    const paths = await createFsSource(root).list();
+    await withEntryModule(
+      (scratch) => [
+        `import { mkdirSync } from 'node:fs';`,
+        // A folder where its entries file goes: opening it to write fails (EISDIR).
+        `process.on('message', (message) => { if ('file' in message) mkdirSync(message.file); });`,
+        `const write = process.stderr.write.bind(process.stderr);`,
+        `process.stderr.write = (chunk, ...rest) => { appendFileSync(${JSON.stringify(join(scratch, 'stderr'))}, chunk); return write(chunk, ...rest); };`,
+      ],
+      async (entry, scratch) => {
+        const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(entry), processes: 1, execArgv: EXEC_ARGV });
+        await expect(indexMany(paths)).rejects.toThrow(/an indexing process stopped \(exit code 1\)/);
+        expect(readFileSync(join(scratch, 'stderr'), 'utf8')).toMatch(/^wirefeed: an indexing process stopped \(EISDIR: illegal operation on a directory, open '[^']+'\); the server reads the files itself\n$/);
+      },
+    );
+  }, 30_000);
+
   it('fails as a whole when a process fails', async () => {
     const root = folder.root();
     const indexMany = createParallelIndexer({ root, site, entry: pathToFileURL(join(root, 'missing.mjs')), processes: 2, execArgv: [] });
