@@ -265,8 +265,8 @@ export async function runIndexTask(): Promise<boolean> {
   try {
     await indexTask(task, received, send);
   } catch (error) {
-    // One line, not a stack trace: the server reads this process's files itself (see
-    // indexSource), so this is no failure of the start (a full disk for the scratch file, say).
+    // One line, not a stack trace: the parallel indexing then fails as a whole and the server
+    // reads the files itself (see indexSource), so the start goes on (a full disk, say).
     process.stderr.write(`wirefeed: an indexing process stopped (${(error as Error).message}); the server reads the files itself\n`);
     process.exitCode = 1;
   }
