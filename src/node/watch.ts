@@ -33,7 +33,7 @@
  */
 import { readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { isArticlePath, isSkippedName } from '../sources/source.ts';
+import { isSkippedName, listedAs } from '../sources/source.ts';
 
 export interface ContentWatcher {
   /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
@@ -236,11 +236,11 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
           if (polled.get(folder) !== seen) continue folders;
         }
         const { name } = entry;
-        if (isSkippedName(name)) continue;
-        if (entry.isDirectory()) {
+        const kind = listedAs(entry);
+        if (kind === 'folder') {
           const path = pathIn(folder, name);
           if (!watchers.has(path) && !polled.has(path)) rescan = true;
-        } else if (entry.isFile() && isArticlePath(name)) {
+        } else if (kind === 'article') {
           const stats = statSync(join(within, name), { throwIfNoEntry: false });
           // A file gone between the two reads is missing from `stamps`, so reported.
           if (stats) stamps.set(name, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`);

@@ -16,10 +16,9 @@ import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../articles/article.ts';
 import {
-  isArticlePath,
   isSafeContentPath,
   isSafeFolderPath,
-  isSkippedName,
+  listedAs,
   stampsFrom,
   stampsFromPairs,
   type ContentSource,
@@ -307,10 +306,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         // Read again by the next listing, which tells of it again until it can be read.
         if (dirents === undefined) folders[folders.length - 1] = { path, mtimeMs: UNSETTLED };
         for (const dirent of dirents ?? []) {
-          const { name } = dirent;
-          if (isSkippedName(name)) continue;
-          if (dirent.isDirectory()) pending.push([join(folder, name), `${prefix}${name}/`]);
-          else if (dirent.isFile() && isArticlePath(name)) paths.push(`${prefix}${name}`);
+          const kind = listedAs(dirent);
+          if (kind === 'folder') pending.push([join(folder, dirent.name), `${prefix}${dirent.name}/`]);
+          else if (kind === 'article') paths.push(`${prefix}${dirent.name}`);
         }
       }
       onListed?.(paths.length);

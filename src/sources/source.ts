@@ -142,6 +142,24 @@ export function isSkippedName(name: string): boolean {
   return name.startsWith('.') || name.includes('\\');
 }
 
+/** An entry of a folder as read from it (Node's `Dirent`): a symbolic link is neither a folder nor a file. */
+export interface FolderEntry {
+  readonly name: string;
+  isDirectory(): boolean;
+  isFile(): boolean;
+}
+
+/**
+ * What a listing takes an entry of a folder for: a folder to read, an article file, or nothing
+ * (a skipped name, another kind of file, a symbolic link). The one rule for the listing and for
+ * a watcher checking a folder it cannot watch.
+ */
+export function listedAs(entry: FolderEntry): 'folder' | 'article' | undefined {
+  if (isSkippedName(entry.name)) return undefined;
+  if (entry.isDirectory()) return 'folder';
+  return entry.isFile() && isArticlePath(entry.name) ? 'article' : undefined;
+}
+
 /**
  * What a relative path that may name a content file looks like: `/`-separated, no empty, `.`
  * or `..` segment, no leading slash, no backslash or NUL, and an article extension (see
