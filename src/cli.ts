@@ -4,6 +4,7 @@
  *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet] [--poll MS]
  *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE]
  *   wirefeed check [--content DIR] [--config FILE] [--json]
+ *   wirefeed index [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
  *   wirefeed --help | --version
  *
  * Flags win over the environment (CONTENT_DIR, PORT, BASE_URL, WIREFEED_CONFIG), which wins
@@ -15,6 +16,7 @@ import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
 import { readPollMs, StartupError } from './node/config.ts';
+import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
 import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
@@ -48,6 +50,8 @@ Examples:
   wirefeed serve --content posts --port 3000 --base-url https://news.example
   wirefeed build --out public --base-url https://news.example
   wirefeed check --json                          list every content problem as JSON
+  wirefeed index --base-url https://news.example write the index where a release is made,
+                                                 so that the server's first start is a restart
 
 Configuration: ./wirefeed.config.json (JSON Schema: wirefeed.schema.json).
 Documentation: README.md`,
@@ -106,6 +110,27 @@ Documentation: README.md`,
       const report = await checkContent(settings, { quiet: flags.json === true, ...indexingFor(settings) });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       process.exitCode = report.errors > 0 ? 1 : 0;
+    });
+
+  program
+    .command('index')
+    .description(
+      "read every article and write the index and HTML a server's start reads (in CACHE_DIR), then exit: run it where a release is made (a container image, a deploy step) with the server's settings, so that its first start there is a restart",
+    )
+    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option('-p, --port <n>', 'the port the server will listen on, when it makes the base URL (env PORT, default 8787)')
+    .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
+    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (flags: CommonFlags & { quiet?: boolean }) => {
+      const started = performance.now();
+      const settings = readSettings(flags);
+      const prepared = await prepareStart(settings, { quiet: flags.quiet ?? false, ...indexingFor(settings) });
+      console.log(
+        `wirefeed index: ${prepared.articles} articles from ${settings.contentDir} in ${Math.round(performance.now() - started)} ms, ` +
+          `the first feeds' ${prepared.rendered} rendered; written to ${prepared.file} for links to ${settings.site.baseUrl}/` +
+          (prepared.errors > 0 ? `; ${prepared.errors} files skipped, run wirefeed check` : ''),
+      );
     });
 
   return program;

@@ -4,8 +4,8 @@
  * arguments name, and whether a server may be restarting.
  *
  * @example
- * servesWith(['--port', '3000']); // => true (serve is the default command)
- * servesWith(['check', '--json']); // => false
+ * startsFromIndex(['--port', '3000']); // => true (serve is the default command)
+ * startsFromIndex(['check', '--json']); // => false
  */
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,16 +18,17 @@ export function isIndexingProcess(): boolean {
   return process.env[TASK_VARIABLE] === '1';
 }
 
-/** The command line's commands other than `serve`, the default (see src/cli.ts). */
+/** The command line's commands that do not start from the persisted index, as `serve` (the default) and `index` do (see src/cli.ts). */
 const OTHER_COMMANDS = new Set(['build', 'check', 'help']);
 
 /**
- * Whether arguments (after `node` and the script) will run `serve`, judged before they are
+ * Whether arguments (after `node` and the script) will run a command that starts from the
+ * persisted index - `serve`, or `index`, which writes what it reads - judged before they are
  * parsed: not when the first word that is not an option names another command, or when help
  * or the version is asked for. An option's value may be taken for the command (`--content
  * build`); a wrong guess costs a start a little time, never a result (see early.ts).
  */
-export function servesWith(args: readonly string[]): boolean {
+export function startsFromIndex(args: readonly string[]): boolean {
   if (args.some((arg) => arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version')) return false;
   const command = args.find((arg) => !arg.startsWith('-'));
   return command === undefined || !OTHER_COMMANDS.has(command);

@@ -15,10 +15,9 @@ import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../htt
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
-import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, rereadArticle } from './index-cache.ts';
-import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { listenNow } from './listen.ts';
 import { createLineWriter } from './log.ts';
+import { openStartFiles } from './prepare.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { Settings } from './settings.ts';
 import { createContentWatcher } from './watch.ts';
@@ -42,7 +41,7 @@ export interface RunningServer {
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
-  const { port, contentDir, site, cacheDir } = options;
+  const { port, contentDir, site } = options;
   const stdout = options.log === undefined ? createLineWriter() : undefined;
   const log = options.log ?? (stdout as (line: string) => void);
   const warn = options.warn ?? ((line: string) => console.warn(line));
@@ -56,12 +55,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
-  const persisted = cacheDir === 'off' ? undefined : { file: defaultIndexPath(cacheDir, contentDir, site), fingerprint: indexFingerprint(site) };
-  if (persisted) forgetOtherConfigurations(persisted.file);
-  const logCache = (message: string) => warn(JSON.stringify({ event: 'index-cache', message }));
-  const cache = persisted && createFileIndexCache({ ...persisted, log: logCache, recover: rereadArticle(contentDir, site) });
-  // The HTML rendered last run, for the first responses of this one (kept when the server stops).
-  const keeper = persisted && createFileContentKeeper({ ...persisted, file: keptContentPath(persisted.file), log: logCache });
+  // The index, and the HTML rendered last run for the first responses of this one (kept when the server stops).
+  const { cache, keeper } = openStartFiles(options, (message) => warn(JSON.stringify({ event: 'index-cache', message }))) ?? {};
   // Changes are applied one after another by the store; only the files named are read again
   // (every file, checked by size and time, when a folder came or went or the platform cannot
   // say). The folders are watched as the first scan lists them, each before it is read, so a

@@ -34,7 +34,7 @@ describe('the wirefeed command', () => {
   it('lists its commands and examples in --help', () => {
     const { status, stdout } = wirefeed('--help');
     expect(status).toBe(0);
-    for (const command of ['serve [options]', 'build [options]', 'check [options]']) expect(stdout).toContain(command);
+    for (const command of ['serve [options]', 'build [options]', 'check [options]', 'index [options]']) expect(stdout).toContain(command);
     expect(stdout).toContain('wirefeed build --out public --base-url https://news.example');
   });
 
@@ -42,6 +42,7 @@ describe('the wirefeed command', () => {
     ['serve', ['--content <dir>', '--port <n>', '--base-url <url>', '--config <file>', '--quiet']],
     ['build', ['--out <dir>', '--content <dir>', '--base-url <url>', '--config <file>', '--quiet']],
     ['check', ['--content <dir>', '--config <file>', '--json']],
+    ['index', ['--content <dir>', '--port <n>', '--base-url <url>', '--config <file>', '--quiet']],
   ])('documents the options of %s', (command, options) => {
     const { status, stdout } = wirefeed(command, '--help');
     expect(status).toBe(0);
@@ -68,7 +69,7 @@ describe('the wirefeed command', () => {
   it('names an unknown command instead of starting the server', () => {
     const { status, stderr } = wirefeed('biuld', '--out', 'x');
     expect(status).toBe(1);
-    expect(stderr).toBe('wirefeed: unknown command "biuld" (commands: serve, build, check; run wirefeed --help for usage)\n');
+    expect(stderr).toBe('wirefeed: unknown command "biuld" (commands: serve, build, check, index; run wirefeed --help for usage)\n');
   });
 
   it('names a missing required option', () => {

@@ -2,7 +2,8 @@
  * Smoke test of the real Node server: `src/node.ts` started as `npm start` would, over the
  * bundled content, answered over real HTTP.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,94 @@ describe('the Node server of one folder started with two configurations by turns
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a start prepared by wirefeed index', () => {
+  /** `wirefeed index` run as the server is run here (from src/, so that both are the same build). */
+  const index = (env: Record<string, string>) => {
+    const { BASE_URL: _vite, ...inherited } = process.env;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/node.ts', 'index', '--quiet'], { encoding: 'utf8', env: { ...inherited, ...env } });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  // A whole second, so that setting it again gives the same stamp to the nanosecond.
+  const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
+  /** Rewrites a file with text of the same length and its earlier time (anHourAgo): only reading it tells it changed. */
+  const rewriteUnstamped = (file: string, text: string) => {
+    expect(statSync(file).mtimeMs).toBe(anHourAgo * 1000);
+    expect(Buffer.byteLength(text)).toBe(statSync(file).size);
+    writeFileSync(file, text);
+    utimesSync(file, anHourAgo, anHourAgo);
+  };
+  const items = async (url: string) => ((await (await fetch(`${url}/feed.json`)).json()) as { items: { title: string; content_html: string }[] }).items;
+
+  it("is a restart: the server's first start reads no file the index holds unchanged, nor renders its HTML again", async () => {
+    const content = mkdtempSync(join(tmpdir(), 'wirefeed-prepared-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
+    const file = join(content, 'a.md');
+    writeFileSync(file, validArticle({ title: '"Before"' }, 'Body before.\n'));
+    utimesSync(file, anHourAgo, anHourAgo);
+    writeFileSync(join(content, 'b.md'), validArticle({ code: '"ART-2"', title: '"Other"', date: '2024-11-19T10:00:00Z' }));
+    const env = { CONTENT_DIR: content, CACHE_DIR: cacheDir, BASE_URL: 'https://news.example' };
+    try {
+      const prepared = index(env);
+      expect(prepared.stderr).toBe('');
+      expect(prepared.status).toBe(0);
+      expect(prepared.stdout).toMatch(
+        new RegExp(`^wirefeed index: 2 articles from ${content} in \\d+ ms, the first feeds' 2 rendered; written to ${cacheDir}/index-[\\w-]+\\.json for links to https://news\\.example/\n$`),
+      );
+      expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/\.html\.json$/), expect.stringMatching(/^index-[\w-]+\.json$/)]);
+
+      // Same size, same time: a restart takes the article from the index and its HTML from
+      // what was kept, so the server shows what `wirefeed index` read, not the file as it is now.
+      rewriteUnstamped(file, validArticle({ title: '"Latter"' }, 'Body latter.\n'));
+      const server = await startNodeServer({ ...env, QUIET: '1' });
+      try {
+        const shown = (await items(server.url)).find((item) => item.title !== 'Other');
+        expect(shown).toEqual(expect.objectContaining({ title: 'Before', content_html: expect.stringContaining('Body before.') }));
+        expect(server.output()).not.toContain('index-cache');
+      } finally {
+        await server.stop();
+      }
+
+      // A file whose time changed is read again, at start as by `wirefeed index`.
+      utimesSync(file, new Date(), new Date());
+      const again = index(env);
+      expect(again.status).toBe(0);
+      const restarted = await startNodeServer({ ...env, QUIET: '1' });
+      try {
+        const shown = (await items(restarted.url)).find((item) => item.title !== 'Other');
+        expect(shown).toEqual(expect.objectContaining({ title: 'Latter', content_html: expect.stringContaining('Body latter.') }));
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      rmSync(content, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names each file it cannot serve, and still writes the index of the others', () => {
+    const content = mkdtempSync(join(tmpdir(), 'wirefeed-prepared-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
+    writeFileSync(join(content, 'a.md'), validArticle());
+    writeFileSync(join(content, 'broken.md'), validArticle({ code: '"ART-2"', date: '"soon"' }));
+    try {
+      const { status, stdout, stderr } = index({ CONTENT_DIR: content, CACHE_DIR: cacheDir, BASE_URL: 'https://news.example' });
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/^broken\.md:\d+: error: date: cannot read "soon" as a date/m);
+      expect(stdout).toMatch(/^wirefeed index: 1 articles .*; 1 files skipped, run wirefeed check\n$/);
+      expect(readdirSync(cacheDir).filter((name) => /^index-[\w-]+\.json$/.test(name))).toHaveLength(1);
+    } finally {
+      rmSync(content, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with status 2 when CACHE_DIR is off, as there is nowhere to write', () => {
+    const { status, stderr } = index({ CACHE_DIR: 'off' });
+    expect(status).toBe(2);
+    expect(stderr).toBe('wirefeed: CACHE_DIR is off, so there is no index to write; set it to the folder the server will use\n');
   });
 });
 

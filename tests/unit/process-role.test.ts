@@ -4,16 +4,16 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultIndexPath } from '../../src/node/index-cache.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
-import { INDEX_FILE_NAME, mayRestart, servesWith } from '../../src/node/process-role.ts';
+import { INDEX_FILE_NAME, mayRestart, startsFromIndex } from '../../src/node/process-role.ts';
 import { testSite } from '../support/fixtures.ts';
 
-describe('telling from the arguments, before they are parsed, whether a process will serve', () => {
-  it.each([[[]], [['serve']], [['--port', '3000']], [['-q']], [['serve', '--content', 'news']], [['-c', 'content', 'serve']]])('serves with %j', (args) => {
-    expect(servesWith(args)).toBe(true);
+describe('telling from the arguments, before they are parsed, whether a process will start from the index', () => {
+  it.each([[[]], [['serve']], [['--port', '3000']], [['-q']], [['serve', '--content', 'news']], [['-c', 'content', 'serve']], [['index', '--base-url', 'https://news.example']]])('does with %j', (args) => {
+    expect(startsFromIndex(args)).toBe(true);
   });
 
-  it.each([[['build', '--out', 'site']], [['check', '--json']], [['help']], [['--help']], [['serve', '-h']], [['--version']], [['-V']]])('does not serve with %j', (args) => {
-    expect(servesWith(args)).toBe(false);
+  it.each([[['build', '--out', 'site']], [['check', '--json']], [['help']], [['--help']], [['serve', '-h']], [['--version']], [['-V']]])('does not with %j', (args) => {
+    expect(startsFromIndex(args)).toBe(false);
   });
 });
 
