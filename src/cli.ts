@@ -127,7 +127,7 @@ Documentation: README.md`,
       const settings = readSettings(flags);
       const prepared = await prepareStart(settings, { quiet: flags.quiet ?? false, ...indexingFor(settings) });
       console.log(
-        `wirefeed index: ${prepared.articles} articles from ${settings.contentDir} in ${Math.round(performance.now() - started)} ms, ` +
+        `wirefeed index: ${prepared.articles} articles from ${settings.contentDir} in ${Math.round(performance.now() - started)} ms (${prepared.read}); ` +
           `the first feeds' ${prepared.rendered} rendered; written to ${prepared.file} for links to ${settings.site.baseUrl}/` +
           (prepared.errors > 0 ? `; ${prepared.errors} files skipped, run wirefeed check` : ''),
       );

@@ -215,10 +215,22 @@ function entriesByPath(entries: readonly IndexEntry[]): ReadonlyMap<string, Inde
   }
 }
 
+/** What the first scan took from the persisted index and what it read (for the start's log line). */
+export interface StartReport {
+  /** Whether there was a usable index; without one, every file was read. */
+  readonly fromIndex: boolean;
+  /** Files read: every file without an index; with one, those added or changed since it was written. */
+  readonly read: number;
+  /** Files of the index that were gone. */
+  readonly gone: number;
+}
+
 /** A content store of files, which can hand the HTML it rendered to the next run (see {@link ContentKeeper}). */
 export interface FileContentStore extends ContentStore {
   /** Gives the rendered HTML held to the keeper, if there is one. */
   keepContent(): Promise<void>;
+  /** What the first scan took from the index and read; `undefined` until it is done. */
+  startReport(): StartReport | undefined;
 }
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): FileContentStore {
@@ -238,6 +250,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   let version = 0;
   let latest: Promise<Snapshot> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  // What the last scan of the whole folder took from `previous` and read, and the first one's.
+  let scanned: StartReport | undefined;
+  let started: StartReport | undefined;
   const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
 
   /**
@@ -286,9 +301,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       return after;
     };
     const indexed = await indexSource(source, site, { ...run, settle, ...(onProgress ? { onProgress } : {}), ...(indexMany ? { indexMany } : {}) });
-    if (previous === undefined) return publish(entriesByPath(indexed), indexed, undefined, listed);
+    if (previous === undefined) {
+      scanned = { fromIndex: false, read: indexed.length, gone: 0 };
+      return publish(entriesByPath(indexed), indexed, undefined, listed);
+    }
     // Every file taken unread from `previous`, and none gone: the same entries as before.
     const gone = previous.size - (indexed.length - changes.filter(({ before }) => before === undefined).length);
+    scanned = { fromIndex: true, read: changes.length, gone };
     // Nothing changed (a restart over an untouched folder): the previous entries are these, and
     // they make the collection they made before (nothing to save, either).
     if (changes.length === 0 && gone === 0) return publish(previous, indexed, previous.collection ?? assembleArticles(indexed), listed);
@@ -342,6 +361,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       const listed = holds || relisted !== undefined ? await source.list() : paths;
       snapshot = await scan({ paths: listed, folders: source.foldersOf?.(listed) });
     }
+    started = scanned;
     await restoreContent();
     return snapshot;
   };
@@ -455,5 +475,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     keepContent: async () => {
       await options.keeper?.keep(content.recent());
     },
+    startReport: () => started,
   };
 }

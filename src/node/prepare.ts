@@ -17,7 +17,7 @@
  */
 import { formatProblem, type Problem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
-import { createContentStore, type ContentKeeper, type IndexCache } from '../catalog/content-store.ts';
+import { createContentStore, type ContentKeeper, type IndexCache, type StartReport } from '../catalog/content-store.ts';
 import { selectListedScopes, selectScope } from '../catalog/query.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { StartupError } from './config.ts';
@@ -50,6 +50,17 @@ export function openStartFiles(settings: Settings, log: (message: string) => voi
   };
 }
 
+/**
+ * How a start read its articles, for its log line: "from the index", "from the index, 3 files
+ * read, 1 gone", or "every file read" and why.
+ */
+export function describeStart(report: StartReport | undefined, cacheDir: string): string {
+  if (report === undefined) return '';
+  const files = (count: number) => `${count} file${count === 1 ? '' : 's'}`;
+  if (!report.fromIndex) return cacheDir === 'off' ? 'every file read, CACHE_DIR is off' : 'every file read, no usable index';
+  return ['from the index', ...(report.read > 0 ? [`${files(report.read)} read`] : []), ...(report.gone > 0 ? [`${files(report.gone)} gone`] : [])].join(', ');
+}
+
 export interface PrepareOptions {
   readonly quiet?: boolean;
   /** Reads many files at once (see parallel-index.ts). */
@@ -68,6 +79,8 @@ export interface PreparedStart {
   readonly errors: number;
   /** Articles the first feeds show, rendered: their HTML is kept as far as the keeper's budget goes. */
   readonly rendered: number;
+  /** How the folder was read (see describeStart). */
+  readonly read: string;
 }
 
 /**
@@ -110,5 +123,6 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
     articles: catalog.articles.length,
     errors: problems.filter((problem) => problem.severity === 'error').length,
     rendered: rendered.size,
+    read: describeStart(store.startReport(), settings.cacheDir),
   };
 }

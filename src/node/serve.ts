@@ -17,7 +17,7 @@ import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
 import { listenNow } from './listen.ts';
 import { createLineWriter } from './log.ts';
-import { openStartFiles } from './prepare.ts';
+import { describeStart, openStartFiles } from './prepare.ts';
 import { createProgress, type Progress } from './progress.ts';
 import type { Settings } from './settings.ts';
 import { createContentWatcher } from './watch.ts';
@@ -154,9 +154,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   await answering;
   const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
   const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
+  // How the articles were read (from the index or not: a prepared host should say "from the index"), and what was skipped.
+  const notes = [describeStart(store.startReport(), options.cacheDir), ...(errors > 0 ? [`${errors} files skipped, see above`] : [])].filter(Boolean);
   log(
     `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
-      (errors > 0 ? ` (${errors} files skipped, see above)` : '') +
+      (notes.length > 0 ? ` (${notes.join('; ')})` : '') +
       (options.pollMs === undefined ? '' : `; checking for changes every ${options.pollMs / 1000} s or more`),
   );
 

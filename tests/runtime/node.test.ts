@@ -95,7 +95,7 @@ describe("the Node server's log", () => {
       await fetch(`${server.url}/rss.xml`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(linesOf(server.output())).toEqual([]);
-      expect(server.output()).toMatch(/^wirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\nwirefeed: 17 articles, 54 feeds from .* in \d+ ms\n$/);
+      expect(server.output()).toMatch(/^wirefeed: listening on http:\/\/localhost:\d+ \(public URL http:\/\/localhost:\d+\/\)\nwirefeed: 17 articles, 54 feeds from .* in \d+ ms \(every file read, CACHE_DIR is off\)\n$/);
     } finally {
       await server.stop();
     }
@@ -180,7 +180,7 @@ describe('a start prepared by wirefeed index', () => {
       expect(prepared.stderr).toBe('');
       expect(prepared.status).toBe(0);
       expect(prepared.stdout).toMatch(
-        new RegExp(`^wirefeed index: 2 articles from ${content} in \\d+ ms, the first feeds' 2 rendered; written to ${cacheDir}/index-[\\w-]+\\.json for links to https://news\\.example/\n$`),
+        new RegExp(`^wirefeed index: 2 articles from ${content} in \\d+ ms \\(every file read, no usable index\\); the first feeds' 2 rendered; written to ${cacheDir}/index-[\\w-]+\\.json for links to https://news\\.example/\n$`),
       );
       expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/\.html\.json$/), expect.stringMatching(/^index-[\w-]+\.json$/)]);
 
@@ -192,6 +192,7 @@ describe('a start prepared by wirefeed index', () => {
         const shown = (await items(server.url)).find((item) => item.title !== 'Other');
         expect(shown).toEqual(expect.objectContaining({ title: 'Before', content_html: expect.stringContaining('Body before.') }));
         expect(server.output()).not.toContain('index-cache');
+        expect(server.output()).toMatch(/^wirefeed: 2 articles, \d+ feeds from .* in \d+ ms \(from the index\)$/m);
       } finally {
         await server.stop();
       }
@@ -200,6 +201,7 @@ describe('a start prepared by wirefeed index', () => {
       utimesSync(file, new Date(), new Date());
       const again = index(env);
       expect(again.status).toBe(0);
+      expect(again.stdout).toContain(' ms (from the index, 1 file read); ');
       const restarted = await startNodeServer({ ...env, QUIET: '1' });
       try {
         const shown = (await items(restarted.url)).find((item) => item.title !== 'Other');

@@ -238,17 +238,24 @@ describe('content store restarting over an untouched folder', () => {
     const { source, reads } = countingSource(FILES);
     const saved: (readonly IndexEntry[])[] = [];
     const save = async (entries: readonly IndexEntry[]) => void saved.push(entries);
-    await createContentStore(source, testSite(), { cache: { load: async () => undefined, save, flush: async () => undefined } }).current();
+    const first = createContentStore(source, testSite(), { cache: { load: async () => undefined, save, flush: async () => undefined } });
+    await first.current();
+    expect(first.startReport()).toEqual({ fromIndex: false, read: 2, gone: 0 });
     expect(saved).toHaveLength(1);
     const previous = new Map(saved[0]!.map((entry) => [entry.path, entry]));
-    const restart = () => createContentStore(source, testSite(), { cache: { load: async () => previous, save, flush: async () => undefined } }).current();
+    const restart = async () => {
+      const store = createContentStore(source, testSite(), { cache: { load: async () => previous, save, flush: async () => undefined } });
+      return { ...(await store.current()), report: store.startReport() };
+    };
     reads.length = 0;
-    const { catalog } = await restart();
+    const { catalog, report } = await restart();
     expect(reads).toEqual([]);
+    // What the server's start-up line then says: "from the index".
+    expect(report).toEqual({ fromIndex: true, read: 0, gone: 0 });
     expect(saved).toHaveLength(1);
     expect(catalog.articles.map((found) => found.id).sort()).toEqual(['A', 'B']);
     source.remove('b.md');
-    await restart();
+    expect((await restart()).report).toEqual({ fromIndex: true, read: 0, gone: 1 });
     expect(reads).toEqual([]);
     expect(saved).toHaveLength(2);
     expect(saved[1]!.map((entry) => entry.path)).toEqual(['a.md']);
@@ -272,8 +279,10 @@ describe('content store restarting over a changed folder', () => {
     reads.length = 0;
     const previous = new Map(order(saved[0]!).map((entry) => [entry.path, entry]));
     const cache: IndexCache = { load: async () => previous, save: async () => undefined, flush: async () => undefined };
-    const { catalog } = await createContentStore(source, testSite(), { cache }).current();
+    const store = createContentStore(source, testSite(), { cache });
+    const { catalog } = await store.current();
     expect(reads).toEqual(['head:a0.md', 'head:d.md']);
+    expect(store.startReport()).toEqual({ fromIndex: true, read: 2, gone: 1 });
     expect([...catalog.articles].map((found) => found.id).sort()).toEqual(['A', 'A0', 'B', 'D']);
     expect(catalog.articleBySlug.get('d')?.published).toBe(Date.UTC(2024, 0, 6));
   });
