@@ -161,11 +161,12 @@ export function listedAs(entry: FolderEntry): 'folder' | 'article' | undefined {
 }
 
 /**
- * What a relative path that may name a content file looks like: `/`-separated, no empty, `.`
- * or `..` segment, no leading slash, no backslash or NUL, and an article extension (see
- * {@link ARTICLE_EXTENSIONS}).
+ * What a relative path that may name a content file looks like: `/`-separated, no empty or
+ * hidden segment (which rules out `.` and `..` too; the listing and the watcher skip hidden
+ * names, see {@link isSkippedName}), no leading slash, no backslash or NUL, and an article
+ * extension (see {@link ARTICLE_EXTENSIONS}).
  */
-const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:(?!\.\.?/)[^/\\\0]+/)*[^/\\\0]*\.(?:${ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|')})$`, 'i');
+const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:[^./\\\0][^/\\\0]*/)*[^./\\\0][^/\\\0]*\.(?:${ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|')})$`, 'i');
 
 /** Whether a relative path may name a content file (see {@link SAFE_CONTENT_PATH}). */
 export function isSafeContentPath(path: string): boolean {

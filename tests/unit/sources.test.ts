@@ -32,8 +32,14 @@ describe('content paths', () => {
     ['2024\\story.md', false],
     ['story\0.md', false],
     ['2024/story.png', false],
-    ['..md', true],
-    ['2024/..hidden.md', true],
+    ['a.b/c.d.md', true],
+    ['2024/story..md', true],
+    // Hidden names are no content, as the listing and the watcher skip them.
+    ['..md', false],
+    ['.md', false],
+    ['2024/..hidden.md', false],
+    ['2024/.draft.md', false],
+    ['.git/story.md', false],
   ])('%j may name a content file: %s', (path, expected) => {
     expect(isSafeContentPath(path)).toBe(expected);
   });
