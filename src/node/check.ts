@@ -4,7 +4,7 @@
  */
 import { formatProblem, type Problem } from '../articles/article.ts';
 import { assembleArticles, indexSource, type IndexMany } from '../articles/load.ts';
-import { createFsSource } from '../sources/fs.ts';
+import { createReportingFsSource } from '../sources/fs.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
 
@@ -24,8 +24,7 @@ export async function checkContent(settings: Settings, options: { readonly quiet
   const progress = createProgress('wirefeed check', options);
   const { indexMany } = options;
   const onProgress = (done: number, total: number) => progress.update(done, total);
-  const unreadable: Problem[] = [];
-  const source = createFsSource(settings.contentDir, { onUnreadable: (problem) => unreadable.push(problem) });
+  const { source, unreadable } = createReportingFsSource(settings.contentDir);
   const entries = await indexSource(source, settings.site, { onProgress, ...(indexMany ? { indexMany } : {}) });
   progress.stop();
   const assembled = assembleArticles(entries);

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { createApp } from '../app.ts';
-import { formatProblem, type Problem } from '../articles/article.ts';
+import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes } from '../catalog/query.ts';
@@ -20,7 +20,7 @@ import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
-import { createFsSource } from '../sources/fs.ts';
+import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
 import { createProgress } from './progress.ts';
@@ -88,8 +88,7 @@ function checkOutputFolder(outDir: string, contentDir: string): void {
 
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
-  const unreadable: Problem[] = [];
-  const source = createFsSource(options.contentDir, { onUnreadable: (problem) => unreadable.push(problem) });
+  const { source, unreadable } = createReportingFsSource(options.contentDir);
   const store = createContentStore(source, site, options.indexMany ? { indexMany: options.indexMany } : {});
   const now = options.now ?? Date.now();
   const app = createApp({ site, store, now: () => now });

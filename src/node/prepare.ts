@@ -15,11 +15,11 @@
  * const prepared = await prepareStart(readSettings({ content: 'content' }));
  * prepared.articles; // => 17
  */
-import { formatProblem, type Problem } from '../articles/article.ts';
+import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type ContentKeeper, type IndexCache, type StartReport } from '../catalog/content-store.ts';
 import { selectListedScopes, selectScope } from '../catalog/query.ts';
-import { createFsSource } from '../sources/fs.ts';
+import { createReportingFsSource } from '../sources/fs.ts';
 import { StartupError } from './config.ts';
 import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, rereadArticle } from './index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
@@ -95,8 +95,7 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
   const files = openStartFiles(settings, (message) => warn(`wirefeed index: ${message}`));
   if (files === undefined) throw new StartupError('CACHE_DIR is off, so there is no index to write; set it to the folder the server will use');
   const progress = createProgress('wirefeed index', { quiet: options.quiet === true });
-  const unreadable: Problem[] = [];
-  const source = createFsSource(settings.contentDir, { onUnreadable: (problem) => unreadable.push(problem) });
+  const { source, unreadable } = createReportingFsSource(settings.contentDir);
   const store = createContentStore(source, site, {
     cache: files.cache,
     keeper: files.keeper,

@@ -224,6 +224,15 @@ export interface FsSourceOptions {
   readonly onUnreadable?: (problem: Problem) => void;
 }
 
+/**
+ * A folder source for a command that reads the folder once (`check`, `build`, `index`), and
+ * the problems of the folders it could not read, filled in as it lists.
+ */
+export function createReportingFsSource(root: string): { readonly source: ContentSource; readonly unreadable: readonly Problem[] } {
+  const unreadable: Problem[] = [];
+  return { source: createFsSource(root, { onUnreadable: (problem) => unreadable.push(problem) }), unreadable };
+}
+
 export function createFsSource(root: string, options: FsSourceOptions = {}): ContentSource {
   const { onFolder, onUnreadable } = options;
   // One buffer for every head read: indexing reads them one after another.
