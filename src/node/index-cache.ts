@@ -74,31 +74,35 @@ export function indexFingerprint(site: Site, code = runningBuild()): string {
 }
 
 /**
- * The default place of the index of a content folder read with a configuration (under
- * node_modules/.cache, like other tools' caches): `index-<folder>-<configuration>.json`. Each
- * configuration has its own, so that two servers of one folder (a staging and a live base URL,
- * or `PORT=8080` and `PORT=8081`, whose default base URLs differ) do not make every start of
- * the other a first one; a new build writes over its configuration's index.
+ * The default place of the index of a content folder read with a configuration by a build
+ * (under node_modules/.cache, like other tools' caches):
+ * `index-<folder>-<configuration>-<build>.json`. Each configuration has its own, so that two
+ * servers of one folder (a staging and a live base URL, or `PORT=8080` and `PORT=8081`, whose
+ * default base URLs differ) do not make every start of the other a first one; and each build,
+ * so that the server being replaced, which writes its index after a change and its kept HTML
+ * when it stops, does not write over what `wirefeed index` prepared for the build replacing it.
  * {@link forgetOtherConfigurations} keeps their number down.
  */
-export function defaultIndexPath(cacheDir: string, contentDir: string, site: Site): string {
-  return join(cacheDir, `index-${digest(resolve(contentDir)).slice(0, 16)}-${digest(JSON.stringify(configurationOf(site))).slice(0, 8)}.json`);
+export function defaultIndexPath(cacheDir: string, contentDir: string, site: Site, code = runningBuild()): string {
+  const parts = [resolve(contentDir), JSON.stringify(configurationOf(site)), code].map(digest);
+  return join(cacheDir, `index-${parts[0]!.slice(0, 16)}-${parts[1]!.slice(0, 8)}-${parts[2]!.slice(0, 8)}.json`);
 }
 
-/** Indexes of other configurations of a content folder kept beside the one in use. */
+/** Indexes of a content folder kept beside the one in use: of other configurations, or other builds. */
 export const OTHER_CONFIGURATIONS_KEPT = 3;
 
 /**
- * Removes the indexes of the content folder's configurations other than `file`'s, all but the
- * `kept` last used (written or read: see `createFileIndexCache`), with every file named after
- * them (the HTML kept beside each, a write left half-done), and any index of the folder named
- * the old way. One folder's cache then holds a few indexes, however many ports or base URLs it
- * was served with.
+ * Removes the indexes of the content folder other than `file` (of other configurations or
+ * builds), all but the `kept` last used (written or read: see `createFileIndexCache`), with
+ * every file named after them (the HTML kept beside each, a write left half-done), and any
+ * index of the folder named as earlier versions named them (by folder alone, or by folder and
+ * configuration). One folder's cache then holds a few indexes, however many ports, base URLs
+ * or builds it was served with.
  */
 export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): void {
   const folder = dirname(file);
   const own = INDEX_FILE_NAME.exec(basename(file));
-  if (own?.[2] === undefined) return;
+  if (own === null || !isCurrentName(own)) return;
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -109,15 +113,20 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
   const others = names.flatMap((name) => {
     const match = INDEX_FILE_NAME.exec(name);
     if (match === null || match[1] !== own[1] || name === basename(file)) return [];
-    return [{ name, old: match[2] === undefined, at: lastUsed(name) }];
+    return [{ name, old: !isCurrentName(match), at: lastUsed(name) }];
   });
-  const configurations = others.filter(({ old }) => !old).sort((a, b) => b.at - a.at);
-  const forgotten = [...others.filter(({ old }) => old), ...configurations.slice(kept)];
+  const current = others.filter(({ old }) => !old).sort((a, b) => b.at - a.at);
+  const forgotten = [...others.filter(({ old }) => old), ...current.slice(kept)];
   for (const { name } of forgotten) {
     // `index-….`, which the index's own name, its kept HTML's and its half-done writes' start with
     const stem = name.slice(0, -'json'.length);
     for (const named of names) if (named.startsWith(stem)) removeIfAllowed(join(folder, named));
   }
+}
+
+/** Whether an index's name (matched by INDEX_FILE_NAME) has a configuration and a build part (a dash and 8 characters each), as this version names them. */
+function isCurrentName(match: RegExpExecArray): boolean {
+  return match[2]?.length === 18;
 }
 
 /**

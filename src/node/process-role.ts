@@ -41,10 +41,11 @@ export function cacheDirOf(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * The name of a persisted index file (see defaultIndexPath), not of the HTML kept beside it:
- * its content folder's part, then its configuration's. Indexes were once named by the folder
- * alone (no configuration part); no build reads those any more (see forgetOtherConfigurations).
+ * its content folder's part, then its configuration's and its build's, 8 characters each.
+ * Indexes were once named by the folder alone, then by folder and configuration; no build reads
+ * those any more (see forgetOtherConfigurations).
  */
-export const INDEX_FILE_NAME = /^(index-[\w-]{16})(-[\w-]+)?\.json$/;
+export const INDEX_FILE_NAME = /^(index-[\w-]{16})((?:-[\w-]{8}){0,2})\.json$/;
 
 /**
  * Whether a server started with this environment may be restarting: its cache folder holds an

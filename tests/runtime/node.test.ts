@@ -167,7 +167,8 @@ describe('a start prepared by wirefeed index', () => {
   };
   const items = async (url: string) => ((await (await fetch(`${url}/feed.json`)).json()) as { items: { title: string; content_html: string }[] }).items;
 
-  it("is a restart: the server's first start reads no file the index holds unchanged, nor renders its HTML again", async () => {
+  /** Two articles, one of them (`file`, "Before") last changed an hour ago, and a cache folder, both removed by `cleanup`. */
+  const twoArticles = () => {
     const content = mkdtempSync(join(tmpdir(), 'wirefeed-prepared-'));
     const cacheDir = mkdtempSync(join(tmpdir(), 'wirefeed-index-'));
     const file = join(content, 'a.md');
@@ -175,6 +176,22 @@ describe('a start prepared by wirefeed index', () => {
     utimesSync(file, anHourAgo, anHourAgo);
     writeFileSync(join(content, 'b.md'), validArticle({ code: '"ART-2"', title: '"Other"', date: '2024-11-19T10:00:00Z' }));
     const env = { CONTENT_DIR: content, CACHE_DIR: cacheDir, BASE_URL: 'https://news.example' };
+    const cleanup = () => {
+      rmSync(content, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    };
+    return { content, cacheDir, file, env, cleanup };
+  };
+  /** Asserts that a server shows "Before" as `wirefeed index` read it: the article from the index, its HTML from what was kept. */
+  const expectPrepared = async (server: RunningServer) => {
+    const shown = (await items(server.url)).find((item) => item.title !== 'Other');
+    expect(shown).toEqual(expect.objectContaining({ title: 'Before', content_html: expect.stringContaining('Body before.') }));
+    expect(server.output()).not.toContain('index-cache');
+    expect(server.output()).toMatch(/^wirefeed: 2 articles, \d+ feeds from .* in \d+ ms \(from the index\)$/m);
+  };
+
+  it("is a restart: the server's first start reads no file the index holds unchanged, nor renders its HTML again", async () => {
+    const { content, cacheDir, file, env, cleanup } = twoArticles();
     try {
       const prepared = index(env);
       expect(prepared.stderr).toBe('');
@@ -189,10 +206,7 @@ describe('a start prepared by wirefeed index', () => {
       rewriteUnstamped(file, validArticle({ title: '"Latter"' }, 'Body latter.\n'));
       const server = await startNodeServer({ ...env, QUIET: '1' });
       try {
-        const shown = (await items(server.url)).find((item) => item.title !== 'Other');
-        expect(shown).toEqual(expect.objectContaining({ title: 'Before', content_html: expect.stringContaining('Body before.') }));
-        expect(server.output()).not.toContain('index-cache');
-        expect(server.output()).toMatch(/^wirefeed: 2 articles, \d+ feeds from .* in \d+ ms \(from the index\)$/m);
+        await expectPrepared(server);
       } finally {
         await server.stop();
       }
@@ -210,8 +224,30 @@ describe('a start prepared by wirefeed index', () => {
         await restarted.stop();
       }
     } finally {
-      rmSync(content, { recursive: true, force: true });
-      rmSync(cacheDir, { recursive: true, force: true });
+      cleanup();
+    }
+  });
+
+  it('is not undone by the server it replaces, of another build, which writes its own index and HTML when it stops', async () => {
+    const { file, env, cleanup } = twoArticles();
+    try {
+      // The running server: the bundle, as `npx wirefeed` runs it, another build than src/ under tsx.
+      const replaced = await startNodeServer({ ...env, QUIET: '1' }, { bundled: true });
+      expect(await items(replaced.url)).toHaveLength(2);
+      // The next build is prepared while it runs; it then stops, keeping the HTML it rendered.
+      const prepared = index(env);
+      expect(prepared.stderr).toBe('');
+      expect(prepared.status).toBe(0);
+      rewriteUnstamped(file, validArticle({ title: '"Latter"' }, 'Body latter.\n'));
+      await replaced.stop();
+      const server = await startNodeServer({ ...env, QUIET: '1' });
+      try {
+        await expectPrepared(server);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      cleanup();
     }
   });
 

@@ -32,16 +32,19 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/**
- * Starts the server over `env`'s configuration. It is taken as started once it says it has read
- * its articles (`until: 'loaded'`, the default), or as soon as it says it listens, which it does
- * before it reads them (`until: 'listening'`).
- */
-export async function startNodeServer(env: Record<string, string> = {}, { until = 'loaded' }: { until?: 'listening' | 'loaded' } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  /** Taken as started once it says it has read its articles (`'loaded'`, the default), or as soon as it says it listens, which it does before it reads them. */
+  readonly until?: 'listening' | 'loaded';
+  /** Run the bundle as `npx wirefeed` does (bin/wirefeed.mjs), another build than src/ run under tsx (the default). */
+  readonly bundled?: boolean;
+}
+
+/** Starts the server over `env`'s configuration (see {@link StartOptions}). */
+export async function startNodeServer(env: Record<string, string> = {}, { until = 'loaded', bundled = false }: StartOptions = {}): Promise<RunningServer> {
   const port = await findFreePort();
   // Vite puts BASE_URL=/ into the test process's environment; the server must not inherit it.
   const { BASE_URL: _viteBaseUrl, ...inherited } = process.env;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+  const child: ChildProcess = spawn(process.execPath, bundled ? ['bin/wirefeed.mjs'] : ['--import', 'tsx', 'src/node.ts'], {
     // No index in node_modules/.cache unless a test asks for one: test servers run with other
     // base URLs, and the user's next `npm start` would find their index and have to discard it.
     env: { ...inherited, CACHE_DIR: 'off', PORT: String(port), ...env },

@@ -31,6 +31,16 @@ describe('where a server keeps the index of a content folder', () => {
     }
     expect(basename(defaultIndexPath('/cache', 'archive', site)).startsWith(folderPart)).toBe(false);
   });
+
+  it("is another one for another build, beside it, so that the server being replaced never writes over what wirefeed index prepared for the next", () => {
+    const site = testSite();
+    const ours = basename(defaultIndexPath('/cache', 'news', site, 'build-a'));
+    const next = basename(defaultIndexPath('/cache', 'news', site, 'build-b'));
+    expect(next).not.toBe(ours);
+    // the same folder and configuration parts
+    expect(next.slice(0, -'12345678.json'.length)).toBe(ours.slice(0, -'12345678.json'.length));
+    expect(basename(defaultIndexPath('/cache', 'news', site))).toMatch(INDEX_FILE_NAME);
+  });
 });
 
 describe('forgetting the indexes of a folder served with other configurations', () => {
@@ -46,24 +56,29 @@ describe('forgetting the indexes of a folder served with other configurations', 
     return basename(file);
   };
 
-  it('keeps the one in use and the three others last used, with their HTML, and removes the rest, and any named the old way, with every file named after them', () => {
+  it('keeps the one in use and the three others last used, with their HTML, and removes the rest, and any named the old ways, with every file named after them', () => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-forget-'));
     // in use, and the least recently used of all: still kept
     const inUse = writeIndex(0, 1_000);
     const others = [1, 2, 3, 4, 5].map((n) => writeIndex(n, 2_000 + n));
+    // another build's, of the configuration in use: one of the others, the most recently used
+    const file = defaultIndexPath(dir, 'news', testSite({}, 'https://site-0.example'), 'another build');
+    writeFileSync(file, '{}');
+    utimesSync(file, 3_000, 3_000);
+    others.push(basename(file));
     const halfDone = `${others[0]}.4242.tmp`;
     writeFileSync(join(dir, halfDone), '');
     const anotherFolder = writeIndex(9, 1_500, 'archive');
-    // named by the folder alone, as before indexes were named by configuration too: never read again
-    const oldName = `${inUse.slice(0, 'index-'.length + 16)}.json`;
-    for (const name of [oldName, basename(keptContentPath(oldName))]) writeFileSync(join(dir, name), '{}');
+    // named by the folder alone, or by folder and configuration, as earlier versions named them: never read again
+    const oldNames = [`${inUse.slice(0, 'index-'.length + 16)}.json`, `${inUse.slice(0, -'-12345678.json'.length)}.json`];
+    for (const oldName of oldNames) for (const name of [oldName, basename(keptContentPath(oldName))]) writeFileSync(join(dir, name), '{}');
     const unrelated = 'notes.txt';
     writeFileSync(join(dir, unrelated), '');
 
     forgetOtherConfigurations(join(dir, inUse));
 
-    const kept = [inUse, ...others.slice(2), anotherFolder];
-    const withHtml = kept.flatMap((name) => [name, basename(keptContentPath(name))]);
+    const kept = [inUse, ...others.slice(3), anotherFolder];
+    const withHtml = kept.flatMap((name) => (name === basename(file) ? [name] : [name, basename(keptContentPath(name))]));
     expect(readdirSync(dir).sort()).toEqual([...withHtml, unrelated].sort());
   });
 
