@@ -103,16 +103,21 @@ interface StatThread {
 
 function startStatThread(): StatThread {
   const worker = new Worker(STAMP_WORKER, { eval: true });
-  // Started ahead of its list, it must not keep the process alive should that never come.
-  worker.unref();
   const answer = new Promise<Float64Array>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the stat thread stopped (exit code ${code})`)));
   });
   answer.catch(() => undefined);
+  // Started ahead of its list, it must not keep the process alive should that never come.
+  // After the listeners: adding a 'message' listener refs a worker again, and a process that
+  // started threads it never used (`wirefeed index` beside another configuration's index)
+  // waited for them to be stopped, 10 s, before it exited.
+  worker.unref();
   return {
     stamp(root, paths) {
+      // Now its answer is awaited, and is all that a process may be waiting for.
+      worker.ref();
       // One string rather than an array: copying it to the thread is a memcpy, not 50,000 clones.
       // NUL cannot occur in a content path (see isSafeContentPath), so it can separate them.
       worker.postMessage({ root, joined: paths.join('\0') });

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFsSource, startStatThreadsEarly } from '../../src/sources/fs.ts';
 import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
@@ -213,6 +214,40 @@ describe('the folder source', () => {
     // Gone: a source now starts threads of its own, and their stamps are the same.
     const stamps = await createFsSource(root).stamps(paths);
     expect(stamps.get(1)).toEqual(await createFsSource(root).stat(paths[1] as string));
+  });
+
+  /**
+   * Runs `code` (a module with `fs`, the folder source module, and `root`) in a process of its
+   * own, which must end by itself. From a file: tsx ends a process whose code came with `-e` once it has run.
+   */
+  const runAlone = (code: string) => {
+    const script = join(root, '..', `${basename(root)}-alone.mts`);
+    writeFileSync(script, `import * as fs from ${JSON.stringify(resolve('src/sources/fs.ts'))}; const root = ${JSON.stringify(root)};\n${code}`);
+    try {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      return { ...result, ms: performance.now() - started };
+    } finally {
+      rmSync(script);
+    }
+  };
+
+  it('lets a process that started threads early and never used them end at once, not when they are stopped', () => {
+    // Kept for a minute: a process that waited for them would be killed by the timeout.
+    const { status, signal, stdout, ms } = runAlone(`fs.startStatThreadsEarly(60_000); console.log('done');`);
+    expect(signal).toBeNull();
+    expect(status).toBe(0);
+    expect(stdout).toBe('done\n');
+    expect(ms).toBeLessThan(30_000);
+  });
+
+  it('keeps a process alive while its threads stat, when their answer is all it waits for', () => {
+    const { status, stdout, stderr } = runAlone(
+      `fs.startStatThreadsEarly(60_000); const paths = ${JSON.stringify(paths)}; const stamps = await fs.createFsSource(root).stamps(paths); console.log(paths.filter((_, i) => stamps.get(i) !== undefined).length);`,
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${paths.length}\n`);
   });
 
   it('gives the same stamps from threads started before the list was known', async () => {
