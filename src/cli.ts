@@ -50,8 +50,9 @@ Examples:
   wirefeed serve --content posts --port 3000 --base-url https://news.example
   wirefeed build --out public --base-url https://news.example
   wirefeed check --json                          list every content problem as JSON
-  wirefeed index --base-url https://news.example write the index where a release is made,
-                                                 so that the server's first start is a restart
+  wirefeed index --base-url https://news.example
+                                                 write the index where a release is made, so
+                                                 that the server's first start is a restart
 
 Configuration: ./wirefeed.config.json (JSON Schema: wirefeed.schema.json).
 Documentation: README.md`,
