@@ -209,12 +209,27 @@ export interface FileIndexCacheOptions {
   readonly log?: (message: string) => void;
   /** Milliseconds to wait for more changes before writing (a burst of edits is written once). */
   readonly settleMs?: number;
+  /** Milliseconds, for tests (default: performance.now): how long a write took, and when the next may begin (see WRITE_SPACING). */
+  readonly clock?: () => number;
   /** Reads an article from its file again when its details line in the index is damaged (see {@link rereadArticle}). */
   readonly recover?: Recover;
 }
 
+/**
+ * After a write, the next one waits (besides for changes to settle) until this many times as
+ * long as the write took has passed since it ended, so that writing takes at most about a
+ * tenth of the server's time. At 100,000 articles a write takes about 0.6 s of CPU: a server
+ * whose files changed every 1.5 s wrote after every change and used 13.8 s of CPU in 30 s,
+ * against 1.3 s with no index. A stop writes at once (see `flush`); a server killed meanwhile
+ * reads again at its next start the files changed since the last write (their stamps differ).
+ */
+const WRITE_SPACING = 10;
+
 export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache {
   const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => performance.now());
+  // When the next write may begin (see WRITE_SPACING).
+  let nextWriteAt = -Infinity;
   let writing: Promise<void> = Promise.resolve();
   /** What a save asked to write, once changes have settled. */
   type Save = {
@@ -225,6 +240,8 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
   let pending: Save | undefined;
   let scheduled: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Counts the saves scheduled and the flushes: a scheduled save that a flush overtook writes nothing.
+  let runs = 0;
 
   const write = async ({ entries, collection, folders }: Save) => {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -252,9 +269,18 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     await Promise.race([done, failed]);
     renameSync(temporary, options.file);
   };
+  const timedWrite = async (save: Save) => {
+    const began = clock();
+    try {
+      await write(save);
+    } finally {
+      const ended = clock();
+      nextWriteAt = ended + WRITE_SPACING * (ended - began);
+    }
+  };
   const writeNow = (save: Save) => {
     writing = writing
-      .then(() => write(save))
+      .then(() => timedWrite(save))
       .catch((error: Error) => {
         removeIfAllowed(`${options.file}.${process.pid}.tmp`);
         log(`could not write the index cache: ${error.message}`);
@@ -315,21 +341,32 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
     },
     exists: () => existsSync(options.file),
     save(entries, collection, folders) {
-      // The newest entries win; one write at a time, after changes have settled.
+      // The newest entries win; one write at a time, once changes have settled, the write
+      // before has ended and the spacing it asks for has passed (see WRITE_SPACING).
       pending = { entries, collection, folders };
-      scheduled ??= new Promise<void>((start) => {
-        timer = setTimeout(start, options.settleMs ?? 1000).unref();
-      }).then(() => {
-        scheduled = undefined;
-        const latest = pending;
-        pending = undefined;
-        return latest ? writeNow(latest) : writing;
-      });
+      if (scheduled) return scheduled;
+      const run = ++runs;
+      const wait = (ms: number) =>
+        new Promise<void>((start) => {
+          timer = setTimeout(start, Math.max(0, ms)).unref();
+        });
+      scheduled = wait(options.settleMs ?? 1000)
+        .then(() => writing)
+        .then(() => (run === runs ? wait(nextWriteAt - clock()) : undefined))
+        .then(() => {
+          // A flush since has written what was pending.
+          if (run !== runs) return writing;
+          scheduled = undefined;
+          const latest = pending;
+          pending = undefined;
+          return latest ? writeNow(latest) : writing;
+        });
       return scheduled;
     },
     async flush() {
-      // A write waiting for changes to settle starts now; then every write has to finish.
+      // A write waiting for changes to settle, or for the spacing, starts now; then every write has to finish.
       clearTimeout(timer);
+      runs += 1;
       scheduled = undefined;
       const latest = pending;
       pending = undefined;

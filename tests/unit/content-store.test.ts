@@ -751,6 +751,47 @@ describe('the persisted index file', () => {
     expect(readdirSync(dir)).toEqual(['index.json']);
   });
 
+  it('waits, after a write, ten times as long as it took before the next, so that writing takes at most a tenth of the time', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const { source } = countingSource(FILES);
+    const entries = await indexSource(source, site);
+    // The clock as the cache reads it (ms): when a write begins and ends, and when a save that
+    // has settled asks how long the last write wants it to wait. Timers are real.
+    const times = [1_000, 1_030, 1_040, 2_000, 3_000, 3_010, 3_020, 3_021, 100_000, 100_001, 100_002];
+    const clock = () => times.shift() ?? Number.NaN;
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 10, clock });
+    const written = async () => [...((await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load())?.keys() ?? [])];
+    // Written from 1,000 to 1,030 by the clock.
+    void cache.save(entries);
+    await cache.flush();
+    expect(await written()).toEqual(['a.md', 'b.md']);
+
+    // Settled at 1,040: it waits until 1,030 + 10 x 30 = 1,330 by the clock, 290 ms more.
+    let asked = performance.now();
+    const second = cache.save(entries.slice(0, 1));
+    await new Promise((next) => setTimeout(next, 150));
+    expect(await written()).toEqual(['a.md', 'b.md']);
+    await second;
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(10 + 290 - 1);
+    expect(await written()).toEqual(['a.md']);
+
+    // Written from 2,000 to 3,000, so a save settled at 3,010 would wait until 13,000: a stop's
+    // flush writes it at once.
+    asked = performance.now();
+    void cache.save(entries);
+    await new Promise((next) => setTimeout(next, 50));
+    await cache.flush();
+    expect(performance.now() - asked).toBeLessThan(5_000);
+    expect(await written()).toEqual(['a.md', 'b.md']);
+
+    // Written from 3,020 to 3,021; settled long after: it waits for nothing more.
+    await cache.save(entries.slice(0, 1));
+    expect(await written()).toEqual(['a.md']);
+    expect(times).toEqual([]);
+  });
+
   it('removes the half-written files of a process killed while writing, not those of a live writer', async () => {
     const { file, site } = await roundTrip();
     const { abandoned, live } = leaveHalfWrittenFiles(file, '{"format":1,"entries":[');
