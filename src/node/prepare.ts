@@ -26,7 +26,7 @@ import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
 
-/** The index of a content folder and configuration, and the HTML kept beside it. */
+/** The index of a content folder, configuration and build, and the HTML kept beside it. */
 export interface StartFiles {
   /** The index file. */
   readonly file: string;
@@ -36,7 +36,7 @@ export interface StartFiles {
 
 /**
  * The start files of these settings in their `CACHE_DIR` (`undefined` when it is `off`). The
- * indexes of the folder's other configurations beyond the last few used are removed.
+ * folder's other indexes (other configurations or builds) beyond the last few used are removed.
  */
 export function openStartFiles(settings: Settings, log: (message: string) => void): StartFiles | undefined {
   const { cacheDir, contentDir, site } = settings;
