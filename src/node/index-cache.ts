@@ -97,17 +97,17 @@ export const OTHER_CONFIGURATIONS_KEPT = 3;
  * every file named after them (the HTML kept beside each, a write left half-done), and any
  * index of the folder named as earlier versions named them (by folder alone, or by folder and
  * configuration). One folder's cache then holds a few indexes, however many ports, base URLs
- * or builds it was served with.
+ * or builds it was served with. Gives the names of the others it keeps.
  */
-export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): void {
+export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATIONS_KEPT): readonly string[] {
   const folder = dirname(file);
   const own = INDEX_FILE_NAME.exec(basename(file));
-  if (own === null || !isCurrentName(own)) return;
+  if (own === null || !isCurrentName(own)) return [];
   let names: string[];
   try {
     names = readdirSync(folder);
   } catch {
-    return; // no cache folder yet
+    return []; // no cache folder yet
   }
   const lastUsed = (name: string) => statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const others = names.flatMap((name) => {
@@ -122,6 +122,7 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
     const stem = name.slice(0, -'json'.length);
     for (const named of names) if (named.startsWith(stem)) removeIfAllowed(join(folder, named));
   }
+  return current.slice(0, kept).map(({ name }) => name);
 }
 
 /** Whether an index's name (matched by INDEX_FILE_NAME) has a configuration and a build part (a dash and 8 characters each), as this version names them. */

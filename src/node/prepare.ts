@@ -15,6 +15,7 @@
  * const prepared = await prepareStart(readSettings({ content: 'content' }));
  * prepared.articles; // => 17
  */
+import { basename } from 'node:path';
 import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type ContentKeeper, type IndexCache, type StartReport } from '../catalog/content-store.ts';
@@ -32,6 +33,29 @@ export interface StartFiles {
   readonly file: string;
   readonly cache: IndexCache;
   readonly keeper: ContentKeeper;
+  /** What the folder's other indexes in the cache were written for, when there are any (see otherIndexes). */
+  readonly others: string | undefined;
+}
+
+/**
+ * What the other indexes of a folder (`others`, file names) were written for, beside `file`:
+ * "another build" when one has the same configuration (a new build's first start, or one that
+ * `wirefeed index` did not prepare), else "another configuration" when one has the same build
+ * (a base URL, port, time zone, language, category, author or summary length that differs),
+ * else "other configurations and builds"; `undefined` when there are none.
+ *
+ * @example
+ * otherIndexes('index-AAAAAAAAAAAAAAAA-config01-build002.json', ['index-AAAAAAAAAAAAAAAA-config01-build001.json']); // => 'another build'
+ */
+export function otherIndexes(file: string, others: readonly string[]): string | undefined {
+  if (others.length === 0) return undefined;
+  // `-<configuration>-<build>.json`, 8 characters each (see defaultIndexPath)
+  const parts = (name: string) => ({ configuration: name.slice(-22, -14), build: name.slice(-13, -5) });
+  const own = parts(basename(file));
+  const theirs = others.map(parts);
+  if (theirs.some(({ configuration }) => configuration === own.configuration)) return 'another build';
+  if (theirs.some(({ build }) => build === own.build)) return 'another configuration';
+  return 'other configurations and builds';
 }
 
 /**
@@ -42,9 +66,10 @@ export function openStartFiles(settings: Settings, log: (message: string) => voi
   const { cacheDir, contentDir, site } = settings;
   if (cacheDir === 'off') return undefined;
   const persisted = { file: defaultIndexPath(cacheDir, contentDir, site), fingerprint: indexFingerprint(site) };
-  forgetOtherConfigurations(persisted.file);
+  const others = forgetOtherConfigurations(persisted.file);
   return {
     file: persisted.file,
+    others: otherIndexes(persisted.file, others),
     cache: createFileIndexCache({ ...persisted, log, recover: rereadArticle(contentDir, site) }),
     keeper: createFileContentKeeper({ ...persisted, file: keptContentPath(persisted.file), log }),
   };
@@ -52,12 +77,17 @@ export function openStartFiles(settings: Settings, log: (message: string) => voi
 
 /**
  * How a start read its articles, for its log line: "from the index", "from the index, 3 files
- * read, 1 gone", or "every file read" and why.
+ * read, 1 gone", or "every file read" and why - with, when the cache holds indexes of the
+ * folder for other settings, what they were written for (`others`, see otherIndexes), so that
+ * a host prepared for other settings says so.
  */
-export function describeStart(report: StartReport | undefined, cacheDir: string): string {
+export function describeStart(report: StartReport | undefined, cacheDir: string, others?: string): string {
   if (report === undefined) return '';
   const files = (count: number) => `${count} file${count === 1 ? '' : 's'}`;
-  if (!report.fromIndex) return cacheDir === 'off' ? 'every file read, CACHE_DIR is off' : 'every file read, no usable index';
+  if (!report.fromIndex) {
+    if (cacheDir === 'off') return 'every file read, CACHE_DIR is off';
+    return `every file read, no usable index${others === undefined ? '' : `: the cache holds one of ${others}`}`;
+  }
   return ['from the index', ...(report.read > 0 ? [`${files(report.read)} read`] : []), ...(report.gone > 0 ? [`${files(report.gone)} gone`] : [])].join(', ');
 }
 
@@ -122,6 +152,6 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
     articles: catalog.articles.length,
     errors: problems.filter((problem) => problem.severity === 'error').length,
     rendered: rendered.size,
-    read: describeStart(store.startReport(), settings.cacheDir),
+    read: describeStart(store.startReport(), settings.cacheDir, files.others),
   };
 }

@@ -56,7 +56,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // A bar on a terminal while the first scan reads the folder; later scans are quiet.
   let progress: Progress | undefined = createProgress('wirefeed: reading articles', { quiet: options.quiet === true });
   // The index, and the HTML rendered last run for the first responses of this one (kept when the server stops).
-  const { cache, keeper } = openStartFiles(options, (message) => warn(JSON.stringify({ event: 'index-cache', message }))) ?? {};
+  const startFiles = openStartFiles(options, (message) => warn(JSON.stringify({ event: 'index-cache', message })));
+  const { cache, keeper } = startFiles ?? {};
   // Changes are applied one after another by the store; only the files named are read again
   // (every file, checked by size and time, when a folder came or went or the platform cannot
   // say). The folders are watched as the first scan lists them, each before it is read, so a
@@ -155,7 +156,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
   const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
   // How the articles were read (from the index or not: a prepared host should say "from the index"), and what was skipped.
-  const notes = [describeStart(store.startReport(), options.cacheDir), ...(errors > 0 ? [`${errors} files skipped, see above`] : [])].filter(Boolean);
+  const notes = [describeStart(store.startReport(), options.cacheDir, startFiles?.others), ...(errors > 0 ? [`${errors} files skipped, see above`] : [])].filter(Boolean);
   log(
     `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
       (notes.length > 0 ? ` (${notes.join('; ')})` : '') +

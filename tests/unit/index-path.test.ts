@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultIndexPath, forgetOtherConfigurations } from '../../src/node/index-cache.ts';
+import { describeStart, otherIndexes } from '../../src/node/prepare.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
 import { INDEX_FILE_NAME } from '../../src/node/process-role.ts';
 import { testSite } from '../support/fixtures.ts';
@@ -43,6 +44,27 @@ describe('where a server keeps the index of a content folder', () => {
   });
 });
 
+describe("what a start that found no index of its own says the cache holds", () => {
+  const site = testSite();
+  const own = basename(defaultIndexPath('/cache', 'news', site, 'build b'));
+  const of = (baseUrl: string, build: string) => basename(defaultIndexPath('/cache', 'news', testSite({}, baseUrl), build));
+
+  it('names another build first, as a new build that was not prepared meets it; then another configuration', () => {
+    expect(otherIndexes(own, [])).toBeUndefined();
+    expect(otherIndexes(own, [of('https://staging.example', 'build b'), of(site.baseUrl, 'build a')])).toBe('another build');
+    expect(otherIndexes(own, [of('https://staging.example', 'build b')])).toBe('another configuration');
+    expect(otherIndexes(own, [of('https://staging.example', 'build a')])).toBe('other configurations and builds');
+  });
+
+  it('says it in the start-up line, only when every file was read for want of an index', () => {
+    const firstStart = { fromIndex: false, read: 17, gone: 0 };
+    expect(describeStart(firstStart, '/cache', 'another configuration')).toBe('every file read, no usable index: the cache holds one of another configuration');
+    expect(describeStart(firstStart, '/cache', undefined)).toBe('every file read, no usable index');
+    expect(describeStart(firstStart, 'off', undefined)).toBe('every file read, CACHE_DIR is off');
+    expect(describeStart({ fromIndex: true, read: 1, gone: 2 }, '/cache', 'another build')).toBe('from the index, 1 file read, 2 files gone');
+  });
+});
+
 describe('forgetting the indexes of a folder served with other configurations', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,9 +97,11 @@ describe('forgetting the indexes of a folder served with other configurations', 
     const unrelated = 'notes.txt';
     writeFileSync(join(dir, unrelated), '');
 
-    forgetOtherConfigurations(join(dir, inUse));
+    const told = forgetOtherConfigurations(join(dir, inUse));
 
     const kept = [inUse, ...others.slice(3), anotherFolder];
+    // the others kept, most recently used first
+    expect(told).toEqual(others.slice(3).reverse());
     const withHtml = kept.flatMap((name) => (name === basename(file) ? [name] : [name, basename(keptContentPath(name))]));
     expect(readdirSync(dir).sort()).toEqual([...withHtml, unrelated].sort());
   });
