@@ -6,6 +6,7 @@
  *                   vs. a process that lists and reads every file of the corpus (the file-system floor)
  *   warm restart    the same with the persisted index of the previous run
  *   deploy restart  the same after one article was added while the server was stopped (not a target)
+ *   prepared start  `wirefeed index` into an empty cache folder, then the server's first start there (not a target)
  *   memory          peak and steady-state RSS of the server, and RSS after a crawl that fills every cache
  *   throughput      wrk against a cached feed 200, a 304 and an article page
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
@@ -390,6 +391,22 @@ async function measureCorpus(corpus: Corpus) {
       for (const path of deployed) rmSync(path, { force: true });
     }
 
+    // A host prepared ahead (not a target): `wirefeed index` into a cache folder of its own, as
+    // a release is made, then the server's first start there, over the same files.
+    const preparedCache = mkdtempSync(join(tmpdir(), 'wirefeed-bench-prepared-'));
+    let prepared: { indexMs: number; startMs: number };
+    try {
+      const preparedEnv = { ...env, CACHE_DIR: preparedCache };
+      const indexStarted = performance.now();
+      execFileSync(process.execPath, ['dist/node.mjs', 'index', '--quiet'], { env: { ...measuredEnv, ...preparedEnv }, stdio: 'ignore' });
+      const indexMs = performance.now() - indexStarted;
+      const started = await startServer('dist/node.mjs', preparedEnv, FEED_PATH);
+      await started.stop();
+      prepared = { indexMs: Math.round(indexMs), startMs: Math.round(started.readyMs) };
+    } finally {
+      rmSync(preparedCache, { recursive: true, force: true });
+    }
+
     return {
       corpus: corpus.name,
       articles: corpus.generate,
@@ -400,6 +417,7 @@ async function measureCorpus(corpus: Corpus) {
       warmRestartRunsMs: warmRuns.map(Math.round),
       restartAfterAddMs: Math.round([...addedRuns].sort((a, b) => a - b)[1] as number),
       restartAfterAddRunsMs: addedRuns.map(Math.round),
+      prepared,
       ...(warmRunsWithCa.length > 0 ? { warmRestartWithExtraCaMs: Math.round([...warmRunsWithCa].sort((a, b) => a - b)[1] as number), warmRestartWithExtraCaRunsMs: warmRunsWithCa.map(Math.round) } : {}),
       peakMemoryMb: Math.max(coldMemory.peakMb, steady.peakMb),
       steadyMemoryMb: steady.rssMb,
@@ -463,6 +481,8 @@ function toMarkdown(): string {
     }`,
     '',
     `Restart after a deploy that added one article while the server was stopped (median of 3, not a target; the index is the one the server before it wrote, the new file's folder is read again and the others are taken from the index): ${results.map((r) => `${r.corpus} ${r.restartAfterAddMs} ms`).join(', ')}.`,
+    '',
+    `A host prepared ahead (not a target): \`wirefeed index\` into an empty cache folder, then the server's first start there to the first 200 (against the cold start above): ${results.map((r) => `${r.corpus} ${r.prepared.indexMs} ms, then ${r.prepared.startMs} ms (${r.coldStartMs} ms)`).join('; ')}.`,
     '',
     'Steady RSS is taken after the throughput runs and the live updates. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
     '',
