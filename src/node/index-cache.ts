@@ -125,9 +125,32 @@ export function forgetOtherConfigurations(file: string, kept = OTHER_CONFIGURATI
   return current.slice(0, kept).map(({ name }) => name);
 }
 
-/** Whether an index's name (matched by INDEX_FILE_NAME) has a configuration and a build part (a dash and 8 characters each), as this version names them. */
+/** Whether an index's name (matched by INDEX_FILE_NAME) has a configuration and a build part, as this version names them. */
 function isCurrentName(match: RegExpExecArray): boolean {
-  return match[2]?.length === 18;
+  return namedParts(match[0]) !== undefined;
+}
+
+/** The parts of an index's name as defaultIndexPath makes it; `undefined` for any other name. */
+function namedParts(name: string): { readonly configuration: string; readonly build: string } | undefined {
+  const match = /^index-[\w-]{16}-([\w-]{8})-([\w-]{8})\.json$/.exec(name);
+  return match ? { configuration: match[1] as string, build: match[2] as string } : undefined;
+}
+
+/**
+ * What the other indexes of a folder (`others`, file names, as forgetOtherConfigurations gives
+ * them) were written for, beside `file`: "another build" when one has the same configuration (a
+ * new build's first start, or one that `wirefeed index` did not prepare), else "another
+ * configuration" when one has the same build (a base URL, port, time zone, language, category,
+ * author or summary length that differs), else "other configurations and builds"; `undefined`
+ * when there are none.
+ */
+export function otherIndexes(file: string, others: readonly string[]): string | undefined {
+  const own = namedParts(basename(file));
+  const theirs = others.flatMap((name) => namedParts(name) ?? []);
+  if (own === undefined || theirs.length === 0) return undefined;
+  if (theirs.some(({ configuration }) => configuration === own.configuration)) return 'another build';
+  if (theirs.some(({ build }) => build === own.build)) return 'another configuration';
+  return 'other configurations and builds';
 }
 
 /**

@@ -15,14 +15,13 @@
  * const prepared = await prepareStart(readSettings({ content: 'content' }));
  * prepared.articles; // => 17
  */
-import { basename } from 'node:path';
 import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type ContentKeeper, type IndexCache, type StartReport } from '../catalog/content-store.ts';
 import { selectListedScopes, selectScope } from '../catalog/query.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { StartupError } from './config.ts';
-import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, rereadArticle } from './index-cache.ts';
+import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, otherIndexes, rereadArticle } from './index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
@@ -37,26 +36,6 @@ export interface StartFiles {
   readonly others: string | undefined;
 }
 
-/**
- * What the other indexes of a folder (`others`, file names) were written for, beside `file`:
- * "another build" when one has the same configuration (a new build's first start, or one that
- * `wirefeed index` did not prepare), else "another configuration" when one has the same build
- * (a base URL, port, time zone, language, category, author or summary length that differs),
- * else "other configurations and builds"; `undefined` when there are none.
- *
- * @example
- * otherIndexes('index-AAAAAAAAAAAAAAAA-config01-build002.json', ['index-AAAAAAAAAAAAAAAA-config01-build001.json']); // => 'another build'
- */
-export function otherIndexes(file: string, others: readonly string[]): string | undefined {
-  if (others.length === 0) return undefined;
-  // `-<configuration>-<build>.json`, 8 characters each (see defaultIndexPath)
-  const parts = (name: string) => ({ configuration: name.slice(-22, -14), build: name.slice(-13, -5) });
-  const own = parts(basename(file));
-  const theirs = others.map(parts);
-  if (theirs.some(({ configuration }) => configuration === own.configuration)) return 'another build';
-  if (theirs.some(({ build }) => build === own.build)) return 'another configuration';
-  return 'other configurations and builds';
-}
 
 /**
  * The start files of these settings in their `CACHE_DIR` (`undefined` when it is `off`). The

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultIndexPath, forgetOtherConfigurations } from '../../src/node/index-cache.ts';
-import { describeStart, otherIndexes } from '../../src/node/prepare.ts';
+import { defaultIndexPath, forgetOtherConfigurations, otherIndexes } from '../../src/node/index-cache.ts';
+import { describeStart } from '../../src/node/prepare.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
 import { INDEX_FILE_NAME } from '../../src/node/process-role.ts';
 import { testSite } from '../support/fixtures.ts';
