@@ -302,13 +302,24 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
       nextWriteAt = ended + WRITE_SPACING * (ended - began);
     }
   };
+  // A write that fails (a full disk, a read-only cache) is logged once, until one succeeds
+  // again: a cache that cannot be written would otherwise say so after every change.
+  let failing = false;
   const writeNow = (save: Save) => {
-    writing = writing
-      .then(() => timedWrite(save))
-      .catch((error: Error) => {
-        removeIfAllowed(`${options.file}.${process.pid}.tmp`);
-        log(`could not write the index cache: ${error.message}`);
-      });
+    writing = writing.then(
+      () =>
+        timedWrite(save).then(
+          () => {
+            if (failing) log('the index cache is written again');
+            failing = false;
+          },
+          (error: Error) => {
+            removeIfAllowed(`${options.file}.${process.pid}.tmp`);
+            if (!failing) log(`could not write the index cache: ${error.message}`);
+            failing = true;
+          },
+        ),
+    );
     return writing;
   };
 

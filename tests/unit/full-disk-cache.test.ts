@@ -58,4 +58,25 @@ describe('an index written to a disk that fills up', () => {
     full.clear();
     expect((await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load())?.size).toBe(50);
   });
+
+  it('says so once while writes keep failing, and again once one succeeds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-full-disk-'));
+    const site = testSite();
+    const file = join(dir, 'index.json');
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`${index}.md`, validArticle({ code: `"C${index}"` })]));
+    const entries = await indexSource(createMemorySource(files), site);
+    full.add(dir);
+    const logged: string[] = [];
+    const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0, log: (message) => logged.push(message) });
+    for (const count of [49, 48, 47]) {
+      void cache.save(entries.slice(0, count));
+      await cache.flush();
+    }
+    expect(logged).toEqual(['could not write the index cache: ENOSPC: no space left on device, write']);
+    full.clear();
+    void cache.save(entries);
+    await cache.flush();
+    expect(logged).toEqual(['could not write the index cache: ENOSPC: no space left on device, write', 'the index cache is written again']);
+    expect((await createFileIndexCache({ file, fingerprint: indexFingerprint(site) }).load())?.size).toBe(50);
+  });
 });
