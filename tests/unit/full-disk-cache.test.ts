@@ -39,13 +39,16 @@ describe('an index written to a disk that fills up', () => {
     full.clear();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  it('fails with a line in the log, leaves no half-written file, and keeps the index written before', async () => {
+  /** The entries of fifty articles, and where their index goes, in a new folder. */
+  const fiftyArticles = async () => {
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-full-disk-'));
     const site = testSite();
-    const file = join(dir, 'index.json');
     const files = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`${index}.md`, validArticle({ code: `"C${index}"` })]));
-    const entries = await indexSource(createMemorySource(files), site);
+    return { site, file: join(dir, 'index.json'), entries: await indexSource(createMemorySource(files), site) };
+  };
+
+  it('fails with a line in the log, leaves no half-written file, and keeps the index written before', async () => {
+    const { site, file, entries } = await fiftyArticles();
     await createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0 }).save(entries);
 
     full.add(dir);
@@ -60,11 +63,7 @@ describe('an index written to a disk that fills up', () => {
   });
 
   it('says so once while writes keep failing, and again once one succeeds', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wirefeed-full-disk-'));
-    const site = testSite();
-    const file = join(dir, 'index.json');
-    const files = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`${index}.md`, validArticle({ code: `"C${index}"` })]));
-    const entries = await indexSource(createMemorySource(files), site);
+    const { site, file, entries } = await fiftyArticles();
     full.add(dir);
     const logged: string[] = [];
     const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settleMs: 0, log: (message) => logged.push(message) });
