@@ -21,6 +21,10 @@ import { serve } from './node/serve.ts';
 import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
 
+/** The options every command reads its settings with, alike in each. */
+const CONTENT_OPTION = ['-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)'] as const;
+const CONFIG_OPTION = ['--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)'] as const;
+
 interface CommonFlags {
   readonly content?: string;
   readonly port?: string;
@@ -61,10 +65,10 @@ Documentation: README.md`,
   program
     .command('serve', { isDefault: true })
     .description('serve every feed and article page over HTTP (the default command)')
-    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option(...CONTENT_OPTION)
     .option('-p, --port <n>', 'port to listen on (env PORT, default 8787)')
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
-    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option(...CONFIG_OPTION)
     .option('-q, --quiet', 'no progress bar and no line per request (env QUIET=1)')
     .option('--poll <ms>', 'check every folder for changes every <ms> instead of watching it, for NFS, SMB and mounts that send no change events (env POLL_MS)')
     .action(async (flags: CommonFlags & { quiet?: boolean; poll?: string }) => {
@@ -83,9 +87,9 @@ Documentation: README.md`,
     .command('build')
     .description('export every feed and page as static files, with a _headers file for static hosts')
     .requiredOption('-o, --out <dir>', 'folder to write (emptied first)')
-    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option(...CONTENT_OPTION)
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL; set it to where the files will be served)')
-    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option(...CONFIG_OPTION)
     .option('-q, --quiet', 'no progress output')
     .action(async (flags: CommonFlags & { out: string; quiet?: boolean }) => {
       const started = performance.now();
@@ -103,8 +107,8 @@ Documentation: README.md`,
   program
     .command('check')
     .description('check every article file and report each problem with its path, line and field; exit 1 if a file cannot be served or a folder cannot be read')
-    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
-    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option(...CONTENT_OPTION)
+    .option(...CONFIG_OPTION)
     .option('--json', 'print the report as JSON')
     .action(async (flags: CommonFlags & { json?: boolean }) => {
       const settings = readSettings({ ...flags, baseUrl: process.env.BASE_URL ?? 'http://localhost:8787' });
@@ -118,10 +122,10 @@ Documentation: README.md`,
     .description(
       "read every article and write the index and HTML a server's start reads (in CACHE_DIR), then exit: run it where a release is made (a container image, a deploy step) with the server's settings, so that its first start there is a restart",
     )
-    .option('-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)')
+    .option(...CONTENT_OPTION)
     .option('-p, --port <n>', 'the port the server will listen on, when it makes the base URL (env PORT, default 8787)')
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL, default http://localhost:PORT)')
-    .option('--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)')
+    .option(...CONFIG_OPTION)
     .option('-q, --quiet', 'no progress output')
     .action(async (flags: CommonFlags & { quiet?: boolean }) => {
       const started = performance.now();
