@@ -17,6 +17,8 @@ export interface CheckReport {
   readonly warnings: number;
   /** Folders that could not be read (each also an error among the problems): their files are not counted. */
   readonly unreadableFolders: number;
+  /** Symbolic links named like articles or leading to folders (each also a warning among the problems): never followed. */
+  readonly skippedLinks: number;
   readonly problems: readonly Problem[];
 }
 
@@ -24,12 +26,12 @@ export async function checkContent(settings: Settings, options: { readonly quiet
   const progress = createProgress('wirefeed check', options);
   const { indexMany } = options;
   const onProgress = (done: number, total: number) => progress.update(done, total);
-  const { source, unreadable } = createReportingFsSource(settings.contentDir);
+  const { source, listingProblems } = createReportingFsSource(settings.contentDir);
   const entries = await indexSource(source, settings.site, { onProgress, ...(indexMany ? { indexMany } : {}) });
   progress.stop();
   const assembled = assembleArticles(entries);
   const { articles, drafts } = assembled;
-  const problems = [...unreadable, ...assembled.problems];
+  const problems = [...listingProblems, ...assembled.problems];
   return {
     contentDir: settings.contentDir,
     files: entries.length,
@@ -37,7 +39,8 @@ export async function checkContent(settings: Settings, options: { readonly quiet
     drafts,
     errors: problems.filter((problem) => problem.severity === 'error').length,
     warnings: problems.filter((problem) => problem.severity === 'warning').length,
-    unreadableFolders: unreadable.length,
+    unreadableFolders: listingProblems.filter((problem) => problem.severity === 'error').length,
+    skippedLinks: listingProblems.filter((problem) => problem.severity === 'warning').length,
     problems,
   };
 }
@@ -51,8 +54,9 @@ export function formatReport(report: CheckReport): string {
     ...(report.unreadableFolders > 0 ? [`${report.unreadableFolders} folders cannot be read`] : []),
   ];
   const verdict = faults.length > 0 ? faults.join(', ') : 'every file can be served';
+  const links = report.skippedLinks > 0 ? `; ${report.skippedLinks} symbolic links not followed` : '';
   lines.push(
-    `wirefeed check: ${report.files} files, ${report.articles} articles, ${report.drafts} drafts, ${report.errors} errors, ${report.warnings} warnings: ${verdict}`,
+    `wirefeed check: ${report.files} files, ${report.articles} articles, ${report.drafts} drafts, ${report.errors} errors, ${report.warnings} warnings: ${verdict}${links}`,
   );
   return `${lines.join('\n')}\n`;
 }

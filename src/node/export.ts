@@ -88,13 +88,13 @@ function checkOutputFolder(outDir: string, contentDir: string): void {
 
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
-  const { source, unreadable } = createReportingFsSource(options.contentDir);
+  const { source, listingProblems } = createReportingFsSource(options.contentDir);
   const store = createContentStore(source, site, options.indexMany ? { indexMany: options.indexMany } : {});
   const now = options.now ?? Date.now();
   const app = createApp({ site, store, now: () => now });
   checkOutputFolder(options.outDir, options.contentDir);
   const { catalog } = await store.current();
-  const problems = [...unreadable, ...catalog.problems];
+  const problems = [...listingProblems, ...catalog.problems];
   for (const problem of problems) console.warn(formatProblem(problem));
   const urls = createUrls(site.baseUrl);
 

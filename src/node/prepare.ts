@@ -104,7 +104,7 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
   const files = openStartFiles(settings, (message) => warn(`wirefeed index: ${message}`));
   if (files === undefined) throw new StartupError('CACHE_DIR is off, so there is no index to write; set it to the folder the server will use');
   const progress = createProgress('wirefeed index', { quiet: options.quiet === true });
-  const { source, unreadable } = createReportingFsSource(settings.contentDir);
+  const { source, listingProblems } = createReportingFsSource(settings.contentDir);
   const store = createContentStore(source, site, {
     cache: files.cache,
     keeper: files.keeper,
@@ -115,7 +115,7 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
   const snapshot = await store.current();
   progress.stop();
   const { catalog } = snapshot;
-  const problems = [...unreadable, ...catalog.problems];
+  const problems = [...listingProblems, ...catalog.problems];
   for (const problem of problems) warn(formatProblem(problem));
 
   const now = options.now ?? Date.now();

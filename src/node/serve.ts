@@ -75,7 +75,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs, pollOnly: true }),
     },
   );
-  const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder, onUnreadable: reportProblem }), site, {
+  const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder, onListingProblem: reportProblem }), site, {
     contentCacheSize: options.cacheBudget.contentBytes,
     responseCacheSize: options.cacheBudget.responseBytes,
     ...(cache ? { cache } : {}),

@@ -187,7 +187,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'an error';
       // Gone, or not a folder: its parent's watcher reports that. Not to be read: the listing
-      // leaves it out and says so (see the fs source's onUnreadable).
+      // leaves it out and says so (see the fs source's onListingProblem).
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return;
       if (!warned.has(code)) {
         warned.add(code);

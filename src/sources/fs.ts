@@ -18,6 +18,7 @@ import type { Problem } from '../articles/article.ts';
 import {
   isSafeContentPath,
   isSafeFolderPath,
+  isSkippedContentLink,
   listedAs,
   stampsFrom,
   stampsFromPairs,
@@ -223,23 +224,37 @@ export interface FsSourceOptions {
    */
   readonly onFolder?: (folder: string) => void;
   /**
-   * Told of each folder below the root that a listing cannot read (its permissions, say): the
-   * listing leaves it out, and the next one tries it again. A root that cannot be read throws.
+   * Told of what a listing leaves out and should not without a word, as each folder is read:
+   * - a folder below the root that it cannot read (its permissions, say), an error: the next
+   *   listing tries it again (a root that cannot be read throws);
+   * - a symbolic link named like an article, or leading to a folder, a warning: links are
+   *   never followed (see isSkippedContentLink).
    */
-  readonly onUnreadable?: (problem: Problem) => void;
+  readonly onListingProblem?: (problem: Problem) => void;
 }
 
 /**
  * A folder source for a command that reads the folder once (`check`, `build`, `index`), and
- * the problems of the folders it could not read, filled in as it lists.
+ * the problems of its listing (see onListingProblem), filled in as it lists.
  */
-export function createReportingFsSource(root: string): { readonly source: ContentSource; readonly unreadable: readonly Problem[] } {
-  const unreadable: Problem[] = [];
-  return { source: createFsSource(root, { onUnreadable: (problem) => unreadable.push(problem) }), unreadable };
+export function createReportingFsSource(root: string): { readonly source: ContentSource; readonly listingProblems: readonly Problem[] } {
+  const listingProblems: Problem[] = [];
+  return { source: createFsSource(root, { onListingProblem: (problem) => listingProblems.push(problem) }), listingProblems };
+}
+
+/** The warning for a symbolic link the listing skips (see isSkippedContentLink). */
+export function skippedLinkProblem(path: string): Problem {
+  return {
+    path,
+    severity: 'warning',
+    message:
+      'a symbolic link, not followed (a link could publish any file the server can read): copy in what it leads to, ' +
+      "or make the folder the links lead to the content folder (a Kubernetes ConfigMap's ..data)",
+  };
 }
 
 export function createFsSource(root: string, options: FsSourceOptions = {}): ContentSource {
-  const { onFolder, onUnreadable } = options;
+  const { onFolder, onListingProblem } = options;
   // One buffer for every head read: indexing reads them one after another.
   let headBuffer = Buffer.allocUnsafe(4096);
   // Lists this source made itself, with the folders they read (`undefined`: one changed too
@@ -268,7 +283,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       prepared = undefined;
     }
   };
-  /** A folder's entries; `undefined` for one gone since, or one that cannot be read (told to onUnreadable). */
+  /** A folder's entries; `undefined` for one gone since, or one that cannot be read (told to onListingProblem). */
   const readFolder = (folder: string, path: string): Dirent[] | undefined => {
     try {
       return readdirSync(folder, { withFileTypes: true });
@@ -277,7 +292,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       const code = (error as NodeJS.ErrnoException).code;
       // Gone, or no longer a folder, since it was stat'ed: its parent's watcher reports it.
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      onUnreadable?.({ path, severity: 'error', message: `folder cannot be read (${code ?? String(error)}): the articles in it are left out` });
+      onListingProblem?.({ path, severity: 'error', message: `folder cannot be read (${code ?? String(error)}): the articles in it are left out` });
       return undefined;
     }
   };
@@ -323,6 +338,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
           const kind = listedAs(dirent);
           if (kind === 'folder') pending.push([join(folder, dirent.name), `${prefix}${dirent.name}/`]);
           else if (kind === 'article') paths.push(`${prefix}${dirent.name}`);
+          else if (onListingProblem && isSkippedContentLink(dirent, () => statSync(join(folder, dirent.name), { throwIfNoEntry: false })?.isDirectory() === true)) {
+            onListingProblem(skippedLinkProblem(`${prefix}${dirent.name}`));
+          }
         }
       }
       onListed?.(paths.length);

@@ -147,6 +147,7 @@ export interface FolderEntry {
   readonly name: string;
   isDirectory(): boolean;
   isFile(): boolean;
+  isSymbolicLink(): boolean;
 }
 
 /**
@@ -158,6 +159,17 @@ export function listedAs(entry: FolderEntry): 'folder' | 'article' | undefined {
   if (isSkippedName(entry.name)) return undefined;
   if (entry.isDirectory()) return 'folder';
   return entry.isFile() && isArticlePath(entry.name) ? 'article' : undefined;
+}
+
+/**
+ * Whether an entry the listing skips is a symbolic link that someone may have meant as
+ * content: one named like an article, or (`leadsToFolder`, asked only then) one that leads to a
+ * folder. The listing tells of these (a link is never followed, see the fs source), so that a
+ * folder of links - a Kubernetes ConfigMap mounted as the content - does not serve nothing
+ * without a word.
+ */
+export function isSkippedContentLink(entry: FolderEntry, leadsToFolder: () => boolean): boolean {
+  return entry.isSymbolicLink() && !isSkippedName(entry.name) && (isArticlePath(entry.name) || leadsToFolder());
 }
 
 /**

@@ -40,7 +40,7 @@ describe('a folder of the content that may not be read', () => {
 
   it('is left out of a listing and told of by its path, and the next listing, which reads it again, finds it once it may be read', async () => {
     const problems: Problem[] = [];
-    const source = createFsSource(root, { onUnreadable: (problem) => problems.push(problem) });
+    const source = createFsSource(root, { onListingProblem: (problem) => problems.push(problem) });
     const listed = await source.list();
     expect(listed).toEqual(['open/a.md']);
     expect(problems).toEqual([{ path: 'closed', severity: 'error', message: 'folder cannot be read (EACCES): the articles in it are left out' }]);
