@@ -18,6 +18,7 @@ import { exportSite } from './node/export.ts';
 import { readPollMs, StartupError } from './node/config.ts';
 import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
+import { createParallelRenderer, exportProcesses } from './node/parallel-export.ts';
 import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
 
@@ -97,7 +98,8 @@ Documentation: README.md`,
       if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }
-      const result = await exportSite({ ...settings, ...indexingFor(settings), outDir: resolve(flags.out), quiet: flags.quiet ?? false });
+      const parallel = entry ? { parallel: { renderMany: createParallelRenderer({ entry }), processes: exportProcesses() } } : {};
+      const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms), links to ${settings.site.baseUrl}/` +
           (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),

@@ -91,6 +91,8 @@ export interface ContentStoreOptions {
   /**
    * How long after the first snapshot a start that took its files from the index lists the
    * folder to confirm them (see confirmListing), in ms; default {@link CONFIRM_LISTING_AFTER_MS}.
+   * `Infinity`: never, for a process that renders from the index it is given and nothing else
+   * (see parallel-export.ts).
    */
   readonly confirmListingAfterMs?: number;
   /**
@@ -355,7 +357,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       const trusted = holds || relisted !== undefined;
       if (trusted && after <= 0) void confirmListing();
       // (unref: where timers have it, the wait does not keep the process alive)
-      else if (trusted) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
+      else if (trusted && Number.isFinite(after)) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
     } else {
       // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
       const listed = holds || relisted !== undefined ? await source.list() : paths;

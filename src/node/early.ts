@@ -11,6 +11,6 @@
  * them, or they stop unused after a few seconds; they never keep the process alive.
  */
 import { startStatThreadsEarly } from '../sources/fs.ts';
-import { isIndexingProcess, mayRestart, startsFromIndex } from './process-role.ts';
+import { isTaskProcess, mayRestart, startsFromIndex } from './process-role.ts';
 
-if (!isIndexingProcess() && startsFromIndex(process.argv.slice(2)) && mayRestart()) startStatThreadsEarly();
+if (!isTaskProcess() && startsFromIndex(process.argv.slice(2)) && mayRestart()) startStatThreadsEarly();

@@ -9,20 +9,26 @@
  * for the extensionless URL), everything else under its own path. Paged variants (`?page=`)
  * need a server and are not exported.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Hono } from 'hono';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes } from '../catalog/query.ts';
+import type { ContentStore } from '../catalog/snapshot.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
+import type { Site } from '../site.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
+import { createFileIndexCache, indexFingerprint, rereadArticle } from './index-cache.ts';
+import type { RenderMany } from './parallel-export.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
 
@@ -33,7 +39,20 @@ export interface ExportOptions extends Settings {
   readonly quiet?: boolean;
   /** Reads many files at once (see parallel-index.ts). */
   readonly indexMany?: IndexMany;
+  /**
+   * Renders pages in other processes too (see parallel-export.ts), `processes` in all with this
+   * one, from `from` article pages (default {@link PARALLEL_EXPORT_FROM}); the index they start
+   * from is written to a folder of its own in `scratchDir` (default: the system's temporary
+   * folder), removed at the end.
+   */
+  readonly parallel?: { readonly renderMany: RenderMany; readonly processes: number; readonly from?: number; readonly scratchDir?: string };
 }
+
+/**
+ * Below this many article pages, an export renders them all itself: starting the other
+ * processes (and writing the index they start from) costs more than they would save.
+ */
+export const PARALLEL_EXPORT_FROM = 2000;
 
 export interface ExportResult {
   readonly files: readonly { readonly path: string; readonly url: string }[];
@@ -86,36 +105,87 @@ function checkOutputFolder(outDir: string, contentDir: string): void {
   if (!previous) throw new StartupError(`--out ${outDir} is not empty and holds no earlier wirefeed export; choose an empty or new folder`);
 }
 
+/** The app an export renders with: the server's, its clock stopped at the export's `now`. */
+export function createExportApp(site: Site, store: ContentStore, now: number): Hono {
+  return createApp({ site, store, now: () => now });
+}
+
+/** Renders each URL path through the app and writes it where exportPathOf says, calling `onWritten` after each, until `signal` is aborted. */
+export async function writeExported(app: Hono, outDir: string, paths: readonly string[], onWritten: () => void, signal?: AbortSignal): Promise<void> {
+  for (const path of paths) {
+    if (signal?.aborted === true) return;
+    const response = await app.request(path, { headers: { 'Accept-Encoding': 'identity' } });
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    const file = join(outDir, exportPathOf(path));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, new Uint8Array(await response.arrayBuffer()));
+    onWritten();
+  }
+}
+
+/** `count` slices of `paths`, in order, of sizes that differ by one at most. */
+function slicesOf(paths: readonly string[], count: number): string[][] {
+  return Array.from({ length: count }, (_, index) => paths.slice(Math.floor((index * paths.length) / count), Math.floor(((index + 1) * paths.length) / count)));
+}
+
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
   const { source, listingProblems } = createReportingFsSource(options.contentDir);
-  const store = createContentStore(source, site, options.indexMany ? { indexMany: options.indexMany } : {});
-  const now = options.now ?? Date.now();
-  const app = createApp({ site, store, now: () => now });
-  checkOutputFolder(options.outDir, options.contentDir);
-  const { catalog } = await store.current();
-  const problems = [...listingProblems, ...catalog.problems];
-  for (const problem of problems) console.warn(formatProblem(problem));
-  const urls = createUrls(site.baseUrl);
+  // With other processes to render pages, the index of what this one reads is written for them
+  // to start from (see parallel-export.ts), to a scratch folder of its own.
+  const { parallel } = options;
+  const scratch = parallel && parallel.processes > 1 ? mkdtempSync(join(parallel.scratchDir ?? tmpdir(), 'wirefeed-export-index-')) : undefined;
+  try {
+    const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
+    const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
+    const store = createContentStore(source, site, { ...(options.indexMany ? { indexMany: options.indexMany } : {}), ...(cache ? { cache } : {}) });
+    const now = options.now ?? Date.now();
+    const app = createExportApp(site, store, now);
+    checkOutputFolder(options.outDir, options.contentDir);
+    const { catalog } = await store.current();
+    const problems = [...listingProblems, ...catalog.problems];
+    for (const problem of problems) console.warn(formatProblem(problem));
+    const urls = createUrls(site.baseUrl);
 
-  const paths = ['/', '/feeds.opml', SCRIPT_PATH];
-  for (const scope of selectListedScopes(catalog)) for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
-  for (const article of catalog.articles) if (article.published <= now) paths.push(urls.article(article.slug).slice(site.baseUrl.length));
+    const paths = ['/', '/feeds.opml', SCRIPT_PATH];
+    for (const scope of selectListedScopes(catalog)) for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
+    const articlePaths: string[] = [];
+    for (const article of catalog.articles) if (article.published <= now) articlePaths.push(urls.article(article.slug).slice(site.baseUrl.length));
 
-  rmSync(options.outDir, { recursive: true, force: true });
-  const progress = createProgress('wirefeed build', options.quiet ? { quiet: true } : {});
-  const files: { path: string; url: string }[] = [];
-  for (const [index, path] of paths.entries()) {
-    const response = await app.request(path, { headers: { 'Accept-Encoding': 'identity' } });
-    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
-    const file = exportPathOf(path);
-    mkdirSync(dirname(join(options.outDir, file)), { recursive: true });
-    writeFileSync(join(options.outDir, file), new Uint8Array(await response.arrayBuffer()));
-    files.push({ path: file, url: path });
-    if (index % 200 === 0) progress.update(index, paths.length);
+    rmSync(options.outDir, { recursive: true, force: true });
+    const progress = createProgress('wirefeed build', options.quiet ? { quiet: true } : {});
+    const total = paths.length + articlePaths.length;
+    let written = 0;
+    const onWritten = (count = 1) => {
+      const before = written;
+      written += count;
+      if (Math.floor(before / 200) !== Math.floor(written / 200)) progress.update(written, total);
+    };
+    // The pages this process writes, and those the others do (the first slice is its own).
+    const slices = parallel && articlePaths.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? slicesOf(articlePaths, parallel.processes) : [articlePaths];
+    const [own = [], ...others] = slices;
+    let elsewhere: Promise<void> = Promise.resolve();
+    // The first failure, here or in another process, stops the others.
+    const stop = new AbortController();
+    if (others.length > 0 && cache && index && parallel) {
+      await cache.flush();
+      const task = { contentDir: options.contentDir, site, indexFile: index.file, fingerprint: index.fingerprint, contentBytes: options.cacheBudget.contentBytes, outDir: options.outDir, now };
+      elsewhere = parallel.renderMany(task, others, onWritten, stop.signal);
+    }
+    const here = writeExported(app, options.outDir, [...paths, ...own], onWritten, stop.signal);
+    try {
+      await Promise.all([here, elsewhere]);
+    } catch (error) {
+      stop.abort();
+      await Promise.allSettled([here, elsewhere]);
+      throw error;
+    }
+    progress.update(total, total);
+    progress.stop();
+    writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
+    const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
+    return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length };
+  } finally {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
-  progress.update(paths.length, paths.length);
-  progress.stop();
-  writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
-  return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length };
 }

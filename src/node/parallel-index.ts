@@ -30,7 +30,7 @@ import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts'
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { rereadArticle } from './index-cache.ts';
-import { isIndexingProcess, TASK_VARIABLE } from './process-role.ts';
+import { isTaskProcess, taskEnvironment } from './process-role.ts';
 import { createEntriesWriter, readEntries } from './stored-entry.ts';
 
 /**
@@ -100,20 +100,9 @@ interface IndexingProcess {
   stop(): void;
 }
 
-/**
- * The environment of an indexing process: this one's, marked as a task, without
- * NODE_EXTRA_CA_CERTS. Node 20 reads every certificate that names (and its own roots) as a
- * process starts, whether or not it ever opens a TLS connection: about 0.1 s per process here,
- * with the system's bundle named. An indexing process opens no connection.
- */
-function indexingEnvironment(): NodeJS.ProcessEnv {
-  const { NODE_EXTRA_CA_CERTS: _unused, ...environment } = process.env;
-  return { ...environment, [TASK_VARIABLE]: '1' };
-}
-
 function startIndexingProcess(options: ParallelIndexerOptions): IndexingProcess {
   const child = fork(fileURLToPath(options.entry), [], {
-    env: indexingEnvironment(),
+    env: taskEnvironment('index'),
     execArgv: [...(options.execArgv ?? process.execArgv), ...INDEXING_V8_OPTIONS],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -246,7 +235,7 @@ export function createParallelIndexer(options: ParallelIndexerOptions): IndexMan
  * entries to the file it is told and returns true. In any other process, returns false at once.
  */
 export async function runIndexTask(): Promise<boolean> {
-  if (!isIndexingProcess() || process.send === undefined) return false;
+  if (!isTaskProcess('index') || process.send === undefined) return false;
   const send = (message: DoneMessage) => new Promise<void>((sent) => process.send?.(message, undefined, undefined, () => sent()));
   // Messages come in order: the task, batches of paths, the end. They are queued as they come
   // and worked through in turn.

@@ -1,7 +1,8 @@
 /**
  * What a `wirefeed` process is there to do, told before its command line is parsed (see
- * early.ts): an indexing process of a first start (see parallel-index.ts), or the command the
- * arguments name, and whether a server may be restarting.
+ * early.ts): a task another process started it for (indexing for a first start, see
+ * parallel-index.ts; pages of an export, see parallel-export.ts), or the command the arguments
+ * name, and whether a server may be restarting.
  *
  * @example
  * startsFromIndex(['--port', '3000']); // => true (serve is the default command)
@@ -10,12 +11,27 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** Set in the environment of an indexing process. */
-export const TASK_VARIABLE = 'WIREFEED_INDEX_TASK';
+/** Set in the environment of a process started for a task: its name. */
+export const TASK_VARIABLE = 'WIREFEED_TASK';
 
-/** Whether this process was started to index files (see parallel-index.ts). */
-export function isIndexingProcess(): boolean {
-  return process.env[TASK_VARIABLE] === '1';
+/** What a process may be started for: to index files (see parallel-index.ts), or to write pages of an export (see parallel-export.ts). */
+export type Task = 'index' | 'export';
+
+/** Whether this process was started for `task` (any task, when none is named). */
+export function isTaskProcess(task?: Task): boolean {
+  const value = process.env[TASK_VARIABLE];
+  return task === undefined ? value === 'index' || value === 'export' : value === task;
+}
+
+/**
+ * The environment of a process started for `task`: this one's, with the task named, without
+ * NODE_EXTRA_CA_CERTS. Node 20 reads every certificate that names (and its own roots) as a
+ * process starts, whether or not it ever opens a TLS connection: about 0.1 s per process here,
+ * with the system's bundle named. A task process opens no connection.
+ */
+export function taskEnvironment(task: Task): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...environment } = process.env;
+  return { ...environment, [TASK_VARIABLE]: task };
 }
 
 /** The command line's commands that do not start from the persisted index, as `serve` (the default) and `index` do (see src/cli.ts). */

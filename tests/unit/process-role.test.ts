@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultIndexPath } from '../../src/node/index-cache.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
-import { INDEX_FILE_NAME, mayRestart, startsFromIndex } from '../../src/node/process-role.ts';
+import { INDEX_FILE_NAME, isTaskProcess, mayRestart, startsFromIndex, TASK_VARIABLE, taskEnvironment } from '../../src/node/process-role.ts';
 import { testSite } from '../support/fixtures.ts';
 
 describe('telling from the arguments, before they are parsed, whether a process will start from the index', () => {
@@ -38,5 +38,27 @@ describe('telling from the cache folder, before the command line is parsed, whet
     dir = mkdtempSync(join(tmpdir(), 'wirefeed-role-'));
     expect(mayRestart({ CACHE_DIR: 'off' })).toBe(false);
     expect(mayRestart({ CACHE_DIR: join(dir, 'not-yet') })).toBe(false);
+  });
+});
+
+describe('a process started for a task', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('is told its task in its environment, which has no NODE_EXTRA_CA_CERTS', () => {
+    vi.stubEnv('NODE_EXTRA_CA_CERTS', '/etc/ssl/certs/ca-certificates.crt');
+    const environment = taskEnvironment('export');
+    expect(environment[TASK_VARIABLE]).toBe('export');
+    expect('NODE_EXTRA_CA_CERTS' in environment).toBe(false);
+    expect(environment.PATH).toBe(process.env.PATH);
+  });
+
+  it.each([
+    ['index', { any: true, index: true, export: false }],
+    ['export', { any: true, index: false, export: true }],
+    ['1', { any: false, index: false, export: false }],
+    [undefined, { any: false, index: false, export: false }],
+  ] as const)('knows it from the variable %j', (value, expected) => {
+    vi.stubEnv(TASK_VARIABLE, value);
+    expect({ any: isTaskProcess(), index: isTaskProcess('index'), export: isTaskProcess('export') }).toEqual(expected);
   });
 });

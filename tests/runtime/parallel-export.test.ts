@@ -1,0 +1,113 @@
+/**
+ * A static export rendered in several processes: real child processes of the real entry module
+ * (src/node.ts under tsx), starting from the index the export wrote, against the same export
+ * rendered in one process.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { exportSite, type ExportOptions } from '../../src/node/export.ts';
+import { createParallelRenderer, type RenderMany } from '../../src/node/parallel-export.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
+
+const renderMany = createParallelRenderer({ entry: pathToFileURL(resolve('src/node.ts')), execArgv: ['--import', 'tsx'] });
+const NOW = Date.parse('2026-11-27T00:00:00Z');
+const ARTICLES = 90;
+
+/** Every file under `dir`, by its path there, with its bytes. */
+function filesOf(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name)));
+  }
+  return files;
+}
+
+describe('a static export rendered in several processes', () => {
+  let base = '';
+  let content = '';
+  let scratch = '';
+  const options = (outDir: string, parallel?: ExportOptions['parallel']): ExportOptions => ({
+    port: 0,
+    contentDir: content,
+    site: testSite(),
+    cacheDir: 'off',
+    cacheBudget: { responseBytes: 1e7, contentBytes: 1e7 },
+    outDir,
+    now: NOW,
+    quiet: true,
+    ...(parallel ? { parallel } : {}),
+  });
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), 'wirefeed-parallel-export-'));
+    content = join(base, 'content');
+    scratch = join(base, 'scratch');
+    mkdirSync(scratch);
+    for (let index = 0; index < ARTICLES; index += 1) {
+      const folder = join(content, String(index % 4));
+      mkdirSync(folder, { recursive: true });
+      const language = index % 3 === 0 ? '"th"' : '"en"';
+      writeFileSync(join(folder, `story-${index}.md`), validArticle({ code: `"S${index}"`, title: `"Story ${index}, “quoted”"`, language }, `ข่าว ${index}\n\nA *body* for story ${index}.`));
+    }
+    // A broken file: reported, left out, in both exports alike.
+    writeFileSync(join(content, '0', 'broken.md'), '---\ntitle: [unclosed\n---\nbroken');
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('writes the same files, byte for byte, as one process does, and leaves no scratch file', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const alone = await exportSite(options(join(base, 'alone')));
+    const shared: Parameters<RenderMany>[1][] = [];
+    const spying: RenderMany = (task, slices, onProgress, signal) => {
+      shared.push(slices);
+      return renderMany(task, slices, onProgress, signal);
+    };
+    const together = await exportSite(options(join(base, 'together'), { renderMany: spying, processes: 3, from: 50, scratchDir: scratch }));
+    warn.mockRestore();
+    // Two other processes were given a third of the article pages each.
+    expect(shared.map((slices) => slices.map((slice) => slice.length))).toEqual([[30, 30]]);
+    expect(together).toEqual(alone);
+    const [one, three] = [filesOf(join(base, 'alone')), filesOf(join(base, 'together'))];
+    expect([...three.keys()].sort()).toEqual([...one.keys()].sort());
+    expect(one.size).toBe(together.files.length + 1); // and _headers
+    for (const [path, bytes] of one) expect(three.get(path)?.equals(bytes), path).toBe(true);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('renders alone below its threshold', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const never: RenderMany = () => Promise.reject(new Error('not to be called'));
+    const result = await exportSite(options(join(base, 'small'), { renderMany: never, processes: 3, from: ARTICLES + 1, scratchDir: scratch }));
+    warn.mockRestore();
+    expect(result.articles).toBe(ARTICLES);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('fails, saying so, when a file changed after the index was written: every page comes from one catalog', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const changed = join(content, '1', 'story-1.md');
+    const before = readFileSync(changed, 'utf8');
+    const changing: RenderMany = (task, slices, onProgress, signal) => {
+      writeFileSync(changed, `${before}\nA line added while the export ran.\n`);
+      return renderMany(task, slices, onProgress, signal);
+    };
+    try {
+      await expect(exportSite(options(join(base, 'changed'), { renderMany: changing, processes: 2, from: 50, scratchDir: scratch }))).rejects.toThrow(
+        'the content folder changed during the export (1 files changed, added or removed); run wirefeed build again',
+      );
+    } finally {
+      writeFileSync(changed, before);
+      warn.mockRestore();
+    }
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it("fails with another process's failure, naming the page", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const unknownPage: RenderMany = (task, slices, onProgress, signal) => renderMany(task, [[...(slices[0] ?? []), '/articles/no-such-story']], onProgress, signal);
+    await expect(exportSite(options(join(base, 'failed'), { renderMany: unknownPage, processes: 2, from: 50, scratchDir: scratch }))).rejects.toThrow('/articles/no-such-story answered 404');
+    warn.mockRestore();
+  });
+});
