@@ -16,7 +16,7 @@
  * written in chunks between which requests are served.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Article } from '../articles/article.ts';
@@ -28,6 +28,7 @@ import { createSortedMap } from '../sorted-map.ts';
 import { readContentFile } from '../sources/fs.ts';
 import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
 import { INDEX_FILE_NAME } from './process-role.ts';
+import { readLeadingLines } from './file-lines.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
 const FORMAT = 11;
@@ -61,9 +62,46 @@ function sourceFiles(src: string): string[] {
 }
 
 /** What the index (and the HTML kept with it) depends on in the configuration. */
-function configurationOf(site: Site): readonly unknown[] {
+/** The settings an index depends on, by name, as its header keeps them (see settingsThatDiffer). */
+export type IndexSettings = Readonly<Record<string, unknown>>;
+
+export function indexSettings(site: Site): IndexSettings {
   const { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength } = site;
-  return [baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength];
+  return { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength };
+}
+
+function configurationOf(site: Site): readonly unknown[] {
+  return Object.values(indexSettings(site));
+}
+
+/**
+ * How `ours` differs from the settings an index was written with (`theirs`): `baseUrl is
+ * "http://localhost:8787", not "https://news.example"` for a value, `categories differ` for a
+ * table; empty when they are the same.
+ */
+export function settingsThatDiffer(theirs: IndexSettings, ours: IndexSettings): string[] {
+  return Object.entries(ours).flatMap(([name, value]) => {
+    const written = JSON.stringify(theirs[name]);
+    if (written === JSON.stringify(value)) return [];
+    return typeof value === 'object' && value !== null ? [`${name} differ`] : [`${name} is ${written ?? 'not set'}, not ${JSON.stringify(value)}`];
+  });
+}
+
+/** The settings in an index file's header (see FileIndexCacheOptions.settings); `undefined` when it has none or cannot be read. */
+function writtenSettings(file: string): IndexSettings | undefined {
+  try {
+    const descriptor = openSync(file, 'r');
+    try {
+      const { bytes, breaks } = readLeadingLines(descriptor, 1);
+      const header: unknown = JSON.parse(bytes.toString('utf8', 0, breaks[0] ?? bytes.length));
+      const settings = (header as { settings?: unknown } | null)?.settings;
+      return typeof settings === 'object' && settings !== null ? (settings as IndexSettings) : undefined;
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -137,20 +175,27 @@ function namedParts(name: string): { readonly configuration: string; readonly bu
 }
 
 /**
- * What the other indexes of a folder (`others`, file names, as forgetOtherConfigurations gives
- * them) were written for, beside `file`: "another build" when one has the same configuration (a
- * new build's first start, or one that `wirefeed index` did not prepare), else "another
- * configuration" when one has the same build (a base URL, port, time zone, language, category,
- * author or summary length that differs), else "other configurations and builds"; `undefined`
- * when there are none.
+ * What the other indexes of a folder (`others`, file names, newest first, as
+ * forgetOtherConfigurations gives them) were written for, beside `file`: "another build" when
+ * one has the same configuration (a new build's first start, or one that `wirefeed index` did
+ * not prepare), else "another configuration" when one has the same build (a base URL, port,
+ * time zone, language, category, author or summary length that differs) - with, given our
+ * `settings`, which of them differ in the newest such index (see settingsThatDiffer) - else
+ * "other configurations and builds"; `undefined` when there are none.
  */
-export function otherIndexes(file: string, others: readonly string[]): string | undefined {
+export function otherIndexes(file: string, others: readonly string[], settings?: IndexSettings): string | undefined {
   const own = namedParts(basename(file));
-  const theirs = others.flatMap((name) => namedParts(name) ?? []);
+  const theirs = others.flatMap((name) => {
+    const parts = namedParts(name);
+    return parts ? [{ name, ...parts }] : [];
+  });
   if (own === undefined || theirs.length === 0) return undefined;
   if (theirs.some(({ configuration }) => configuration === own.configuration)) return 'another build';
-  if (theirs.some(({ build }) => build === own.build)) return 'another configuration';
-  return 'other configurations and builds';
+  const sameBuild = theirs.find(({ build }) => build === own.build);
+  if (sameBuild === undefined) return 'other configurations and builds';
+  const written = settings && writtenSettings(join(dirname(file), sameBuild.name));
+  const differences = written ? settingsThatDiffer(written, settings) : [];
+  return differences.length > 0 ? `another configuration, where ${differences.join(' and ')}` : 'another configuration';
 }
 
 /**
@@ -230,6 +275,8 @@ export function removeAbandonedWrites(file: string): void {
 export interface FileIndexCacheOptions {
   readonly file: string;
   readonly fingerprint: string;
+  /** The settings the fingerprint was made of, kept in the header so that a start with others can say which differ (see otherIndexes). */
+  readonly settings?: IndexSettings;
   readonly log?: (message: string) => void;
   /** Milliseconds to wait for more changes before writing (a burst of edits is written once). */
   readonly settleMs?: number;
@@ -285,7 +332,7 @@ export function createFileIndexCache(options: FileIndexCacheOptions): IndexCache
         // Let requests through between chunks.
         await new Promise((next) => setImmediate(next));
       },
-      { format: FORMAT, fingerprint: options.fingerprint },
+      { format: FORMAT, fingerprint: options.fingerprint, ...(options.settings ? { settings: options.settings } : {}) },
       entries,
       { ...(collection ? { collection } : {}), ...(folders ? { folders } : {}), pause: () => new Promise((next) => setImmediate(next)) },
     );

@@ -21,7 +21,7 @@ import { createContentStore, type ContentKeeper, type IndexCache, type StartRepo
 import { selectListedScopes, selectScope } from '../catalog/query.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { StartupError } from './config.ts';
-import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, otherIndexes, rereadArticle } from './index-cache.ts';
+import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, otherIndexes, rereadArticle } from './index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from './kept-content.ts';
 import { createProgress } from './progress.ts';
 import type { Settings } from './settings.ts';
@@ -45,11 +45,12 @@ export function openStartFiles(settings: Settings, log: (message: string) => voi
   const { cacheDir, contentDir, site } = settings;
   if (cacheDir === 'off') return undefined;
   const persisted = { file: defaultIndexPath(cacheDir, contentDir, site), fingerprint: indexFingerprint(site) };
+  const configuration = indexSettings(site);
   const others = forgetOtherConfigurations(persisted.file);
   return {
     file: persisted.file,
-    others: otherIndexes(persisted.file, others),
-    cache: createFileIndexCache({ ...persisted, log, recover: rereadArticle(contentDir, site) }),
+    others: otherIndexes(persisted.file, others, configuration),
+    cache: createFileIndexCache({ ...persisted, settings: configuration, log, recover: rereadArticle(contentDir, site) }),
     keeper: createFileContentKeeper({ ...persisted, file: keptContentPath(persisted.file), log }),
   };
 }

@@ -251,13 +251,15 @@ describe('a start prepared by wirefeed index', () => {
     }
   });
 
-  it('says so at start when it was prepared for other settings, as a server on another port without BASE_URL is', async () => {
+  it('says so at start when it was prepared for other settings, as a server on another port without BASE_URL is, naming the setting', async () => {
     const { env, cleanup } = twoArticles();
     try {
       expect(index({ ...env, BASE_URL: 'https://staging.news.example' }).status).toBe(0);
       const server = await startNodeServer({ ...env, QUIET: '1' });
       await server.stop();
-      expect(server.output()).toMatch(/ feeds from .* in \d+ ms \(every file read, no usable index: the cache holds one of another configuration\)$/m);
+      expect(server.output()).toMatch(
+        / feeds from .* in \d+ ms \(every file read, no usable index: the cache holds one of another configuration, where baseUrl is "https:\/\/staging\.news\.example", not "https:\/\/news\.example"\)$/m,
+      );
     } finally {
       cleanup();
     }

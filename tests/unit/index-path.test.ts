@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultIndexPath, forgetOtherConfigurations, otherIndexes } from '../../src/node/index-cache.ts';
+import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, otherIndexes, settingsThatDiffer } from '../../src/node/index-cache.ts';
 import { describeStart } from '../../src/node/prepare.ts';
 import { keptContentPath } from '../../src/node/kept-content.ts';
 import { INDEX_FILE_NAME } from '../../src/node/process-role.ts';
@@ -54,6 +54,39 @@ describe("what a start that found no index of its own says the cache holds", () 
     expect(otherIndexes(own, [of('https://staging.example', 'build b'), of(site.baseUrl, 'build a')])).toBe('another build');
     expect(otherIndexes(own, [of('https://staging.example', 'build b')])).toBe('another configuration');
     expect(otherIndexes(own, [of('https://staging.example', 'build a')])).toBe('other configurations and builds');
+  });
+
+  it('names the settings in which the newest index of another configuration differs, as its header keeps them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirefeed-others-'));
+    try {
+      const ours = defaultIndexPath(dir, 'news', site, 'build b');
+      const write = async (other: ReturnType<typeof testSite>, at: number) => {
+        const file = defaultIndexPath(dir, 'news', other, 'build b');
+        const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(other, 'build b'), settings: indexSettings(other) });
+        await cache.save([]);
+        await cache.flush();
+        utimesSync(file, at, at);
+        return basename(file);
+      };
+      const staging = await write(testSite({}, 'https://staging.example'), 1000);
+      const bangkok = await write(testSite({ timeZone: 'Asia/Bangkok', categories: { world: { name: 'World' } } }), 2000);
+      // Newest first, as forgetOtherConfigurations gives them.
+      expect(otherIndexes(ours, [bangkok, staging], indexSettings(site))).toBe('another configuration, where timeZone is "Asia/Bangkok", not "UTC" and categories differ');
+      expect(otherIndexes(ours, [staging, bangkok], indexSettings(site))).toBe(`another configuration, where baseUrl is "https://staging.example", not "${site.baseUrl}"`);
+      // An index written before its header kept the settings, or without our settings to compare: the configuration alone.
+      writeFileSync(join(dir, staging), '{"format":1}\n');
+      expect(otherIndexes(ours, [staging], indexSettings(site))).toBe('another configuration');
+      expect(otherIndexes(ours, [bangkok])).toBe('another configuration');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells settings apart by value, and tables of them as a whole', () => {
+    const ours = indexSettings(site);
+    expect(settingsThatDiffer(ours, ours)).toEqual([]);
+    expect(settingsThatDiffer(indexSettings(testSite({ summaryLength: 90, authors: { jdoe: { name: 'Jane Doe' } } })), ours)).toEqual(['authors differ', 'summaryLength is 90, not 300']);
+    expect(settingsThatDiffer({}, ours)).toContain('timeZone is not set, not "UTC"');
   });
 
   it('says it in the start-up line, only when every file was read for want of an index', () => {
