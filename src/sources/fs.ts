@@ -224,7 +224,8 @@ export interface FsSourceOptions {
    */
   readonly onFolder?: (folder: string) => void;
   /**
-   * Told of what a listing leaves out and should not without a word, as each folder is read:
+   * Told of what a listing leaves out and should not without a word, as each folder is read (and
+   * of a link when a change names one: see `stat`):
    * - a folder below the root that it cannot read (its permissions, say), an error: the next
    *   listing tries it again (a root that cannot be read throws);
    * - a symbolic link named like an article, or leading to a folder, a warning: links are
@@ -378,7 +379,11 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
     },
     async stat(path: string) {
-      return statFile(resolvePath(path));
+      const file = resolvePath(path);
+      const stamp = statFile(file);
+      // A link made while the server runs, named by the watcher: told of as a listing tells of one.
+      if (stamp === undefined && onListingProblem && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true) onListingProblem(skippedLinkProblem(path));
+      return stamp;
     },
     async stamps(paths) {
       const threads = paths.length >= THREADED_STAMPS_FROM ? threadsForStamps() : undefined;

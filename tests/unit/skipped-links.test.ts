@@ -41,6 +41,15 @@ describe('symbolic links in the content folder', () => {
     expect(problems.every(({ severity, message }) => severity === 'warning' && message.startsWith('a symbolic link, not followed'))).toBe(true);
   });
 
+  it('are told of when a change names one, as a link made while the server runs is', async () => {
+    const problems: Problem[] = [];
+    const source = createFsSource(root, { onListingProblem: (problem) => problems.push(problem) });
+    expect(await source.stat('2024/linked.md')).toBeUndefined();
+    expect(await source.stat('2024/real.md')).toMatchObject({ size: expect.any(Number) });
+    expect(await source.stat('2024/gone.md')).toBeUndefined();
+    expect(problems).toEqual([skippedLinkProblem('2024/linked.md')]);
+  });
+
   it('are warnings of `wirefeed check`, whose summary counts them and which does not fail for them', async () => {
     const site = testSite();
     const report = await checkContent({ port: 0, contentDir: root, site, cacheDir: 'off', cacheBudget: { responseBytes: 1e6, contentBytes: 1e6 } }, { quiet: true });
