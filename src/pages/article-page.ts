@@ -20,11 +20,34 @@ import { renderDiscoveryLinks, renderDocument, toHtmlString, type FeedLink } fro
 
 const DATE_LOCALES = { en: enUS, th } as const;
 
-/** Date and time as readers of the article's language write them, in the site's time zone. */
+/** Formatters of the languages date-fns has no locale of here, by language and time zone (a few: a language's articles share one). */
+const intlFormats = new Map<string, Intl.DateTimeFormat>();
+const INTL_FORMATS_KEPT = 64;
+
+function intlFormat(language: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${language}\u0000${timeZone}`;
+  let made = intlFormats.get(key);
+  if (made === undefined) {
+    made = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone });
+    if (intlFormats.size < INTL_FORMATS_KEPT) intlFormats.set(key, made);
+  }
+  return made;
+}
+
+/**
+ * Date and time as readers of the article's language write them, in the site's time zone:
+ * date-fns's long date and short time (`November 12th, 2024 10:04 AM`) in the languages it has
+ * a locale of here (English, Thai), the runtime's own (`12. November 2024 um 10:04`) in any
+ * other, rather than English on a German page.
+ */
 export function formatDisplayDate(time: number, language: string, timeZone: string): string {
   const primary = language.split('-')[0]?.toLowerCase() ?? 'en';
-  const locale = primary in DATE_LOCALES ? DATE_LOCALES[primary as keyof typeof DATE_LOCALES] : enUS;
-  return format(time, 'PPP p', { locale, in: tz(timeZone) });
+  if (primary in DATE_LOCALES) return format(time, 'PPP p', { locale: DATE_LOCALES[primary as keyof typeof DATE_LOCALES], in: tz(timeZone) });
+  try {
+    return intlFormat(language, timeZone).format(time);
+  } catch {
+    return format(time, 'PPP p', { locale: enUS, in: tz(timeZone) });
+  }
 }
 
 /** Open Graph locale (`en_US`, `th_TH`) for a BCP 47 tag, using the likely region when none is given. */
