@@ -123,6 +123,15 @@ export async function writeExported(app: Hono, outDir: string, paths: readonly s
   }
 }
 
+/** A new folder in `dir` for the index other processes start from; `undefined` when none can be made there. */
+function scratchFolder(dir: string): string | undefined {
+  try {
+    return mkdtempSync(join(dir, 'wirefeed-export-index-'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** `count` slices of `paths`, in order, of sizes that differ by one at most. */
 function slicesOf(paths: readonly string[], count: number): string[][] {
   return Array.from({ length: count }, (_, index) => paths.slice(Math.floor((index * paths.length) / count), Math.floor(((index + 1) * paths.length) / count)));
@@ -132,9 +141,10 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const { site } = options;
   const { source, listingProblems } = createReportingFsSource(options.contentDir);
   // With other processes to render pages, the index of what this one reads is written for them
-  // to start from (see parallel-export.ts), to a scratch folder of its own.
+  // to start from (see parallel-export.ts), to a scratch folder of its own; where none can be
+  // made (a read-only file system), this process renders every page.
   const { parallel } = options;
-  const scratch = parallel && parallel.processes > 1 ? mkdtempSync(join(parallel.scratchDir ?? tmpdir(), 'wirefeed-export-index-')) : undefined;
+  const scratch = parallel && parallel.processes > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
   try {
     const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
     const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
@@ -162,15 +172,16 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       if (Math.floor(before / 200) !== Math.floor(written / 200)) progress.update(written, total);
     };
     // The pages this process writes, and those the others do (the first slice is its own).
-    const slices = parallel && articlePaths.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? slicesOf(articlePaths, parallel.processes) : [articlePaths];
-    const [own = [], ...others] = slices;
+    const shared = cache && index && parallel && articlePaths.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? { cache, index, parallel } : undefined;
+    const [own = [], ...others] = shared ? slicesOf(articlePaths, shared.parallel.processes) : [articlePaths];
     let elsewhere: Promise<void> = Promise.resolve();
     // The first failure, here or in another process, stops the others.
     const stop = new AbortController();
-    if (others.length > 0 && cache && index && parallel) {
-      await cache.flush();
-      const task = { contentDir: options.contentDir, site, indexFile: index.file, fingerprint: index.fingerprint, contentBytes: options.cacheBudget.contentBytes, outDir: options.outDir, now };
-      elsewhere = parallel.renderMany(task, others, onWritten, stop.signal);
+    if (shared && others.length > 0) {
+      await shared.cache.flush();
+      const { file: indexFile, fingerprint } = shared.index;
+      const task = { contentDir: options.contentDir, site, indexFile, fingerprint, contentBytes: options.cacheBudget.contentBytes, outDir: options.outDir, now };
+      elsewhere = shared.parallel.renderMany(task, others, onWritten, stop.signal);
     }
     const here = writeExported(app, options.outDir, [...paths, ...own], onWritten, stop.signal);
     try {

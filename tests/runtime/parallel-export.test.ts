@@ -85,6 +85,16 @@ describe('a static export rendered in several processes', () => {
     expect(readdirSync(scratch)).toEqual([]);
   });
 
+  it('renders alone where no scratch folder can be made for the index', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const never: RenderMany = () => Promise.reject(new Error('not to be called'));
+    const notAFolder = join(content, '0', 'story-0.md');
+    const result = await exportSite(options(join(base, 'no-scratch'), { renderMany: never, processes: 3, from: 50, scratchDir: notAFolder }));
+    warn.mockRestore();
+    expect(result.articles).toBe(ARTICLES);
+    expect(filesOf(join(base, 'no-scratch')).size).toBe(result.files.length + 1);
+  });
+
   it('fails, saying so, when a file changed after the index was written: every page comes from one catalog', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const changed = join(content, '1', 'story-1.md');
