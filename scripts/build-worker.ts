@@ -15,6 +15,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem } from '../src/articles/article.ts';
 import { assembleArticles, indexSource } from '../src/articles/load.ts';
@@ -46,6 +47,58 @@ export function wranglerConfigFor(outDir: string, name: string): string {
   return config;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * Cloudflare's limits that a build's size decides (developers.cloudflare.com/workers/platform/limits,
+ * read 2026-11-27): Static Asset files per Worker version, and the Worker's size compressed, on
+ * the free plan and on Workers Paid; and the start-up limit, which the catalog parsed as the
+ * script starts approaches as it grows.
+ */
+export const WORKER_LIMITS = {
+  assetFiles: { free: 20_000, paid: 100_000 },
+  gzipBytes: { free: 3 * MiB, paid: 10 * MiB },
+  startupMs: 1000,
+} as const;
+
+/**
+ * Catalog bytes (uncompressed) a build may bundle before the build warns of the start-up limit:
+ * measured with `npm run bench:worker`, the 10,000-article catalog (11.3 MiB of script) took
+ * about 0.45 s of start-up CPU in workerd, so about twice that reaches the limit.
+ */
+const STARTUP_WARNING_BYTES = 20 * MiB;
+
+/** A limit a build goes past: a warning when a plan still takes it, an error when none does (wrangler deploy would refuse it). */
+export interface LimitProblem {
+  readonly severity: 'warning' | 'error';
+  readonly message: string;
+}
+
+/** The limits a build of `files` Static Asset files and a catalog module of `dataBytes` (`dataGzipBytes` compressed) goes past. */
+export function workerLimitProblems({ files, dataBytes, dataGzipBytes }: { readonly files: number; readonly dataBytes: number; readonly dataGzipBytes: number }): LimitProblem[] {
+  const { assetFiles, gzipBytes, startupMs } = WORKER_LIMITS;
+  const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+  const count = (value: number) => value.toLocaleString('en-US');
+  const problems: LimitProblem[] = [];
+  if (files > assetFiles.paid) {
+    problems.push({ severity: 'error', message: `${count(files)} Static Asset files: more than the ${count(assetFiles.paid)} a Worker version may have on Workers Paid; serve this many articles from the Node host` });
+  } else if (files > assetFiles.free) {
+    problems.push({ severity: 'warning', message: `${count(files)} Static Asset files: more than the ${count(assetFiles.free)} of the free plan (Workers Paid takes ${count(assetFiles.paid)})` });
+  }
+  if (dataGzipBytes > gzipBytes.paid) {
+    problems.push({ severity: 'error', message: `the catalog alone is ${mib(dataGzipBytes)} compressed: more than the ${mib(gzipBytes.paid)} a Worker may be on Workers Paid; serve this many articles from the Node host` });
+  } else if (dataGzipBytes > gzipBytes.free) {
+    problems.push({ severity: 'warning', message: `the catalog alone is ${mib(dataGzipBytes)} compressed: more than the ${mib(gzipBytes.free)} a Worker may be on the free plan (Workers Paid takes ${mib(gzipBytes.paid)})` });
+  }
+  if (dataBytes > STARTUP_WARNING_BYTES) {
+    problems.push({
+      severity: 'warning',
+      message: `the Worker parses a ${mib(dataBytes)} catalog as it starts: about 0.45 s of CPU per 11.3 MiB in workerd here, against Cloudflare's ${startupMs / 1000} s start-up limit (try it with npm run bench:worker)`,
+    });
+  }
+  return problems;
+}
+
 export interface BuildOptions {
   readonly contentDir: string;
   readonly configPath: string;
@@ -60,8 +113,11 @@ export interface BuildResult {
   readonly articles: number;
   readonly responses: number;
   readonly files: number;
+  /** The catalog module's size in bytes (UTF-8). */
   readonly dataBytes: number;
   readonly errors: number;
+  /** Cloudflare's limits the build goes past (see workerLimitProblems). */
+  readonly limits: readonly LimitProblem[];
 }
 
 export async function buildWorkerData(options: BuildOptions): Promise<BuildResult> {
@@ -125,7 +181,10 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   // Nothing outside the pre-built folder is an asset.
   writeFileSync(join(assets, '.assetsignore'), '');
   const errors = loaded.problems.filter((problem) => problem.severity === 'error').length;
-  return { articles: catalog.articles.length, responses: responses.length, files: catalog.articles.length + responses.length, dataBytes: module.length, errors };
+  const files = catalog.articles.length + responses.length;
+  const dataBytes = Buffer.byteLength(module);
+  const limits = workerLimitProblems({ files, dataBytes, dataGzipBytes: gzipSync(module).length });
+  return { articles: catalog.articles.length, responses: responses.length, files, dataBytes, errors, limits };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -142,9 +201,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     console.log(
       `wirefeed build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
-        `data module ${(result.dataBytes / 1e6).toFixed(2)} MB, ${Math.round(performance.now() - started)} ms` +
+        `data module ${(result.dataBytes / MiB).toFixed(2)} MiB, ${Math.round(performance.now() - started)} ms` +
         (result.errors > 0 ? ` (${result.errors} files skipped, see above)` : ''),
     );
+    for (const { severity, message } of result.limits) console.error(`wirefeed build: ${severity}: ${message}`);
+    if (result.limits.some(({ severity }) => severity === 'error')) process.exit(1);
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     console.error(`wirefeed build: ${error.message}`);

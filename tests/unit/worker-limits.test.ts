@@ -1,0 +1,37 @@
+/**
+ * `npm run build` says, before a deploy, which of Cloudflare's limits the build goes past: a
+ * warning where a plan still takes it, an error where none does.
+ */
+import { describe, expect, it } from 'vitest';
+import { WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
+
+const MiB = 1024 * 1024;
+const small = { files: 1083, dataBytes: 1.4 * MiB, dataGzipBytes: 0.22 * MiB };
+
+describe("the Worker build's check of Cloudflare's limits", () => {
+  it('finds nothing for a build within every limit, up to each limit itself', () => {
+    expect(workerLimitProblems(small)).toEqual([]);
+    expect(workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, dataBytes: 20 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free })).toEqual([]);
+  });
+
+  it('warns of more Static Asset files than the free plan takes, and refuses more than Workers Paid takes', () => {
+    expect(workerLimitProblems({ ...small, files: 20_073 })).toEqual([{ severity: 'warning', message: '20,073 Static Asset files: more than the 20,000 of the free plan (Workers Paid takes 100,000)' }]);
+    expect(workerLimitProblems({ ...small, files: 100_084 })).toEqual([
+      { severity: 'error', message: '100,084 Static Asset files: more than the 100,000 a Worker version may have on Workers Paid; serve this many articles from the Node host' },
+    ]);
+  });
+
+  it('warns of a catalog larger compressed than the free plan takes, and refuses one larger than Workers Paid takes', () => {
+    expect(workerLimitProblems({ ...small, dataGzipBytes: 3.4 * MiB })).toEqual([
+      { severity: 'warning', message: 'the catalog alone is 3.4 MiB compressed: more than the 3.0 MiB a Worker may be on the free plan (Workers Paid takes 10.0 MiB)' },
+    ]);
+    expect(workerLimitProblems({ ...small, dataGzipBytes: 17 * MiB }).map(({ severity }) => severity)).toEqual(['error']);
+  });
+
+  it('warns of a catalog large enough to near the start-up limit as the Worker parses it', () => {
+    const [problem, ...others] = workerLimitProblems({ ...small, dataBytes: 23 * MiB });
+    expect(others).toEqual([]);
+    expect(problem?.severity).toBe('warning');
+    expect(problem?.message).toMatch(/^the Worker parses a 23\.0 MiB catalog as it starts: .* against Cloudflare's 1 s start-up limit/);
+  });
+});
