@@ -15,12 +15,13 @@ import { resolve } from 'node:path';
 export const TASK_VARIABLE = 'WIREFEED_TASK';
 
 /** What a process may be started for: to index files (see parallel-index.ts), or to write pages of an export (see parallel-export.ts). */
-export type Task = 'index' | 'export';
+const TASKS = ['index', 'export'] as const;
+export type Task = (typeof TASKS)[number];
 
 /** Whether this process was started for `task` (any task, when none is named). */
 export function isTaskProcess(task?: Task): boolean {
   const value = process.env[TASK_VARIABLE];
-  return task === undefined ? value === 'index' || value === 'export' : value === task;
+  return task === undefined ? (TASKS as readonly (string | undefined)[]).includes(value) : value === task;
 }
 
 /**
