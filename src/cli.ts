@@ -101,7 +101,8 @@ Documentation: README.md`,
       const parallel = entry ? { parallel: { renderMany: createParallelRenderer({ entry }), processes: exportProcesses() } } : {};
       const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
-        `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms), links to ${settings.site.baseUrl}/` +
+        `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +
+          `${result.processes > 1 ? `, pages rendered by ${result.processes} processes` : ''}), links to ${settings.site.baseUrl}/` +
           (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),
       );
     });

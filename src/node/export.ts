@@ -58,6 +58,8 @@ export interface ExportResult {
   readonly files: readonly { readonly path: string; readonly url: string }[];
   readonly articles: number;
   readonly errors: number;
+  /** The processes that rendered the pages: 1, or as many as the export shared them among (see parallel-export.ts). */
+  readonly processes: number;
 }
 
 /** The file a URL path is exported to. */
@@ -195,7 +197,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     progress.stop();
     writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
-    return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length };
+    return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length, processes: 1 + others.length };
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
