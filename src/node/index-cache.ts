@@ -27,8 +27,8 @@ import type { Site } from '../site.ts';
 import { createSortedMap } from '../sorted-map.ts';
 import { readContentFile } from '../sources/fs.ts';
 import { isSafeContentPath, type FolderStamp } from '../sources/source.ts';
-import { INDEX_FILE_NAME } from './process-role.ts';
 import { readLeadingLines } from './file-lines.ts';
+import { INDEX_FILE_NAME } from './process-role.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
 const FORMAT = 11;
@@ -61,8 +61,7 @@ function sourceFiles(src: string): string[] {
   return existsSync(lockfile) ? [...files, lockfile] : files;
 }
 
-/** What the index (and the HTML kept with it) depends on in the configuration. */
-/** The settings an index depends on, by name, as its header keeps them (see settingsThatDiffer). */
+/** The settings of the configuration an index depends on, by name, as its header keeps them (see settingsThatDiffer). */
 export type IndexSettings = Readonly<Record<string, unknown>>;
 
 export function indexSettings(site: Site): IndexSettings {
@@ -70,6 +69,7 @@ export function indexSettings(site: Site): IndexSettings {
   return { baseUrl, timeZone, defaultLanguage, categories, authors, summaryLength };
 }
 
+/** What the index (and the HTML kept with it) depends on in the configuration, in a fixed order. */
 function configurationOf(site: Site): readonly unknown[] {
   return Object.values(indexSettings(site));
 }
