@@ -127,7 +127,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   const entries = await indexSource(source, site);
   const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
   const loaded = assembleArticles(entries);
-  for (const problem of loaded.problems) log(`wirefeed build: ${formatProblem(problem)}`);
+  for (const problem of loaded.problems) log(`worker build: ${formatProblem(problem)}`);
   const catalog = createCatalog(loaded, site);
   const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path), 1), Number.MAX_SAFE_INTEGER);
 
@@ -200,15 +200,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       now: process.env.BUILD_TIME ? Date.parse(process.env.BUILD_TIME) : Date.now(),
     });
     console.log(
-      `wirefeed build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
+      `worker build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
         `data module ${(result.dataBytes / MiB).toFixed(2)} MiB, ${Math.round(performance.now() - started)} ms` +
         (result.errors > 0 ? ` (${result.errors} files skipped, see above)` : ''),
     );
-    for (const { severity, message } of result.limits) console.error(`wirefeed build: ${severity}: ${message}`);
+    for (const { severity, message } of result.limits) console.error(`worker build: ${severity}: ${message}`);
     if (result.limits.some(({ severity }) => severity === 'error')) process.exit(1);
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
-    console.error(`wirefeed build: ${error.message}`);
+    console.error(`worker build: ${error.message}`);
     process.exit(1);
   }
 }
