@@ -31,9 +31,9 @@
  * const watcher = createContentWatcher('content', (paths) => store.update(paths));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
-import { readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { isSkippedName, listedAs } from '../sources/source.ts';
+import { isSkippedContentLink, isSkippedName, listedAs } from '../sources/source.ts';
 
 export interface ContentWatcher {
   /** Watches one folder (relative to the root, `''` for the root), unless it is watched already. */
@@ -81,6 +81,9 @@ export function systemQueueLimit(): number {
 /** How long a check of the folders that cannot be watched runs before it lets requests through. */
 const LET_THROUGH_EVERY_MS = 20;
 
+/** How a check's stamp of a symbolic link begins (a file's begins with its size). */
+const LINK_STAMP = 'link:';
+
 export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
   const { settleMs = 25, pollMs = 1000, pollOnly = false, warn = () => undefined, watch = watchFolderNatively } = options;
   const queueLimit = options.queueLimit ?? systemQueueLimit();
@@ -88,6 +91,9 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   // The folders that cannot be watched, each with its files' stamps at the last check (none
   // before the first: the first check reports every file, and the store reads those that changed).
   const polled = new Map<string, Map<string, string>>();
+  // Those stamps before a folder's first check: a symbolic link found then is not reported (the
+  // listing that handed the folder over has told of it).
+  const unchecked = new WeakSet<Map<string, string>>();
   const warned = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -148,7 +154,9 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   /** Checks a folder every `pollMs` or more, from the next check on. */
   const poll = (folder: string) => {
     if (polled.has(folder)) return;
-    polled.set(folder, new Map());
+    const none = new Map<string, string>();
+    unchecked.add(none);
+    polled.set(folder, none);
     if (folder === '') rootIs = identify();
     pollTimer ??= setTimeout(check, pollMs);
   };
@@ -244,9 +252,15 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
           const stats = statSync(join(within, name), { throwIfNoEntry: false });
           // A file gone between the two reads is missing from `stamps`, so reported.
           if (stats) stamps.set(name, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`);
+        } else if (isSkippedContentLink(entry, () => false)) {
+          // A link named like an article, reported when it comes or changes, as a watcher
+          // reports one: the store finds it no file, and the source tells of it.
+          const stats = lstatSync(join(within, name), { throwIfNoEntry: false });
+          if (stats) stamps.set(name, `${LINK_STAMP}${stats.ctimeMs}:${stats.ino}`);
         }
       }
-      for (const [name, stamp] of stamps) if (seen.get(name) !== stamp) checked.add(pathIn(folder, name));
+      const first = unchecked.has(seen);
+      for (const [name, stamp] of stamps) if (seen.get(name) !== stamp && !(first && stamp.startsWith(LINK_STAMP))) checked.add(pathIn(folder, name));
       for (const name of seen.keys()) if (!stamps.has(name)) checked.add(pathIn(folder, name));
       polled.set(folder, stamps);
     }

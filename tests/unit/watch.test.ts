@@ -182,6 +182,18 @@ describe('the content watcher', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reports a symbolic link named like an article that comes while it polls, not one its first check finds', async () => {
+    const { until, forget } = await watchedFolder({ pollMs: 50, pollOnly: true });
+    // Before the first check: the listing that handed the folder over has told of this one.
+    symlinkSync('x.md', join(root, 'a', 'early.md'));
+    expect(await until(['a/x.md', 'b/c/y.md'])).toEqual(new Set(['a/x.md', 'b/c/y.md']));
+    forget();
+    symlinkSync('x.md', join(root, 'a', 'later.md'));
+    // Named like no article: no report.
+    symlinkSync('x.md', join(root, 'a', 'cover.jpg'));
+    expect(await until(['a/later.md'])).toEqual(new Set(['a/later.md']));
+  });
+
   it('checks a folder it cannot watch instead, and says so once, with the limit to raise', async () => {
     const warnings: string[] = [];
     const refused: string[] = [];
