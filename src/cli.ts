@@ -2,7 +2,7 @@
  * The `wirefeed` command line.
  *
  *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet] [--poll MS]
- *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE]
+ *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE] [--jobs N]
  *   wirefeed check [--content DIR] [--config FILE] [--json]
  *   wirefeed index [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
  *   wirefeed --help | --version
@@ -15,7 +15,7 @@ import { GENERATOR } from './feeds/feed.ts';
 import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
-import { readPollMs, StartupError } from './node/config.ts';
+import { readJobs, readPollMs, StartupError } from './node/config.ts';
 import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
 import { createParallelRenderer, exportProcesses } from './node/parallel-export.ts';
@@ -91,14 +91,16 @@ Documentation: README.md`,
     .option(...CONTENT_OPTION)
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL; set it to where the files will be served)')
     .option(...CONFIG_OPTION)
+    .option('-j, --jobs <n>', 'processes that render the pages (default: one per core, at most 8; each holds the catalog, so fewer where memory is short)')
     .option('-q, --quiet', 'no progress output')
-    .action(async (flags: CommonFlags & { out: string; quiet?: boolean }) => {
+    .action(async (flags: CommonFlags & { out: string; jobs?: string; quiet?: boolean }) => {
       const started = performance.now();
       const settings = readSettings(flags);
+      const jobs = readJobs(flags.jobs) ?? exportProcesses();
       if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }
-      const parallel = entry ? { parallel: { renderMany: createParallelRenderer({ entry }), processes: exportProcesses() } } : {};
+      const parallel = entry && jobs > 1 ? { parallel: { renderMany: createParallelRenderer({ entry }), processes: jobs } } : {};
       const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +

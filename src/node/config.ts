@@ -68,6 +68,19 @@ export function readPollMs(value: string | undefined, name = 'POLL_MS'): number 
   return ms;
 }
 
+/** Most processes `--jobs` may ask for. */
+export const MAX_JOBS = 64;
+
+/** `--jobs`: how many processes render an export's pages (see parallel-export.ts); `undefined` when not given. */
+export function readJobs(value: string | undefined, name = '--jobs'): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (value.trim() === '' || !Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) {
+    throw new StartupError(`${name} must be a whole number of processes from 1 to ${MAX_JOBS}, not "${value}"`);
+  }
+  return jobs;
+}
+
 /** `name` is where an explicit base URL came from (`--base-url` or `BASE_URL`), for the message. */
 export function resolveSite(config: SiteConfig, baseUrl: string | undefined, port: number, name = 'BASE_URL'): Site {
   try {

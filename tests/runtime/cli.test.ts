@@ -40,7 +40,7 @@ describe('the wirefeed command', () => {
 
   it.each([
     ['serve', ['--content <dir>', '--port <n>', '--base-url <url>', '--config <file>', '--quiet']],
-    ['build', ['--out <dir>', '--content <dir>', '--base-url <url>', '--config <file>', '--quiet']],
+    ['build', ['--out <dir>', '--content <dir>', '--base-url <url>', '--config <file>', '--jobs <n>', '--quiet']],
     ['check', ['--content <dir>', '--config <file>', '--json']],
     ['index', ['--content <dir>', '--port <n>', '--base-url <url>', '--config <file>', '--quiet']],
   ])('documents the options of %s', (command, options) => {
@@ -82,6 +82,8 @@ describe('the wirefeed command', () => {
     [['serve', '--port', 'http'], 'wirefeed: --port must be a number from 0 to 65535, not "http"\n'],
     [['serve', '--poll', '50'], 'wirefeed: --poll must be a whole number of milliseconds from 100 to 3600000, not "50"\n'],
     [['build', '--out', 'x', '--base-url', 'news.example'], 'wirefeed: --base-url: "news.example" is not an absolute URL\n'],
+    [['build', '--out', 'x', '--jobs', '0'], 'wirefeed: --jobs must be a whole number of processes from 1 to 64, not "0"\n'],
+    [['build', '--out', 'x', '--jobs', 'all'], 'wirefeed: --jobs must be a whole number of processes from 1 to 64, not "all"\n'],
     [['check', '--content', 'no-such-folder'], `wirefeed: content folder ${join(process.cwd(), 'no-such-folder')} does not exist\n`],
   ])('stops on a bad flag (%j) with status 2, naming it', (args, message) => {
     const { status, stderr } = wirefeed(...args);
