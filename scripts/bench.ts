@@ -12,6 +12,8 @@
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
  *   live update     file added, changed, removed -> the changed feed served (each)
  *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
+ *   static export   `wirefeed build` of the 10k corpus, its pages shared among the cores, vs. the
+ *                   same export in one process (`--jobs 1`), by turns (not a target)
  *
  * Corpora: 1k and 10k generated articles; add --100k for 100,000 (about 900 MB on disk, a few
  * minutes). Writes bench/results.json and bench/results.md. --render-only prints the render
@@ -432,6 +434,44 @@ async function measureCorpus(corpus: Corpus) {
   }
 }
 
+/** Turns of the static export, each an export in one process and one shared among the cores. */
+const EXPORT_TURNS = 3;
+
+/**
+ * `wirefeed build` of a corpus as a user runs it (the bundle), in one process (`--jobs 1`) and
+ * with the default (one process per core), by turns; the median of each, in ms.
+ */
+function measureExport(dir: string) {
+  const out = mkdtempSync(join(tmpdir(), 'wirefeed-bench-export-'));
+  let runs = 0;
+  const run = (jobs: string[]) => {
+    // Each into a folder of its own, removed after the last: emptying an earlier export first
+    // (as build does) makes this file system create files slowly for a while.
+    const site = join(out, String((runs += 1)));
+    const started = performance.now();
+    const line = execFileSync(process.execPath, ['dist/node.mjs', 'build', '--out', site, '--content', dir, '--base-url', 'https://news.example', '--quiet', ...jobs], {
+      env: { ...measuredEnv, CACHE_DIR: 'off' },
+      encoding: 'utf8',
+    });
+    return { ms: performance.now() - started, processes: Number(/rendered by (\d+) processes/.exec(line)?.[1] ?? 1) };
+  };
+  try {
+    const one: number[] = [];
+    const shared: number[] = [];
+    let processes = 1;
+    for (let turn = 0; turn < EXPORT_TURNS; turn += 1) {
+      one.push(run(['--jobs', '1']).ms);
+      const result = run([]);
+      shared.push(result.ms);
+      processes = result.processes;
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    return { oneProcessMs: Math.round(median(one)), sharedMs: Math.round(median(shared)), processes, oneProcessRunsMs: one.map(Math.round), sharedRunsMs: shared.map(Math.round) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 // Both servers run as bundles, the way `npm start` runs wirefeed.
 execFileSync(process.execPath, ['scripts/bundle-node.mjs']);
 execFileSync(resolve('node_modules/.bin/esbuild'), ['scripts/bench-bare.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--outfile=dist/bench-bare.mjs', '--log-level=warning']);
@@ -460,6 +500,9 @@ console.log('bench: render…');
 ensureCorpus(generatedCorpus(10000));
 const render = await measureRender(resolve(generatedCorpus(10000).dir));
 console.log(JSON.stringify(render));
+console.log('bench: static export…');
+const staticExport = measureExport(resolve(generatedCorpus(10000).dir));
+console.log(JSON.stringify(staticExport));
 
 function toMarkdown(): string {
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -513,6 +556,10 @@ function toMarkdown(): string {
   for (const [format, value] of Object.entries(render)) {
     lines.push(`| ${renderLabels[format as keyof typeof render]} | ${value.oursMs} ms | ${value.feedMs} ms${format.startsWith('json') ? ' (JSON Feed 1.0, a string)' : ''} | ${ratio(value.oursMs, value.feedMs)} |`);
   }
+  lines.push(
+    '',
+    `Static export (not a target): \`wirefeed build\` of the 10k corpus, its pages shared among ${staticExport.processes} processes (one per core), ${staticExport.sharedMs} ms, against ${staticExport.oneProcessMs} ms in one process (\`--jobs 1\`): ${ratio(staticExport.sharedMs, staticExport.oneProcessMs)}x (medians of ${EXPORT_TURNS} turns).`,
+  );
   const largest = results.at(-1)!;
   lines.push('', `| target (at ${largest.corpus}) | measured | |`, '| --- | --- | --- |');
   lines.push(`| cold start <= ${TARGETS.coldRatio} x the floor | ${largest.coldRatio} | ${met(largest.coldRatio <= TARGETS.coldRatio)} |`);
@@ -530,7 +577,7 @@ function toMarkdown(): string {
 }
 
 mkdirSync('bench', { recursive: true });
-writeFileSync('bench/results.json', `${JSON.stringify({ machine, results, render }, null, 2)}\n`);
+writeFileSync('bench/results.json', `${JSON.stringify({ machine, results, render, staticExport }, null, 2)}\n`);
 const markdown = toMarkdown();
 writeFileSync('bench/results.md', markdown);
 console.log(`\n${markdown}`);
