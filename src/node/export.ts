@@ -147,9 +147,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   // made (a read-only file system), this process renders every page.
   const { parallel } = options;
   const scratch = parallel && parallel.processes > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
+  const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
+  const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
   try {
-    const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
-    const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
     const store = createContentStore(source, site, { ...(options.indexMany ? { indexMany: options.indexMany } : {}), ...(cache ? { cache } : {}) });
     const now = options.now ?? Date.now();
     const app = createExportApp(site, store, now);
@@ -199,6 +199,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
     return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length, processes: 1 + others.length };
   } finally {
+    // The store saves what it read (a write once changes settle): that write is made now, not
+    // after the scratch folder is gone, where it would make the folder again.
+    await cache?.flush();
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -83,6 +83,9 @@ describe('a static export rendered in several processes', () => {
     const result = await exportSite(options(join(base, 'small'), { renderMany: never, processes: 3, from: ARTICLES + 1, scratchDir: scratch }));
     warn.mockRestore();
     expect(result).toMatchObject({ articles: ARTICLES, processes: 1 });
+    // Also once the index the store saves after it read the folder (a second later) would have
+    // been written: that write made the scratch folder again after the export had removed it.
+    await new Promise((next) => setTimeout(next, 1200));
     expect(readdirSync(scratch)).toEqual([]);
   });
 
