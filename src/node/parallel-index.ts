@@ -23,12 +23,13 @@
  */
 import { fork } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
+import { usableCores } from './cores.ts';
 import { rereadArticle } from './index-cache.ts';
 import { isTaskProcess, taskEnvironment } from './process-role.ts';
 import { createEntriesWriter, readEntries } from './stored-entry.ts';
@@ -176,7 +177,7 @@ function makeScratchFolder(dir: string): string {
 }
 
 export function createParallelIndexer(options: ParallelIndexerOptions): IndexMany {
-  const processes = Math.max(1, options.processes ?? Math.min(availableParallelism(), 8));
+  const processes = Math.max(1, options.processes ?? Math.min(usableCores(), 8));
   let prepared: IndexingProcess[] | undefined;
   const indexMany: IndexMany = async (paths, onProgress = () => undefined) => {
     const started = prepared ?? [];

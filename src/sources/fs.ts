@@ -11,10 +11,10 @@
  * const source = createFsSource('content');
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../articles/article.ts';
+import { usableCores } from '../node/cores.ts';
 import {
   isSafeContentPath,
   isSafeFolderPath,
@@ -129,7 +129,7 @@ function startStatThread(): StatThread {
 }
 
 /** How many threads share the stat calls of a large list. */
-const statThreadCount = () => Math.max(1, Math.min(availableParallelism(), 4));
+const statThreadCount = () => Math.max(1, Math.min(usableCores(), 4));
 
 const startStatThreads = () => Array.from({ length: statThreadCount() }, startStatThread);
 
