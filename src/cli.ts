@@ -16,9 +16,10 @@ import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
 import { readJobs, readPollMs, StartupError } from './node/config.ts';
+import { taskProcesses } from './node/cores.ts';
 import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
-import { createParallelRenderer, exportProcesses } from './node/parallel-export.ts';
+import { createParallelRenderer } from './node/parallel-export.ts';
 import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
 
@@ -96,7 +97,8 @@ Documentation: README.md`,
     .action(async (flags: CommonFlags & { out: string; jobs?: string; quiet?: boolean }) => {
       const started = performance.now();
       const settings = readSettings(flags);
-      const jobs = readJobs(flags.jobs) ?? exportProcesses();
+      // One process per core, the export's own among them (it renders a slice too).
+      const jobs = readJobs(flags.jobs) ?? taskProcesses();
       if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }

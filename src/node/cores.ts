@@ -72,3 +72,11 @@ export function usableCores(): number {
   usable ??= Math.min(availableParallelism(), cgroupCores() ?? Number.POSITIVE_INFINITY);
   return usable;
 }
+
+/** Most processes a task shares its work among (a first start's indexing, an export's pages). */
+const MOST_PROCESSES = 8;
+
+/** The processes a task shares its work among: one per core this process may keep busy, at most {@link MOST_PROCESSES}. */
+export function taskProcesses(): number {
+  return Math.min(usableCores(), MOST_PROCESSES);
+}

@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { createContentStore } from '../catalog/content-store.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { usableCores } from './cores.ts';
 import { createExportApp, writeExported } from './export.ts';
 import { createFileIndexCache, rereadArticle } from './index-cache.ts';
 import { isTaskProcess, taskEnvironment } from './process-role.ts';
@@ -49,10 +48,6 @@ type ReportMessage = { readonly done: number } | { readonly failed: string };
  */
 export type RenderMany = (task: ExportTask, slices: readonly (readonly string[])[], onProgress: (done: number) => void, signal?: AbortSignal) => Promise<void>;
 
-/** Processes an export may use: one per core it may keep busy (see usableCores), the export's own among them (it renders a slice too). */
-export function exportProcesses(): number {
-  return Math.max(1, Math.min(usableCores(), 8));
-}
 
 export function createParallelRenderer(options: { readonly entry: URL; readonly execArgv?: readonly string[] }): RenderMany {
   return async (task, slices, onProgress, signal) => {

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { indexFile, type IndexEntry, type IndexMany } from '../articles/load.ts';
 import type { Site } from '../site.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { usableCores } from './cores.ts';
+import { taskProcesses } from './cores.ts';
 import { rereadArticle } from './index-cache.ts';
 import { isTaskProcess, taskEnvironment } from './process-role.ts';
 import { createEntriesWriter, readEntries } from './stored-entry.ts';
@@ -177,7 +177,7 @@ function makeScratchFolder(dir: string): string {
 }
 
 export function createParallelIndexer(options: ParallelIndexerOptions): IndexMany {
-  const processes = Math.max(1, options.processes ?? Math.min(usableCores(), 8));
+  const processes = Math.max(1, options.processes ?? taskProcesses());
   let prepared: IndexingProcess[] | undefined;
   const indexMany: IndexMany = async (paths, onProgress = () => undefined) => {
     const started = prepared ?? [];
