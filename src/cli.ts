@@ -16,11 +16,11 @@ import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
 import { exportSite } from './node/export.ts';
 import { readJobs, readPollMs, StartupError } from './node/config.ts';
-import { taskProcesses } from './node/cores.ts';
+import { taskProcesses } from './node/resources.ts';
 import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
 import { createParallelRenderer } from './node/parallel-export.ts';
-import { createParallelIndexer } from './node/parallel-index.ts';
+import { createParallelIndexer, indexingProcesses } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
 
 /** The options every command reads its settings with, alike in each. */
@@ -41,7 +41,7 @@ interface CommonFlags {
 export function createProgram(entry?: URL): Command {
   // The indexing processes' scratch files go next to the index (on disk; /tmp is often memory).
   const indexingFor = (settings: Settings) =>
-    entry
+    entry && indexingProcesses() > 0
       ? { indexMany: createParallelIndexer({ root: settings.contentDir, site: settings.site, entry, ...(settings.cacheDir === 'off' ? {} : { scratchDir: settings.cacheDir }) }) }
       : {};
   const program = new Command('wirefeed')
@@ -92,17 +92,18 @@ Documentation: README.md`,
     .option(...CONTENT_OPTION)
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL; set it to where the files will be served)')
     .option(...CONFIG_OPTION)
-    .option('-j, --jobs <n>', 'processes that render the pages (default: one per core, at most 8; each holds the catalog, so fewer where memory is short)')
+    .option('-j, --jobs <n>', 'processes that render the pages (default: one per core, at most 8, as many as memory allows; each holds the catalog)')
     .option('-q, --quiet', 'no progress output')
     .action(async (flags: CommonFlags & { out: string; jobs?: string; quiet?: boolean }) => {
       const started = performance.now();
       const settings = readSettings(flags);
-      // One process per core, the export's own among them (it renders a slice too).
-      const jobs = readJobs(flags.jobs) ?? taskProcesses();
+      // Unless told, one process per core as memory allows, the export's own among them (it
+      // renders a slice too): decided once the catalog is read (see exportProcesses).
+      const jobs = readJobs(flags.jobs);
       if (flags.baseUrl === undefined && process.env.BASE_URL === undefined && settings.site.baseUrl.startsWith('http://localhost:')) {
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }
-      const parallel = entry && jobs > 1 ? { parallel: { renderMany: createParallelRenderer({ entry }), processes: jobs } } : {};
+      const parallel = entry && (jobs ?? taskProcesses()) > 1 ? { parallel: { renderMany: createParallelRenderer({ entry }), ...(jobs === undefined ? {} : { processes: jobs }) } } : {};
       const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +

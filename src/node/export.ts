@@ -30,6 +30,7 @@ import { StartupError } from './config.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from './index-cache.ts';
 import type { RenderMany } from './parallel-export.ts';
 import { createProgress } from './progress.ts';
+import { taskProcesses } from './resources.ts';
 import type { Settings } from './settings.ts';
 
 export interface ExportOptions extends Settings {
@@ -41,11 +42,11 @@ export interface ExportOptions extends Settings {
   readonly indexMany?: IndexMany;
   /**
    * Renders pages in other processes too (see parallel-export.ts), `processes` in all with this
-   * one, from `from` article pages (default {@link PARALLEL_EXPORT_FROM}); the index they start
-   * from is written to a folder of its own in `scratchDir` (default: the system's temporary
-   * folder), removed at the end.
+   * one (default {@link exportProcesses}), from `from` article pages (default
+   * {@link PARALLEL_EXPORT_FROM}); the index they start from is written to a folder of its own in
+   * `scratchDir` (default: the system's temporary folder), removed at the end.
    */
-  readonly parallel?: { readonly renderMany: RenderMany; readonly processes: number; readonly from?: number; readonly scratchDir?: string };
+  readonly parallel?: { readonly renderMany: RenderMany; readonly processes?: number; readonly from?: number; readonly scratchDir?: string };
 }
 
 /**
@@ -53,6 +54,18 @@ export interface ExportOptions extends Settings {
  * processes (and writing the index they start from) costs more than they would save.
  */
 export const PARALLEL_EXPORT_FROM = 2000;
+
+/**
+ * The processes an export renders its pages in, when not told: one per usable core (up to 8), as
+ * many as fit in their share of the memory (see resources.ts). Each holds the catalog, as this
+ * process does once it has read the folder, and grows as it renders: measured at their peaks,
+ * each took about twice this process's size when the pages were shared out, plus its content
+ * cache (97 MB then and 185-240 MB at the peak at 10,000 articles; 185 MB and 378-409 MB at
+ * 100,000).
+ */
+export function exportProcesses(contentBytes: number): number {
+  return Math.max(1, taskProcesses(2 * process.memoryUsage.rss() + contentBytes));
+}
 
 export interface ExportResult {
   readonly files: readonly { readonly path: string; readonly url: string }[];
@@ -146,7 +159,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   // to start from (see parallel-export.ts), to a scratch folder of its own; where none can be
   // made (a read-only file system), this process renders every page.
   const { parallel } = options;
-  const scratch = parallel && parallel.processes > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
+  const scratch = parallel && (parallel.processes ?? taskProcesses()) > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
   const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
   const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
   try {
@@ -175,7 +188,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     };
     // The pages this process writes, and those the others do (the first slice is its own).
     const shared = cache && index && parallel && articlePaths.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? { cache, index, parallel } : undefined;
-    const [own = [], ...others] = shared ? slicesOf(articlePaths, shared.parallel.processes) : [articlePaths];
+    const processes = shared ? (shared.parallel.processes ?? exportProcesses(options.cacheBudget.contentBytes)) : 1;
+    const [own = [], ...others] = slicesOf(articlePaths, processes);
     let elsewhere: Promise<void> = Promise.resolve();
     // The first failure, here or in another process, stops the others.
     const stop = new AbortController();

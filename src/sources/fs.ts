@@ -14,7 +14,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { join, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../articles/article.ts';
-import { usableCores } from '../node/cores.ts';
+import { usableCores } from '../node/resources.ts';
 import {
   isSafeContentPath,
   isSafeFolderPath,
