@@ -178,6 +178,11 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     for (const article of catalog.articles) if (article.published <= now) articlePaths.push(urls.article(article.slug).slice(site.baseUrl.length));
 
     rmSync(options.outDir, { recursive: true, force: true });
+    // The _headers file first: it marks the folder as an export of wirefeed's, so that an export
+    // stopped half-way (interrupted, killed, or refused because a file changed) may be run again
+    // into the same folder.
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
     const progress = createProgress('wirefeed build', options.quiet ? { quiet: true } : {});
     const total = paths.length + articlePaths.length;
     let written = 0;
@@ -209,7 +214,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     }
     progress.update(total, total);
     progress.stop();
-    writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
     return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length, processes: 1 + others.length };
   } finally {
