@@ -20,7 +20,7 @@ import { taskProcesses } from './node/resources.ts';
 import { prepareStart } from './node/prepare.ts';
 import { serve } from './node/serve.ts';
 import { createParallelRenderer } from './node/parallel-export.ts';
-import { createParallelIndexer, indexingProcesses } from './node/parallel-index.ts';
+import { createParallelIndexer } from './node/parallel-index.ts';
 import { readSettings, type Settings } from './node/settings.ts';
 
 /** The options every command reads its settings with, alike in each. */
@@ -41,7 +41,7 @@ interface CommonFlags {
 export function createProgram(entry?: URL): Command {
   // The indexing processes' scratch files go next to the index (on disk; /tmp is often memory).
   const indexingFor = (settings: Settings) =>
-    entry && indexingProcesses() > 0
+    entry
       ? { indexMany: createParallelIndexer({ root: settings.contentDir, site: settings.site, entry, ...(settings.cacheDir === 'off' ? {} : { scratchDir: settings.cacheDir }) }) }
       : {};
   const program = new Command('wirefeed')

@@ -3,7 +3,7 @@
  * hold. They size the indexing processes of a first start, the processes of a static export and
  * the stat threads of a restart.
  *
- * Node 20 reads neither limit of a container. `os.availableParallelism()` counts the cores the
+ * Node 20 reads neither limit of a container in full. `os.availableParallelism()` counts the cores the
  * process may be scheduled on, but its libuv (1.46) does not read the CPU quota (libuv reads it
  * from 1.49, in Node 22 and later): in a Kubernetes pod limited to one CPU on a 16-core node it
  * says 16, and an export would start eight processes, each holding the catalog, to share one
