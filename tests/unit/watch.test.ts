@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,13 +23,14 @@ describe('the content watcher', () => {
    * paths reported since the last `forget` (`undefined` for a rescan) once `expected` are all in;
    * `listAgain` lists the folder again, as the rescan that a report of `undefined` leads to does.
    */
-  async function watchedFolder(options: ContentWatcherOptions = {}, { throughLink = false } = {}) {
+  async function watchedFolder(options: ContentWatcherOptions = {}, { throughLink = false, prepare = (_root: string) => undefined as void } = {}) {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-watch-'));
     away = mkdtempSync(join(tmpdir(), 'wirefeed-watch-away-'));
     mkdirSync(join(root, 'a'));
     mkdirSync(join(root, 'b', 'c'), { recursive: true });
     writeFileSync(join(root, 'a', 'x.md'), 'x');
     writeFileSync(join(root, 'b', 'c', 'y.md'), 'y');
+    prepare(root);
     let reported = new Set<string | undefined>();
     let wake = () => undefined as void;
     // As a deploy leaves it: `current` leads to the release being served.
@@ -180,6 +181,24 @@ describe('the content watcher', () => {
     writeFileSync(join(root, 'z.md'), 'new at the root');
     expect(await until(['b/c/y.md', 'z.md'])).toEqual(new Set(['b/c/y.md', 'z.md']));
     expect(warnings).toEqual([]);
+  });
+
+  it('reports, when it polls, no file that is unchanged, and a file replaced by one of the same size and modification time', async () => {
+    // Whole seconds, as a replacement written with the same time has them.
+    const time = new Date('2026-11-01T00:00:00Z');
+    const { until, forget } = await watchedFolder({ pollMs: 50, pollOnly: true }, { prepare: (folder) => utimesSync(join(folder, 'a', 'x.md'), time, time) });
+    const file = join(root, 'a', 'x.md');
+    expect(await until(['a/x.md', 'b/c/y.md'])).toEqual(new Set(['a/x.md', 'b/c/y.md']));
+    forget();
+    // Several checks over files that stay as they are.
+    await new Promise((next) => setTimeout(next, 300));
+    expect(await until([])).toEqual(new Set());
+    // As an rsync or a deploy writes it: another file (another inode), renamed over the first, with its size and time.
+    writeFileSync(join(root, 'a', '.x.md.tmp'), 'z');
+    utimesSync(join(root, 'a', '.x.md.tmp'), time, time);
+    renameSync(join(root, 'a', '.x.md.tmp'), file);
+    expect(statSync(file)).toMatchObject({ size: 1, mtimeMs: time.getTime() });
+    expect(await until(['a/x.md'])).toEqual(new Set(['a/x.md']));
   });
 
   it('reports a symbolic link named like an article that comes while it polls, not one its first check finds', async () => {
