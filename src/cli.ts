@@ -2,7 +2,7 @@
  * The `wirefeed` command line.
  *
  *   wirefeed serve [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet] [--poll MS]
- *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE] [--jobs N]
+ *   wirefeed build --out DIR [--content DIR] [--base-url URL] [--config FILE] [--jobs N] [--full]
  *   wirefeed check [--content DIR] [--config FILE] [--json]
  *   wirefeed index [--content DIR] [--port N] [--base-url URL] [--config FILE] [--quiet]
  *   wirefeed --help | --version
@@ -93,8 +93,9 @@ Documentation: README.md`,
     .option('-b, --base-url <url>', 'public base URL of every link (env BASE_URL; set it to where the files will be served)')
     .option(...CONFIG_OPTION)
     .option('-j, --jobs <n>', 'processes that render the pages (default: one per core, at most 8, as many as memory allows; each holds the catalog)')
+    .option('--full', 'render every page into an emptied folder (default: only the article pages whose files changed since the last export into it)')
     .option('-q, --quiet', 'no progress output')
-    .action(async (flags: CommonFlags & { out: string; jobs?: string; quiet?: boolean }) => {
+    .action(async (flags: CommonFlags & { out: string; jobs?: string; full?: boolean; quiet?: boolean }) => {
       const started = performance.now();
       const settings = readSettings(flags);
       // Unless told, one process per core as memory allows, the export's own among them (it
@@ -104,10 +105,11 @@ Documentation: README.md`,
         console.warn(`wirefeed build: links point to ${settings.site.baseUrl}/; pass --base-url or set "baseUrl" in the configuration to where the files will be served`);
       }
       const parallel = entry && (jobs ?? taskProcesses()) > 1 ? { parallel: { renderMany: createParallelRenderer({ entry }), ...(jobs === undefined ? {} : { processes: jobs }) } } : {};
-      const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), quiet: flags.quiet ?? false });
+      const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), full: flags.full ?? false, quiet: flags.quiet ?? false });
       console.log(
         `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +
-          `${result.processes > 1 ? `, pages rendered by ${result.processes} processes` : ''}), links to ${settings.site.baseUrl}/` +
+          `${result.processes > 1 ? `, pages rendered by ${result.processes} processes` : ''}` +
+          `${result.kept > 0 ? `, ${result.kept} article pages kept from the last export: their files are unchanged` : ''}), links to ${settings.site.baseUrl}/` +
           (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),
       );
     });

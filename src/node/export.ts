@@ -8,16 +8,21 @@
  * Files: `/` -> index.html, `/articles/{slug}` -> articles/{slug}.html (static hosts serve it
  * for the extensionless URL), everything else under its own path. Paged variants (`?page=`)
  * need a server and are not exported.
+ *
+ * An export into the folder of an earlier complete one renders only the article pages whose
+ * sources changed (see export-manifest.ts), every feed, the index and the OPML file, and removes
+ * what is no longer exported; `full` renders everything into an emptied folder.
  */
 import type { Hono } from 'hono';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
-import { formatProblem } from '../articles/article.ts';
+import { formatProblem, type Article } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
-import { selectListedScopes } from '../catalog/query.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { selectListedScopes, selectScopesOf } from '../catalog/query.ts';
 import type { ContentStore } from '../catalog/snapshot.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
@@ -27,6 +32,7 @@ import type { Site } from '../site.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
+import { exportFingerprint, exportManifestPath, forgetExportManifest, pageKey, readExportManifest, writeExportManifest } from './export-manifest.ts';
 import { createFileIndexCache, indexFingerprint, rereadArticle } from './index-cache.ts';
 import type { RenderMany } from './parallel-export.ts';
 import { createProgress } from './progress.ts';
@@ -38,6 +44,8 @@ export interface ExportOptions extends Settings {
   /** "Now" for scheduled articles (default: the time of the export). */
   readonly now?: number;
   readonly quiet?: boolean;
+  /** Render every page, even where the last export into the folder rendered the same (see export-manifest.ts). */
+  readonly full?: boolean;
   /** Reads many files at once (see parallel-index.ts). */
   readonly indexMany?: IndexMany;
   /**
@@ -73,6 +81,8 @@ export interface ExportResult {
   readonly errors: number;
   /** The processes that rendered the pages: 1, or as many as the export shared them among (see parallel-export.ts). */
   readonly processes: number;
+  /** Article pages kept from the last export into the folder, their sources unchanged (see export-manifest.ts). */
+  readonly kept: number;
 }
 
 /** The file a URL path is exported to. */
@@ -106,18 +116,57 @@ function headersFile(settings: Settings, now: number): string {
  * The output folder is emptied first, so it must be one wirefeed may empty: missing, empty, or
  * an earlier export (its `_headers` says so) - and neither the content nor the working folder.
  */
-function checkOutputFolder(outDir: string, contentDir: string): void {
+function checkOutputFolder(outDir: string, contentDir: string): { readonly earlierExport: boolean } {
   const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}${sep}`);
   if (within(process.cwd(), outDir)) throw new StartupError(`--out ${outDir} holds the working folder; choose a folder of its own`);
   if (within(contentDir, outDir) || within(outDir, contentDir)) {
     throw new StartupError(`--out ${outDir} overlaps the content folder ${contentDir}; choose a folder of its own`);
   }
-  if (!existsSync(outDir)) return;
+  if (!existsSync(outDir)) return { earlierExport: false };
   if (!statSync(outDir).isDirectory()) throw new StartupError(`--out ${outDir} is a file, not a folder`);
-  if (readdirSync(outDir).length === 0) return;
+  if (readdirSync(outDir).length === 0) return { earlierExport: false };
   const marker = join(outDir, '_headers');
   const previous = existsSync(marker) && readFileSync(marker, 'utf8').startsWith(HEADERS_FILE_FIRST_LINE);
   if (!previous) throw new StartupError(`--out ${outDir} is not empty and holds no earlier wirefeed export; choose an empty or new folder`);
+  return { earlierExport: true };
+}
+
+/**
+ * The pages of an export, each with its key (see export-manifest.ts), and those of them to render:
+ * all, or, with the keys of the last complete export into the folder, those whose key changed or
+ * whose file is gone. A page whose source cannot be stamped (gone since it was read) is rendered
+ * and given no key, so that the next export renders it too.
+ */
+function pagesToRender(
+  options: ExportOptions,
+  catalog: Catalog,
+  articles: readonly { readonly article: Article; readonly url: string }[],
+  earlier: ReadonlyMap<string, string> | undefined,
+): { readonly keys: Map<string, string>; readonly render: string[] } {
+  const keys = new Map<string, string>();
+  const render: string[] = [];
+  for (const { article, url } of articles) {
+    const stamp = statSync(join(options.contentDir, article.path), { throwIfNoEntry: false });
+    const key = stamp && pageKey(article, stamp, selectScopesOf(catalog, article));
+    if (key !== undefined) keys.set(url, key);
+    if (key === undefined || earlier?.get(url) !== key || !existsSync(join(options.outDir, exportPathOf(url)))) render.push(url);
+  }
+  return { keys, render };
+}
+
+/** Removes what an earlier export wrote that this one does not (pages of articles gone, feeds of scopes gone), and the folders left empty. */
+function removeStaleFiles(outDir: string, kept: ReadonlySet<string>): void {
+  const sweep = (folder: string): boolean => {
+    let empty = true;
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory() && sweep(path)) rmSync(path, { recursive: true, force: true });
+      else if (!entry.isDirectory() && !kept.has(relative(outDir, path))) rmSync(path, { force: true });
+      else empty = false;
+    }
+    return empty;
+  };
+  sweep(outDir);
 }
 
 /** The app an export renders with: the server's, its clock stopped at the export's `now`. */
@@ -166,7 +215,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const store = createContentStore(source, site, { ...(options.indexMany ? { indexMany: options.indexMany } : {}), ...(cache ? { cache } : {}) });
     const now = options.now ?? Date.now();
     const app = createExportApp(site, store, now);
-    checkOutputFolder(options.outDir, options.contentDir);
+    const { earlierExport } = checkOutputFolder(options.outDir, options.contentDir);
     const { catalog } = await store.current();
     const problems = [...listingProblems, ...catalog.problems];
     for (const problem of problems) console.warn(formatProblem(problem));
@@ -174,17 +223,24 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
 
     const paths = ['/', '/feeds.opml', SCRIPT_PATH];
     for (const scope of selectListedScopes(catalog)) for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
-    const articlePaths: string[] = [];
-    for (const article of catalog.articles) if (article.published <= now) articlePaths.push(urls.article(article.slug).slice(site.baseUrl.length));
+    const articles: { article: Article; url: string }[] = [];
+    for (const article of catalog.articles) if (article.published <= now) articles.push({ article, url: urls.article(article.slug).slice(site.baseUrl.length) });
+    const articlePaths = articles.map(({ url }) => url);
 
-    rmSync(options.outDir, { recursive: true, force: true });
+    // Only the pages whose sources changed since the last complete export into the folder, when
+    // its manifest is there (and --full is not given); otherwise the folder is emptied first.
+    const manifest = options.cacheDir === 'off' ? undefined : { file: exportManifestPath(options.cacheDir, options.outDir), fingerprint: exportFingerprint(site) };
+    const kept = manifest && earlierExport && options.full !== true ? readExportManifest(manifest.file, manifest.fingerprint) : undefined;
+    const earlier = manifest && forgetExportManifest(manifest.file) ? kept : undefined;
+    if (earlier === undefined) rmSync(options.outDir, { recursive: true, force: true });
+    const pages = pagesToRender(options, catalog, articles, earlier);
     // The _headers file first: it marks the folder as an export of wirefeed's, so that an export
     // stopped half-way (interrupted, killed, or refused because a file changed) may be run again
     // into the same folder.
     mkdirSync(options.outDir, { recursive: true });
     writeFileSync(join(options.outDir, '_headers'), headersFile(options, now));
     const progress = createProgress('wirefeed build', options.quiet ? { quiet: true } : {});
-    const total = paths.length + articlePaths.length;
+    const total = paths.length + pages.render.length;
     let written = 0;
     const onWritten = (count = 1) => {
       const before = written;
@@ -192,9 +248,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       if (Math.floor(before / 200) !== Math.floor(written / 200)) progress.update(written, total);
     };
     // The pages this process writes, and those the others do (the first slice is its own).
-    const shared = cache && index && parallel && articlePaths.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? { cache, index, parallel } : undefined;
+    const shared = cache && index && parallel && pages.render.length >= (parallel.from ?? PARALLEL_EXPORT_FROM) ? { cache, index, parallel } : undefined;
     const processes = shared ? (shared.parallel.processes ?? exportProcesses(options.cacheBudget.contentBytes)) : 1;
-    const [own = [], ...others] = slicesOf(articlePaths, processes);
+    const [own = [], ...others] = slicesOf(pages.render, processes);
     let elsewhere: Promise<void> = Promise.resolve();
     // The first failure, here or in another process, stops the others.
     const stop = new AbortController();
@@ -215,7 +271,16 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     progress.update(total, total);
     progress.stop();
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
-    return { files, articles: catalog.articles.length, errors: problems.filter((problem) => problem.severity === 'error').length, processes: 1 + others.length };
+    if (earlier !== undefined) removeStaleFiles(options.outDir, new Set([...files.map(({ path }) => path), '_headers']));
+    if (manifest) {
+      try {
+        writeExportManifest(manifest.file, manifest.fingerprint, pages.keys);
+      } catch (error) {
+        console.warn(`wirefeed build: could not keep what this export rendered (${(error as Error).message}); the next export renders every page`);
+      }
+    }
+    const errors = problems.filter((problem) => problem.severity === 'error').length;
+    return { files, articles: catalog.articles.length, errors, processes: 1 + others.length, kept: articlePaths.length - pages.render.length };
   } finally {
     // The store saves what it read (a write once changes settle): that write is made now, not
     // after the scratch folder is gone, where it would make the folder again.
