@@ -14,7 +14,7 @@
  * what is no longer exported; `full` renders everything into an emptied folder.
  */
 import type { Hono } from 'hono';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
@@ -24,6 +24,7 @@ import { createContentStore } from '../catalog/content-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { selectListedScopes, selectScopesOf } from '../catalog/query.ts';
 import type { ContentStore } from '../catalog/snapshot.ts';
+import type { IndexCache } from '../catalog/content-store.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
@@ -33,7 +34,7 @@ import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
 import { exportFingerprint, exportManifestPath, forgetExportManifest, pageKey, readExportManifest, writeExportManifest } from './export-manifest.ts';
-import { createFileIndexCache, indexFingerprint, rereadArticle } from './index-cache.ts';
+import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, rereadArticle } from './index-cache.ts';
 import type { RenderMany } from './parallel-export.ts';
 import { createProgress } from './progress.ts';
 import { taskProcesses } from './resources.ts';
@@ -196,6 +197,33 @@ function scratchFolder(dir: string): string | undefined {
   }
 }
 
+/**
+ * The persisted index of an export's settings in its CACHE_DIR (see defaultIndexPath), when that
+ * folder can be written; the folder's indexes of other settings beyond the last few are removed.
+ */
+function writableIndexPath({ cacheDir, contentDir, site }: Settings): string | undefined {
+  if (cacheDir === 'off') return undefined;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    accessSync(cacheDir, constants.W_OK);
+  } catch {
+    return undefined;
+  }
+  const file = defaultIndexPath(cacheDir, contentDir, site);
+  forgetOtherConfigurations(file);
+  return file;
+}
+
+/**
+ * The index as an export reads it: without the listing saved with it, so that the folder is
+ * listed whole and every file stamped, as a server's restart does when folder times changed. A
+ * restart that trusts unchanged folder times lists again a second later to catch a file system
+ * that keeps them badly; an export renders once, from what it read first.
+ */
+function exportIndexCache(cache: IndexCache): IndexCache {
+  return { ...cache, listing: () => undefined };
+}
+
 /** `count` slices of `paths`, in order, of sizes that differ by one at most. */
 function slicesOf(paths: readonly string[], count: number): string[][] {
   return Array.from({ length: count }, (_, index) => paths.slice(Math.floor((index * paths.length) / count), Math.floor(((index + 1) * paths.length) / count)));
@@ -204,13 +232,17 @@ function slicesOf(paths: readonly string[], count: number): string[][] {
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const { site } = options;
   const { source, listingProblems } = createReportingFsSource(options.contentDir);
-  // With other processes to render pages, the index of what this one reads is written for them
-  // to start from (see parallel-export.ts), to a scratch folder of its own; where none can be
-  // made (a read-only file system), this process renders every page.
+  // The index of what this export reads: the one a server of these settings keeps in CACHE_DIR,
+  // so that an export after a server or another export parses only the files changed since. With
+  // other processes to render pages, they start from it (see parallel-export.ts). Without a cache
+  // folder to write, they start from one written to a scratch folder of its own, and where none
+  // can be made either (a read-only file system), this process renders every page.
   const { parallel } = options;
-  const scratch = parallel && (parallel.processes ?? taskProcesses()) > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
-  const index = scratch === undefined ? undefined : { file: join(scratch, 'index.json'), fingerprint: indexFingerprint(site) };
-  const cache = index && createFileIndexCache({ ...index, recover: rereadArticle(options.contentDir, site) });
+  const persisted = writableIndexPath(options);
+  const scratch = persisted === undefined && parallel && (parallel.processes ?? taskProcesses()) > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
+  const indexFile = persisted ?? (scratch === undefined ? undefined : join(scratch, 'index.json'));
+  const index = indexFile === undefined ? undefined : { file: indexFile, fingerprint: indexFingerprint(site) };
+  const cache = index && exportIndexCache(createFileIndexCache({ ...index, settings: indexSettings(site), recover: rereadArticle(options.contentDir, site) }));
   try {
     const store = createContentStore(source, site, { ...(options.indexMany ? { indexMany: options.indexMany } : {}), ...(cache ? { cache } : {}) });
     const now = options.now ?? Date.now();

@@ -2,9 +2,9 @@
  * A static export's article pages rendered in several processes. `wirefeed build` renders every
  * page through the app, as the server answers it (Markdown, sanitizing, the page, its file): at
  * 100,000 articles here one process took 145 s, and two, on the two cores, 74 s. The export
- * writes the index of what it read to a scratch file, and each process it forks starts from that
- * index as a restarting server does (no file read again, only stat'ed), and renders and writes
- * its slice of the pages.
+ * writes the index of what it read (to CACHE_DIR, else to a scratch file), and each process it
+ * forks starts from that index as a restarting server does (no file read again, only stat'ed),
+ * and renders and writes its slice of the pages.
  * Every page comes from the same catalog: a process whose start finds a file changed since the
  * index was written stops, and the export with it (run it again).
  *
@@ -101,7 +101,8 @@ export async function runExportTask(): Promise<boolean> {
   const task = await new Promise<TaskMessage>((resolve) => process.once('message', resolve));
   try {
     const { site, contentDir } = task;
-    const cache = createFileIndexCache({ file: task.indexFile, fingerprint: task.fingerprint, recover: rereadArticle(contentDir, site) });
+    // Read, never written: it is the export's (and may be the one a server keeps in CACHE_DIR).
+    const cache = { ...createFileIndexCache({ file: task.indexFile, fingerprint: task.fingerprint, recover: rereadArticle(contentDir, site) }), save: async () => undefined };
     // The catalog of the index, nothing else: no listing a while later (see confirmListing).
     const store = createContentStore(createFsSource(contentDir), site, { cache, contentCacheSize: task.contentBytes, confirmListingAfterMs: Number.POSITIVE_INFINITY });
     await store.current();

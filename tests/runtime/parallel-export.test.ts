@@ -3,7 +3,7 @@
  * (src/node.ts under tsx), starting from the index the export wrote, against the same export
  * rendered in one process.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,6 +75,31 @@ describe('a static export rendered in several processes', () => {
     expect(one.size).toBe(together.files.length + 1); // and _headers
     for (const [path, bytes] of one) expect(three.get(path)?.equals(bytes), path).toBe(true);
     expect(readdirSync(scratch)).toEqual([]);
+  });
+
+  it('starts the other processes from the index in CACHE_DIR, which they only read, with no scratch folder', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const cacheDir = join(base, 'cache');
+    const indexOf = () => readdirSync(cacheDir).filter((name) => name.startsWith('index-')).map((name) => statSync(join(cacheDir, name)));
+    // Written anew, an index is another file renamed over it: another inode.
+    let handedOver: number[] = [];
+    const noting: RenderMany = (task, slices, onProgress, signal) => {
+      handedOver = indexOf().map(({ ino }) => ino);
+      return renderMany(task, slices, onProgress, signal);
+    };
+    const alone = await exportSite(options(join(base, 'alone-cached')));
+    const together = await exportSite({ ...options(join(base, 'together-cached'), { renderMany: noting, processes: 2, from: 50, scratchDir: scratch }), cacheDir });
+    warn.mockRestore();
+    expect(together).toEqual({ ...alone, processes: 2 });
+    const [one, two] = [filesOf(join(base, 'alone-cached')), filesOf(join(base, 'together-cached'))];
+    expect([...two.keys()].sort()).toEqual([...one.keys()].sort());
+    for (const [path, bytes] of one) expect(two.get(path)?.equals(bytes), path).toBe(true);
+    expect(readdirSync(scratch)).toEqual([]);
+    expect(handedOver).toHaveLength(1);
+    expect(indexOf().map(({ ino }) => ino)).toEqual(handedOver);
+    // The next export reads that index, and renders what changed (nothing) alone.
+    const again = await exportSite({ ...options(join(base, 'together-cached'), { renderMany: noting, processes: 2, from: 50, scratchDir: scratch }), cacheDir });
+    expect(again).toMatchObject({ processes: 1, kept: ARTICLES });
   });
 
   it('renders alone below its threshold', async () => {
