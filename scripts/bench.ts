@@ -13,14 +13,15 @@
  *   live update     file added, changed, removed -> the changed feed served (each)
  *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
  *   static export   `wirefeed build` of the 10k corpus, its pages shared among the cores, vs. the
- *                   same export in one process (`--jobs 1`), by turns (not a target)
+ *                   same export in one process (`--jobs 1`), by turns; and an export into the
+ *                   folder of the last one after one article was edited (not a target)
  *
  * Corpora: 1k and 10k generated articles; add --100k for 100,000 (about 900 MB on disk, a few
  * minutes). Writes bench/results.json and bench/results.md. --render-only prints the render
  * comparison alone and writes nothing.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Feed } from 'feed';
@@ -438,6 +439,33 @@ async function measureCorpus(corpus: Corpus) {
 const EXPORT_TURNS = 3;
 
 /**
+ * An export into the folder of the last one, with CACHE_DIR kept between them, after one article
+ * was edited (its file restored, bytes and times, afterwards): the pages kept and the time taken.
+ */
+function measureIncrementalExport(dir: string, out: string) {
+  const site = join(out, 'incremental');
+  const build = () =>
+    execFileSync(process.execPath, ['dist/node.mjs', 'build', '--out', site, '--content', dir, '--base-url', 'https://news.example', '--quiet'], {
+      env: { ...measuredEnv, CACHE_DIR: join(out, 'cache') },
+      encoding: 'utf8',
+    });
+  build();
+  const edited = readdirSync(dir, { recursive: true, withFileTypes: true }).find((entry) => entry.isFile() && entry.name.endsWith('.md'));
+  if (edited === undefined) throw new Error(`no article in ${dir}`);
+  const file = join(edited.parentPath, edited.name);
+  const [text, stamp] = [readFileSync(file), statSync(file)];
+  try {
+    writeFileSync(file, Buffer.concat([text, Buffer.from('\nA line added for the incremental export.\n')]));
+    const started = performance.now();
+    const line = build();
+    return { ms: Math.round(performance.now() - started), kept: Number(/(\d+) article pages kept/.exec(line)?.[1] ?? 0) };
+  } finally {
+    writeFileSync(file, text);
+    utimesSync(file, stamp.atime, stamp.mtime);
+  }
+}
+
+/**
  * `wirefeed build` of a corpus as a user runs it (the bundle), in one process (`--jobs 1`) and
  * with the default (one process per core), by turns; the median of each, in ms.
  */
@@ -446,7 +474,7 @@ function measureExport(dir: string) {
   let runs = 0;
   const run = (jobs: string[]) => {
     // Each into a folder of its own, removed after the last: emptying an earlier export first
-    // (as build does) makes this file system create files slowly for a while.
+    // (as build --full does) makes this file system create files slowly for a while.
     const site = join(out, String((runs += 1)));
     const started = performance.now();
     const line = execFileSync(process.execPath, ['dist/node.mjs', 'build', '--out', site, '--content', dir, '--base-url', 'https://news.example', '--quiet', ...jobs], {
@@ -466,7 +494,8 @@ function measureExport(dir: string) {
       processes = result.processes;
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-    return { oneProcessMs: Math.round(median(one)), sharedMs: Math.round(median(shared)), processes, oneProcessRunsMs: one.map(Math.round), sharedRunsMs: shared.map(Math.round) };
+    const incremental = measureIncrementalExport(dir, out);
+    return { oneProcessMs: Math.round(median(one)), sharedMs: Math.round(median(shared)), processes, oneProcessRunsMs: one.map(Math.round), sharedRunsMs: shared.map(Math.round), incremental };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -558,7 +587,7 @@ function toMarkdown(): string {
   }
   lines.push(
     '',
-    `Static export (not a target): \`wirefeed build\` of the 10k corpus, its pages shared among ${staticExport.processes} processes (one per core), ${staticExport.sharedMs} ms, against ${staticExport.oneProcessMs} ms in one process (\`--jobs 1\`): ${ratio(staticExport.sharedMs, staticExport.oneProcessMs)}x (medians of ${EXPORT_TURNS} turns).`,
+    `Static export (not a target): \`wirefeed build\` of the 10k corpus, its pages shared among ${staticExport.processes} processes (one per core), ${staticExport.sharedMs} ms, against ${staticExport.oneProcessMs} ms in one process (\`--jobs 1\`): ${ratio(staticExport.sharedMs, staticExport.oneProcessMs)}x (medians of ${EXPORT_TURNS} turns). Into the folder of the last export after one article was edited, ${staticExport.incremental.ms} ms (${staticExport.incremental.kept} article pages kept, read through the index in CACHE_DIR): ${ratio(staticExport.incremental.ms, staticExport.sharedMs)}x the full export.`,
   );
   const largest = results.at(-1)!;
   lines.push('', `| target (at ${largest.corpus}) | measured | |`, '| --- | --- | --- |');
