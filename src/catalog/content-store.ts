@@ -233,6 +233,8 @@ export interface FileContentStore extends ContentStore {
   keepContent(): Promise<void>;
   /** What the first scan took from the index and read; `undefined` until it is done. */
   startReport(): StartReport | undefined;
+  /** The stamp a file had when the latest snapshot's entry for it was read; `undefined` for a file it does not hold. */
+  stampOf(path: string): FileStamp | undefined;
 }
 
 export function createContentStore(source: ContentSource, site: Site, options: ContentStoreOptions = {}): FileContentStore {
@@ -478,5 +480,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       await options.keeper?.keep(content.recent());
     },
     startReport: () => started,
+    stampOf: (path) => entries.get(path)?.stamp,
   };
 }

@@ -14,17 +14,16 @@
  * what is no longer exported; `full` renders everything into an emptied folder.
  */
 import type { Hono } from 'hono';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem, type Article } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
-import { createContentStore } from '../catalog/content-store.ts';
+import { createContentStore, type FileContentStore, type IndexCache } from '../catalog/content-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { selectListedScopes, selectScopesOf } from '../catalog/query.ts';
 import type { ContentStore } from '../catalog/snapshot.ts';
-import type { IndexCache } from '../catalog/content-store.ts';
 import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
@@ -132,42 +131,49 @@ function checkOutputFolder(outDir: string, contentDir: string): { readonly earli
   return { earlierExport: true };
 }
 
+/** Every file under `folder`, by its path there. */
+function filesUnder(folder: string): Set<string> {
+  const files = new Set<string>();
+  for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) if (entry.isFile()) files.add(relative(folder, join(entry.parentPath, entry.name)));
+  return files;
+}
+
 /**
  * The pages of an export, each with its key (see export-manifest.ts), and those of them to render:
- * all, or, with the keys of the last complete export into the folder, those whose key changed or
- * whose file is gone. A page whose source cannot be stamped (gone since it was read) is rendered
- * and given no key, so that the next export renders it too.
+ * all, or, given the keys of the last complete export into the folder and the files there, those
+ * whose key changed or whose file is gone. The key takes each file's stamp from the store, as it
+ * was when the article was read, so that a file changed since is rendered again next time.
  */
 function pagesToRender(
-  options: ExportOptions,
+  store: FileContentStore,
   catalog: Catalog,
   articles: readonly { readonly article: Article; readonly url: string }[],
-  earlier: ReadonlyMap<string, string> | undefined,
+  earlier: { readonly keys: ReadonlyMap<string, string>; readonly files: ReadonlySet<string> } | undefined,
 ): { readonly keys: Map<string, string>; readonly render: string[] } {
   const keys = new Map<string, string>();
   const render: string[] = [];
   for (const { article, url } of articles) {
-    const stamp = statSync(join(options.contentDir, article.path), { throwIfNoEntry: false });
+    const stamp = store.stampOf(article.path);
     const key = stamp && pageKey(article, stamp, selectScopesOf(catalog, article));
     if (key !== undefined) keys.set(url, key);
-    if (key === undefined || earlier?.get(url) !== key || !existsSync(join(options.outDir, exportPathOf(url)))) render.push(url);
+    if (key === undefined || earlier?.keys.get(url) !== key || !earlier.files.has(exportPathOf(url))) render.push(url);
   }
   return { keys, render };
 }
 
-/** Removes what an earlier export wrote that this one does not (pages of articles gone, feeds of scopes gone), and the folders left empty. */
-function removeStaleFiles(outDir: string, kept: ReadonlySet<string>): void {
-  const sweep = (folder: string): boolean => {
-    let empty = true;
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory() && sweep(path)) rmSync(path, { recursive: true, force: true });
-      else if (!entry.isDirectory() && !kept.has(relative(outDir, path))) rmSync(path, { force: true });
-      else empty = false;
+/** Removes the files an earlier export wrote (`present`) that this one does not (`written`), and the folders that leaves empty. */
+function removeStaleFiles(outDir: string, present: ReadonlySet<string>, written: ReadonlySet<string>): void {
+  for (const path of present) {
+    if (written.has(path)) continue;
+    rmSync(join(outDir, path), { force: true });
+    for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) {
+      try {
+        rmdirSync(join(outDir, folder));
+      } catch {
+        break; // not empty
+      }
     }
-    return empty;
-  };
-  sweep(outDir);
+  }
 }
 
 /** The app an export renders with: the server's, its clock stopped at the export's `now`. */
@@ -262,10 +268,11 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // Only the pages whose sources changed since the last complete export into the folder, when
     // its manifest is there (and --full is not given); otherwise the folder is emptied first.
     const manifest = options.cacheDir === 'off' ? undefined : { file: exportManifestPath(options.cacheDir, options.outDir), fingerprint: exportFingerprint(site) };
-    const kept = manifest && earlierExport && options.full !== true ? readExportManifest(manifest.file, manifest.fingerprint) : undefined;
-    const earlier = manifest && forgetExportManifest(manifest.file) ? kept : undefined;
+    const keys = manifest && earlierExport && options.full !== true ? readExportManifest(manifest.file, manifest.fingerprint) : undefined;
+    const forgotten = manifest !== undefined && forgetExportManifest(manifest.file);
+    const earlier = keys && forgotten ? { keys, files: filesUnder(options.outDir) } : undefined;
     if (earlier === undefined) rmSync(options.outDir, { recursive: true, force: true });
-    const pages = pagesToRender(options, catalog, articles, earlier);
+    const pages = pagesToRender(store, catalog, articles, earlier);
     // The _headers file first: it marks the folder as an export of wirefeed's, so that an export
     // stopped half-way (interrupted, killed, or refused because a file changed) may be run again
     // into the same folder.
@@ -303,7 +310,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     progress.update(total, total);
     progress.stop();
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
-    if (earlier !== undefined) removeStaleFiles(options.outDir, new Set([...files.map(({ path }) => path), '_headers']));
+    if (earlier !== undefined) removeStaleFiles(options.outDir, earlier.files, new Set([...files.map(({ path }) => path), '_headers']));
     if (manifest) {
       try {
         writeExportManifest(manifest.file, manifest.fingerprint, pages.keys);
