@@ -110,14 +110,19 @@ describe('the wirefeed command', () => {
     }
   });
 
-  it('replaces an earlier export in the same folder', () => {
+  it('replaces an earlier export in the same folder, keeping the pages whose files are unchanged unless told --full', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wirefeed-cli-')), 'public');
     try {
       expect(wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet').status).toBe(0);
       writeFileSync(join(out, 'articles', 'stale.html'), 'an article deleted since');
-      expect(wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet').status).toBe(0);
+      const again = wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet');
+      expect(again.status).toBe(0);
+      expect(again.stdout).toMatch(/, 17 article pages kept from the last export: their files are unchanged\), links to/);
       expect(existsSync(join(out, 'articles', 'stale.html'))).toBe(false);
       expect(existsSync(join(out, 'index.html'))).toBe(true);
+      const full = wirefeed('build', '--out', out, '--base-url', 'https://news.example', '--quiet', '--full');
+      expect(full.status).toBe(0);
+      expect(full.stdout).not.toContain('kept');
     } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });
     }
