@@ -49,9 +49,9 @@ describe('an export into the folder of an earlier one', () => {
     ...more,
   });
   /** A full export of the content as it is now, into a new folder. */
-  const fresh = async () => {
+  const fresh = async (now = NOW) => {
     const folder = mkdtempSync(join(base, 'fresh-'));
-    await exportSite(options(folder, { cacheDir: 'off' }));
+    await exportSite(options(folder, { cacheDir: 'off', now }));
     return filesOf(folder);
   };
   const story = (index: number, title = `Story ${index}`) =>
@@ -94,6 +94,18 @@ describe('an export into the folder of an earlier one', () => {
     await exportSite(options(out));
     expect(existsSync(join(out, 'category', 'sports'))).toBe(false);
     expect(filesOf(out)).toEqual(await fresh());
+  });
+
+  it('removes the page of an article moved to a later date, and writes it once that date has come', async () => {
+    writeFileSync(join(content, 'story-4.md'), validArticle({ code: '"S4"', title: '"Story 4"', category: '"WORLD"', date: '2026-12-01T10:00:00Z' }, 'Body of story 4.'));
+    await exportSite(options(out));
+    expect(existsSync(join(out, 'articles', 'story-4.html'))).toBe(false);
+    expect(filesOf(out)).toEqual(await fresh());
+    const later = Date.parse('2026-12-02T00:00:00Z');
+    const result = await exportSite(options(out, { now: later }));
+    expect(result.kept).toBe(ARTICLES - 1);
+    expect(existsSync(join(out, 'articles', 'story-4.html'))).toBe(true);
+    expect(filesOf(out)).toEqual(await fresh(later));
   });
 
   it('renders a page again whose file was removed from the output', async () => {
