@@ -1,13 +1,13 @@
 /**
  * What an export's article pages were rendered from, kept so that the next export into the same
  * folder renders only the pages whose sources changed: at 100,000 articles, rendering every page
- * is most of a minute, where a news site changes a few files between two exports.
+ * took 67-88 s here, where a news site changes a few files between two exports.
  *
  * An article page is made of its article (read from its file), the scopes it appears in (their
  * names: a category's may come from another file), the site's configuration and the code that
  * renders it. The manifest keeps, under a fingerprint of the configuration and the build, one key
- * per page: a hash of the article's id, its file's path, size and modification time (as the
- * server's index trusts them), and its scopes. A page is rendered again when its key differs,
+ * per page: a hash of the article's id, its file's path, size and modification time (the stamp
+ * the file was read at, as the server's index trusts it), and its scopes. A page is rendered again when its key differs,
  * when the fingerprint does, or when its file is gone from the output folder.
  *
  * The manifest lives in the cache folder (`CACHE_DIR`), named after the output folder, not in the
