@@ -113,8 +113,9 @@ function headersFile(settings: Settings, now: number): string {
 }
 
 /**
- * The output folder is emptied first, so it must be one wirefeed may empty: missing, empty, or
- * an earlier export (its `_headers` says so) - and neither the content nor the working folder.
+ * The output folder is emptied or rewritten, so it must be one wirefeed may empty: missing,
+ * empty, or an earlier export (its `_headers` says so) - and neither the content nor the working
+ * folder. Says whether it holds an earlier export (whose pages an export may keep).
  */
 function checkOutputFolder(outDir: string, contentDir: string): { readonly earlierExport: boolean } {
   const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}${sep}`);
