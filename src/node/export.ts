@@ -273,7 +273,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const forgotten = manifest !== undefined && forgetExportManifest(manifest.file);
     const earlier = keys && forgotten ? { keys, files: filesUnder(options.outDir) } : undefined;
     if (earlier === undefined) rmSync(options.outDir, { recursive: true, force: true });
-    const pages = pagesToRender(store, catalog, articles, earlier);
+    // Keys only where a manifest will keep them (not with CACHE_DIR=off): every page is rendered.
+    const pages = manifest ? pagesToRender(store, catalog, articles, earlier) : { keys: new Map<string, string>(), render: articlePaths };
     // The _headers file first: it marks the folder as an export of wirefeed's, so that an export
     // stopped half-way (interrupted, killed, or refused because a file changed) may be run again
     // into the same folder.

@@ -3,11 +3,11 @@
  * hold. They size the indexing processes of a first start, the processes of a static export and
  * the stat threads of a restart.
  *
- * Node 20 reads neither limit of a container in full. `os.availableParallelism()` counts the cores the
- * process may be scheduled on, but its libuv (1.46) does not read the CPU quota (libuv reads it
- * from 1.49, in Node 22 and later): in a Kubernetes pod limited to one CPU on a 16-core node it
- * says 16, and an export would start eight processes, each holding the catalog, to share one
- * core's worth of time. `process.constrainedMemory()` reads the memory limit of the process's
+ * Node 20 reads neither limit of a container in full. `os.availableParallelism()` counts the
+ * cores the process may be scheduled on, but its libuv (1.46) does not read the CPU quota (libuv
+ * reads it from 1.49, in Node 22 and later): in a Kubernetes pod limited to one CPU on a 16-core
+ * node it says 16, and an export would start eight processes, each holding the catalog, to share
+ * one core's worth of time. `process.constrainedMemory()` reads the memory limit of the process's
  * own cgroup only, not of those above it (a systemd slice's `MemoryMax=`). Both limits are read
  * here through `/proc/self/cgroup`, the tightest of the process's cgroup and those above it, as
  * libuv 1.49 and Rust's `available_parallelism` read the quota.
