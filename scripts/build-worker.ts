@@ -2,9 +2,10 @@
  * `npm run build`: compiles the content folder for the Workers host, through the same parse,
  * normalize and render code as the Node host.
  *
- *   build/worker-data.js         the catalog (normalized articles) and the index of pre-built files,
- *                                bundled into the Worker script as one JSON string
- *   build/assets/_wirefeed/c/N   each article's sanitized HTML
+ *   build/worker-data.js         the catalog (what lists are made of: ids, slugs, languages,
+ *                                categories, dates) and the index of pre-built files, bundled
+ *                                into the Worker script as one JSON string
+ *   build/assets/_wirefeed/c/N   every field and the sanitized HTML of 16 articles a file
  *   build/assets/_wirefeed/r/N   the responses readers poll, rendered ahead: the first page of
  *                                every feed, the index and the OPML file (other pages, other
  *                                limits and article pages are rendered by the Worker on demand)
@@ -25,7 +26,7 @@ import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore, createSnapshot } from '../src/catalog/snapshot.ts';
 import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
-import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContent, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
 import { createFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
 
@@ -51,12 +52,13 @@ const MiB = 1024 * 1024;
 
 /**
  * Cloudflare's limits that a build's size decides (developers.cloudflare.com/workers/platform/limits,
- * read 2026-11-27): Static Asset files per Worker version, and the Worker's size compressed, on
- * the free plan and on Workers Paid; and the start-up limit, which the catalog parsed as the
+ * read 2026-11-27): Static Asset files per Worker version and the size of each, and the Worker's
+ * size compressed, on the free plan and on Workers Paid; and the start-up limit, which the catalog parsed as the
  * script starts approaches as it grows.
  */
 export const WORKER_LIMITS = {
   assetFiles: { free: 20_000, paid: 100_000 },
+  assetFileBytes: 25 * MiB,
   gzipBytes: { free: 3 * MiB, paid: 10 * MiB },
   startupMs: 1000,
 } as const;
@@ -75,9 +77,18 @@ export interface LimitProblem {
   readonly message: string;
 }
 
-/** The limits a build of `files` Static Asset files and a catalog module of `dataBytes` (`dataGzipBytes` compressed) goes past. */
-export function workerLimitProblems({ files, dataBytes, dataGzipBytes }: { readonly files: number; readonly dataBytes: number; readonly dataGzipBytes: number }): LimitProblem[] {
-  const { assetFiles, gzipBytes, startupMs } = WORKER_LIMITS;
+export interface BuildSize {
+  /** Static Asset files, and the largest one's bytes. */
+  readonly files: number;
+  readonly largestFile: number;
+  /** The catalog module, and its size compressed. */
+  readonly dataBytes: number;
+  readonly dataGzipBytes: number;
+}
+
+/** The limits a build of this size goes past. */
+export function workerLimitProblems({ files, largestFile, dataBytes, dataGzipBytes }: BuildSize): LimitProblem[] {
+  const { assetFiles, assetFileBytes, gzipBytes, startupMs } = WORKER_LIMITS;
   const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
   const count = (value: number) => value.toLocaleString('en-US');
   const problems: LimitProblem[] = [];
@@ -85,6 +96,9 @@ export function workerLimitProblems({ files, dataBytes, dataGzipBytes }: { reado
     problems.push({ severity: 'error', message: `${count(files)} Static Asset files: more than the ${count(assetFiles.paid)} a Worker version may have on Workers Paid; serve this many articles from the Node host` });
   } else if (files > assetFiles.free) {
     problems.push({ severity: 'warning', message: `${count(files)} Static Asset files: more than the ${count(assetFiles.free)} of the free plan (Workers Paid takes ${count(assetFiles.paid)})` });
+  }
+  if (largestFile > assetFileBytes) {
+    problems.push({ severity: 'error', message: `a content file of ${mib(largestFile)}: more than the ${mib(assetFileBytes)} a Static Asset file may be; an article this large is better served from the Node host` });
   }
   if (dataGzipBytes > gzipBytes.paid) {
     problems.push({ severity: 'error', message: `the catalog alone is ${mib(dataGzipBytes)} compressed: more than the ${mib(gzipBytes.paid)} a Worker may be on Workers Paid; serve this many articles from the Node host` });
@@ -137,12 +151,11 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   mkdirSync(join(assets, PREBUILT_DIRECTORY, 'c'), { recursive: true });
   mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
-  const contentFiles: Record<string, string> = {};
-  for (const [index, article] of catalog.articles.entries()) {
-    const file = `/${PREBUILT_DIRECTORY}/c/${index}`;
-    writeFileSync(join(assets, file), (await snapshot.loadContent([article])).html(article));
-    contentFiles[article.id] = file;
-  }
+  const content = await writeContent(
+    catalog.articles,
+    async (article) => (await snapshot.loadContent([article])).html(article),
+    (path, bytes) => writeFileSync(join(assets, path), bytes),
+  );
 
   // Ask the app for every response worth having ready; it renders each one into the snapshot's
   // response cache under the key a Worker request will look it up by.
@@ -170,9 +183,8 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     formatVersion: PREBUILT_FORMAT_VERSION,
     builtAt: options.now,
     site,
-    articles: catalog.articles,
+    catalog: content.catalog,
     problems: loaded.problems,
-    contentFiles,
     responses,
   };
   const json = JSON.stringify(data);
@@ -182,9 +194,9 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   // Nothing outside the pre-built folder is an asset.
   writeFileSync(join(assets, '.assetsignore'), '');
   const errors = loaded.problems.filter((problem) => problem.severity === 'error').length;
-  const files = catalog.articles.length + responses.length;
+  const files = content.files + responses.length;
   const dataBytes = Buffer.byteLength(module);
-  const limits = workerLimitProblems({ files, dataBytes, dataGzipBytes: gzipSync(module).length });
+  const limits = workerLimitProblems({ files, largestFile: content.largestFile, dataBytes, dataGzipBytes: gzipSync(module).length });
   return { articles: catalog.articles.length, responses: responses.length, files, dataBytes, errors, limits };
 }
 

@@ -1,17 +1,26 @@
 /**
  * Content compiled ahead of time for hosts that cannot read or parse article files (Workers):
- * the normalized catalog, each article's rendered HTML, and the responses rendered at build
- * time, stored as files that a request fetches one at a time and only when it needs them.
+ * the catalog (what lists are made of), each article's every field with its rendered HTML, and
+ * the responses rendered at build time, stored as files that a request fetches only when it
+ * needs them.
  *
- * The same routes serve from it: content HTML is fetched before a render needs it, and a
- * pre-built response is used whenever a request would render exactly what the build rendered
- * (same memo key: same scope, format, page and publication state).
+ * The catalog is what a Worker parses as its script starts, so it holds no more than lists
+ * need: each article's id, slug, language, category and dates, a column per field (about 90
+ * bytes an article). Titles, descriptions, authors and tags come with the HTML, up to 16
+ * articles a file, those of one language and category together, newest first: 50 articles of
+ * a category in one language are in 4 files, and a page of the site's archive needs about one
+ * file per language and category.
+ *
+ * The same routes serve from it: content is fetched before a render needs it (see
+ * `ContentLookup.article`), and a pre-built response is used whenever a request would render
+ * exactly what the build rendered (same memo key: same scope, format, page and publication
+ * state).
  *
  * @example
- * const store = createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), data, env.ASSETS));
+ * const store = createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), env.ASSETS));
  * const app = createApp({ site: data.site, store, prebuilt: createPrebuiltResponses(data, env.ASSETS) });
  */
-import type { Article, Problem } from './articles/article.ts';
+import type { Article, Category, Problem } from './articles/article.ts';
 import { createCatalog, type Catalog } from './catalog/catalog.ts';
 import { createContentCache } from './catalog/content-cache.ts';
 import { createSnapshot, type ContentProvider, type Snapshot } from './catalog/snapshot.ts';
@@ -19,10 +28,16 @@ import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
 import type { Site } from './site.ts';
 
-export const PREBUILT_FORMAT_VERSION = 1;
+export const PREBUILT_FORMAT_VERSION = 2;
 
 /** Folder (under the assets root) that holds pre-built files. */
 export const PREBUILT_DIRECTORY = '_wirefeed';
+
+/**
+ * Articles to a content file: 100,000 articles make 6,250 files, within the free plan's
+ * 20,000 Static Asset files, and a file read brings about 16 articles' HTML (some 80 KB here).
+ */
+export const ARTICLES_PER_FILE = 16;
 
 export interface PrebuiltResponse {
   /** The memo key the routes render this response under. */
@@ -34,16 +49,229 @@ export interface PrebuiltResponse {
   readonly lastModified: number;
 }
 
+/** The catalog's articles, newest first, a column per field (see {@link packCatalog}). */
+export interface PackedCatalog {
+  readonly ids: readonly string[];
+  readonly slugs: readonly string[];
+  /** Language tags, each once; `language[i]` is the place of article i's. */
+  readonly languages: readonly string[];
+  readonly language: readonly number[];
+  /** Categories, each once; `category[i]` is the place of article i's, or -1. */
+  readonly categories: readonly Category[];
+  readonly category: readonly number[];
+  /**
+   * Publication times: the first article's, then each article's distance from the one before
+   * it (never negative, newest first), about 6 digits where a time takes 13.
+   */
+  readonly publishedGaps: readonly number[];
+  /** `updated - published` of each article (most often 0). */
+  readonly updatedAfter: readonly number[];
+  /** Where each article's content is: record `slot % ARTICLES_PER_FILE` of content file `slot / ARTICLES_PER_FILE`. */
+  readonly slots: readonly number[];
+}
+
 export interface PrebuiltData {
   readonly formatVersion: number;
   /** The "now" the build rendered at (milliseconds). */
   readonly builtAt: number;
   readonly site: Site;
-  readonly articles: readonly Article[];
+  readonly catalog: PackedCatalog;
   readonly problems: readonly Problem[];
-  /** Asset path of each article's HTML, by article id. */
-  readonly contentFiles: Readonly<Record<string, string>>;
   readonly responses: readonly PrebuiltResponse[];
+}
+
+/** One article in a content file: every field, and its sanitized HTML. */
+interface ContentRecord {
+  readonly article: Article;
+  readonly html: string;
+}
+
+/** The asset path of content file `file`. */
+export function contentFilePath(file: number): string {
+  return `/${PREBUILT_DIRECTORY}/c/${file}`;
+}
+
+/**
+ * The articles whose content is stored together: those of one language and category (groups
+ * as first met, newest first), newest first within each. Each group starts a file of its own,
+ * so that the newest n articles of a category in a language are in ceil(n / 16) files.
+ */
+export function contentGroups(articles: readonly Article[]): Article[][] {
+  const groups = new Map<string, Article[]>();
+  for (const article of articles) {
+    const key = `${article.language}\u0000${article.category?.slug ?? ''}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = []));
+    group.push(article);
+  }
+  return [...groups.values()];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A content file: a first line listing where each record ends (`[812,1790]`), then the records
+ * as JSON, one after the other, so that a reader decodes only the records it needs.
+ */
+export function encodeContentFile(records: readonly ContentRecord[]): Uint8Array {
+  const bodies = records.map((record) => encoder.encode(JSON.stringify(record)));
+  const ends: number[] = [];
+  let end = 0;
+  for (const body of bodies) ends.push((end += body.length));
+  const head = encoder.encode(`${JSON.stringify(ends)}\n`);
+  const file = new Uint8Array(head.length + end);
+  file.set(head);
+  let at = head.length;
+  for (const body of bodies) {
+    file.set(body, at);
+    at += body.length;
+  }
+  return file;
+}
+
+/** Record `index` of a content file (see {@link encodeContentFile}). */
+export function decodeContentRecord(file: Uint8Array, index: number, path: string): ContentRecord {
+  const newline = file.indexOf(10);
+  const ends = JSON.parse(decoder.decode(file.subarray(0, newline))) as number[];
+  const end = ends[index];
+  if (newline < 0 || end === undefined) throw new Error(`pre-built file ${path} holds no record ${index}; run the build again`);
+  const start = newline + 1;
+  return JSON.parse(decoder.decode(file.subarray(start + (ends[index - 1] ?? 0), start + end))) as ContentRecord;
+}
+
+/** An article's every field, as a plain object (a catalog's articles may compute theirs). */
+function everyField(article: Article): Article {
+  const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
+  return { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl };
+}
+
+/**
+ * Writes the content files of `articles` (a catalog's, newest first) through `write`, their
+ * HTML from `htmlOf`, and gives the catalog to bundle with them.
+ */
+export async function writeContent(
+  articles: readonly Article[],
+  htmlOf: (article: Article) => Promise<string>,
+  write: (path: string, bytes: Uint8Array) => void,
+): Promise<{ readonly catalog: PackedCatalog; readonly files: number; readonly largestFile: number }> {
+  const slotOf = new Map<string, number>();
+  let largestFile = 0;
+  let files = 0;
+  for (const group of contentGroups(articles)) {
+    for (let first = 0; first < group.length; first += ARTICLES_PER_FILE) {
+      const records: ContentRecord[] = [];
+      for (const article of group.slice(first, first + ARTICLES_PER_FILE)) {
+        slotOf.set(article.id, files * ARTICLES_PER_FILE + records.length);
+        records.push({ article: everyField(article), html: await htmlOf(article) });
+      }
+      const bytes = encodeContentFile(records);
+      write(contentFilePath(files), bytes);
+      files += 1;
+      largestFile = Math.max(largestFile, bytes.length);
+    }
+  }
+  return { catalog: packCatalog(articles, slotOf), files, largestFile };
+}
+
+/** The catalog's articles (newest first) in columns, given the slot of each one's content. */
+export function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, number>): PackedCatalog {
+  const languages = new Map<string, number>();
+  const categories = new Map<string, number>();
+  const categoryList: Category[] = [];
+  const placeOf = (map: Map<string, number>, key: string) => {
+    let place = map.get(key);
+    if (place === undefined) map.set(key, (place = map.size));
+    return place;
+  };
+  let previous: number | undefined;
+  const columns = {
+    ids: [] as string[],
+    slugs: [] as string[],
+    language: [] as number[],
+    category: [] as number[],
+    publishedGaps: [] as number[],
+    updatedAfter: [] as number[],
+    slots: [] as number[],
+  };
+  for (const article of articles) {
+    const slot = slotOf.get(article.id);
+    if (slot === undefined) throw new Error(`no content slot for article ${article.id}`);
+    columns.ids.push(article.id);
+    columns.slugs.push(article.slug);
+    columns.language.push(placeOf(languages, article.language));
+    const { category } = article;
+    if (category !== undefined && !categories.has(category.slug)) categoryList.push({ slug: category.slug, name: category.name });
+    columns.category.push(category === undefined ? -1 : placeOf(categories, category.slug));
+    columns.publishedGaps.push(previous === undefined ? article.published : previous - article.published);
+    columns.updatedAfter.push(article.updated - article.published);
+    columns.slots.push(slot);
+    previous = article.published;
+  }
+  return { ...columns, languages: [...languages.keys()], categories: categoryList };
+}
+
+function detailMissing(article: ListedArticle, field: string): never {
+  throw new Error(`article ${article.id}: its ${field} comes with its content; load the content first (ContentLookup.article)`);
+}
+
+/**
+ * An article as the catalog holds it: what lists need. Its other fields come with its content,
+ * and asking them here throws, so that a render that forgot to load them fails loudly rather
+ * than showing an empty title.
+ */
+class ListedArticle implements Article {
+  constructor(
+    readonly id: string,
+    readonly slug: string,
+    readonly language: string,
+    readonly category: Category | undefined,
+    readonly published: number,
+    readonly updated: number,
+    /** Where its content is (see PackedCatalog.slots). */
+    readonly slot: number,
+  ) {}
+  get path(): string {
+    return detailMissing(this, 'path');
+  }
+  get title(): string {
+    return detailMissing(this, 'title');
+  }
+  get description(): string {
+    return detailMissing(this, 'description');
+  }
+  get tags(): readonly string[] {
+    return detailMissing(this, 'tags');
+  }
+  get authors(): Article['authors'] {
+    return detailMissing(this, 'authors');
+  }
+  get image(): string | undefined {
+    return detailMissing(this, 'image');
+  }
+  get originUrl(): string | undefined {
+    return detailMissing(this, 'originUrl');
+  }
+}
+
+/** The catalog's articles, newest first, as {@link packCatalog} stored them. */
+export function unpackCatalog(packed: PackedCatalog): Article[] {
+  const articles = new Array<Article>(packed.ids.length);
+  let published = 0;
+  for (let place = 0; place < articles.length; place += 1) {
+    published = place === 0 ? (packed.publishedGaps[0] as number) : published - (packed.publishedGaps[place] as number);
+    const category = packed.category[place] as number;
+    articles[place] = new ListedArticle(
+      packed.ids[place] as string,
+      packed.slugs[place] as string,
+      packed.languages[packed.language[place] as number] as string,
+      category < 0 ? undefined : packed.categories[category],
+      published,
+      published + (packed.updatedAfter[place] as number),
+      packed.slots[place] as number,
+    );
+  }
+  return articles;
 }
 
 /** The one thing a host must supply: a way to fetch a file by path (Workers: `env.ASSETS`). */
@@ -57,14 +285,29 @@ async function fetchAsset(assets: AssetFetcher, path: string): Promise<Response>
   return response;
 }
 
-/** Article HTML fetched from pre-built files when a render needs it, kept within a budget. */
-export function createPrebuiltContent(data: PrebuiltData, assets: AssetFetcher, cacheSize: number): ContentProvider {
-  const fetchHtml = async (article: Article) => {
-    const file = data.contentFiles[article.id];
-    if (file === undefined) throw new Error(`no pre-built HTML for article ${article.id}`);
-    return (await fetchAsset(assets, file)).text();
+/**
+ * Every field and the HTML of the catalog's articles, fetched from the content files when a
+ * render needs them and kept within a budget. A file that several articles of one load (or of
+ * loads at the same time) need is fetched once.
+ */
+export function createPrebuiltContent(assets: AssetFetcher, cacheSize: number): ContentProvider {
+  const fetching = new Map<number, Promise<Uint8Array>>();
+  const fileOf = (file: number): Promise<Uint8Array> => {
+    let bytes = fetching.get(file);
+    if (bytes === undefined) {
+      bytes = fetchAsset(assets, contentFilePath(file)).then(async (response) => new Uint8Array(await response.arrayBuffer()));
+      fetching.set(file, bytes);
+      const done = () => fetching.delete(file);
+      bytes.then(done, done);
+    }
+    return bytes;
   };
-  return createContentCache(cacheSize, fetchHtml, (article) => article.id);
+  const fetchContent = async (article: Article) => {
+    if (!(article instanceof ListedArticle)) throw new Error(`article ${article.id} is not one of the pre-built catalog's`);
+    const file = Math.floor(article.slot / ARTICLES_PER_FILE);
+    return decodeContentRecord(await fileOf(file), article.slot % ARTICLES_PER_FILE, contentFilePath(file));
+  };
+  return createContentCache(cacheSize, fetchContent, (article) => article.id, { catalogHasDetails: false });
 }
 
 export interface PrebuiltLimits {
@@ -82,16 +325,15 @@ export function createPrebuiltCatalog(data: PrebuiltData): Catalog {
   if (data.formatVersion !== PREBUILT_FORMAT_VERSION) {
     throw new Error(`pre-built data has format ${data.formatVersion}, this code reads ${PREBUILT_FORMAT_VERSION}; run the build again`);
   }
-  return createCatalog({ articles: data.articles, problems: data.problems }, data.site);
+  return createCatalog({ articles: unpackCatalog(data.catalog), newestFirst: true, problems: data.problems }, data.site);
 }
 
 export function createPrebuiltSnapshot(
   catalog: Catalog,
-  data: PrebuiltData,
   assets: AssetFetcher,
   limits: PrebuiltLimits = WORKER_LIMITS,
 ): Snapshot {
-  return createSnapshot(catalog, 1, createPrebuiltContent(data, assets, limits.contentCacheSize), limits.responseCacheSize);
+  return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), limits.responseCacheSize);
 }
 
 /** Responses the build rendered, fetched by memo key. */

@@ -1,8 +1,8 @@
 /**
  * Cloudflare Workers host. Serves what `npm run build` compiled: the catalog comes bundled in
- * the script (parsed and indexed once per isolate, while the script starts); article HTML and
- * pre-rendered responses are Static Assets fetched through the ASSETS binding, one file per
- * need. No Markdown parser, sanitizer or YAML engine is in this bundle, and nothing here
+ * the script (parsed and indexed once per isolate, while the script starts); each article's
+ * fields and HTML, and pre-rendered responses, are Static Assets fetched through the ASSETS
+ * binding when a request needs them. No Markdown parser, sanitizer or YAML engine is in this bundle, and nothing here
  * compresses: the platform does.
  */
 import data from 'wirefeed:data';
@@ -26,7 +26,7 @@ const assets: AssetFetcher = {
 const catalog = createPrebuiltCatalog(data);
 const app = createApp({
   site: data.site,
-  store: createFixedStore(createPrebuiltSnapshot(catalog, data, assets)),
+  store: createFixedStore(createPrebuiltSnapshot(catalog, assets)),
   prebuilt: createPrebuiltResponses(data, assets),
   quickStart: true,
 });

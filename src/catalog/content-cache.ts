@@ -17,13 +17,22 @@ import type { Article } from '../articles/article.ts';
 import { createLruCache, stringSize } from '../lru.ts';
 import type { ContentLookup, ContentProvider } from './snapshot.ts';
 
-/** One article version's content: its HTML, and the forms made from it so far. */
-interface CachedContent {
+/**
+ * What a host fetches for one article: its HTML, and the article with every field when the
+ * catalog's article lacks some (the Workers build keeps the details with the HTML).
+ */
+export interface FetchedContent {
   readonly html: string;
+  readonly article?: Article;
+}
+
+/** One article version's content: what was fetched, and the forms made from it so far. */
+interface CachedContent extends FetchedContent {
   readonly forms: Map<string, Uint8Array>;
 }
 
 function sizeOf(content: CachedContent): number {
+  // The fields of a fetched article are counted as their share of its HTML: small beside it.
   let size = stringSize(content.html);
   for (const bytes of content.forms.values()) size += bytes.length;
   return size;
@@ -37,15 +46,24 @@ export interface ContentCache extends ContentProvider {
   restore(version: string, html: string): void;
 }
 
+export interface ContentCacheOptions {
+  /**
+   * Whether the catalog's articles hold every field (true: a load for `'details'` fetches
+   * nothing), or only what lists need, the rest coming with `fetchContent` (the Workers build).
+   */
+  readonly catalogHasDetails?: boolean;
+}
+
 /**
- * A content provider over `fetchHtml`, keeping what it fetched, and the forms made from it,
+ * A content provider over `fetchContent`, keeping what it fetched, and the forms made from it,
  * within `budget` bytes. `versionOf` names an article's version: content is shared by every
  * snapshot whose article has the same version, and never served for another.
  */
 export function createContentCache(
   budget: number,
-  fetchHtml: (article: Article) => Promise<string>,
+  fetchContent: (article: Article) => Promise<FetchedContent>,
   versionOf: (article: Article) => string,
+  { catalogHasDetails = true }: ContentCacheOptions = {},
 ): ContentCache {
   const cache = createLruCache<CachedContent>(budget);
   return {
@@ -54,14 +72,15 @@ export function createContentCache(
       const content = { html, forms: new Map<string, Uint8Array>() };
       cache.set(version, content, sizeOf(content));
     },
-    async load(articles) {
+    async load(articles, needs = 'html') {
+      if (needs === 'details' && catalogHasDetails) return AS_THEY_ARE;
       const found = new Map<string, { readonly key: string; readonly content: CachedContent }>();
       await Promise.all(
         articles.map(async (article) => {
           const key = versionOf(article);
           let content = cache.get(key);
           if (content === undefined) {
-            content = { html: await fetchHtml(article), forms: new Map() };
+            content = { ...(await fetchContent(article)), forms: new Map() };
             cache.set(key, content, sizeOf(content));
           }
           found.set(article.id, { key, content });
@@ -69,6 +88,7 @@ export function createContentCache(
       );
       const lookup: ContentLookup = {
         html: (article) => found.get(article.id)?.content.html ?? '',
+        article: (article) => found.get(article.id)?.content.article ?? article,
         form(article, name, make) {
           const entry = found.get(article.id);
           if (entry === undefined) return make();
@@ -90,5 +110,8 @@ export function createContentCache(
 
 /** Content from a plain function (tests, tools): HTML as it comes, forms made on every call. */
 export function contentFrom(html: (article: Article) => string): ContentLookup {
-  return { html, form: (_article, _name, make) => make() };
+  return { html, form: (_article, _name, make) => make(), article: (article) => article };
 }
+
+/** What a load for `'details'` gives when the catalog's articles hold every field already. */
+const AS_THEY_ARE = contentFrom(() => '');

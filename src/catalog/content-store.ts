@@ -25,7 +25,7 @@ import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, ty
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
 import { updateCatalog, type CatalogChange } from './catalog-change.ts';
-import { createContentCache, type ContentCache } from './content-cache.ts';
+import { createContentCache, type ContentCache, type FetchedContent } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
 /**
@@ -139,14 +139,14 @@ export function createFileContent(
   cacheSize = DEFAULT_CONTENT_CACHE_SIZE,
 ): ContentCache {
   const urls = createUrls(site.baseUrl);
-  const render = async (article: Article): Promise<string> => {
+  const render = async (article: Article): Promise<FetchedContent> => {
     try {
       const parsed = parseArticleFile(article.path, await source.read(article.path));
-      if (parsed.ok) return await renderMarkdown(extractContent(parsed.value), urls.article(article.slug));
+      if (parsed.ok) return { html: await renderMarkdown(extractContent(parsed.value), urls.article(article.slug)) };
     } catch {
       // the file went away or cannot be read between indexing and now: fall through
     }
-    return `<p>${escapeHtml(article.description)}</p>\n`;
+    return { html: `<p>${escapeHtml(article.description)}</p>\n` };
   };
   return createContentCache(cacheSize, render, (article) => contentVersion(article, stampOf(article.path)));
 }

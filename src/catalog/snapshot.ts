@@ -25,20 +25,32 @@ export interface ContentLookup {
    * the article alone, never from the feed or page it shows in.
    */
   form(article: Article, name: string, make: () => Uint8Array): Uint8Array;
+  /**
+   * The article with every field at hand. A catalog may hold only what lists are made from
+   * (the Workers build: identity, dates, language, category and slug), the rest coming with
+   * the article's content; elsewhere this is the article itself.
+   */
+  article(article: Article): Article;
 }
+
+/**
+ * What a render needs of the articles it loads: their HTML (and every field), or only every
+ * field (a list of titles).
+ */
+export type ContentNeeds = 'html' | 'details';
 
 /** Supplies the sanitized HTML content of articles (see `createContentCache`). */
 export interface ContentProvider {
   /** The content of these articles (read, rendered or fetched as needed, then kept for a while). */
-  load(articles: readonly Article[]): Promise<ContentLookup>;
+  load(articles: readonly Article[], needs?: ContentNeeds): Promise<ContentLookup>;
 }
 
 export interface Snapshot {
   readonly catalog: Catalog;
   /** Increases with every change; part of every memo key. */
   readonly version: number;
-  /** The content of these articles as sanitized HTML with absolute URLs. */
-  loadContent(articles: readonly Article[]): Promise<ContentLookup>;
+  /** The content of these articles as sanitized HTML with absolute URLs (or, with `'details'`, only their every field). */
+  loadContent(articles: readonly Article[], needs?: ContentNeeds): Promise<ContentLookup>;
   /** Rendered responses of this snapshot by key, within the response budget; dropped with the snapshot. */
   readonly responses: LruCache<unknown>;
   /**
@@ -63,7 +75,7 @@ export function createSnapshot(catalog: Catalog, version: number, content: Conte
   return {
     catalog,
     version,
-    loadContent: (articles) => content.load(articles),
+    loadContent: (articles, needs) => content.load(articles, needs),
     responses: createLruCache<unknown>(responseCacheSize),
     answers: createLruCache<unknown>(responseCacheSize),
     memo<T>(key: string, compute: () => T): T {

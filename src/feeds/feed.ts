@@ -131,7 +131,8 @@ export function describeScopeDescription(site: Site, scope: Scope): string {
   return site.description;
 }
 
-function buildItem(site: Site, urls: Urls, article: Article, content: ContentLookup): FeedItem {
+function buildItem(site: Site, urls: Urls, listed: Article, content: ContentLookup): FeedItem {
+  const article = content.article(listed);
   return {
     id: article.id,
     tagUri: toTagUri(site.idAuthority, article.id),

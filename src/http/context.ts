@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
-import type { ContentLookup, ContentStore, Snapshot } from '../catalog/snapshot.ts';
+import type { ContentLookup, ContentNeeds, ContentStore, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
 import { budgetedSize, createRepresentation, type Compression, type Representation } from './representation.ts';
 import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
@@ -85,7 +85,7 @@ export interface Rendered {
 /**
  * The representation stored under `key` in the snapshot, made on first use only: taken from the
  * pre-built responses when the host has them, else rendered (once the HTML of `articles`, the
- * articles it shows in full, is at hand) and hashed.
+ * articles it shows in full, is at hand, or with `'details'` only their every field) and hashed.
  */
 export function cachedRepresentation(
   deps: RouteDeps,
@@ -93,6 +93,7 @@ export function cachedRepresentation(
   key: string,
   articles: readonly Article[],
   render: (content: ContentLookup) => Rendered,
+  needs: ContentNeeds = 'html',
 ): Promise<Representation> {
   const { responses } = view.snapshot;
   const cached = responses.get(key) as Promise<Representation> | undefined;
@@ -100,7 +101,7 @@ export function cachedRepresentation(
   const representation = (async () => {
     const prebuilt = await deps.prebuilt?.get(key);
     if (prebuilt) return prebuilt;
-    const content = await view.snapshot.loadContent(articles);
+    const content = await view.snapshot.loadContent(articles, needs);
     const { body, contentType, lastModified } = render(content);
     return createRepresentation(body, contentType, lastModified);
   })();

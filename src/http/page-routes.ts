@@ -26,17 +26,25 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
   routes.get('/', async (c) => {
     const view = await openView(deps);
     const { snapshot } = view;
-    const representation = await cachedRepresentation(deps, view, `index|${view.publicationKey}`, [], () => ({
-      body: renderIndexPage({
-        site,
-        catalog: snapshot.catalog,
-        scopes: selectListedScopes(snapshot.catalog),
-        latest: view.published.slice(0, LATEST_ON_INDEX),
-        countOf: (scope) => selectScope(snapshot.catalog, scope, view.now).length,
+    const latest = view.published.slice(0, LATEST_ON_INDEX);
+    const representation = await cachedRepresentation(
+      deps,
+      view,
+      `index|${view.publicationKey}`,
+      latest,
+      (content) => ({
+        body: renderIndexPage({
+          site,
+          catalog: snapshot.catalog,
+          scopes: selectListedScopes(snapshot.catalog),
+          latest: latest.map((article) => content.article(article)),
+          countOf: (scope) => selectScope(snapshot.catalog, scope, view.now).length,
+        }),
+        contentType: CONTENT_TYPES.html,
+        lastModified: view.siteUpdated,
       }),
-      contentType: CONTENT_TYPES.html,
-      lastModified: view.siteUpdated,
-    }));
+      'details',
+    );
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: PAGE_HEADERS, compression });
   });
@@ -71,7 +79,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], (content) => ({
       body: renderArticlePage({
         site,
-        article,
+        article: content.article(article),
         contentHtml: content.html(article),
         scopes: selectScopesOf(snapshot.catalog, article),
       }),

@@ -27,7 +27,7 @@ function countingCache(budget: number) {
     budget,
     async (a) => {
       fetched.push(a.id);
-      return `<p>${a.id} v${version.get(a.id) ?? 0}</p>`;
+      return { html: `<p>${a.id} v${version.get(a.id) ?? 0}</p>` };
     },
     (a) => `${a.id}@${version.get(a.id) ?? 0}`,
   );

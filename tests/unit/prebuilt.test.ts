@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import type { Article } from '../../src/articles/article.ts';
 import { createFileContent } from '../../src/catalog/content-store.ts';
 import { createCatalog } from '../../src/catalog/catalog.ts';
 import { createFixedStore, createSnapshot } from '../../src/catalog/snapshot.ts';
@@ -10,6 +11,7 @@ import {
   createPrebuiltResponses,
   createPrebuiltSnapshot,
   PREBUILT_FORMAT_VERSION,
+  writeContent,
   type AssetFetcher,
   type PrebuiltData,
 } from '../../src/prebuilt.ts';
@@ -22,46 +24,46 @@ const FILES = {
 };
 
 /** Builds pre-built data the way the build script does, into an in-memory asset folder. */
-async function prebuild() {
+async function prebuild(files: Readonly<Record<string, string>> = FILES) {
   const site = testSite();
-  const source = createMemorySource(FILES);
+  const source = createMemorySource(files);
   const entries = await indexSource(source, site);
   const catalog = createCatalog(assembleArticles(entries), site);
   const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
   const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path)));
-  const files = new Map<string, Uint8Array>();
-  const contentFiles: Record<string, string> = {};
-  for (const [index, article] of catalog.articles.entries()) {
-    contentFiles[article.id] = `/_wirefeed/c/${index}`;
-    files.set(`/_wirefeed/c/${index}`, new TextEncoder().encode((await snapshot.loadContent([article])).html(article)));
-  }
+  const assetFiles = new Map<string, Uint8Array>();
+  const content = await writeContent(
+    catalog.articles,
+    async (article) => (await snapshot.loadContent([article])).html(article),
+    (path, bytes) => assetFiles.set(path, bytes),
+  );
   const app = createApp({ site, store: createFixedStore(snapshot), now: () => NOW });
   await app.request('/rss.xml');
   const responses: PrebuiltData["responses"][number][] = [];
   for (const [key, value] of snapshot.responses.entries()) {
     const representation = await (value as Promise<Representation>);
     const file = `/_wirefeed/r/${responses.length}`;
-    files.set(file, representation.body);
+    assetFiles.set(file, representation.body);
     responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });
   }
   const data: PrebuiltData = JSON.parse(
-    JSON.stringify({ formatVersion: PREBUILT_FORMAT_VERSION, builtAt: NOW, site, articles: catalog.articles, problems: [], contentFiles, responses }),
+    JSON.stringify({ formatVersion: PREBUILT_FORMAT_VERSION, builtAt: NOW, site, catalog: content.catalog, problems: [], responses }),
   );
   const fetched: string[] = [];
   const assets: AssetFetcher = {
     fetch: async (request) => {
       const path = new URL(request.url).pathname;
       fetched.push(path);
-      const body = files.get(path);
+      const body = assetFiles.get(path);
       return body ? new Response(body) : new Response('missing', { status: 404 });
     },
   };
-  return { site, data, assets, fetched, files, reference: app };
+  return { site, data, assets, fetched, files: assetFiles, reference: app };
 }
 
 function workerApp(built: Awaited<ReturnType<typeof prebuild>>) {
   const { data, assets, site } = built;
-  const snapshot = createPrebuiltSnapshot(createPrebuiltCatalog(data), data, assets);
+  const snapshot = createPrebuiltSnapshot(createPrebuiltCatalog(data), assets);
   return createApp({ site, store: createFixedStore(snapshot), prebuilt: createPrebuiltResponses(data, assets), now: () => NOW, quickStart: true });
 }
 
@@ -84,7 +86,8 @@ describe('pre-built content', () => {
       const response = await app.request(path);
       expect(await response.text(), path).toBe(await (await built.reference.request(path)).text());
     }
-    // sports holds B only; the article page needs A; limit=1 shows B again (already in memory)
+    // sports shows B (Sports's file, the newest group's); the article page needs A (World's);
+    // limit=1 shows B again, already in memory.
     expect(built.fetched).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1']);
   });
 
@@ -100,12 +103,70 @@ describe('pre-built content', () => {
     const { data, assets, site } = built;
     const app = createApp({
       site,
-      store: createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), data, assets)),
+      store: createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), assets)),
       prebuilt: createPrebuiltResponses(data, assets),
       now: () => NOW,
       onError: (error) => errors.push(error),
     });
     expect((await app.request('/rss.xml')).status).toBe(500);
     expect(String(errors[0])).toContain('pre-built file /_wirefeed/r/0 is missing (404)');
+  });
+});
+
+/** 40 articles, two a day, in two categories and two languages: 10 in each language and category, a file each. */
+function manyArticles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let day = 1; day <= 40; day += 1) {
+    const category = day % 2 === 0 ? '"Sports"' : '"World"';
+    const language = day % 4 < 2 ? '"en"' : '"th"';
+    const date = `2024-02-${String(Math.ceil(day / 2)).padStart(2, '0')}T${day % 2 === 0 ? '12' : '06'}:00:00Z`;
+    files[`a${day}.md`] = validArticle({ code: `"N${day}"`, title: `"Title ${day} “quoted” ข่าว"`, category, language, date }, `Body of ${day}, with *emphasis*.`);
+  }
+  return files;
+}
+
+describe('the pre-built catalog and content files', () => {
+  it('keep up to 16 articles a file, those of one language and category together, and serve every route as the Node server does', async () => {
+    const built = await prebuild(manyArticles());
+    expect([...built.files.keys()].filter((path) => path.startsWith('/_wirefeed/c/')).sort()).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1', '/_wirefeed/c/2', '/_wirefeed/c/3']);
+    const app = workerApp(built);
+    const paths = ['/', '/feed.json?page=2&limit=5', '/category/sports/rss.xml?limit=7', '/th/category/world/atom.xml?limit=3', '/articles/a17', '/articles/a40'];
+    for (const path of paths) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).toBe(await (await built.reference.request(path)).text());
+    }
+  });
+
+  it('fetch a file once for all the articles a render needs from it', async () => {
+    const built = await prebuild(manyArticles());
+    const app = workerApp(built);
+    // 10 articles in Thai about the world: all in their group's file.
+    expect((await app.request('/th/category/world/rss.xml?limit=10')).status).toBe(200);
+    expect(built.fetched).toEqual(['/_wirefeed/c/1']);
+    // The site's 8 newest, in a new isolate: 2 of each language and category, a file each.
+    built.fetched.length = 0;
+    expect((await workerApp(built).request('/rss.xml?limit=8')).status).toBe(200);
+    expect(built.fetched.sort()).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1', '/_wirefeed/c/2', '/_wirefeed/c/3']);
+  });
+
+  it('hold only what lists need: a field that comes with the content throws until it is loaded', async () => {
+    const built = await prebuild(manyArticles());
+    const catalog = createPrebuiltCatalog(built.data);
+    const article = catalog.articleBySlug.get('a19');
+    expect(article?.language).toBe('th');
+    expect(article?.category?.slug).toBe('world');
+    expect(article?.published).toBe(Date.parse('2024-02-10T06:00:00Z'));
+    expect(() => article?.title).toThrow('article N19: its title comes with its content');
+    const snapshot = createPrebuiltSnapshot(catalog, built.assets);
+    const content = await snapshot.loadContent([article!], 'details');
+    expect(content.article(article!).title).toBe('Title 19 “quoted” ข่าว');
+  });
+
+  it('list the articles newest first, with the dates, languages and categories the build read', async () => {
+    const built = await prebuild(manyArticles());
+    const reference = createCatalog(assembleArticles(await indexSource(createMemorySource(manyArticles()), built.site)), built.site);
+    const listed = (articles: readonly Article[]) => articles.map(({ id, slug, language, category, published, updated }) => ({ id, slug, language, category, published, updated }));
+    expect(listed(createPrebuiltCatalog(built.data).articles)).toEqual(listed(reference.articles));
   });
 });

@@ -6,18 +6,26 @@ import { describe, expect, it } from 'vitest';
 import { WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
 
 const MiB = 1024 * 1024;
-const small = { files: 1083, dataBytes: 1.4 * MiB, dataGzipBytes: 0.22 * MiB };
+const small = { files: 146, largestFile: 90_000, dataBytes: 0.2 * MiB, dataGzipBytes: 0.05 * MiB };
 
 describe("the Worker build's check of Cloudflare's limits", () => {
   it('finds nothing for a build within every limit, up to each limit itself', () => {
     expect(workerLimitProblems(small)).toEqual([]);
-    expect(workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, dataBytes: 20 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free })).toEqual([]);
+    expect(
+      workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, largestFile: WORKER_LIMITS.assetFileBytes, dataBytes: 20 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free }),
+    ).toEqual([]);
   });
 
   it('warns of more Static Asset files than the free plan takes, and refuses more than Workers Paid takes', () => {
     expect(workerLimitProblems({ ...small, files: 20_073 })).toEqual([{ severity: 'warning', message: '20,073 Static Asset files: more than the 20,000 of the free plan (Workers Paid takes 100,000)' }]);
     expect(workerLimitProblems({ ...small, files: 100_084 })).toEqual([
       { severity: 'error', message: '100,084 Static Asset files: more than the 100,000 a Worker version may have on Workers Paid; serve this many articles from the Node host' },
+    ]);
+  });
+
+  it('refuses a content file larger than a Static Asset file may be', () => {
+    expect(workerLimitProblems({ ...small, largestFile: 26 * MiB })).toEqual([
+      { severity: 'error', message: 'a content file of 26.0 MiB: more than the 25.0 MiB a Static Asset file may be; an article this large is better served from the Node host' },
     ]);
   });
 
