@@ -25,6 +25,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
+import { ARTICLES_PER_FILE, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
 import { buildWorkerData, wranglerConfigFor } from './build-worker.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
@@ -132,6 +133,22 @@ function assetOptions(outDir: string) {
 const STARTS = 5;
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
+
+/**
+ * How many content files a page of the site's feed reads: the files its articles' content is in
+ * (articles published by NOW, newest first, as the catalog lists them).
+ */
+function contentFilesOfPage(catalog: PackedCatalog, page: number, limit: number): number {
+  const published: number[] = [];
+  let time = 0;
+  catalog.publishedGaps.forEach((gap, place) => {
+    time = place === 0 ? gap : time - gap;
+    if (time <= NOW) published.push(place);
+  });
+  const shown = published.slice((page - 1) * limit, page * limit);
+  return new Set(shown.map((place) => Math.floor((catalog.slots[place] as number) / ARTICLES_PER_FILE))).size;
+}
 
 interface StartSample {
   readonly readyMs: number;
@@ -200,7 +217,8 @@ async function measure(corpus: Corpus) {
   });
   const script = readFileSync(join(root, 'dist', 'worker.js'));
   const data = JSON.parse(readFileSync(join(outDir, 'worker-data.js'), 'utf8').match(/JSON\.parse\((".*")\);/s)![1]!) as string;
-  const parsed = JSON.parse(data) as { articles: { slug: string }[] };
+  const { catalog } = JSON.parse(data) as PrebuiltData;
+  const articleCount = catalog.ids.length;
 
   const baseline = await measureBaseline(outDir);
   const options = { modules: true, scriptPath: join(root, 'dist', 'worker.js'), compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
@@ -211,17 +229,16 @@ async function measure(corpus: Corpus) {
     await cpuPerRequest(started, [{ path: '/feeds.opml' }]);
     const opml = await (await fetch(new URL('/feeds.opml', started.url))).text();
     const feeds = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((match) => match[1]!.slice(BASE.length)).filter((path) => path.endsWith('rss.xml'));
-    const articles = parsed.articles.slice(0, 60).map((article) => `/articles/${encodeURIComponent(article.slug)}`);
-    const pages = Array.from({ length: 20 }, (_, index) => `/atom.xml?page=${index + 2}&limit=10`).filter(
-      (_, index) => (index + 2) * 10 <= parsed.articles.length + 9,
-    );
+    const articles = catalog.slugs.slice(0, 60).map((slug) => `/articles/${encodeURIComponent(slug)}`);
+    const pageNumbers = Array.from({ length: 20 }, (_, index) => index + 2).filter((page) => page * 10 <= articleCount + 9);
+    const pages = pageNumbers.map((page) => `/atom.xml?page=${page}&limit=10`);
     const etag = (await fetch(new URL('/rss.xml', started.url))).headers.get('etag')!;
     const repeat = (path: string, headers?: Record<string, string>) => Array.from({ length: 100 }, () => ({ path, ...(headers ? { headers } : {}) }));
     const net = (value: number) => round(Math.max(0, value - baseline.requestCpuMs));
     // How many files each kind of request reads through the ASSETS binding.
     const reads: Record<string, number> = {
       'feed, cold': 1,
-      'paged feed, cold': 10,
+      'paged feed, cold': round(mean(pageNumbers.map((page) => contentFilesOfPage(catalog, page, 10))), 1),
       'article page, cold': 1,
     };
     const routes = {
@@ -262,6 +279,11 @@ function ownCpu(result: Result, kind: string, value: number | null): number | nu
   return round(Math.max(0, value - (result.assetReads[kind] ?? 0) * result.baseline.assetReadCpuMs));
 }
 
+/** The content files a paged feed read on average, per corpus. */
+function pagedReads(results: readonly Result[]): string {
+  return results.map((r) => `${r.corpus} ${r.assetReads['paged feed, cold']}`).join(', ');
+}
+
 function toMarkdown(results: Result[], machine: string): string {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -270,10 +292,10 @@ function toMarkdown(results: Result[], machine: string): string {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; workerd via Miniflare 4.20260426.0 (wrangler 4.86.0). Reproduce with \`npm run bench:worker\`.`,
     '',
-    'CPU is workerd\'s own (all its threads, read from /proc), per request, net of an empty Worker with the same Static Assets set-up started in the same run; start-up and first request are medians over 5 fresh isolates (the baseline\'s first request reads one file, as ours does). In each cell: the Worker\'s own CPU, then in brackets the total including the local asset server, which runs inside workerd here but not on the Worker\'s CPU on Cloudflare (each file read costs the figure in the last table). "Cold" is the first request for a URL in the isolate, "warm" a repeated one; paged feeds are `?page=N&limit=10` (10 file reads each).',
+    'CPU is workerd\'s own (all its threads, read from /proc), per request, net of an empty Worker with the same Static Assets set-up started in the same run; start-up and first request are medians over 5 fresh isolates (the baseline\'s first request reads one file, as ours does). In each cell: the Worker\'s own CPU, then in brackets the total including the local asset server, which runs inside workerd here but not on the Worker\'s CPU on Cloudflare (each file read costs the figure in the last table). "Cold" is the first request for a URL in the isolate, "warm" a repeated one; paged feeds are `?page=N&limit=10` of the site\'s Atom feed, reading the content files of their 10 articles (' + pagedReads(results) + ' on average).',
     '',
-    '| corpus | articles | script raw / gzip | start-up CPU | ' + kinds.join(' | ') + ' |',
-    '| --- | --- | --- | --- | ' + kinds.map(() => '---').join(' | ') + ' |',
+    '| corpus | articles | script raw / gzip | Static Asset files | start-up CPU | ' + kinds.join(' | ') + ' |',
+    '| --- | --- | --- | --- | --- | ' + kinds.map(() => '---').join(' | ') + ' |',
   ];
   for (const r of results) {
     const cells = kinds.map((kind) => {
@@ -281,7 +303,7 @@ function toMarkdown(results: Result[], machine: string): string {
       const own = ownCpu(r, kind, total);
       return total === null ? '–' : own === total ? `${own}` : `${own} (${total})`;
     });
-    lines.push(`| ${r.corpus} | ${r.articles} | ${kib(r.scriptBytes)} / ${kib(r.scriptGzipBytes)} | ${r.startupCpuMs} ms | ${cells.join(' | ')} |`);
+    lines.push(`| ${r.corpus} | ${r.articles} | ${kib(r.scriptBytes)} / ${kib(r.scriptGzipBytes)} | ${r.assetFiles} | ${r.startupCpuMs} ms | ${cells.join(' | ')} |`);
   }
   lines.push('', 'All CPU figures in milliseconds.', '', '| baseline (empty Worker, same assets) | ready | start-up CPU | first request | per request | per asset file read |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of results) {

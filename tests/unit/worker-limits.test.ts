@@ -12,7 +12,7 @@ describe("the Worker build's check of Cloudflare's limits", () => {
   it('finds nothing for a build within every limit, up to each limit itself', () => {
     expect(workerLimitProblems(small)).toEqual([]);
     expect(
-      workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, largestFile: WORKER_LIMITS.assetFileBytes, dataBytes: 20 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free }),
+      workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, largestFile: WORKER_LIMITS.assetFileBytes, dataBytes: 16 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free }),
     ).toEqual([]);
   });
 
@@ -37,9 +37,9 @@ describe("the Worker build's check of Cloudflare's limits", () => {
   });
 
   it('warns of a catalog large enough to near the start-up limit as the Worker parses it', () => {
-    const [problem, ...others] = workerLimitProblems({ ...small, dataBytes: 23 * MiB });
+    const [problem, ...others] = workerLimitProblems({ ...small, dataBytes: 17 * MiB });
     expect(others).toEqual([]);
     expect(problem?.severity).toBe('warning');
-    expect(problem?.message).toMatch(/^the Worker parses a 23\.0 MiB catalog as it starts: .* against Cloudflare's 1 s start-up limit/);
+    expect(problem?.message).toMatch(/^the Worker parses a 17\.0 MiB catalog as it starts: .* against Cloudflare's 1 s start-up limit/);
   });
 });
