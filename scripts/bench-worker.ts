@@ -4,7 +4,7 @@
  * For the sample content and for 1,000 and 10,000 generated articles it builds the Worker
  * (`npm run build` + `wrangler deploy --dry-run`, exactly what would be deployed), starts it
  * with Miniflare (workerd) and reports:
- *   - script size, raw and gzip;
+ *   - script size (with the Text module of its data), raw and gzip;
  *   - start-up: workerd's CPU time until the Worker is ready, minus the same for the baseline;
  *   - CPU time per request for each kind of route, cold (first request for that URL in the
  *     isolate) and warm (repeated), minus the baseline's CPU per request.
@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { ARTICLES_PER_FILE, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
-import { buildWorkerData, wranglerConfigFor } from './build-worker.ts';
+import { buildWorkerData, DATA_TEXT, wranglerConfigFor } from './build-worker.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
@@ -215,13 +215,22 @@ async function measure(corpus: Corpus) {
     stdio: 'ignore',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   });
-  const script = readFileSync(join(root, 'dist', 'worker.js'));
-  const data = JSON.parse(readFileSync(join(outDir, 'worker-data.js'), 'utf8').match(/JSON\.parse\((".*")\);/s)![1]!) as string;
-  const { catalog } = JSON.parse(data) as PrebuiltData;
+  // What wrangler would upload: the script and the Text module that carries the data.
+  const modules = readdirSync(join(root, 'dist')).filter((name) => name === 'worker.js' || name.endsWith('.txt'));
+  const script = Buffer.concat(modules.map((name) => readFileSync(join(root, 'dist', name))));
+  const { catalog } = JSON.parse(readFileSync(join(outDir, DATA_TEXT), 'utf8')) as PrebuiltData;
   const articleCount = catalog.ids.length;
 
   const baseline = await measureBaseline(outDir);
-  const options = { modules: true, scriptPath: join(root, 'dist', 'worker.js'), compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
+  const options = {
+    modules: true,
+    // wrangler's own rule for the data's Text module
+    modulesRules: [{ type: 'Text' as const, include: ['**/*.txt'] }],
+    scriptPath: join(root, 'dist', 'worker.js'),
+    compatibilityDate: '2026-05-01',
+    cf: false,
+    assets: assetOptions(outDir),
+  };
   // The first request of an isolate compiles the code it runs; measured on fresh isolates.
   const starts = await sampleStarts(options, '/feeds.opml');
   const started = await start(options);
@@ -294,7 +303,7 @@ function toMarkdown(results: Result[], machine: string): string {
     '',
     'CPU is workerd\'s own (all its threads, read from /proc), per request, net of an empty Worker with the same Static Assets set-up started in the same run; start-up and first request are medians over 5 fresh isolates (the baseline\'s first request reads one file, as ours does). In each cell: the Worker\'s own CPU, then in brackets the total including the local asset server, which runs inside workerd here but not on the Worker\'s CPU on Cloudflare (each file read costs the figure in the last table). "Cold" is the first request for a URL in the isolate, "warm" a repeated one; paged feeds are `?page=N&limit=10` of the site\'s Atom feed, reading the content files of their 10 articles (' + pagedReads(results) + ' on average).',
     '',
-    '| corpus | articles | script raw / gzip | Static Asset files | start-up CPU | ' + kinds.join(' | ') + ' |',
+    '| corpus | articles | script and data, raw / gzip | Static Asset files | start-up CPU | ' + kinds.join(' | ') + ' |',
     '| --- | --- | --- | --- | --- | ' + kinds.map(() => '---').join(' | ') + ' |',
   ];
   for (const r of results) {
@@ -314,8 +323,8 @@ function toMarkdown(results: Result[], machine: string): string {
   lines.push('', '| target | ' + results.map((r) => r.corpus).join(' | ') + ' |', '| --- |' + results.map(() => ' --- |').join(''));
   lines.push(`| start-up under ${TARGETS.startupMs} ms | ${results.map((r) => `${met(r.startupCpuMs < TARGETS.startupMs)} (${r.startupCpuMs} ms)`).join(' | ')} |`);
   lines.push(`| every request under ${TARGETS.cpuMs} ms CPU | ${results.map((r) => `${met(worst(r) < TARGETS.cpuMs)} (worst ${worst(r)} ms)`).join(' | ')} |`);
-  lines.push(`| script under 3 MiB gzip (the oldest free-plan limit) | ${results.map((r) => met(r.scriptGzipBytes < TARGETS.gzipBytes)).join(' | ')} |`);
-  lines.push(`| script under 64 MiB raw | ${results.map((r) => met(r.scriptBytes < TARGETS.rawBytes)).join(' | ')} |`);
+  lines.push(`| script and data under 3 MiB gzip (the free plan) | ${results.map((r) => met(r.scriptGzipBytes < TARGETS.gzipBytes)).join(' | ')} |`);
+  lines.push(`| script and data under 64 MiB raw | ${results.map((r) => met(r.scriptBytes < TARGETS.rawBytes)).join(' | ')} |`);
   lines.push(`| Static Asset files under 20,000 (free plan) | ${results.map((r) => `${met(r.assetFiles < 20_000)} (${r.assetFiles})`).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }
