@@ -138,6 +138,18 @@ describe('the pre-built catalog and content files', () => {
     }
   });
 
+  it("render every page from the content files alone, the index's titles included, as the Node server does", async () => {
+    const built = await prebuild(manyArticles());
+    const { data, assets, site } = built;
+    // No pre-built responses: the Worker renders even what the build rendered.
+    const app = createApp({ site, store: createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), assets)), now: () => NOW, quickStart: true });
+    for (const path of ['/', '/feeds.opml', '/rss.xml', '/atom.xml', '/feed.json', '/th/category/sports/feed.json', '/articles/a3']) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).toBe(await (await built.reference.request(path)).text());
+    }
+  });
+
   it('fetch a file once for all the articles a render needs from it', async () => {
     const built = await prebuild(manyArticles());
     const app = workerApp(built);
