@@ -7,7 +7,8 @@
  *   - script size (with the Text module of its data), raw and gzip;
  *   - start-up: workerd's CPU time until the Worker is ready, minus the same for the baseline;
  *   - CPU time per request for each kind of route, cold (first request for that URL in the
- *     isolate) and warm (repeated), minus the baseline's CPU per request.
+ *     isolate) and warm (repeated), minus the baseline's CPU per request;
+ *   - the isolate's V8 heap once started and after a crawl, through workerd's inspector.
  * The baseline, started in the same run for each corpus, is an empty Worker with the same Static
  * Assets set-up (Miniflare's asset router runs in the same workerd process). It also reads N
  * asset files on request, which gives the cost of one asset read in local workerd: reported
@@ -25,13 +26,14 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
+import WebSocket from 'ws';
 import { ARTICLES_PER_FILE, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
 import { buildWorkerData, DATA_TEXT, wranglerConfigFor } from './build-worker.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
 const NOW = Date.UTC(2026, 0, 1);
-const TARGETS = { startupMs: 1000, cpuMs: 10, gzipBytes: 3 * 1024 * 1024, rawBytes: 64 * 1024 * 1024 };
+const TARGETS = { startupMs: 1000, cpuMs: 10, gzipBytes: 3 * 1024 * 1024, rawBytes: 64 * 1024 * 1024, heapMb: 128 };
 
 const ALL: Corpus[] = [{ name: 'sample', dir: 'content' }, generatedCorpus(1000), generatedCorpus(10000)];
 
@@ -95,6 +97,54 @@ async function cpuPerRequest(started: Started, requests: readonly { path: string
     if (response.status !== 200 && response.status !== 304) throw new Error(`${request.path} answered ${response.status}`);
   }
   return (cpuNanos(started.pid) - before) / 1e6 / requests.length;
+}
+
+/** The isolate's V8 heap, read through workerd's inspector: used (live and not yet collected) and allocated, in MB. */
+interface HeapFigures {
+  readonly usedMb: number;
+  readonly allocatedMb: number;
+}
+
+/**
+ * Starts the Worker with its inspector open and reads the heap once started (after a first
+ * request) and after `crawl` filled its caches: Cloudflare holds an isolate to 128 MB.
+ */
+async function measureHeap(options: ConstructorParameters<typeof Miniflare>[0], crawl: readonly string[]): Promise<{ readonly started: HeapFigures; readonly afterCrawl: HeapFigures }> {
+  const mf = new Miniflare({ ...options, inspectorPort: 0 });
+  try {
+    const url = await mf.ready;
+    const targets = (await (await fetch(new URL('/json', await mf.getInspectorURL()).href.replace(/^ws/, 'http'))).json()) as { title: string; webSocketDebuggerUrl: string }[];
+    const target = targets.find((entry) => entry.title.endsWith('core:user:'));
+    if (target === undefined) throw new Error(`no inspector target for the Worker among ${targets.map((entry) => entry.title).join(', ')}`);
+    const socket = new WebSocket(target.webSocketDebuggerUrl);
+    await new Promise((opened, failed) => socket.once('open', opened).once('error', failed));
+    let lastId = 0;
+    const call = (method: string) =>
+      new Promise<Record<string, number>>((answered) => {
+        const id = (lastId += 1);
+        const listener = (message: WebSocket.RawData) => {
+          const reply = JSON.parse(String(message)) as { id?: number; result?: Record<string, number> };
+          if (reply.id !== id) return;
+          socket.off('message', listener);
+          answered(reply.result ?? {});
+        };
+        socket.on('message', listener);
+        socket.send(JSON.stringify({ id, method }));
+      });
+    const heap = async (): Promise<HeapFigures> => {
+      const usage = await call('Runtime.getHeapUsage');
+      return { usedMb: round((usage.usedSize ?? 0) / 2 ** 20, 1), allocatedMb: round((usage.totalSize ?? 0) / 2 ** 20, 1) };
+    };
+    await call('Runtime.enable');
+    await (await fetch(new URL('/feeds.opml', url))).arrayBuffer();
+    const started = await heap();
+    for (const path of crawl) await (await fetch(new URL(path, url), { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer();
+    const afterCrawl = await heap();
+    socket.close();
+    return { started, afterCrawl };
+  } finally {
+    await mf.dispose();
+  }
 }
 
 function writeConfig(dir: string, outDir: string): string {
@@ -260,6 +310,13 @@ async function measure(corpus: Corpus) {
       'OPML, warm': net(await cpuPerRequest(started, repeat('/feeds.opml'))),
       '304': net(await cpuPerRequest(started, repeat('/rss.xml', { 'If-None-Match': etag }))),
     };
+    // A crawl that fills the caches: 2,000 article pages spread over the archive, 200 archive pages.
+    const spread = Array.from({ length: Math.min(2000, articleCount) }, (_, index) => catalog.slugs[(index * 7919) % articleCount] as string);
+    const crawl = [
+      ...spread.map((slug) => `/articles/${encodeURIComponent(slug)}`),
+      ...Array.from({ length: 200 }, (_, index) => `/atom.xml?page=${index + 2}`).slice(0, Math.max(0, Math.ceil(articleCount / 50) - 1)),
+    ];
+    const heap = await measureHeap(options, crawl);
     return {
       corpus: corpus.name,
       baseline: { ...baseline, startupCpuMs: round(baseline.startupCpuMs), firstRequestCpuMs: round(baseline.firstRequestCpuMs), requestCpuMs: round(baseline.requestCpuMs, 3), assetReadCpuMs: round(baseline.assetReadCpuMs, 3) },
@@ -273,6 +330,8 @@ async function measure(corpus: Corpus) {
       // The baseline's first request reads one file too, so no asset share is left in this figure.
       firstRequestCpuMs: round(Math.max(0, starts.firstRequestCpuMs - baseline.firstRequestCpuMs)),
       routeCpuMs: routes,
+      heap,
+      crawlRequests: crawl.length,
       assetReads: reads,
     };
   } finally {
@@ -314,13 +373,24 @@ function toMarkdown(results: Result[], machine: string): string {
     });
     lines.push(`| ${r.corpus} | ${r.articles} | ${kib(r.scriptBytes)} / ${kib(r.scriptGzipBytes)} | ${r.assetFiles} | ${r.startupCpuMs} ms | ${cells.join(' | ')} |`);
   }
-  lines.push('', 'All CPU figures in milliseconds.', '', '| baseline (empty Worker, same assets) | ready | start-up CPU | first request | per request | per asset file read |', '| --- | --- | --- | --- | --- | --- |');
+  lines.push('', 'All CPU figures in milliseconds.', '');
+  lines.push(
+    "The isolate's V8 heap, read through workerd's inspector (`Runtime.getHeapUsage`): once started and after a first request, then after a crawl of up to 2,000 article pages spread over the archive and 200 pages of the site's archive (the caches full). Used is live objects and garbage not yet collected; allocated is what V8 holds, which Cloudflare's 128 MB limit counts.",
+    '',
+    '| corpus | started: used / allocated | after the crawl: used / allocated |',
+    '| --- | --- | --- |',
+  );
+  for (const r of results) {
+    lines.push(`| ${r.corpus} | ${r.heap.started.usedMb} / ${r.heap.started.allocatedMb} MB | ${r.heap.afterCrawl.usedMb} / ${r.heap.afterCrawl.allocatedMb} MB (${r.crawlRequests} requests) |`);
+  }
+  lines.push('', '| baseline (empty Worker, same assets) | ready | start-up CPU | first request | per request | per asset file read |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const b = r.baseline;
     lines.push(`| ${r.corpus} | ${b.readyMs} ms | ${b.startupCpuMs} ms | ${b.firstRequestCpuMs} ms | ${b.requestCpuMs} ms | ${b.assetReadCpuMs} ms |`);
   }
   const worst = (r: Result) => Math.max(...kinds.map((kind) => ownCpu(r, kind, valueOf(r, kind)) ?? 0));
   lines.push('', '| target | ' + results.map((r) => r.corpus).join(' | ') + ' |', '| --- |' + results.map(() => ' --- |').join(''));
+  lines.push(`| isolate heap under ${TARGETS.heapMb} MB after the crawl | ${results.map((r) => `${met(r.heap.afterCrawl.allocatedMb < TARGETS.heapMb)} (${r.heap.afterCrawl.allocatedMb} MB)`).join(' | ')} |`);
   lines.push(`| start-up under ${TARGETS.startupMs} ms | ${results.map((r) => `${met(r.startupCpuMs < TARGETS.startupMs)} (${r.startupCpuMs} ms)`).join(' | ')} |`);
   lines.push(`| every request under ${TARGETS.cpuMs} ms CPU | ${results.map((r) => `${met(worst(r) < TARGETS.cpuMs)} (worst ${worst(r)} ms)`).join(' | ')} |`);
   lines.push(`| script and data under 3 MiB gzip (the free plan) | ${results.map((r) => met(r.scriptGzipBytes < TARGETS.gzipBytes)).join(' | ')} |`);

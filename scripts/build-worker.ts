@@ -230,7 +230,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     console.log(
       `worker build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
-        `data module ${(result.dataBytes / MiB).toFixed(2)} MiB, ${Math.round(performance.now() - started)} ms` +
+        `data ${(result.dataBytes / MiB).toFixed(2)} MiB (a Text module beside the script), ${Math.round(performance.now() - started)} ms` +
         (result.errors > 0 ? ` (${result.errors} files skipped, see above)` : ''),
     );
     for (const { severity, message } of result.limits) console.error(`worker build: ${severity}: ${message}`);
