@@ -6,7 +6,7 @@
  *
  * The catalog is what a Worker parses as its script starts, so it holds no more than lists
  * need: each article's id, slug, language, category and dates, a column per field (about 90
- * bytes an article). Titles, descriptions, authors and tags come with the HTML, up to 16
+ * bytes an article; 8.8 MiB at 100,000). Titles, descriptions, authors and tags come with the HTML, up to 16
  * articles a file, those of one language and category together, newest first: 50 articles of
  * a category in one language are in 4 files, and a page of the site's archive needs about one
  * file per language and category.
@@ -34,8 +34,9 @@ export const PREBUILT_FORMAT_VERSION = 2;
 export const PREBUILT_DIRECTORY = '_wirefeed';
 
 /**
- * Articles to a content file: 100,000 articles make 6,250 files, within the free plan's
- * 20,000 Static Asset files, and a file read brings about 16 articles' HTML (some 80 KB here).
+ * Articles to a content file: 100,000 articles make about 6,260 files (each language and
+ * category starts a file), within the free plan's 20,000 Static Asset files, and a file read
+ * brings up to 16 articles' HTML (some 140 KB for the generated corpus).
  */
 export const ARTICLES_PER_FILE = 16;
 
@@ -87,7 +88,7 @@ interface ContentRecord {
 }
 
 /** The asset path of content file `file`. */
-export function contentFilePath(file: number): string {
+function contentFilePath(file: number): string {
   return `/${PREBUILT_DIRECTORY}/c/${file}`;
 }
 
@@ -96,7 +97,7 @@ export function contentFilePath(file: number): string {
  * as first met, newest first), newest first within each. Each group starts a file of its own,
  * so that the newest n articles of a category in a language are in ceil(n / 16) files.
  */
-export function contentGroups(articles: readonly Article[]): Article[][] {
+function contentGroups(articles: readonly Article[]): Article[][] {
   const groups = new Map<string, Article[]>();
   for (const article of articles) {
     const key = `${article.language}\u0000${article.category?.slug ?? ''}`;
@@ -114,7 +115,7 @@ const decoder = new TextDecoder();
  * A content file: a first line listing where each record ends (`[812,1790]`), then the records
  * as JSON, one after the other, so that a reader decodes only the records it needs.
  */
-export function encodeContentFile(records: readonly ContentRecord[]): Uint8Array {
+function encodeContentFile(records: readonly ContentRecord[]): Uint8Array {
   const bodies = records.map((record) => encoder.encode(JSON.stringify(record)));
   const ends: number[] = [];
   let end = 0;
@@ -131,7 +132,7 @@ export function encodeContentFile(records: readonly ContentRecord[]): Uint8Array
 }
 
 /** Record `index` of a content file (see {@link encodeContentFile}). */
-export function decodeContentRecord(file: Uint8Array, index: number, path: string): ContentRecord {
+function decodeContentRecord(file: Uint8Array, index: number, path: string): ContentRecord {
   const newline = file.indexOf(10);
   const ends = JSON.parse(decoder.decode(file.subarray(0, newline))) as number[];
   const end = ends[index];
@@ -175,7 +176,7 @@ export async function writeContent(
 }
 
 /** The catalog's articles (newest first) in columns, given the slot of each one's content. */
-export function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, number>): PackedCatalog {
+function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, number>): PackedCatalog {
   const languages = new Map<string, number>();
   const categories = new Map<string, number>();
   const categoryList: Category[] = [];
@@ -255,7 +256,7 @@ class ListedArticle implements Article {
 }
 
 /** The catalog's articles, newest first, as {@link packCatalog} stored them. */
-export function unpackCatalog(packed: PackedCatalog): Article[] {
+function unpackCatalog(packed: PackedCatalog): Article[] {
   const articles = new Array<Article>(packed.ids.length);
   let published = 0;
   for (let place = 0; place < articles.length; place += 1) {

@@ -32,7 +32,7 @@ interface CachedContent extends FetchedContent {
 }
 
 function sizeOf(content: CachedContent): number {
-  // The fields of a fetched article are counted as their share of its HTML: small beside it.
+  // A fetched article's other fields are not counted: they are small beside its HTML.
   let size = stringSize(content.html);
   for (const bytes of content.forms.values()) size += bytes.length;
   return size;
