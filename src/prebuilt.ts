@@ -6,10 +6,10 @@
  *
  * The catalog is what a Worker parses as its script starts, so it holds no more than lists
  * need: each article's id, slug, language, category and dates, a column per field (about 90
- * bytes an article; 8.8 MiB at 100,000). Titles, descriptions, authors and tags come with the HTML, up to 16
- * articles a file, those of one language and category together, newest first: 50 articles of
- * a category in one language are in 4 files, and a page of the site's archive needs about one
- * file per language and category.
+ * bytes an article; 8.8 MiB at 100,000). Titles, descriptions, authors and tags come with the
+ * HTML, up to 16 articles a file, those of one language and category together, filled from the
+ * oldest: 50 articles of a category in one language are in 4 or 5 files, a page of the site's
+ * archive needs about one file per language and category, and a new article changes one file.
  *
  * The same routes serve from it: content is fetched before a render needs it (see
  * `ContentLookup.article`), and a pre-built response is used whenever a request would render
@@ -94,8 +94,10 @@ function contentFilePath(file: number): string {
 
 /**
  * The articles whose content is stored together: those of one language and category (groups
- * as first met, newest first), newest first within each. Each group starts a file of its own,
- * so that the newest n articles of a category in a language are in ceil(n / 16) files.
+ * as first met), oldest first within each. Each group starts a file of its own and is filled
+ * from its oldest article, so that the newest n articles of a category in a language are in at
+ * most ceil(n / 16) + 1 files, and a new article changes one file (its group's newest, or a new
+ * one) rather than moving every article of its group: a deploy uploads what changed.
  */
 function contentGroups(articles: readonly Article[]): Article[][] {
   const groups = new Map<string, Article[]>();
@@ -105,7 +107,7 @@ function contentGroups(articles: readonly Article[]): Article[][] {
     if (group === undefined) groups.set(key, (group = []));
     group.push(article);
   }
-  return [...groups.values()];
+  return [...groups.values()].map((group) => group.reverse());
 }
 
 const encoder = new TextEncoder();

@@ -150,6 +150,20 @@ describe('the pre-built catalog and content files', () => {
     }
   });
 
+  it('change one content file when an article is added, not every file of its language and category', async () => {
+    const contentFiles = (built: Awaited<ReturnType<typeof prebuild>>) =>
+      new Map([...built.files].filter(([path]) => path.startsWith('/_wirefeed/c/')).map(([path, bytes]) => [path, new TextDecoder().decode(bytes)]));
+    // 20 articles in one language and category: a file of 16 and a file of 4.
+    const files: Record<string, string> = {};
+    for (let day = 1; day <= 20; day += 1) {
+      files[`a${day}.md`] = validArticle({ code: `"N${day}"`, date: `2024-03-${String(day).padStart(2, '0')}T08:00:00Z` }, `Body ${day}.`);
+    }
+    const before = contentFiles(await prebuild(files));
+    const after = contentFiles(await prebuild({ ...files, 'new.md': validArticle({ code: '"NEW"', date: '2024-03-21T08:00:00Z' }, 'Newest.') }));
+    expect([...before.keys()]).toEqual([...after.keys()]);
+    expect([...after.keys()].filter((path) => after.get(path) !== before.get(path))).toEqual(['/_wirefeed/c/1']);
+  });
+
   it('fetch a file once for all the articles a render needs from it', async () => {
     const built = await prebuild(manyArticles());
     const app = workerApp(built);
