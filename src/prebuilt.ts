@@ -133,14 +133,25 @@ function encodeContentFile(records: readonly ContentRecord[]): Uint8Array {
   return file;
 }
 
-/** Record `index` of a content file (see {@link encodeContentFile}). */
-function decodeContentRecord(file: Uint8Array, index: number, path: string): ContentRecord {
+/** A content file as read: where each record ends, and the records' bytes. */
+interface ContentFile {
+  readonly path: string;
+  readonly ends: readonly number[];
+  readonly records: Uint8Array;
+}
+
+/** Reads a content file's first line, once for every record a load takes from it (see {@link encodeContentFile}). */
+function openContentFile(path: string, file: Uint8Array): ContentFile {
   const newline = file.indexOf(10);
-  const ends = JSON.parse(decoder.decode(file.subarray(0, newline))) as number[];
+  if (newline < 0) throw new Error(`pre-built file ${path} has no list of its records; run the build again`);
+  return { path, ends: JSON.parse(decoder.decode(file.subarray(0, newline))) as number[], records: file.subarray(newline + 1) };
+}
+
+/** Record `index` of a content file. */
+function decodeContentRecord({ path, ends, records }: ContentFile, index: number): ContentRecord {
   const end = ends[index];
-  if (newline < 0 || end === undefined) throw new Error(`pre-built file ${path} holds no record ${index}; run the build again`);
-  const start = newline + 1;
-  return JSON.parse(decoder.decode(file.subarray(start + (ends[index - 1] ?? 0), start + end))) as ContentRecord;
+  if (end === undefined) throw new Error(`pre-built file ${path} holds no record ${index}; run the build again`);
+  return JSON.parse(decoder.decode(records.subarray(ends[index - 1] ?? 0, end))) as ContentRecord;
 }
 
 /** An article's every field, as a plain object (a catalog's articles may compute theirs). */
@@ -294,21 +305,21 @@ async function fetchAsset(assets: AssetFetcher, path: string): Promise<Response>
  * loads at the same time) need is fetched once.
  */
 export function createPrebuiltContent(assets: AssetFetcher, cacheSize: number): ContentProvider {
-  const fetching = new Map<number, Promise<Uint8Array>>();
-  const fileOf = (file: number): Promise<Uint8Array> => {
-    let bytes = fetching.get(file);
-    if (bytes === undefined) {
-      bytes = fetchAsset(assets, contentFilePath(file)).then(async (response) => new Uint8Array(await response.arrayBuffer()));
-      fetching.set(file, bytes);
+  const fetching = new Map<number, Promise<ContentFile>>();
+  const fileOf = (file: number): Promise<ContentFile> => {
+    let opened = fetching.get(file);
+    if (opened === undefined) {
+      const path = contentFilePath(file);
+      opened = fetchAsset(assets, path).then(async (response) => openContentFile(path, new Uint8Array(await response.arrayBuffer())));
+      fetching.set(file, opened);
       const done = () => fetching.delete(file);
-      bytes.then(done, done);
+      opened.then(done, done);
     }
-    return bytes;
+    return opened;
   };
   const fetchContent = async (article: Article) => {
     if (!(article instanceof ListedArticle)) throw new Error(`article ${article.id} is not one of the pre-built catalog's`);
-    const file = Math.floor(article.slot / ARTICLES_PER_FILE);
-    return decodeContentRecord(await fileOf(file), article.slot % ARTICLES_PER_FILE, contentFilePath(file));
+    return decodeContentRecord(await fileOf(Math.floor(article.slot / ARTICLES_PER_FILE)), article.slot % ARTICLES_PER_FILE);
   };
   return createContentCache(cacheSize, fetchContent, (article) => article.id, { catalogHasDetails: false });
 }
