@@ -191,12 +191,16 @@ export async function writeContent(
 /** The catalog's articles (newest first) in columns, given the slot of each one's content. */
 function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, number>): PackedCatalog {
   const languages = new Map<string, number>();
-  const categories = new Map<string, number>();
-  const categoryList: Category[] = [];
-  const placeOf = (map: Map<string, number>, key: string) => {
-    let place = map.get(key);
-    if (place === undefined) map.set(key, (place = map.size));
+  const categories = new Map<string, { readonly place: number; readonly category: Category }>();
+  const languagePlace = (tag: string) => {
+    let place = languages.get(tag);
+    if (place === undefined) languages.set(tag, (place = languages.size));
     return place;
+  };
+  const categoryPlace = ({ slug, name }: Category) => {
+    let entry = categories.get(slug);
+    if (entry === undefined) categories.set(slug, (entry = { place: categories.size, category: { slug, name } }));
+    return entry.place;
   };
   let previous: number | undefined;
   const columns = {
@@ -213,16 +217,14 @@ function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, n
     if (slot === undefined) throw new Error(`no content slot for article ${article.id}`);
     columns.ids.push(article.id);
     columns.slugs.push(article.slug);
-    columns.language.push(placeOf(languages, article.language));
-    const { category } = article;
-    if (category !== undefined && !categories.has(category.slug)) categoryList.push({ slug: category.slug, name: category.name });
-    columns.category.push(category === undefined ? -1 : placeOf(categories, category.slug));
+    columns.language.push(languagePlace(article.language));
+    columns.category.push(article.category === undefined ? -1 : categoryPlace(article.category));
     columns.publishedGaps.push(previous === undefined ? article.published : previous - article.published);
     columns.updatedAfter.push(article.updated - article.published);
     columns.slots.push(slot);
     previous = article.published;
   }
-  return { ...columns, languages: [...languages.keys()], categories: categoryList };
+  return { ...columns, languages: [...languages.keys()], categories: [...categories.values()].map(({ category }) => category) };
 }
 
 function detailMissing(article: ListedArticle, field: string): never {
