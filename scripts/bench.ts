@@ -3,7 +3,8 @@
  * the same run on the same machine:
  *
  *   cold start      spawn -> first 200 of /category/world/rss.xml, no persisted index
- *                   vs. a process that lists and reads every file of the corpus (the file-system floor)
+ *                   vs. a process that lists and reads every file of the corpus (the file-system floor);
+ *                   beside it, a first start's reads alone (scripts/first-start-reads.cjs)
  *   warm restart    the same with the persisted index of the previous run
  *   deploy restart  the same after one article was added while the server was stopped (not a target)
  *   prepared start  `wirefeed index` into an empty cache folder, then the server's first start there (not a target)
@@ -25,7 +26,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync,
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Feed } from 'feed';
-import { indexSource, assembleArticles } from '../src/articles/load.ts';
+import { HEAD_BYTES, INDEX_MANY_FROM, indexSource, assembleArticles } from '../src/articles/load.ts';
 import { pollablePort } from '../tests/support/server.ts';
 import { createCatalog } from '../src/catalog/catalog.ts';
 import { contentFrom } from '../src/catalog/content-cache.ts';
@@ -37,6 +38,7 @@ import { buildFeedModel } from '../src/feeds/feed.ts';
 import { renderJsonFeed } from '../src/feeds/json-feed.ts';
 import { renderRss } from '../src/feeds/rss.ts';
 import { readConfigFile, resolveSite } from '../src/node/config.ts';
+import { indexingProcesses } from '../src/node/parallel-index.ts';
 import { createFsSource } from '../src/sources/fs.ts';
 import { createUrls, toTagUri } from '../src/urls.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
@@ -46,7 +48,7 @@ const TARGETS = { coldRatio: 1.0, warmMs: 1000, memoryMb: 400, throughputRatio: 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 /**
- * The environment of every process measured (the floor's, the servers'): this one's without
+ * The environment of every process measured (the floor's, the reads', the servers'): this one's without
  * NODE_EXTRA_CA_CERTS. Node 20 loads the certificates that names (and its own roots) as any
  * process starts, whether it opens a TLS connection or not, which none of these does: 0.1 s of
  * every start here, where the environment names the system's bundle; a machine with nothing but
@@ -157,6 +159,19 @@ function measureFloor(dir: string): number {
   const started = performance.now();
   execFileSync(process.execPath, ['-e', script, dir], { env: measuredEnv });
   return performance.now() - started;
+}
+
+/**
+ * A first start's reads alone (not a target): the folder listed, and each file opened, stat'ed,
+ * its head read and closed, shared among as many processes as a first start forks (none below
+ * INDEX_MANY_FROM files: the server reads them itself), with no front matter parsed. Below this
+ * no first start goes on this machine; the rest of a cold start is the work done on what was read.
+ */
+function measureFirstStartReads(dir: string, files: number): { readonly ms: number; readonly processes: number } {
+  const processes = files < INDEX_MANY_FROM ? 0 : indexingProcesses();
+  const started = performance.now();
+  execFileSync(process.execPath, ['scripts/first-start-reads.cjs', dir, String(processes), String(HEAD_BYTES)], { env: measuredEnv });
+  return { ms: performance.now() - started, processes };
 }
 
 interface WrkResult {
@@ -306,6 +321,7 @@ async function measureCorpus(corpus: Corpus) {
     // The page cache holds the corpus for every measurement alike: read it once first.
     measureFloor(dir);
     const floorMs = Math.min(measureFloor(dir), measureFloor(dir));
+    const reads = [measureFirstStartReads(dir, corpus.generate ?? 0), measureFirstStartReads(dir, corpus.generate ?? 0)].sort((a, b) => a.ms - b.ms)[0]!;
 
     const cold = await startServer('dist/node.mjs', env, FEED_PATH);
     const coldMemory = memoryOf(cold.child.pid!);
@@ -416,6 +432,7 @@ async function measureCorpus(corpus: Corpus) {
       floorMs: Math.round(floorMs),
       coldStartMs: Math.round(cold.readyMs),
       coldRatio: round(cold.readyMs / floorMs),
+      firstStartReads: { ms: Math.round(reads.ms), processes: reads.processes, ratio: round(reads.ms / floorMs) },
       warmRestartMs: Math.round([...warmRuns].sort((a, b) => a - b)[1] as number),
       warmRestartRunsMs: warmRuns.map(Math.round),
       restartAfterAddMs: Math.round([...addedRuns].sort((a, b) => a - b)[1] as number),
@@ -546,7 +563,9 @@ function toMarkdown(): string {
         `| ${r.corpus} | ${r.floorMs} ms | ${r.coldStartMs} ms | ${r.coldRatio} | ${r.warmRestartMs} ms | ${r.peakMemoryMb} / ${r.steadyMemoryMb} MB | ${r.crawled.rssMb} MB (${r.crawled.requests} requests) | ${r.live.addedMs} / ${r.live.changedMs} / ${r.live.removedMs} ms |`,
     ),
     '',
-    `Every process measured (the floor's, the servers') runs without NODE_EXTRA_CA_CERTS, which makes Node 20 load certificates as any process starts (none of these opens a TLS connection), as on a machine with nothing but Node and npm installed.${
+    `A first start's reads alone (not a target): the folder listed, and each file opened, stat'ed, its first ${HEAD_BYTES} bytes read and closed, in as many processes as a first start forks (none below ${INDEX_MANY_FROM} files, where the server reads them itself), no front matter parsed (\`scripts/first-start-reads.cjs\`, the faster of two): ${results.map((r) => `${r.corpus} ${r.firstStartReads.ms} ms${r.firstStartReads.processes > 0 ? ` in ${r.firstStartReads.processes} processes` : ''} (${r.firstStartReads.ratio}x the floor)`).join(', ')}. What a cold start takes beyond it is the work on what was read: parsing and checking every front matter, handing the entries to the server, the catalog and the first feed.`,
+    '',
+    `Every process measured (the floor's, the reads', the servers') runs without NODE_EXTRA_CA_CERTS, which makes Node 20 load certificates as any process starts (none of these opens a TLS connection), as on a machine with nothing but Node and npm installed.${
       results.some((r) => r.warmRestartWithExtraCaMs !== undefined)
         ? ` This machine sets it; warm restarts with it, by turns with the ones above (median of 3, not a target): ${results.map((r) => `${r.corpus} ${r.warmRestartWithExtraCaMs} ms`).join(', ')}.`
         : ''
@@ -591,7 +610,7 @@ function toMarkdown(): string {
   );
   const largest = results.at(-1)!;
   lines.push('', `| target (at ${largest.corpus}) | measured | |`, '| --- | --- | --- |');
-  lines.push(`| cold start <= ${TARGETS.coldRatio} x the floor | ${largest.coldRatio} | ${met(largest.coldRatio <= TARGETS.coldRatio)} |`);
+  lines.push(`| cold start <= ${TARGETS.coldRatio} x the floor | ${largest.coldRatio} (its reads alone ${largest.firstStartReads.ratio}) | ${met(largest.coldRatio <= TARGETS.coldRatio)} |`);
   lines.push(`| warm restart < ${TARGETS.warmMs} ms | ${largest.warmRestartMs} ms | ${met(largest.warmRestartMs < TARGETS.warmMs)} |`);
   lines.push(`| steady memory < ${TARGETS.memoryMb} MB | ${largest.steadyMemoryMb} MB | ${met(largest.steadyMemoryMb < TARGETS.memoryMb)} |`);
   const t = largest.throughput;
