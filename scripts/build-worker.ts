@@ -12,24 +12,30 @@
  *                                every feed, the index and the OPML file (other pages, other
  *                                limits and article pages are rendered by the Worker on demand)
  *
+ * A build into the folder of an earlier one keeps the content files whose articles are unchanged
+ * (see writeContent in src/prebuilt.ts), as `wirefeed build` keeps unchanged pages; the index of
+ * the folder and what the last build wrote are kept in CACHE_DIR.
+ *
  * Environment: CONTENT_DIR, WIREFEED_CONFIG, BASE_URL (as for `npm start`; BASE_URL falls back
- * to the config's baseUrl, then http://localhost:8787), OUT_DIR (default ./build), BUILD_TIME
- * (an ISO date to build "as of", for reproducible output; default now).
+ * to the config's baseUrl, then http://localhost:8787), CACHE_DIR (as for `npm start`; `off`:
+ * every file read and written), OUT_DIR (default ./build), BUILD_TIME (an ISO date to build "as
+ * of", for reproducible output; default now).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem } from '../src/articles/article.ts';
-import { assembleArticles, indexSource } from '../src/articles/load.ts';
-import { createFileContent } from '../src/catalog/content-store.ts';
-import { createCatalog } from '../src/catalog/catalog.ts';
+import { createContentStore } from '../src/catalog/content-store.ts';
 import { selectListedScopes } from '../src/catalog/query.ts';
-import { createFixedStore, createSnapshot } from '../src/catalog/snapshot.ts';
+import { createFixedStore } from '../src/catalog/snapshot.ts';
 import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
-import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContent, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
-import { createFsSource } from '../src/sources/fs.ts';
+import { buildIndexCache, writableIndexPath } from '../src/node/export.ts';
+import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportManifest, readExportManifest, writeExportManifest, type FileStamp } from '../src/node/export-manifest.ts';
+import { cacheDirOf } from '../src/node/process-role.ts';
+import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContent, type ContentFileReuse, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
 
 /** Memo keys of responses that the Worker renders itself (article pages: one file each would be too many). */
@@ -132,6 +138,12 @@ export interface BuildOptions {
   readonly baseUrl: string | undefined;
   readonly outDir: string;
   readonly now: number;
+  /**
+   * Where the index of the folder and what the last build into `outDir` wrote are kept, as the
+   * Node host keeps its index (`CACHE_DIR`); 'off' (the default): every file is read and every
+   * content file written.
+   */
+  readonly cacheDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -139,6 +151,8 @@ export interface BuildResult {
   readonly articles: number;
   readonly responses: number;
   readonly files: number;
+  /** Content files left as the last build into the folder wrote them (see writeContent). */
+  readonly kept: number;
   /** The data's size in bytes (its Text module; ASCII). */
   readonly dataBytes: number;
   readonly errors: number;
@@ -146,74 +160,126 @@ export interface BuildResult {
   readonly limits: readonly LimitProblem[];
 }
 
+/** Budget of article HTML held while building: the newest articles, which the pre-built feeds show too. */
+const BUILD_CONTENT_CACHE_SIZE = 64_000_000;
+
+/** Empties `folder`, all but the files under `kept` (a path within it); makes both. */
+function emptyAllBut(folder: string, kept: string): void {
+  const [first, ...rest] = kept.split('/');
+  mkdirSync(folder, { recursive: true });
+  for (const name of readdirSync(folder)) if (name !== first) rmSync(join(folder, name), { recursive: true, force: true });
+  if (first === undefined) return;
+  if (rest.length > 0) emptyAllBut(join(folder, first), rest.join('/'));
+  else mkdirSync(join(folder, first), { recursive: true });
+}
+
 export async function buildWorkerData(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? console.log;
   const site = resolveSite(readConfigFile(options.configPath, options.configRequired), options.baseUrl, 8787);
-  const source = createFsSource(options.contentDir);
-  const entries = await indexSource(source, site);
-  const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
-  const loaded = assembleArticles(entries);
-  for (const problem of loaded.problems) log(`worker build: ${formatProblem(problem)}`);
-  const catalog = createCatalog(loaded, site);
-  const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path), 1), Number.MAX_SAFE_INTEGER);
+  const { contentDir, outDir } = options;
+  const cacheDir = options.cacheDir ?? 'off';
+  const { source, listingProblems } = createReportingFsSource(contentDir);
+  // The folder read through the index a server or export of these settings keeps in CACHE_DIR:
+  // a build after one of them, or after another build, parses only the files changed since.
+  const indexFile = writableIndexPath({ cacheDir, contentDir, site });
+  const cache = indexFile === undefined ? undefined : buildIndexCache(contentDir, site, indexFile);
+  try {
+    const store = createContentStore(source, site, { ...(cache ? { cache } : {}), contentCacheSize: BUILD_CONTENT_CACHE_SIZE, responseCacheSize: Number.MAX_SAFE_INTEGER });
+    const snapshot = await store.current();
+    const { catalog } = snapshot;
+    for (const problem of [...listingProblems, ...catalog.problems]) log(`worker build: ${formatProblem(problem)}`);
 
-  const assets = join(options.outDir, 'assets');
-  rmSync(options.outDir, { recursive: true, force: true });
-  mkdirSync(join(assets, PREBUILT_DIRECTORY, 'c'), { recursive: true });
-  mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
+    // The content files of the last build into the folder are kept where the articles they hold
+    // are unchanged (see writeContent), when its manifest says what they were made from; the
+    // manifest is removed first and written again once the build is complete, so that a build
+    // stopped half-way leaves none, and the next one writes every file.
+    const manifest = indexFile === undefined ? undefined : { file: exportManifestPath(cacheDir, outDir, 'worker'), fingerprint: exportFingerprint(site) };
+    const earlierKeys = manifest && readExportManifest(manifest.file, manifest.fingerprint);
+    const forgotten = manifest !== undefined && forgetExportManifest(manifest.file);
+    const contentFolder = `assets/${PREBUILT_DIRECTORY}/c`;
+    const assets = join(outDir, 'assets');
+    if (earlierKeys && forgotten) emptyAllBut(outDir, contentFolder);
+    else rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(join(outDir, contentFolder), { recursive: true });
+    mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
-  const content = await writeContent(
-    catalog.articles,
-    async (article) => (await snapshot.loadContent([article])).html(article),
-    (path, bytes) => writeFileSync(join(assets, path), bytes),
-  );
+    const reuse: ContentFileReuse | undefined = manifest && {
+      keyOf(articles) {
+        const stamps = articles.map((article) => store.stampOf(article.path));
+        return stamps.every((stamp) => stamp !== undefined) ? contentFileKey(articles, stamps as FileStamp[]) : undefined;
+      },
+      earlier: (forgotten && earlierKeys) || new Map(),
+      sizeOf(path) {
+        const stats = statSync(join(assets, path), { throwIfNoEntry: false });
+        return stats?.isFile() === true ? stats.size : undefined;
+      },
+    };
+    const content = await writeContent(
+      catalog.articles,
+      async (article) => (await snapshot.loadContent([article])).html(article),
+      (path, bytes) => writeFileSync(join(assets, path), bytes),
+      reuse,
+    );
+    // Content files past the last one written are what an earlier, larger build left.
+    for (const name of readdirSync(join(outDir, contentFolder))) if (!(Number(name) < content.files)) rmSync(join(outDir, contentFolder, name), { force: true });
 
-  // Ask the app for every response worth having ready; it renders each one into the snapshot's
-  // response cache under the key a Worker request will look it up by.
-  const app = createApp({ site, store: createFixedStore(snapshot), now: () => options.now });
-  const urls = createUrls(site.baseUrl);
-  const paths = ['/', '/feeds.opml'];
-  for (const scope of selectListedScopes(catalog)) {
-    for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
+    // Ask the app for every response worth having ready; it renders each one into the snapshot's
+    // response cache under the key a Worker request will look it up by.
+    const app = createApp({ site, store: createFixedStore(snapshot), now: () => options.now });
+    const urls = createUrls(site.baseUrl);
+    const paths = ['/', '/feeds.opml'];
+    for (const scope of selectListedScopes(catalog)) {
+      for (const format of FEED_FORMATS) paths.push(urls.feed(scope, format).slice(site.baseUrl.length));
+    }
+    for (const path of paths) {
+      const response = await app.request(path);
+      if (response.status !== 200) throw new Error(`build: ${path} answered ${response.status}`);
+    }
+
+    const responses: PrebuiltResponse[] = [];
+    for (const [key, value] of snapshot.responses.entries()) {
+      if (RENDERED_AT_REQUEST.test(key)) continue;
+      const representation = await (value as Promise<Representation>);
+      const file = `/${PREBUILT_DIRECTORY}/r/${responses.length}`;
+      writeFileSync(join(assets, file), representation.body);
+      responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });
+    }
+
+    const data: PrebuiltData = {
+      formatVersion: PREBUILT_FORMAT_VERSION,
+      builtAt: options.now,
+      site,
+      catalog: content.catalog,
+      problems: catalog.problems,
+      responses,
+    };
+    // The data travels as a Text module beside the script, not as a literal in it: V8 keeps a
+    // script's source, and a literal's value, for the isolate's life, and the bundle's Thai date
+    // locale makes a source two bytes a character. Escaped to ASCII, the text is one byte a
+    // character and held once (at 100,000 articles the isolate started with 58 MB of heap used
+    // as a literal, 32 MB as a Text module).
+    const text = toAscii(JSON.stringify(data));
+    writeFileSync(join(outDir, DATA_TEXT), text);
+    const module = `// Generated by scripts/build-worker.ts - do not edit.\nimport text from './${DATA_TEXT}';\n\nexport default JSON.parse(text);\n`;
+    writeFileSync(join(outDir, 'worker-data.js'), module);
+    // Nothing outside the pre-built folder is an asset.
+    writeFileSync(join(assets, '.assetsignore'), '');
+    const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
+    const files = content.files + responses.length;
+    const dataBytes = text.length;
+    const limits = workerLimitProblems({ files, largestFile: content.largestFile, dataBytes, dataGzipBytes: gzipSync(text).length });
+    if (manifest) {
+      try {
+        writeExportManifest(manifest.file, manifest.fingerprint, content.keys);
+      } catch (error) {
+        log(`worker build: could not keep what this build wrote (${(error as Error).message}); the next build writes every file`);
+      }
+    }
+    return { articles: catalog.articles.length, responses: responses.length, files, kept: content.kept, dataBytes, errors, limits };
+  } finally {
+    // The store saves what it read (a write once changes settle): made now, before the process ends.
+    await cache?.flush();
   }
-  for (const path of paths) {
-    const response = await app.request(path);
-    if (response.status !== 200) throw new Error(`build: ${path} answered ${response.status}`);
-  }
-
-  const responses: PrebuiltResponse[] = [];
-  for (const [key, value] of snapshot.responses.entries()) {
-    if (RENDERED_AT_REQUEST.test(key)) continue;
-    const representation = await (value as Promise<Representation>);
-    const file = `/${PREBUILT_DIRECTORY}/r/${responses.length}`;
-    writeFileSync(join(assets, file), representation.body);
-    responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });
-  }
-
-  const data: PrebuiltData = {
-    formatVersion: PREBUILT_FORMAT_VERSION,
-    builtAt: options.now,
-    site,
-    catalog: content.catalog,
-    problems: loaded.problems,
-    responses,
-  };
-  // The data travels as a Text module beside the script, not as a literal in it: V8 keeps a
-  // script's source, and a literal's value, for the isolate's life, and the bundle's Thai date
-  // locale makes a source two bytes a character. Escaped to ASCII, the text is one byte a
-  // character and held once (at 100,000 articles the isolate started with 58 MB of heap used
-  // as a literal, 32 MB as a Text module).
-  const text = toAscii(JSON.stringify(data));
-  writeFileSync(join(options.outDir, DATA_TEXT), text);
-  const module = `// Generated by scripts/build-worker.ts - do not edit.\nimport text from './${DATA_TEXT}';\n\nexport default JSON.parse(text);\n`;
-  writeFileSync(join(options.outDir, 'worker-data.js'), module);
-  // Nothing outside the pre-built folder is an asset.
-  writeFileSync(join(assets, '.assetsignore'), '');
-  const errors = loaded.problems.filter((problem) => problem.severity === 'error').length;
-  const files = content.files + responses.length;
-  const dataBytes = text.length;
-  const limits = workerLimitProblems({ files, largestFile: content.largestFile, dataBytes, dataGzipBytes: gzipSync(text).length });
-  return { articles: catalog.articles.length, responses: responses.length, files, dataBytes, errors, limits };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -227,10 +293,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       baseUrl: process.env.BASE_URL,
       outDir,
       now: process.env.BUILD_TIME ? Date.parse(process.env.BUILD_TIME) : Date.now(),
+      cacheDir: cacheDirOf(process.env),
     });
     console.log(
       `worker build: ${result.articles} articles, ${result.responses} pre-built responses, ${result.files} files in ${outDir}/assets, ` +
         `data ${(result.dataBytes / MiB).toFixed(2)} MiB (a Text module beside the script), ${Math.round(performance.now() - started)} ms` +
+        (result.kept > 0 ? `, ${result.kept} content files kept from the last build` : '') +
         (result.errors > 0 ? ` (${result.errors} files skipped, see above)` : ''),
     );
     for (const { severity, message } of result.limits) console.error(`worker build: ${severity}: ${message}`);

@@ -161,31 +161,63 @@ function everyField(article: Article): Article {
 }
 
 /**
+ * What lets a build keep the content files of the build before it (see {@link writeContent}):
+ * a file is kept when the articles it would hold are the same, field for field, and each was read
+ * from its file as it was then.
+ */
+export interface ContentFileReuse {
+  /**
+   * The key of a content file of these articles (every field of each, in its order): what its
+   * records depend on besides the configuration and the build, each article's source file as
+   * read included; `undefined` when there is none to give (the file is written).
+   */
+  keyOf(articles: readonly Article[]): string | undefined;
+  /** The key of each file the last build wrote, by path. */
+  readonly earlier: ReadonlyMap<string, string>;
+  /** The size of a file the last build wrote, or `undefined` when it is gone. */
+  sizeOf(path: string): number | undefined;
+}
+
+/**
  * Writes the content files of `articles` (a catalog's, newest first) through `write`, their
- * HTML from `htmlOf`, and gives the catalog to bundle with them.
+ * HTML from `htmlOf`, and gives the catalog to bundle with them. Given `reuse`, a file whose key
+ * is the one the last build wrote it with is left as it is, and no HTML of it is asked for; the
+ * keys are given back either way, for the next build.
  */
 export async function writeContent(
   articles: readonly Article[],
   htmlOf: (article: Article) => Promise<string>,
   write: (path: string, bytes: Uint8Array) => void,
-): Promise<{ readonly catalog: PackedCatalog; readonly files: number; readonly largestFile: number }> {
+  reuse?: ContentFileReuse,
+): Promise<{ readonly catalog: PackedCatalog; readonly files: number; readonly largestFile: number; readonly keys: ReadonlyMap<string, string>; readonly kept: number }> {
   const slotOf = new Map<string, number>();
+  const keys = new Map<string, string>();
   let largestFile = 0;
   let files = 0;
+  let kept = 0;
   for (const group of contentGroups(articles)) {
     for (let first = 0; first < group.length; first += ARTICLES_PER_FILE) {
-      const records: ContentRecord[] = [];
-      for (const article of group.slice(first, first + ARTICLES_PER_FILE)) {
-        slotOf.set(article.id, files * ARTICLES_PER_FILE + records.length);
-        records.push({ article: everyField(article), html: await htmlOf(article) });
+      const held = group.slice(first, first + ARTICLES_PER_FILE);
+      held.forEach((article, record) => slotOf.set(article.id, files * ARTICLES_PER_FILE + record));
+      const path = contentFilePath(files);
+      const fields = held.map(everyField);
+      const key = reuse?.keyOf(fields);
+      if (key !== undefined) keys.set(path, key);
+      const keptSize = key !== undefined && reuse?.earlier.get(path) === key ? reuse.sizeOf(path) : undefined;
+      if (keptSize === undefined) {
+        const records: ContentRecord[] = [];
+        for (const [record, article] of held.entries()) records.push({ article: fields[record]!, html: await htmlOf(article) });
+        const bytes = encodeContentFile(records);
+        write(path, bytes);
+        largestFile = Math.max(largestFile, bytes.length);
+      } else {
+        kept += 1;
+        largestFile = Math.max(largestFile, keptSize);
       }
-      const bytes = encodeContentFile(records);
-      write(contentFilePath(files), bytes);
       files += 1;
-      largestFile = Math.max(largestFile, bytes.length);
     }
   }
-  return { catalog: packCatalog(articles, slotOf), files, largestFile };
+  return { catalog: packCatalog(articles, slotOf), files, largestFile, keys, kept };
 }
 
 /** The catalog's articles (newest first) in columns, given the slot of each one's content. */

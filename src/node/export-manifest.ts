@@ -10,6 +10,10 @@
  * the file was read at, as the server's index trusts it), and its scopes. A page is rendered again when its key differs,
  * when the fingerprint does, or when its file is gone from the output folder.
  *
+ * A Workers build (scripts/build-worker.ts) keeps a manifest of the same shape for its content
+ * files, each keyed by the articles it holds (see contentFileKey), so that a deploy uploads only
+ * the files whose articles changed.
+ *
  * The manifest lives in the cache folder (`CACHE_DIR`), named after the output folder, not in the
  * output, which is published. It is removed before an export writes anything and written again
  * only once the export is complete, so an export stopped half-way leaves none, and the next one
@@ -32,9 +36,9 @@ const FORMAT = 1;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 
-/** Where the manifest of exports into `outDir` is kept. */
-export function exportManifestPath(cacheDir: string, outDir: string): string {
-  return join(cacheDir, `export-${digest(resolve(outDir))}.json`);
+/** Where the manifest of exports into `outDir` is kept (`kind` 'worker': of Workers builds, whose files are content files; see contentFileKey). */
+export function exportManifestPath(cacheDir: string, outDir: string, kind: 'export' | 'worker' = 'export'): string {
+  return join(cacheDir, `${kind}-${digest(resolve(outDir))}.json`);
 }
 
 /** What every page depends on besides its article: the whole configuration, and the build. */
@@ -52,6 +56,14 @@ export interface FileStamp {
 export function pageKey(article: Article, stamp: FileStamp, scopes: readonly Scope[]): string {
   const names = scopes.map(({ language, category }) => [language?.tag, language?.name, category?.slug, category?.name]);
   return digest(JSON.stringify([article.id, article.path, stamp.size, stamp.mtimeMs, names]));
+}
+
+/**
+ * The key of a Workers build's content file (see writeContent in prebuilt.ts): every field of
+ * each article it holds, and the stamp its file was read at, from which its HTML is rendered.
+ */
+export function contentFileKey(articles: readonly Article[], stamps: readonly FileStamp[]): string {
+  return digest(JSON.stringify([articles, stamps.map(({ size, mtimeMs }) => [size, mtimeMs])]));
 }
 
 /** The page keys of the last complete export into a folder, by URL path; `undefined` when there is none of this fingerprint, or it cannot be read. */

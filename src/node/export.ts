@@ -205,10 +205,10 @@ function scratchFolder(dir: string): string | undefined {
 }
 
 /**
- * The persisted index of an export's settings in its CACHE_DIR (see defaultIndexPath), when that
+ * The persisted index of a build's settings in its CACHE_DIR (see defaultIndexPath), when that
  * folder can be written; the folder's indexes of other settings beyond the last few are removed.
  */
-function writableIndexPath({ cacheDir, contentDir, site }: Settings): string | undefined {
+export function writableIndexPath({ cacheDir, contentDir, site }: Pick<Settings, 'cacheDir' | 'contentDir' | 'site'>): string | undefined {
   if (cacheDir === 'off') return undefined;
   try {
     mkdirSync(cacheDir, { recursive: true });
@@ -222,12 +222,14 @@ function writableIndexPath({ cacheDir, contentDir, site }: Settings): string | u
 }
 
 /**
- * The index as an export reads it: without the listing saved with it, so that the folder is
- * listed whole and every file stamped, as a server's restart does when folder times changed. A
- * restart that trusts unchanged folder times lists again a second later to catch a file system
- * that keeps them badly; an export renders once, from what it read first.
+ * The index in `file` as a build (an export, the Workers build) reads it: without the listing
+ * saved with it, so that the folder is listed whole and every file stamped, as a server's restart
+ * does when folder times changed. A restart that trusts unchanged folder times lists again a
+ * second later to catch a file system that keeps them badly; a build renders once, from what it
+ * read first.
  */
-function exportIndexCache(cache: IndexCache): IndexCache {
+export function buildIndexCache(contentDir: string, site: Site, file: string): IndexCache {
+  const cache = createFileIndexCache({ file, fingerprint: indexFingerprint(site), settings: indexSettings(site), recover: rereadArticle(contentDir, site) });
   return { ...cache, listing: () => undefined };
 }
 
@@ -249,7 +251,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const scratch = persisted === undefined && parallel && (parallel.processes ?? taskProcesses()) > 1 ? scratchFolder(parallel.scratchDir ?? tmpdir()) : undefined;
   const indexFile = persisted ?? (scratch === undefined ? undefined : join(scratch, 'index.json'));
   const index = indexFile === undefined ? undefined : { file: indexFile, fingerprint: indexFingerprint(site) };
-  const cache = index && exportIndexCache(createFileIndexCache({ ...index, settings: indexSettings(site), recover: rereadArticle(options.contentDir, site) }));
+  const cache = index && buildIndexCache(options.contentDir, site, index.file);
   try {
     const store = createContentStore(source, site, { ...(options.indexMany ? { indexMany: options.indexMany } : {}), ...(cache ? { cache } : {}) });
     const now = options.now ?? Date.now();
