@@ -167,9 +167,10 @@ function everyField(article: Article): Article {
  */
 export interface ContentFileReuse {
   /**
-   * The key of a content file of these articles (every field of each, in its order): what its
-   * records depend on besides the configuration and the build, each article's source file as
-   * read included; `undefined` when there is none to give (the file is written).
+   * The key of a content file of these articles, in its order: what its records depend on
+   * besides the configuration and the build (each article's source file as read, and what of it
+   * comes from elsewhere); `undefined` when there is none to give (the file is written). Asked
+   * of the catalog's articles, whose details it need not read.
    */
   keyOf(articles: readonly Article[]): string | undefined;
   /** The key of each file the last build wrote, by path. */
@@ -200,13 +201,12 @@ export async function writeContent(
       const held = group.slice(first, first + ARTICLES_PER_FILE);
       held.forEach((article, record) => slotOf.set(article.id, files * ARTICLES_PER_FILE + record));
       const path = contentFilePath(files);
-      const fields = held.map(everyField);
-      const key = reuse?.keyOf(fields);
+      const key = reuse?.keyOf(held);
       if (key !== undefined) keys.set(path, key);
       const keptSize = key !== undefined && reuse?.earlier.get(path) === key ? reuse.sizeOf(path) : undefined;
       if (keptSize === undefined) {
         const records: ContentRecord[] = [];
-        for (const [record, article] of held.entries()) records.push({ article: fields[record]!, html: await htmlOf(article) });
+        for (const article of held) records.push({ article: everyField(article), html: await htmlOf(article) });
         const bytes = encodeContentFile(records);
         write(path, bytes);
         largestFile = Math.max(largestFile, bytes.length);

@@ -59,11 +59,17 @@ export function pageKey(article: Article, stamp: FileStamp, scopes: readonly Sco
 }
 
 /**
- * The key of a Workers build's content file (see writeContent in prebuilt.ts): every field of
- * each article it holds, and the stamp its file was read at, from which its HTML is rendered.
+ * The key of a Workers build's content file (see writeContent in prebuilt.ts), from each article
+ * it holds, in its order: its id, its file's path and the stamp the file was read at (the title,
+ * description, authors, tags, dates and HTML all come from that file, as read under the
+ * configuration the fingerprint names), and what may come from elsewhere: its slug (another
+ * file's may clash with it), its language and its category (whose name may come from another
+ * file). As a page key does, it reads no article's details.
  */
 export function contentFileKey(articles: readonly Article[], stamps: readonly FileStamp[]): string {
-  return digest(JSON.stringify([articles, stamps.map(({ size, mtimeMs }) => [size, mtimeMs])]));
+  return digest(
+    JSON.stringify(articles.map(({ id, path, slug, language, category }, at) => [id, path, stamps[at]?.size, stamps[at]?.mtimeMs, slug, language, category?.slug, category?.name])),
+  );
 }
 
 /** The page keys of the last complete export into a folder, by URL path; `undefined` when there is none of this fingerprint, or it cannot be read. */
