@@ -13,7 +13,7 @@
  *                                limits and article pages are rendered by the Worker on demand)
  *
  * A build into the folder of an earlier one keeps the content files whose articles are unchanged
- * (see writeContent in src/prebuilt.ts), as `wirefeed build` keeps unchanged pages; the index of
+ * (see writeContentFolder), as `wirefeed build` keeps unchanged pages; the index of
  * the folder and what the last build wrote are kept in CACHE_DIR.
  *
  * Environment: CONTENT_DIR, WIREFEED_CONFIG, BASE_URL (as for `npm start`; BASE_URL falls back
@@ -25,7 +25,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
-import { formatProblem } from '../src/articles/article.ts';
+import { formatProblem, type Article } from '../src/articles/article.ts';
 import { createContentStore } from '../src/catalog/content-store.ts';
 import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore } from '../src/catalog/snapshot.ts';
@@ -34,9 +34,12 @@ import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts
 import { buildIndexCache, writableIndexPath } from '../src/node/export.ts';
 import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportManifest, readExportManifest, writeExportManifest, type FileStamp } from '../src/node/export-manifest.ts';
 import { cacheDirOf } from '../src/node/process-role.ts';
-import { PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContent, type ContentFileReuse, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { taskProcesses } from '../src/node/resources.ts';
+import { everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import type { Site } from '../src/site.ts';
 import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
+import { writeTaskFilesElsewhere } from './build-worker-content.ts';
 
 /** Memo keys of responses that the Worker renders itself (article pages: one file each would be too many). */
 const RENDERED_AT_REQUEST = /^article\|/;
@@ -144,6 +147,10 @@ export interface BuildOptions {
    * content file written.
    */
   readonly cacheDir?: string;
+  /** Processes to write the content files in, this one included (default: one per usable core, see contentProcesses). */
+  readonly processes?: number;
+  /** Content files to write from which other processes help (default {@link PARALLEL_CONTENT_FROM}). */
+  readonly parallelFrom?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -151,8 +158,10 @@ export interface BuildResult {
   readonly articles: number;
   readonly responses: number;
   readonly files: number;
-  /** Content files left as the last build into the folder wrote them (see writeContent). */
+  /** Content files left as the last build into the folder wrote them (see writeContentFolder). */
   readonly kept: number;
+  /** The processes the content files were written in, this one included. */
+  readonly processes: number;
   /** The data's size in bytes (its Text module; ASCII). */
   readonly dataBytes: number;
   readonly errors: number;
@@ -162,6 +171,70 @@ export interface BuildResult {
 
 /** Budget of article HTML held while building: the newest articles, which the pre-built feeds show too. */
 const BUILD_CONTENT_CACHE_SIZE = 64_000_000;
+
+/**
+ * Below this many content files to write, a build writes them all itself: starting another
+ * process costs more than it would save.
+ */
+const PARALLEL_CONTENT_FROM = 64;
+
+/**
+ * Memory a content process may take at its peak: 557 MB measured with half of 100,000 articles to
+ * write (it renders one article at a time and keeps none of it, but holds the fields of all its
+ * articles, and its collector lets the heap grow).
+ */
+const CONTENT_PROCESS_BYTES = 600_000_000;
+
+/** The processes a build writes its content files in, this one included: one per usable core (up to 8), as many as fit in memory. */
+function contentProcesses(): number {
+  return Math.max(1, taskProcesses(CONTENT_PROCESS_BYTES));
+}
+
+interface ContentFolderOptions {
+  readonly plan: ReturnType<typeof planContent>;
+  readonly assets: string;
+  /** The HTML of an article, here. */
+  readonly htmlOf: (article: Article) => Promise<string>;
+  /** The key of a file of these articles (see contentFileKey), and the key of each file the last build wrote, by path: a file whose key is unchanged, and still there, is kept. */
+  readonly keyOf?: (articles: readonly Article[]) => string | undefined;
+  readonly earlier?: ReadonlyMap<string, string>;
+  /** Other processes to share the files to write with (see scripts/build-worker-content.ts), from `from` files. */
+  readonly elsewhere: { readonly contentDir: string; readonly site: Site; readonly processes: number; readonly from: number };
+}
+
+/**
+ * Writes the content files of a plan into `assets`, but those the last build wrote of the same
+ * articles; gives the keys of all, for the next build.
+ */
+async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewhere }: ContentFolderOptions) {
+  const keys = new Map<string, string>();
+  const toWrite: ContentFilePlan[] = [];
+  let largestFile = 0;
+  for (const file of plan.files) {
+    const key = keyOf?.(file.articles);
+    if (key !== undefined) keys.set(file.path, key);
+    const stats = key !== undefined && earlier?.get(file.path) === key ? statSync(join(assets, file.path), { throwIfNoEntry: false }) : undefined;
+    if (stats?.isFile() === true) largestFile = Math.max(largestFile, stats.size);
+    else toWrite.push(file);
+  }
+  const processes = toWrite.length >= elsewhere.from ? Math.min(elsewhere.processes, toWrite.length) : 1;
+  const [own = [], ...others] = Array.from({ length: processes }, (_, at) =>
+    toWrite.slice(Math.floor((at * toWrite.length) / processes), Math.floor(((at + 1) * toWrite.length) / processes)),
+  );
+  // The other processes are given every field of their articles, as read here.
+  const running = others.map((files) =>
+    writeTaskFilesElsewhere({ contentDir: elsewhere.contentDir, site: elsewhere.site, assets, files: files.map(({ path, articles }) => ({ path, articles: articles.map(everyField) })) }),
+  );
+  try {
+    await Promise.all(running.map(({ sent }) => sent));
+    const sizes = await Promise.all([writeContentFiles(own, htmlOf, (path, bytes) => writeFileSync(join(assets, path), bytes)), ...running.map(({ sizes }) => sizes)]);
+    for (const size of sizes.flat()) largestFile = Math.max(largestFile, size);
+  } catch (error) {
+    for (const { stop } of running) stop();
+    throw error;
+  }
+  return { catalog: plan.catalog, files: plan.files.length, largestFile, keys, kept: plan.files.length - toWrite.length, processes };
+}
 
 /** Empties `folder`, all but the files under `kept` (a path within it); makes both. */
 function emptyAllBut(folder: string, kept: string): void {
@@ -190,7 +263,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     for (const problem of [...listingProblems, ...catalog.problems]) log(`worker build: ${formatProblem(problem)}`);
 
     // The content files of the last build into the folder are kept where the articles they hold
-    // are unchanged (see writeContent), when its manifest says what they were made from; the
+    // are unchanged (see writeContentFolder), when its manifest says what they were made from; the
     // manifest is removed first and written again once the build is complete, so that a build
     // stopped half-way leaves none, and the next one writes every file.
     const manifest = indexFile === undefined ? undefined : { file: exportManifestPath(cacheDir, outDir, 'worker'), fingerprint: exportFingerprint(site) };
@@ -203,23 +276,19 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     mkdirSync(join(outDir, contentFolder), { recursive: true });
     mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
-    const reuse: ContentFileReuse | undefined = manifest && {
-      keyOf(articles) {
+    const keyOf =
+      manifest &&
+      ((articles: readonly Article[]) => {
         const stamps = articles.map((article) => store.stampOf(article.path));
         return stamps.every((stamp) => stamp !== undefined) ? contentFileKey(articles, stamps as FileStamp[]) : undefined;
-      },
-      earlier: (forgotten && earlierKeys) || new Map(),
-      sizeOf(path) {
-        const stats = statSync(join(assets, path), { throwIfNoEntry: false });
-        return stats?.isFile() === true ? stats.size : undefined;
-      },
-    };
-    const content = await writeContent(
-      catalog.articles,
-      async (article) => (await snapshot.loadContent([article])).html(article),
-      (path, bytes) => writeFileSync(join(assets, path), bytes),
-      reuse,
-    );
+      });
+    const content = await writeContentFolder({
+      plan: planContent(catalog.articles),
+      assets,
+      htmlOf: async (article) => (await snapshot.loadContent([article])).html(article),
+      ...(keyOf ? { keyOf, earlier: (forgotten && earlierKeys) || new Map<string, string>() } : {}),
+      elsewhere: { contentDir, site, processes: options.processes ?? contentProcesses(), from: options.parallelFrom ?? PARALLEL_CONTENT_FROM },
+    });
     // Content files past the last one written are what an earlier, larger build left.
     for (const name of readdirSync(join(outDir, contentFolder))) if (!(Number(name) < content.files)) rmSync(join(outDir, contentFolder, name), { force: true });
 
@@ -275,7 +344,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
         log(`worker build: could not keep what this build wrote (${(error as Error).message}); the next build writes every file`);
       }
     }
-    return { articles: catalog.articles.length, responses: responses.length, files, kept: content.kept, dataBytes, errors, limits };
+    return { articles: catalog.articles.length, responses: responses.length, files, kept: content.kept, processes: content.processes, dataBytes, errors, limits };
   } finally {
     // The store saves what it read (a write once changes settle): made now, before the process ends.
     await cache?.flush();

@@ -155,69 +155,49 @@ function decodeContentRecord({ path, ends, records }: ContentFile, index: number
 }
 
 /** An article's every field, as a plain object (a catalog's articles may compute theirs). */
-function everyField(article: Article): Article {
+export function everyField(article: Article): Article {
   const { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
   return { id, slug, path, title, description, language, category, tags, authors, published, updated, image, originUrl };
 }
 
-/**
- * What lets a build keep the content files of the build before it (see {@link writeContent}):
- * a file is kept when the articles it would hold are the same, field for field, and each was read
- * from its file as it was then.
- */
-export interface ContentFileReuse {
-  /**
-   * The key of a content file of these articles, in its order: what its records depend on
-   * besides the configuration and the build (each article's source file as read, and what of it
-   * comes from elsewhere); `undefined` when there is none to give (the file is written). Asked
-   * of the catalog's articles, whose details it need not read.
-   */
-  keyOf(articles: readonly Article[]): string | undefined;
-  /** The key of each file the last build wrote, by path. */
-  readonly earlier: ReadonlyMap<string, string>;
-  /** The size of a file the last build wrote, or `undefined` when it is gone. */
-  sizeOf(path: string): number | undefined;
+/** A content file of a build: where it goes, and the articles it holds, in the order of its records. */
+export interface ContentFilePlan {
+  readonly path: string;
+  readonly articles: readonly Article[];
 }
 
 /**
- * Writes the content files of `articles` (a catalog's, newest first) through `write`, their
- * HTML from `htmlOf`, and gives the catalog to bundle with them. Given `reuse`, a file whose key
- * is the one the last build wrote it with is left as it is, and no HTML of it is asked for; the
- * keys are given back either way, for the next build.
+ * How the articles of a catalog (newest first) are laid out in content files (see
+ * contentGroups), and the catalog to bundle with them, which tells where each one's content is.
  */
-export async function writeContent(
-  articles: readonly Article[],
-  htmlOf: (article: Article) => Promise<string>,
-  write: (path: string, bytes: Uint8Array) => void,
-  reuse?: ContentFileReuse,
-): Promise<{ readonly catalog: PackedCatalog; readonly files: number; readonly largestFile: number; readonly keys: ReadonlyMap<string, string>; readonly kept: number }> {
+export function planContent(articles: readonly Article[]): { readonly catalog: PackedCatalog; readonly files: readonly ContentFilePlan[] } {
   const slotOf = new Map<string, number>();
-  const keys = new Map<string, string>();
-  let largestFile = 0;
-  let files = 0;
-  let kept = 0;
+  const files: ContentFilePlan[] = [];
   for (const group of contentGroups(articles)) {
     for (let first = 0; first < group.length; first += ARTICLES_PER_FILE) {
       const held = group.slice(first, first + ARTICLES_PER_FILE);
-      held.forEach((article, record) => slotOf.set(article.id, files * ARTICLES_PER_FILE + record));
-      const path = contentFilePath(files);
-      const key = reuse?.keyOf(held);
-      if (key !== undefined) keys.set(path, key);
-      const keptSize = key !== undefined && reuse?.earlier.get(path) === key ? reuse.sizeOf(path) : undefined;
-      if (keptSize === undefined) {
-        const records: ContentRecord[] = [];
-        for (const article of held) records.push({ article: everyField(article), html: await htmlOf(article) });
-        const bytes = encodeContentFile(records);
-        write(path, bytes);
-        largestFile = Math.max(largestFile, bytes.length);
-      } else {
-        kept += 1;
-        largestFile = Math.max(largestFile, keptSize);
-      }
-      files += 1;
+      held.forEach((article, record) => slotOf.set(article.id, files.length * ARTICLES_PER_FILE + record));
+      files.push({ path: contentFilePath(files.length), articles: held });
     }
   }
-  return { catalog: packCatalog(articles, slotOf), files, largestFile, keys, kept };
+  return { catalog: packCatalog(articles, slotOf), files };
+}
+
+/** Writes content files through `write`, each article's every field with its HTML from `htmlOf`; gives each file's size. */
+export async function writeContentFiles(
+  files: readonly ContentFilePlan[],
+  htmlOf: (article: Article) => Promise<string>,
+  write: (path: string, bytes: Uint8Array) => void,
+): Promise<number[]> {
+  const sizes: number[] = [];
+  for (const { path, articles } of files) {
+    const records: ContentRecord[] = [];
+    for (const article of articles) records.push({ article: everyField(article), html: await htmlOf(article) });
+    const bytes = encodeContentFile(records);
+    write(path, bytes);
+    sizes.push(bytes.length);
+  }
+  return sizes;
 }
 
 /** The catalog's articles (newest first) in columns, given the slot of each one's content. */

@@ -11,7 +11,8 @@ import {
   createPrebuiltResponses,
   createPrebuiltSnapshot,
   PREBUILT_FORMAT_VERSION,
-  writeContent,
+  planContent,
+  writeContentFiles,
   type AssetFetcher,
   type PrebuiltData,
 } from '../../src/prebuilt.ts';
@@ -32,8 +33,9 @@ async function prebuild(files: Readonly<Record<string, string>> = FILES) {
   const stamps = new Map(entries.map((entry) => [entry.path, entry.stamp]));
   const snapshot = createSnapshot(catalog, 1, createFileContent(source, site, (path) => stamps.get(path)));
   const assetFiles = new Map<string, Uint8Array>();
-  const content = await writeContent(
-    catalog.articles,
+  const content = planContent(catalog.articles);
+  await writeContentFiles(
+    content.files,
     async (article) => (await snapshot.loadContent([article])).html(article),
     (path, bytes) => assetFiles.set(path, bytes),
   );

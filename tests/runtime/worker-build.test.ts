@@ -1,16 +1,18 @@
 /**
- * A Workers build into the folder of an earlier one writes only the content files whose articles
- * changed (wrangler then uploads only those): each build here is compared byte for byte with a
- * full build of the same content into a new folder, and the files it wrote are told by their
- * modification times.
+ * The Workers build's content files: written in several processes, the same bytes as in one; and
+ * a build into the folder of an earlier one writes only the content files whose articles changed
+ * (wrangler then uploads only those). Each build here is compared byte for byte with a full build
+ * of the same content into a new folder, and the files it wrote are told by their modification
+ * times.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeTaskFilesElsewhere } from '../../scripts/build-worker-content.ts';
 import { buildWorkerData, type BuildOptions } from '../../scripts/build-worker.ts';
 import { exportManifestPath } from '../../src/node/export-manifest.ts';
-import { validArticle } from '../support/fixtures.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
 
 const NOW = Date.parse('2026-11-28T00:00:00Z');
 /** 20 articles in each of two categories: two content files each (16 articles a file). */
@@ -138,5 +140,28 @@ describe('a Workers build into the folder of an earlier one', () => {
     const result = await buildWorkerData(options(out));
     expect(result.kept).toBe(0);
     expect(filesOf(out)).toEqual(await fresh());
+  });
+
+  it('writes the same files in several processes as in one', async () => {
+    writeFileSync(join(content, 'story-6.md'), story(6, 'Story 6', 'ข่าว “quoted” *emphasis* and [a link](https://example.com).'));
+    const one = mkdtempSync(join(base, 'one-'));
+    const shared = mkdtempSync(join(base, 'shared-'));
+    expect(await buildWorkerData(options(one, { cacheDir: 'off', processes: 1 }))).toMatchObject({ processes: 1 });
+    const result = await buildWorkerData(options(shared, { cacheDir: 'off', processes: 3, parallelFrom: 1 }));
+    expect(result).toMatchObject({ processes: 3, files: result.responses + CONTENT_FILES });
+    expect(filesOf(shared)).toEqual(filesOf(one));
+  });
+});
+
+describe('a content process of the Workers build', () => {
+  it('fails, saying why, when it cannot write a file', async () => {
+    const task = {
+      contentDir: mkdtempSync(join(tmpdir(), 'wirefeed-content-task-')),
+      site: testSite(),
+      assets: join(tmpdir(), 'wirefeed-no-such-folder', 'assets'),
+      files: [{ path: '/_wirefeed/c/0', articles: [] }],
+    };
+    await expect(writeTaskFilesElsewhere(task).sizes).rejects.toThrow(/a content process failed: ENOENT/);
+    rmSync(task.contentDir, { recursive: true, force: true });
   });
 });
