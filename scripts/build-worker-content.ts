@@ -8,8 +8,8 @@
  * (createFileContent), writes the files, and answers with their sizes.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFileContent } from '../src/catalog/content-store.ts';
 import { writeContentFiles, type ContentFilePlan } from '../src/prebuilt.ts';
@@ -27,14 +27,17 @@ export interface ContentTask {
 
 type Answer = { readonly sizes: readonly number[] } | { readonly failed: string };
 
+/** Writes a file of the build's Static Assets, by its path there (`/_wirefeed/c/…`), and the folders it is in. */
+export function writeAsset(assets: string, path: string, bytes: Uint8Array): void {
+  const file = join(assets, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
 /** Renders and writes the files of a task here; gives each file's size. */
 export function writeTaskFiles({ contentDir, site, assets, files }: ContentTask): Promise<number[]> {
   const content = createFileContent(createFsSource(contentDir), site, () => undefined, 1);
-  return writeContentFiles(
-    files,
-    async (article) => (await content.load([article])).html(article),
-    (path, bytes) => writeFileSync(join(assets, path), bytes),
-  );
+  return writeContentFiles(files, async (article) => (await content.load([article])).html(article), (path, bytes) => writeAsset(assets, path, bytes));
 }
 
 /**

@@ -39,7 +39,7 @@ import { everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, w
 import type { Site } from '../src/site.ts';
 import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
-import { writeTaskFilesElsewhere } from './build-worker-content.ts';
+import { writeAsset, writeTaskFilesElsewhere } from './build-worker-content.ts';
 
 /** Memo keys of responses that the Worker renders itself (article pages: one file each would be too many). */
 const RENDERED_AT_REQUEST = /^article\|/;
@@ -173,10 +173,11 @@ export interface BuildResult {
 const BUILD_CONTENT_CACHE_SIZE = 64_000_000;
 
 /**
- * Below this many content files to write, a build writes them all itself: starting another
- * process costs more than it would save.
+ * Below this many content files to write (about 4,000 articles), a build writes them all itself:
+ * starting another process under tsx takes about 0.5 s here, more than it would save (at 1,000
+ * articles, 70 files, two processes took 1.6 s and one 1.2 s).
  */
-const PARALLEL_CONTENT_FROM = 64;
+const PARALLEL_CONTENT_FROM = 256;
 
 /**
  * Memory a content process may take at its peak: 557 MB measured with half of 100,000 articles to
@@ -227,13 +228,24 @@ async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewh
   );
   try {
     await Promise.all(running.map(({ sent }) => sent));
-    const sizes = await Promise.all([writeContentFiles(own, htmlOf, (path, bytes) => writeFileSync(join(assets, path), bytes)), ...running.map(({ sizes }) => sizes)]);
+    const sizes = await Promise.all([writeContentFiles(own, htmlOf, (path, bytes) => writeAsset(assets, path, bytes)), ...running.map(({ sizes }) => sizes)]);
     for (const size of sizes.flat()) largestFile = Math.max(largestFile, size);
   } catch (error) {
     for (const { stop } of running) stop();
     throw error;
   }
-  return { catalog: plan.catalog, files: plan.files.length, largestFile, keys, kept: plan.files.length - toWrite.length, processes };
+  return { catalog: plan.catalog, paths: plan.files.map(({ path }) => path), largestFile, keys, kept: plan.files.length - toWrite.length, processes };
+}
+
+/** Removes every file under `folder` but those in `kept` (full paths), and the folders that leaves empty. */
+function removeAllBut(folder: string, kept: ReadonlySet<string>): void {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      removeAllBut(path, kept);
+      if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+    } else if (!kept.has(path)) rmSync(path, { force: true });
+  }
 }
 
 /** Empties `folder`, all but the files under `kept` (a path within it); makes both. */
@@ -289,8 +301,8 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
       ...(keyOf ? { keyOf, earlier: (forgotten && earlierKeys) || new Map<string, string>() } : {}),
       elsewhere: { contentDir, site, processes: options.processes ?? contentProcesses(), from: options.parallelFrom ?? PARALLEL_CONTENT_FROM },
     });
-    // Content files past the last one written are what an earlier, larger build left.
-    for (const name of readdirSync(join(outDir, contentFolder))) if (!(Number(name) < content.files)) rmSync(join(outDir, contentFolder, name), { force: true });
+    // Content files that are not this build's are what an earlier one left.
+    removeAllBut(join(outDir, contentFolder), new Set(content.paths.map((path) => join(assets, path))));
 
     // Ask the app for every response worth having ready; it renders each one into the snapshot's
     // response cache under the key a Worker request will look it up by.
@@ -334,7 +346,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     // Nothing outside the pre-built folder is an asset.
     writeFileSync(join(assets, '.assetsignore'), '');
     const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
-    const files = content.files + responses.length;
+    const files = content.paths.length + responses.length;
     const dataBytes = text.length;
     const limits = workerLimitProblems({ files, largestFile: content.largestFile, dataBytes, dataGzipBytes: gzipSync(text).length });
     if (manifest) {

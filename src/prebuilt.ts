@@ -28,15 +28,15 @@ import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
 import type { Site } from './site.ts';
 
-export const PREBUILT_FORMAT_VERSION = 2;
+export const PREBUILT_FORMAT_VERSION = 3;
 
 /** Folder (under the assets root) that holds pre-built files. */
 export const PREBUILT_DIRECTORY = '_wirefeed';
 
 /**
  * Articles to a content file: 100,000 articles make about 6,260 files (each language and
- * category starts a file), within the free plan's 20,000 Static Asset files, and a file read
- * brings up to 16 articles' HTML (some 140 KB for the generated corpus).
+ * category has files of its own), within the free plan's 20,000 Static Asset files, and a file
+ * read brings up to 16 articles' HTML (some 140 KB for the generated corpus).
  */
 export const ARTICLES_PER_FILE = 16;
 
@@ -67,7 +67,10 @@ export interface PackedCatalog {
   readonly publishedGaps: readonly number[];
   /** `updated - published` of each article (most often 0). */
   readonly updatedAfter: readonly number[];
-  /** Where each article's content is: record `slot % ARTICLES_PER_FILE` of content file `slot / ARTICLES_PER_FILE`. */
+  /**
+   * Where each article's content is: record `slot % ARTICLES_PER_FILE` of content file
+   * `slot / ARTICLES_PER_FILE` of its language and category (see contentFilePath).
+   */
   readonly slots: readonly number[];
 }
 
@@ -87,27 +90,56 @@ interface ContentRecord {
   readonly html: string;
 }
 
-/** The asset path of content file `file`. */
-function contentFilePath(file: number): string {
-  return `/${PREBUILT_DIRECTORY}/c/${file}`;
+/** What names the articles of one language and category, whose content is stored together. */
+function groupKey(article: Pick<Article, 'language' | 'category'>): string {
+  return `${article.language}\u0000${article.category?.slug ?? ''}`;
 }
 
 /**
- * The articles whose content is stored together: those of one language and category (groups
- * as first met), oldest first within each. Each group starts a file of its own and is filled
- * from its oldest article, so that the newest n articles of a category in a language are in at
- * most ceil(n / 16) + 1 files, and a new article changes one file (its group's newest, or a new
- * one) rather than moving every article of its group: a deploy uploads what changed.
+ * A group's name in file paths: a 53-bit hash of its key (cyrb53, by bryc, in the public
+ * domain), in base 36. Category slugs
+ * may be in any script and of any length, which file names and asset URLs are not; the build
+ * refuses two groups of the same name (see planContent), which 53 bits make unlikely past
+ * measure.
  */
-function contentGroups(articles: readonly Article[]): Article[][] {
+function groupName(key: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let at = 0; at < key.length; at += 1) {
+    const code = key.charCodeAt(at);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/**
+ * The asset path of content file `file` of a group: files are numbered within their language
+ * and category, so that a file added to one (every 16 articles) moves no other's.
+ */
+function contentFilePath(group: string, file: number): string {
+  return `/${PREBUILT_DIRECTORY}/c/${group}/${file}`;
+}
+
+/**
+ * The articles whose content is stored together: those of one language and category, oldest
+ * first. Each group has files of its own, filled from its oldest article, so that the newest n
+ * articles of a category in a language are in at most ceil(n / 16) + 1 files, and a new article
+ * changes one file (its group's newest, or a new one) rather than moving every article of its
+ * group: a deploy uploads what changed.
+ */
+function contentGroups(articles: readonly Article[]): Map<string, Article[]> {
   const groups = new Map<string, Article[]>();
   for (const article of articles) {
-    const key = `${article.language}\u0000${article.category?.slug ?? ''}`;
+    const key = groupKey(article);
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = []));
     group.push(article);
   }
-  return [...groups.values()].map((group) => group.reverse());
+  for (const group of groups.values()) group.reverse();
+  return groups;
 }
 
 const encoder = new TextEncoder();
@@ -173,11 +205,16 @@ export interface ContentFilePlan {
 export function planContent(articles: readonly Article[]): { readonly catalog: PackedCatalog; readonly files: readonly ContentFilePlan[] } {
   const slotOf = new Map<string, number>();
   const files: ContentFilePlan[] = [];
-  for (const group of contentGroups(articles)) {
+  const named = new Map<string, string>();
+  for (const [key, group] of contentGroups(articles)) {
+    const name = groupName(key);
+    const other = named.get(name);
+    if (other !== undefined) throw new Error(`the articles of ${JSON.stringify(other)} and of ${JSON.stringify(key)} would share content files named ${name}; rename one category`);
+    named.set(name, key);
     for (let first = 0; first < group.length; first += ARTICLES_PER_FILE) {
       const held = group.slice(first, first + ARTICLES_PER_FILE);
-      held.forEach((article, record) => slotOf.set(article.id, files.length * ARTICLES_PER_FILE + record));
-      files.push({ path: contentFilePath(files.length), articles: held });
+      held.forEach((article, record) => slotOf.set(article.id, first + record));
+      files.push({ path: contentFilePath(name, first / ARTICLES_PER_FILE), articles: held });
     }
   }
   return { catalog: packCatalog(articles, slotOf), files };
@@ -319,21 +356,24 @@ async function fetchAsset(assets: AssetFetcher, path: string): Promise<Response>
  * loads at the same time) need is fetched once.
  */
 export function createPrebuiltContent(assets: AssetFetcher, cacheSize: number): ContentProvider {
-  const fetching = new Map<number, Promise<ContentFile>>();
-  const fileOf = (file: number): Promise<ContentFile> => {
-    let opened = fetching.get(file);
+  const fetching = new Map<string, Promise<ContentFile>>();
+  const fileAt = (path: string): Promise<ContentFile> => {
+    let opened = fetching.get(path);
     if (opened === undefined) {
-      const path = contentFilePath(file);
       opened = fetchAsset(assets, path).then(async (response) => openContentFile(path, new Uint8Array(await response.arrayBuffer())));
-      fetching.set(file, opened);
-      const done = () => fetching.delete(file);
+      fetching.set(path, opened);
+      const done = () => fetching.delete(path);
       opened.then(done, done);
     }
     return opened;
   };
+  const groupNames = new Map<string, string>();
   const fetchContent = async (article: Article) => {
     if (!(article instanceof ListedArticle)) throw new Error(`article ${article.id} is not one of the pre-built catalog's`);
-    return decodeContentRecord(await fileOf(Math.floor(article.slot / ARTICLES_PER_FILE)), article.slot % ARTICLES_PER_FILE);
+    const key = groupKey(article);
+    let name = groupNames.get(key);
+    if (name === undefined) groupNames.set(key, (name = groupName(key)));
+    return decodeContentRecord(await fileAt(contentFilePath(name, Math.floor(article.slot / ARTICLES_PER_FILE))), article.slot % ARTICLES_PER_FILE);
   };
   return createContentCache(cacheSize, fetchContent, (article) => article.id, { catalogHasDetails: false });
 }

@@ -33,9 +33,10 @@ function filesOf(dir: string): Map<string, string> {
 function ageFiles(dir: string): void {
   for (const path of filesOf(dir).keys()) utimesSync(join(dir, path), LONG_AGO, LONG_AGO);
 }
+/** The content files of a build, by their paths in it, sorted. */
+const contentFilesOf = (dir: string) => [...filesOf(dir).keys()].filter((path) => path.startsWith('assets/_wirefeed/c/')).sort();
 /** The content files a build wrote since ageFiles. */
-const writtenContent = (dir: string) =>
-  [...filesOf(dir).keys()].filter((path) => path.startsWith('assets/_wirefeed/c/') && statSync(join(dir, path)).mtimeMs !== LONG_AGO.getTime()).sort();
+const writtenContent = (dir: string) => contentFilesOf(dir).filter((path) => statSync(join(dir, path)).mtimeMs !== LONG_AGO.getTime());
 
 describe('a Workers build into the folder of an earlier one', () => {
   const base = mkdtempSync(join(tmpdir(), 'wirefeed-incremental-worker-'));
@@ -108,15 +109,16 @@ describe('a Workers build into the folder of an earlier one', () => {
     // Left: 19 articles of one category and 1 of the other, in 3 files.
     const result = await buildWorkerData(options(out));
     expect(result.files - result.responses).toBe(3);
-    expect(existsSync(join(out, 'assets/_wirefeed/c/3'))).toBe(false);
+    expect(contentFilesOf(out)).toHaveLength(3);
     expect(filesOf(out)).toEqual(await fresh());
   });
 
   it('writes a content file again that was removed from the build', async () => {
-    rmSync(join(out, 'assets/_wirefeed/c/1'));
+    const [removed] = contentFilesOf(out);
+    rmSync(join(out, removed!));
     const result = await buildWorkerData(options(out));
     expect(result.kept).toBe(CONTENT_FILES - 1);
-    expect(writtenContent(out)).toEqual(['assets/_wirefeed/c/1']);
+    expect(writtenContent(out)).toEqual([removed]);
     expect(filesOf(out)).toEqual(await fresh());
   });
 
@@ -155,13 +157,11 @@ describe('a Workers build into the folder of an earlier one', () => {
 
 describe('a content process of the Workers build', () => {
   it('fails, saying why, when it cannot write a file', async () => {
-    const task = {
-      contentDir: mkdtempSync(join(tmpdir(), 'wirefeed-content-task-')),
-      site: testSite(),
-      assets: join(tmpdir(), 'wirefeed-no-such-folder', 'assets'),
-      files: [{ path: '/_wirefeed/c/0', articles: [] }],
-    };
-    await expect(writeTaskFilesElsewhere(task).sizes).rejects.toThrow(/a content process failed: ENOENT/);
-    rmSync(task.contentDir, { recursive: true, force: true });
+    const contentDir = mkdtempSync(join(tmpdir(), 'wirefeed-content-task-'));
+    // The assets folder is to be made inside a file.
+    writeFileSync(join(contentDir, 'a-file'), '');
+    const task = { contentDir, site: testSite(), assets: join(contentDir, 'a-file', 'assets'), files: [{ path: '/_wirefeed/c/x/0', articles: [] }] };
+    await expect(writeTaskFilesElsewhere(task).sizes).rejects.toThrow(/a content process failed: ENOTDIR/);
+    rmSync(contentDir, { recursive: true, force: true });
   });
 });

@@ -63,7 +63,19 @@ async function prebuild(files: Readonly<Record<string, string>> = FILES) {
   return { site, data, assets, fetched, files: assetFiles, reference: app };
 }
 
-function workerApp(built: Awaited<ReturnType<typeof prebuild>>) {
+type Built = Awaited<ReturnType<typeof prebuild>>;
+
+/** The paths of a build's content files, sorted. */
+const contentPaths = (built: Built) => [...built.files.keys()].filter((path) => path.startsWith('/_wirefeed/c/')).sort();
+
+/** The content file that holds the record of article `id`. */
+function fileHolding(built: Built, id: string): string {
+  const holding = contentPaths(built).filter((path) => new TextDecoder().decode(built.files.get(path)).includes(`"id":"${id}"`));
+  expect(holding, id).toHaveLength(1);
+  return holding[0]!;
+}
+
+function workerApp(built: Built) {
   const { data, assets, site } = built;
   const snapshot = createPrebuiltSnapshot(createPrebuiltCatalog(data), assets);
   return createApp({ site, store: createFixedStore(snapshot), prebuilt: createPrebuiltResponses(data, assets), now: () => NOW, quickStart: true });
@@ -88,9 +100,9 @@ describe('pre-built content', () => {
       const response = await app.request(path);
       expect(await response.text(), path).toBe(await (await built.reference.request(path)).text());
     }
-    // sports shows B (Sports's file, the newest group's); the article page needs A (World's);
-    // limit=1 shows B again, already in memory.
-    expect(built.fetched).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1']);
+    // sports shows B (Sports's file); the article page needs A (World's); limit=1 shows B
+    // again, already in memory.
+    expect(built.fetched).toEqual([fileHolding(built, 'B'), fileHolding(built, 'A')]);
   });
 
   it('refuses data written by another format version', async () => {
@@ -130,7 +142,10 @@ function manyArticles(): Record<string, string> {
 describe('the pre-built catalog and content files', () => {
   it('keep up to 16 articles a file, those of one language and category together, and serve every route as the Node server does', async () => {
     const built = await prebuild(manyArticles());
-    expect([...built.files.keys()].filter((path) => path.startsWith('/_wirefeed/c/')).sort()).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1', '/_wirefeed/c/2', '/_wirefeed/c/3']);
+    expect(contentPaths(built)).toHaveLength(4);
+    // Each language and category in a file of its own: days 1, 2, 3 and 4 are the four of them.
+    for (let day = 1; day <= 40; day += 1) expect(fileHolding(built, `N${day}`), `N${day}`).toBe(fileHolding(built, `N${((day - 1) % 4) + 1}`));
+    expect(new Set([1, 2, 3, 4].map((day) => fileHolding(built, `N${day}`))).size).toBe(4);
     const app = workerApp(built);
     const paths = ['/', '/feed.json?page=2&limit=5', '/category/sports/rss.xml?limit=7', '/th/category/world/atom.xml?limit=3', '/articles/a17', '/articles/a40'];
     for (const path of paths) {
@@ -152,18 +167,36 @@ describe('the pre-built catalog and content files', () => {
     }
   });
 
+  const contentFiles = (built: Built) => new Map(contentPaths(built).map((path) => [path, new TextDecoder().decode(built.files.get(path))]));
+  const changedFiles = (before: Map<string, string>, after: Map<string, string>) => [...new Set([...before.keys(), ...after.keys()])].filter((path) => after.get(path) !== before.get(path));
+
   it('change one content file when an article is added, not every file of its language and category', async () => {
-    const contentFiles = (built: Awaited<ReturnType<typeof prebuild>>) =>
-      new Map([...built.files].filter(([path]) => path.startsWith('/_wirefeed/c/')).map(([path, bytes]) => [path, new TextDecoder().decode(bytes)]));
     // 20 articles in one language and category: a file of 16 and a file of 4.
     const files: Record<string, string> = {};
     for (let day = 1; day <= 20; day += 1) {
       files[`a${day}.md`] = validArticle({ code: `"N${day}"`, date: `2024-03-${String(day).padStart(2, '0')}T08:00:00Z` }, `Body ${day}.`);
     }
     const before = contentFiles(await prebuild(files));
-    const after = contentFiles(await prebuild({ ...files, 'new.md': validArticle({ code: '"NEW"', date: '2024-03-21T08:00:00Z' }, 'Newest.') }));
+    const built = await prebuild({ ...files, 'new.md': validArticle({ code: '"NEW"', date: '2024-03-21T08:00:00Z' }, 'Newest.') });
+    const after = contentFiles(built);
     expect([...before.keys()]).toEqual([...after.keys()]);
-    expect([...after.keys()].filter((path) => after.get(path) !== before.get(path))).toEqual(['/_wirefeed/c/1']);
+    expect(changedFiles(before, after)).toEqual([fileHolding(built, 'NEW')]);
+    expect(fileHolding(built, 'NEW')).toBe(fileHolding(built, 'N20'));
+  });
+
+  it("add a content file to one language and category without moving another's", async () => {
+    // 3 articles of sports, then 16 of the world, a full file.
+    const files: Record<string, string> = {};
+    for (let day = 1; day <= 19; day += 1) {
+      files[`a${day}.md`] = validArticle({ code: `"N${day}"`, category: day <= 3 ? '"Sports"' : '"World"', date: `2024-03-${String(day).padStart(2, '0')}T08:00:00Z` }, `Body ${day}.`);
+    }
+    const before = contentFiles(await prebuild(files));
+    // A 17th article of the world, the newest: the world's second file, and no other change.
+    const built = await prebuild({ ...files, 'new.md': validArticle({ code: '"NEW"', date: '2024-03-20T08:00:00Z' }, 'One more.') });
+    const after = contentFiles(built);
+    expect(after.size).toBe(before.size + 1);
+    expect(changedFiles(before, after)).toEqual([fileHolding(built, 'NEW')]);
+    expect(fileHolding(built, 'NEW')).not.toBe(fileHolding(built, 'N19'));
   });
 
   it('fetch a file once for all the articles a render needs from it', async () => {
@@ -171,11 +204,11 @@ describe('the pre-built catalog and content files', () => {
     const app = workerApp(built);
     // 10 articles in Thai about the world: all in their group's file.
     expect((await app.request('/th/category/world/rss.xml?limit=10')).status).toBe(200);
-    expect(built.fetched).toEqual(['/_wirefeed/c/1']);
+    expect(built.fetched).toEqual([fileHolding(built, 'N3')]);
     // The site's 8 newest, in a new isolate: 2 of each language and category, a file each.
     built.fetched.length = 0;
     expect((await workerApp(built).request('/rss.xml?limit=8')).status).toBe(200);
-    expect(built.fetched.sort()).toEqual(['/_wirefeed/c/0', '/_wirefeed/c/1', '/_wirefeed/c/2', '/_wirefeed/c/3']);
+    expect(built.fetched.sort()).toEqual([33, 34, 35, 36].map((day) => fileHolding(built, `N${day}`)).sort());
   });
 
   it('hold only what lists need: a field that comes with the content throws until it is loaded', async () => {
