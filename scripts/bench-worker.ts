@@ -16,6 +16,9 @@
  * CPU is read from /proc/<workerd>/task/*\/schedstat (nanoseconds, every thread of workerd);
  * start-up and first-request figures are medians over 5 fresh isolates.
  *
+ * It also times the build itself (not a target): a first build shared among the cores against one
+ * in one process, and rebuilds after one article was added and removed again (see measureBuilds).
+ *
  * Writes bench/worker-results.json and bench/worker-results.md.
  *   --only=sample,1k   run some corpora only; any "<n>k" names a generated corpus of n thousand
  *                      articles (--only=sample,1k,10k,20k,30k finds where start-up meets the limit)
@@ -23,12 +26,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import WebSocket from 'ws';
-import { ARTICLES_PER_FILE, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
-import { buildWorkerData, DATA_TEXT, wranglerConfigFor } from './build-worker.ts';
+import { ARTICLES_PER_FILE, PREBUILT_DIRECTORY, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
+import { buildWorkerData, DATA_TEXT, wranglerConfigFor, type BuildOptions } from './build-worker.ts';
 import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
@@ -163,13 +166,25 @@ interface Baseline {
   readonly assetReadCpuMs: number;
 }
 
-const BASELINE_SCRIPT = `export default {
+/** The empty Worker: it reads the first `reads` of the build's content files (`files`, their asset paths) and answers "ok". */
+const baselineScript = (files: readonly string[]) => `const FILES = ${JSON.stringify(files)};
+export default {
   async fetch(request, env) {
     const reads = Number(new URL(request.url).searchParams.get('reads') ?? 0);
-    for (let i = 0; i < reads; i += 1) await (await env.ASSETS.fetch(new Request('https://assets.invalid/_wirefeed/c/' + i))).arrayBuffer();
+    for (let i = 0; i < reads; i += 1) await (await env.ASSETS.fetch(new Request('https://assets.invalid' + FILES[i % FILES.length]))).arrayBuffer();
     return new Response('ok');
   },
 };`;
+
+/** The asset paths of the first `count` content files of a build (sorted), which the baseline reads. */
+function someContentFiles(outDir: string, count: number): string[] {
+  const assets = join(outDir, 'assets');
+  return readdirSync(join(assets, PREBUILT_DIRECTORY, 'c'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${relative(assets, join(entry.parentPath, entry.name))}`)
+    .sort()
+    .slice(0, count);
+}
 
 function assetOptions(outDir: string) {
   return {
@@ -196,10 +211,10 @@ function publishedPlaces(catalog: PackedCatalog): number[] {
   return published;
 }
 
-/** How many content files a page of the site's feed reads: the files its articles' content is in. */
+/** How many content files a page of the site's feed reads: the files its articles' content is in (one language and category's, numbered within it). */
 function contentFilesOfPage(catalog: PackedCatalog, published: readonly number[], page: number, limit: number): number {
   const shown = published.slice((page - 1) * limit, page * limit);
-  return new Set(shown.map((place) => Math.floor((catalog.slots[place] as number) / ARTICLES_PER_FILE))).size;
+  return new Set(shown.map((place) => `${catalog.language[place]} ${catalog.category[place]} ${Math.floor((catalog.slots[place] as number) / ARTICLES_PER_FILE)}`)).size;
 }
 
 interface StartSample {
@@ -227,7 +242,7 @@ async function sampleStarts(options: ConstructorParameters<typeof Miniflare>[0],
 }
 
 async function measureBaseline(outDir: string): Promise<Baseline> {
-  const options = { modules: true, script: BASELINE_SCRIPT, compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
+  const options = { modules: true, script: baselineScript(someContentFiles(outDir, 10)), compatibilityDate: '2026-05-01', cf: false, assets: assetOptions(outDir) };
   const starts = await sampleStarts(options, '/?reads=1');
   const started = await start(options);
   try {
@@ -246,23 +261,53 @@ async function measureBaseline(outDir: string): Promise<Baseline> {
   }
 }
 
+/** An article the build bench adds to a generated corpus for a moment, dated now (the newest of its category). */
+const addedArticle = () =>
+  `---\ncode: "BENCHWORKER${Date.now()}"\ntitle: "Added by the Workers bench"\ndescription: "Written by the benchmark."\ncategory: "WORLD"\nlanguage: "en"\ndate: ${new Date(NOW - 1000).toISOString()}\n---\nBody.\n`;
+
+/**
+ * The build (not a target), into `outDir`: a first build in one process per core (its index and
+ * manifest written to a cache folder of its own, as a first deploy with CACHE_DIR writes them),
+ * against the same in one process; then, for a generated corpus, a rebuild after one article was
+ * added and one after it was removed again (which leaves the build as the corpus is).
+ */
+async function measureBuilds(corpus: Corpus, root: string, outDir: string) {
+  const contentDir = resolve(corpus.dir);
+  const build = (into: string, more: Partial<BuildOptions>) =>
+    buildWorkerData({ contentDir, configPath: resolve('wirefeed.config.json'), configRequired: true, baseUrl: BASE, outDir: into, now: NOW, log: () => undefined, ...more });
+  const timed = async (into: string, more: Partial<BuildOptions>) => {
+    const started = performance.now();
+    const result = await build(into, more);
+    return { ms: Math.round(performance.now() - started), result };
+  };
+  const oneDir = join(root, 'build-one-process');
+  const one = await timed(oneDir, { processes: 1, cacheDir: join(root, 'cache-one-process') });
+  rmSync(oneDir, { recursive: true, force: true });
+  const cacheDir = join(root, 'cache');
+  const full = await timed(outDir, { cacheDir });
+  let rebuilds: { readonly addedMs: number; readonly removedMs: number; readonly kept: number; readonly contentFiles: number } | undefined;
+  if (corpus.generate !== undefined) {
+    const added = join(contentDir, 'bench-worker-added.md');
+    writeFileSync(added, addedArticle());
+    let addedRun: Awaited<ReturnType<typeof timed>>;
+    try {
+      addedRun = await timed(outDir, { cacheDir });
+    } finally {
+      rmSync(added, { force: true });
+    }
+    const removedRun = await timed(outDir, { cacheDir });
+    rebuilds = { addedMs: addedRun.ms, removedMs: removedRun.ms, kept: addedRun.result.kept, contentFiles: addedRun.result.files - addedRun.result.responses };
+  }
+  return { build: full.result, builds: { fullMs: full.ms, processes: full.result.processes, oneProcessMs: one.ms, rebuilds } };
+}
+
 async function measure(corpus: Corpus) {
   ensureCorpus(corpus);
   const root = resolve('bench/out', `worker-${corpus.name}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const outDir = join(root, 'build');
-  const buildStarted = performance.now();
-  const build = await buildWorkerData({
-    contentDir: resolve(corpus.dir),
-    configPath: resolve('wirefeed.config.json'),
-    configRequired: true,
-    baseUrl: BASE,
-    outDir,
-    now: NOW,
-    log: () => undefined,
-  });
-  const buildMs = performance.now() - buildStarted;
+  const { build, builds } = await measureBuilds(corpus, root, outDir);
   execFileSync(resolve('node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', join(root, 'dist'), '--config', writeConfig(root, outDir)], {
     stdio: 'ignore',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -324,7 +369,7 @@ async function measure(corpus: Corpus) {
       corpus: corpus.name,
       baseline: { ...baseline, startupCpuMs: round(baseline.startupCpuMs), firstRequestCpuMs: round(baseline.firstRequestCpuMs), requestCpuMs: round(baseline.requestCpuMs, 3), assetReadCpuMs: round(baseline.assetReadCpuMs, 3) },
       articles: build.articles,
-      buildMs: Math.round(buildMs),
+      builds,
       assetFiles: build.files,
       scriptBytes: script.length,
       scriptGzipBytes: gzipSync(script, { level: 9 }).length,
@@ -392,6 +437,20 @@ function toMarkdown(results: Result[], machine: string): string {
     lines.push(`| ${r.corpus} | ${b.readyMs} ms | ${b.startupCpuMs} ms | ${b.firstRequestCpuMs} ms | ${b.requestCpuMs} ms | ${b.assetReadCpuMs} ms |`);
   }
   const worst = (r: Result) => Math.max(...kinds.map((kind) => ownCpu(r, kind, valueOf(r, kind)) ?? 0));
+  lines.push(
+    '',
+    "The build (`npm run build`, not a target): a first build, its content files written in one process per core, against the same in one process (`processes: 1`), each writing its index and manifest to a cache folder of its own; then, into the same folder, a rebuild after one article was added (the newest of its category) and one after it was removed again.",
+    '',
+    '| corpus | first build | in one process | ratio | rebuild, one article added | files kept | rebuild, the article removed |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of results) {
+    const { fullMs, processes, oneProcessMs, rebuilds } = r.builds;
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    lines.push(
+      `| ${r.corpus} | ${seconds(fullMs)} (${processes} ${processes === 1 ? 'process' : 'processes'}) | ${seconds(oneProcessMs)} | ${processes > 1 ? (fullMs / oneProcessMs).toFixed(2) : '–'} | ${rebuilds ? `${seconds(rebuilds.addedMs)} | ${rebuilds.kept} of ${rebuilds.contentFiles} | ${seconds(rebuilds.removedMs)}` : '– | – | –'} |`,
+    );
+  }
   lines.push('', '| target | ' + results.map((r) => r.corpus).join(' | ') + ' |', '| --- |' + results.map(() => ' --- |').join(''));
   lines.push(`| isolate heap under ${TARGETS.heapMb} MB after the crawl | ${results.map((r) => `${met(r.heap.afterCrawl.allocatedMb < TARGETS.heapMb)} (${r.heap.afterCrawl.allocatedMb} MB)`).join(' | ')} |`);
   lines.push(`| start-up under ${TARGETS.startupMs} ms | ${results.map((r) => `${met(r.startupCpuMs < TARGETS.startupMs)} (${r.startupCpuMs} ms)`).join(' | ')} |`);
