@@ -199,6 +199,22 @@ describe('the pre-built catalog and content files', () => {
     expect(fileHolding(built, 'NEW')).not.toBe(fileHolding(built, 'N19'));
   });
 
+  it('name the files of a category in any script, and of any length, in short ASCII paths', async () => {
+    const longThai = 'ข่าวต่างประเทศและการเมืองระหว่างประเทศประจำวัน'.repeat(4);
+    const built = await prebuild({
+      'a.md': validArticle({ code: '"T1"', category: `"${longThai}"`, language: '"th"' }, 'เนื้อหา.'),
+      'b.md': validArticle({ code: '"T2"', category: '"World"' }, 'Body.'),
+    });
+    const [thai, world] = [fileHolding(built, 'T1'), fileHolding(built, 'T2')];
+    for (const path of [thai, world]) expect(path).toMatch(/^\/_wirefeed\/c\/[0-9a-z]{1,11}\/0$/);
+    expect(thai).not.toBe(world);
+    const app = workerApp(built);
+    const response = await app.request('/articles/a');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(await (await built.reference.request('/articles/a')).text());
+    expect(built.fetched).toEqual([thai]);
+  });
+
   it('fetch a file once for all the articles a render needs from it', async () => {
     const built = await prebuild(manyArticles());
     const app = workerApp(built);
