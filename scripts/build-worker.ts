@@ -6,8 +6,9 @@
  *                                categories, dates) and the index of pre-built files, as JSON:
  *                                a Text module beside the Worker script
  *   build/worker-data.js         the module the script imports it through (parsed as it starts)
- *   build/assets/_wirefeed/c/N   every other field and the sanitized HTML of up to 16 articles a
- *                                file, those of one language and category together
+ *   build/assets/_wirefeed/c/G/N every other field and the sanitized HTML of up to 16 articles a
+ *                                file, those of one language and category (G) together, N
+ *                                counted within them
  *   build/assets/_wirefeed/r/N   the responses readers poll, rendered ahead: the first page of
  *                                every feed, the index and the OPML file (other pages, other
  *                                limits and article pages are rendered by the Worker on demand)
