@@ -22,8 +22,8 @@
  * every file read and written), OUT_DIR (default ./build), BUILD_TIME (an ISO date to build "as
  * of", for reproducible output; default now).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem, type Article } from '../src/articles/article.ts';
@@ -238,25 +238,15 @@ async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewh
   return { catalog: plan.catalog, paths: plan.files.map(({ path }) => path), largestFile, keys, kept: plan.files.length - toWrite.length, processes };
 }
 
-/** Removes every file under `folder` but those in `kept` (full paths), and the folders that leaves empty. */
-function removeAllBut(folder: string, kept: ReadonlySet<string>): void {
+/** Removes every file under `folder` but those `kept` says to keep (by full path), and the folders that leaves empty. */
+function removeAllBut(folder: string, kept: (path: string) => boolean): void {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
       removeAllBut(path, kept);
       if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
-    } else if (!kept.has(path)) rmSync(path, { force: true });
+    } else if (!kept(path)) rmSync(path, { force: true });
   }
-}
-
-/** Empties `folder`, all but the files under `kept` (a path within it); makes both. */
-function emptyAllBut(folder: string, kept: string): void {
-  const [first, ...rest] = kept.split('/');
-  mkdirSync(folder, { recursive: true });
-  for (const name of readdirSync(folder)) if (name !== first) rmSync(join(folder, name), { recursive: true, force: true });
-  if (first === undefined) return;
-  if (rest.length > 0) emptyAllBut(join(folder, first), rest.join('/'));
-  else mkdirSync(join(folder, first), { recursive: true });
 }
 
 export async function buildWorkerData(options: BuildOptions): Promise<BuildResult> {
@@ -282,11 +272,11 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     const manifest = indexFile === undefined ? undefined : { file: exportManifestPath(cacheDir, outDir, 'worker'), fingerprint: exportFingerprint(site) };
     const earlierKeys = manifest && readExportManifest(manifest.file, manifest.fingerprint);
     const forgotten = manifest !== undefined && forgetExportManifest(manifest.file);
-    const contentFolder = `assets/${PREBUILT_DIRECTORY}/c`;
     const assets = join(outDir, 'assets');
-    if (earlierKeys && forgotten) emptyAllBut(outDir, contentFolder);
+    const contentFolder = join(assets, PREBUILT_DIRECTORY, 'c');
+    if (earlierKeys && forgotten && existsSync(outDir)) removeAllBut(outDir, (path) => path.startsWith(`${contentFolder}${sep}`));
     else rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(join(outDir, contentFolder), { recursive: true });
+    mkdirSync(contentFolder, { recursive: true });
     mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
     const keyOf =
@@ -303,7 +293,8 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
       elsewhere: { contentDir, site, processes: options.processes ?? contentProcesses(), from: options.parallelFrom ?? PARALLEL_CONTENT_FROM },
     });
     // Content files that are not this build's are what an earlier one left.
-    removeAllBut(join(outDir, contentFolder), new Set(content.paths.map((path) => join(assets, path))));
+    const written = new Set(content.paths.map((path) => join(assets, path)));
+    removeAllBut(contentFolder, (path) => written.has(path));
 
     // Ask the app for every response worth having ready; it renders each one into the snapshot's
     // response cache under the key a Worker request will look it up by.

@@ -136,6 +136,7 @@ describe('a Workers build into the folder of an earlier one', () => {
     const changed = [...filesOf(out)].find(([path, bytes]) => path.startsWith('assets/_wirefeed/c/') && bytes.includes('"id":"S6"'))![0];
     rmSync(join(out, changed));
     mkdirSync(join(out, changed));
+    writeFileSync(join(out, changed, 'in-the-way'), '');
     await expect(buildWorkerData(options(out))).rejects.toThrow(/EISDIR/);
     expect(existsSync(exportManifestPath(cacheDir, out, 'worker'))).toBe(false);
     rmSync(join(out, changed), { recursive: true });
