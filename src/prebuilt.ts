@@ -7,9 +7,10 @@
  * The catalog is what a Worker parses as its script starts, so it holds no more than lists
  * need: each article's id, slug, language, category and dates, a column per field (about 90
  * bytes an article; 8.8 MiB at 100,000). Titles, descriptions, authors and tags come with the
- * HTML, up to 16 articles a file, those of one language and category together, filled from the
- * oldest: 50 articles of a category in one language are in 4 or 5 files, a page of the site's
- * archive needs about one file per language and category, and a new article changes one file.
+ * HTML, up to 16 articles a file, those of one language and category together in files of
+ * their own, filled from the oldest: 50 articles of a category in one language are in 4 or 5
+ * files, a page of the site's archive needs about one file per language and category, and a new
+ * article changes one file.
  *
  * The same routes serve from it: content is fetched before a render needs it (see
  * `ContentLookup.article`), and a pre-built response is used whenever a request would render
@@ -97,10 +98,9 @@ function groupKey(article: Pick<Article, 'language' | 'category'>): string {
 
 /**
  * A group's name in file paths: a 53-bit hash of its key (cyrb53, by bryc, in the public
- * domain), in base 36. Category slugs
- * may be in any script and of any length, which file names and asset URLs are not; the build
- * refuses two groups of the same name (see planContent), which 53 bits make unlikely past
- * measure.
+ * domain), in base 36. Category slugs may be in any script and of any length, which file names
+ * and asset URLs are not; the build refuses two groups of the same name (see planContent),
+ * which 53 bits make unlikely past measure.
  */
 function groupName(key: string): string {
   let h1 = 0xdeadbeef;
