@@ -35,7 +35,7 @@ export function writeAsset(assets: string, path: string, bytes: Uint8Array): voi
 }
 
 /** Renders and writes the files of a task here; gives each file's size. */
-export function writeTaskFiles({ contentDir, site, assets, files }: ContentTask): Promise<number[]> {
+function writeTaskFiles({ contentDir, site, assets, files }: ContentTask): Promise<number[]> {
   const content = createFileContent(createFsSource(contentDir), site, () => undefined, 1);
   return writeContentFiles(files, async (article) => (await content.load([article])).html(article), (path, bytes) => writeAsset(assets, path, bytes));
 }
