@@ -3,35 +3,18 @@
  * changed: each export here is compared byte for byte with a full export of the same content
  * into a new folder, and the pages it rendered are told by their files' modification times.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportSite, type ExportOptions } from '../../src/node/export.ts';
 import { exportManifestPath } from '../../src/node/export-manifest.ts';
 import type { RenderMany } from '../../src/node/parallel-export.ts';
 import { testSite, validArticle } from '../support/fixtures.ts';
+import { ageFiles, filesOf, writtenSince } from '../support/output-files.ts';
 
 const NOW = Date.parse('2026-11-28T00:00:00Z');
 const ARTICLES = 12;
-/** A time the exported files are set to, so that a file written again shows it was. */
-const LONG_AGO = new Date('2020-01-01T00:00:00Z');
-
-/** Every file under `dir`, by its path there, with its bytes. */
-function filesOf(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'latin1'));
-  }
-  return files;
-}
-
-/** Sets every file under `dir` to LONG_AGO; `written` then names those an export wrote since. */
-function ageFiles(dir: string): void {
-  for (const path of filesOf(dir).keys()) utimesSync(join(dir, path), LONG_AGO, LONG_AGO);
-}
-const written = (dir: string) => [...filesOf(dir).keys()].filter((path) => statSync(join(dir, path)).mtimeMs !== LONG_AGO.getTime()).sort();
-
 describe('an export into the folder of an earlier one', () => {
   const base = mkdtempSync(join(tmpdir(), 'wirefeed-incremental-export-'));
   const content = join(base, 'content');
@@ -75,7 +58,7 @@ describe('an export into the folder of an earlier one', () => {
     rmSync(join(content, 'story-5.md'));
     const result = await exportSite(options(out));
     expect(result).toMatchObject({ articles: ARTICLES, kept: ARTICLES - 2 });
-    const rewritten = written(out).filter((path) => path.startsWith('articles/'));
+    const rewritten = writtenSince(out).filter((path) => path.startsWith('articles/'));
     expect(rewritten).toEqual(['articles/story-3.html', 'articles/story-99.html']);
     expect(existsSync(join(out, 'articles', 'story-5.html'))).toBe(false);
     expect(filesOf(out)).toEqual(await fresh());
@@ -84,7 +67,7 @@ describe('an export into the folder of an earlier one', () => {
   it('renders every feed, the index and the OPML file again, whatever changed', async () => {
     writeFileSync(join(content, 'story-3.md'), story(3, 'Story 3, corrected'));
     await exportSite(options(out));
-    const rewritten = written(out).filter((path) => !path.startsWith('articles/'));
+    const rewritten = writtenSince(out).filter((path) => !path.startsWith('articles/'));
     expect(rewritten).toEqual(expect.arrayContaining(['index.html', 'feeds.opml', 'rss.xml', 'atom.xml', 'feed.json', 'category/world/rss.xml']));
     expect(filesOf(out)).toEqual(await fresh());
   });

@@ -5,38 +5,24 @@
  * of the same content into a new folder, and the files it wrote are told by their modification
  * times.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeTaskFilesElsewhere } from '../../scripts/build-worker-content.ts';
 import { buildWorkerData, type BuildOptions } from '../../scripts/build-worker.ts';
 import { exportManifestPath } from '../../src/node/export-manifest.ts';
 import { testSite, validArticle } from '../support/fixtures.ts';
+import { ageFiles, filesOf, writtenSince } from '../support/output-files.ts';
 
 const NOW = Date.parse('2026-11-28T00:00:00Z');
 /** 20 articles in each of two categories: two content files each (16 articles a file). */
 const ARTICLES = 40;
 const CONTENT_FILES = 4;
-/** A time the built files are set to, so that a file written again shows it was. */
-const LONG_AGO = new Date('2020-01-01T00:00:00Z');
-
-/** Every file under `dir`, by its path there, with its bytes. */
-function filesOf(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'latin1'));
-  }
-  return files;
-}
-
-function ageFiles(dir: string): void {
-  for (const path of filesOf(dir).keys()) utimesSync(join(dir, path), LONG_AGO, LONG_AGO);
-}
 /** The content files of a build, by their paths in it, sorted. */
 const contentFilesOf = (dir: string) => [...filesOf(dir).keys()].filter((path) => path.startsWith('assets/_wirefeed/c/')).sort();
 /** The content files a build wrote since ageFiles. */
-const writtenContent = (dir: string) => contentFilesOf(dir).filter((path) => statSync(join(dir, path)).mtimeMs !== LONG_AGO.getTime());
+const writtenContent = (dir: string) => writtenSince(dir).filter((path) => path.startsWith('assets/_wirefeed/c/'));
 
 describe('a Workers build into the folder of an earlier one', () => {
   const base = mkdtempSync(join(tmpdir(), 'wirefeed-incremental-worker-'));
