@@ -34,6 +34,7 @@ import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
 import { buildIndexCache, writableIndexPath } from '../src/node/export.ts';
 import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportManifest, readExportManifest, writeExportManifest, type FileStamp } from '../src/node/export-manifest.ts';
+import { createParallelIndexer } from '../src/node/parallel-index.ts';
 import { cacheDirOf } from '../src/node/process-role.ts';
 import { taskProcesses } from '../src/node/resources.ts';
 import { everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
@@ -148,7 +149,10 @@ export interface BuildOptions {
    * content file written.
    */
   readonly cacheDir?: string;
-  /** Processes to write the content files in, this one included (default: one per usable core, see contentProcesses). */
+  /**
+   * Processes to read a folder of many new files in and to write the content files in, this one
+   * included (default: one per usable core, see indexingProcesses and contentProcesses).
+   */
   readonly processes?: number;
   /** Content files to write from which other processes help (default {@link PARALLEL_CONTENT_FROM}). */
   readonly parallelFrom?: number;
@@ -260,7 +264,25 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
   const indexFile = writableIndexPath({ cacheDir, contentDir, site });
   const cache = indexFile === undefined ? undefined : buildIndexCache(contentDir, site, indexFile);
   try {
-    const store = createContentStore(source, site, { ...(cache ? { cache } : {}), contentCacheSize: BUILD_CONTENT_CACHE_SIZE, responseCacheSize: Number.MAX_SAFE_INTEGER });
+    // A folder with many files not read before (a first build) is read in one process per core,
+    // as `wirefeed` reads it (see parallel-index.ts): they run the program's entry under tsx.
+    const indexMany =
+      options.processes === 1
+        ? undefined
+        : createParallelIndexer({
+            root: contentDir,
+            site,
+            entry: new URL('../src/node.ts', import.meta.url),
+            execArgv: ['--import', 'tsx'],
+            ...(options.processes === undefined ? {} : { processes: options.processes }),
+            ...(cacheDir === 'off' ? {} : { scratchDir: cacheDir }),
+          });
+    const store = createContentStore(source, site, {
+      ...(cache ? { cache } : {}),
+      ...(indexMany ? { indexMany } : {}),
+      contentCacheSize: BUILD_CONTENT_CACHE_SIZE,
+      responseCacheSize: Number.MAX_SAFE_INTEGER,
+    });
     const snapshot = await store.current();
     const { catalog } = snapshot;
     for (const problem of [...listingProblems, ...catalog.problems]) log(`worker build: ${formatProblem(problem)}`);
