@@ -439,7 +439,7 @@ function toMarkdown(results: Result[], machine: string): string {
   const worst = (r: Result) => Math.max(...kinds.map((kind) => ownCpu(r, kind, valueOf(r, kind)) ?? 0));
   lines.push(
     '',
-    "The build (`npm run build`, not a target): a first build, its content files written in one process per core, against the same in one process (`processes: 1`), each writing its index and manifest to a cache folder of its own; then, into the same folder, a rebuild after one article was added (the newest of its category) and one after it was removed again.",
+    "The build (`npm run build`, not a target): a first build, the folder read and its content files written in one process per core, against the same in one process (`processes: 1`), each writing its index and manifest to a cache folder of its own; then, into the same folder, a rebuild after one article was added (the newest of its category) and one after it was removed again.",
     '',
     '| corpus | first build | in one process | ratio | rebuild, one article added | files kept | rebuild, the article removed |',
     '| --- | --- | --- | --- | --- | --- | --- |',
