@@ -275,7 +275,8 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
             entry: new URL('../src/node.ts', import.meta.url),
             execArgv: ['--import', 'tsx'],
             ...(options.processes === undefined ? {} : { processes: options.processes }),
-            ...(cacheDir === 'off' ? {} : { scratchDir: cacheDir }),
+            // Their scratch files go in the cache folder when it can be written (on disk; /tmp is often memory).
+            ...(indexFile === undefined ? {} : { scratchDir: cacheDir }),
           });
     const store = createContentStore(source, site, {
       ...(cache ? { cache } : {}),
