@@ -294,25 +294,24 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     // stopped half-way leaves none, and the next one writes every file.
     const manifest = indexFile === undefined ? undefined : { file: exportManifestPath(cacheDir, outDir, 'worker'), fingerprint: exportFingerprint(site) };
     const earlierKeys = manifest && readExportManifest(manifest.file, manifest.fingerprint);
-    const forgotten = manifest !== undefined && forgetExportManifest(manifest.file);
+    // Kept by a manifest that could be removed only: a file rewritten half-way must match no key.
+    const earlier = manifest !== undefined && forgetExportManifest(manifest.file) ? earlierKeys : undefined;
     const assets = join(outDir, 'assets');
     const contentFolder = join(assets, PREBUILT_DIRECTORY, 'c');
-    if (earlierKeys && forgotten && existsSync(outDir)) removeAllBut(outDir, (path) => path.startsWith(`${contentFolder}${sep}`));
+    if (earlier && existsSync(outDir)) removeAllBut(outDir, (path) => path.startsWith(`${contentFolder}${sep}`));
     else rmSync(outDir, { recursive: true, force: true });
     mkdirSync(contentFolder, { recursive: true });
     mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });
 
-    const keyOf =
-      manifest &&
-      ((articles: readonly Article[]) => {
-        const stamps = articles.map((article) => store.stampOf(article.path));
-        return stamps.every((stamp) => stamp !== undefined) ? contentFileKey(articles, stamps as FileStamp[]) : undefined;
-      });
+    const keyOf = (articles: readonly Article[]) => {
+      const stamps = articles.map((article) => store.stampOf(article.path));
+      return stamps.every((stamp) => stamp !== undefined) ? contentFileKey(articles, stamps as FileStamp[]) : undefined;
+    };
     const content = await writeContentFolder({
       plan: planContent(catalog.articles),
       assets,
       htmlOf: async (article) => (await snapshot.loadContent([article])).html(article),
-      ...(keyOf ? { keyOf, earlier: (forgotten && earlierKeys) || new Map<string, string>() } : {}),
+      ...(manifest ? { keyOf, ...(earlier ? { earlier } : {}) } : {}),
       elsewhere: { contentDir, site, processes: options.processes ?? contentProcesses(), from: options.parallelFrom ?? PARALLEL_CONTENT_FROM },
     });
     // Content files that are not this build's are what an earlier one left.
