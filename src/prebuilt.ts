@@ -388,6 +388,26 @@ export interface PrebuiltLimits {
 /** Workers have 128 MB per isolate: keep the caches well inside it. */
 export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, responseCacheSize: 24_000_000 };
 
+/**
+ * The catalog's share of the isolate grows with the site. V8's heap in workerd, once started and
+ * after a crawl that fills the caches (`npm run bench:worker`, 2026-11-28): 64 and 89-108 MB at
+ * 100,000 articles, 85 and 116 MB at 150,000, 116 and 132 MB at 200,000, past Cloudflare's 128.
+ * From FULL_CACHES_UP_TO articles the caches' budgets shrink in step with what the catalog
+ * takes, to a sixteenth of them at CATALOG_FILLS_ISOLATE_AT (the build warns from
+ * CATALOG_WARNING_ARTICLES: see scripts/build-worker.ts).
+ */
+export const FULL_CACHES_UP_TO = 100_000;
+export const CATALOG_FILLS_ISOLATE_AT = 200_000;
+
+/** The cache budgets of a Worker whose catalog holds `articles`. */
+export function workerLimits(articles: number): PrebuiltLimits {
+  const share = Math.min(1, Math.max(1 / 16, (CATALOG_FILLS_ISOLATE_AT - articles) / (CATALOG_FILLS_ISOLATE_AT - FULL_CACHES_UP_TO)));
+  return {
+    contentCacheSize: Math.round(WORKER_LIMITS.contentCacheSize * share),
+    responseCacheSize: Math.round(WORKER_LIMITS.responseCacheSize * share),
+  };
+}
+
 /** The catalog of pre-built data; cheap enough to build while the Worker script starts. */
 export function createPrebuiltCatalog(data: PrebuiltData): Catalog {
   if (data.formatVersion !== PREBUILT_FORMAT_VERSION) {
@@ -399,7 +419,7 @@ export function createPrebuiltCatalog(data: PrebuiltData): Catalog {
 export function createPrebuiltSnapshot(
   catalog: Catalog,
   assets: AssetFetcher,
-  limits: PrebuiltLimits = WORKER_LIMITS,
+  limits: PrebuiltLimits = workerLimits(catalog.articles.length),
 ): Snapshot {
   return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), limits.responseCacheSize);
 }

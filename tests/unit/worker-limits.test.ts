@@ -3,16 +3,17 @@
  * warning where a plan still takes it, an error where none does.
  */
 import { describe, expect, it } from 'vitest';
-import { WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
+import { CATALOG_WARNING_ARTICLES, WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
+import { WORKER_LIMITS as CACHE_BUDGETS, workerLimits } from '../../src/prebuilt.ts';
 
 const MiB = 1024 * 1024;
-const small = { files: 146, largestFile: 90_000, dataBytes: 0.2 * MiB, dataGzipBytes: 0.05 * MiB };
+const small = { articles: 1000, files: 146, largestFile: 90_000, dataBytes: 0.2 * MiB, dataGzipBytes: 0.05 * MiB };
 
 describe("the Worker build's check of Cloudflare's limits", () => {
   it('finds nothing for a build within every limit, up to each limit itself', () => {
     expect(workerLimitProblems(small)).toEqual([]);
     expect(
-      workerLimitProblems({ files: WORKER_LIMITS.assetFiles.free, largestFile: WORKER_LIMITS.assetFileBytes, dataBytes: 16 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free }),
+      workerLimitProblems({ articles: CATALOG_WARNING_ARTICLES, files: WORKER_LIMITS.assetFiles.free, largestFile: WORKER_LIMITS.assetFileBytes, dataBytes: 16 * MiB, dataGzipBytes: WORKER_LIMITS.gzipBytes.free }),
     ).toEqual([]);
   });
 
@@ -41,5 +42,25 @@ describe("the Worker build's check of Cloudflare's limits", () => {
     expect(others).toEqual([]);
     expect(problem?.severity).toBe('warning');
     expect(problem?.message).toMatch(/^the Worker parses a 17\.0 MiB catalog as it starts: .* against Cloudflare's 1 s start-up limit/);
+  });
+
+  it('warns of a catalog that leaves the caches little of the isolate', () => {
+    const [problem, ...others] = workerLimitProblems({ ...small, articles: 180_000 });
+    expect(others).toEqual([]);
+    expect(problem?.severity).toBe('warning');
+    expect(problem?.message).toMatch(/^180,000 articles: the Worker's catalog takes most of the isolate's 128 MB .* past 200,000 Cloudflare may stop the isolate \(error 1102\)/);
+  });
+});
+
+describe("the Worker's cache budgets", () => {
+  it('are whole up to 100,000 articles', () => {
+    expect(workerLimits(17)).toEqual(CACHE_BUDGETS);
+    expect(workerLimits(100_000)).toEqual(CACHE_BUDGETS);
+  });
+
+  it('shrink in step as the catalog grows, to a sixteenth at 200,000 articles and beyond', () => {
+    const budgets = [100_000, 125_000, 150_000, 175_000, 200_000, 400_000].map((articles) => workerLimits(articles).responseCacheSize);
+    expect(budgets).toEqual([24_000_000, 18_000_000, 12_000_000, 6_000_000, 1_500_000, 1_500_000]);
+    expect(workerLimits(150_000).contentCacheSize).toBe(CACHE_BUDGETS.contentCacheSize / 2);
   });
 });
