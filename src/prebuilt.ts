@@ -385,13 +385,14 @@ export interface PrebuiltLimits {
   readonly responseCacheSize: number;
 }
 
-/** Workers have 128 MB per isolate: keep the caches well inside it. */
+/** The caches' budgets of a Worker of up to FULL_CACHES_UP_TO articles: well inside the 128 MB of an isolate. */
 export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, responseCacheSize: 24_000_000 };
 
 /**
  * The catalog's share of the isolate grows with the site. V8's heap in workerd, once started and
- * after a crawl that fills the caches (`npm run bench:worker`, 2026-11-28): 64 and 89-108 MB at
- * 100,000 articles, 85 and 116 MB at 150,000, 116 and 132 MB at 200,000, past Cloudflare's 128.
+ * after the crawl of `npm run bench:worker` that fills the caches (2026-11-28; 150,000 and 200,000
+ * by hand): 64 and 89-108 MB at 100,000 articles, 85 and 116 MB at 150,000, 116 and 132 MB at
+ * 200,000, past Cloudflare's 128.
  * From FULL_CACHES_UP_TO articles the caches' budgets shrink in step with what the catalog
  * takes, to a sixteenth of them at CATALOG_FILLS_ISOLATE_AT (the build warns from
  * CATALOG_WARNING_ARTICLES: see scripts/build-worker.ts).
