@@ -153,7 +153,7 @@ describe('the content watcher', () => {
       pollMs: 20,
       warn: (message) => warnings.push(message),
       watch: (path, listener) => {
-        if (!path.endsWith('a')) return watch(path, listener);
+        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
         throw Object.assign(new Error(`EACCES: permission denied, watch '${path}'`), { code: 'EACCES' });
       },
     });
