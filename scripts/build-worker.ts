@@ -37,7 +37,7 @@ import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportMani
 import { createParallelIndexer } from '../src/node/parallel-index.ts';
 import { cacheDirOf } from '../src/node/process-role.ts';
 import { taskProcesses } from '../src/node/resources.ts';
-import { CATALOG_FILLS_ISOLATE_AT, everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { CATALOG_FILLS_ISOLATE_AT, CATALOG_WARNING_ARTICLES, everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
 import type { Site } from '../src/site.ts';
 import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
@@ -84,9 +84,6 @@ export const WORKER_LIMITS = {
  * 16 MiB would take about 0.3-0.85 s.
  */
 const STARTUP_WARNING_BYTES = 16 * MiB;
-
-/** Articles past which the build warns that the catalog leaves the caches little of the isolate's memory (see workerLimits). */
-export const CATALOG_WARNING_ARTICLES = 150_000;
 
 /** A limit a build goes past: a warning when a plan still takes it, an error when none does (wrangler deploy would refuse it). */
 export interface LimitProblem {

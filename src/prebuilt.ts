@@ -394,10 +394,11 @@ export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, resp
  * by hand): 64 and 89-108 MB at 100,000 articles, 85 and 116 MB at 150,000, 116 and 132 MB at
  * 200,000, past Cloudflare's 128.
  * From FULL_CACHES_UP_TO articles the caches' budgets shrink in step with what the catalog
- * takes, to a sixteenth of them at CATALOG_FILLS_ISOLATE_AT (the build warns from
- * CATALOG_WARNING_ARTICLES: see scripts/build-worker.ts).
+ * takes, to a sixteenth of them at CATALOG_FILLS_ISOLATE_AT; `npm run build` warns from
+ * CATALOG_WARNING_ARTICLES (scripts/build-worker.ts).
  */
 export const FULL_CACHES_UP_TO = 100_000;
+export const CATALOG_WARNING_ARTICLES = 150_000;
 export const CATALOG_FILLS_ISOLATE_AT = 200_000;
 
 /** The cache budgets of a Worker whose catalog holds `articles`. */

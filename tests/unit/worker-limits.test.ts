@@ -3,8 +3,8 @@
  * warning where a plan still takes it, an error where none does.
  */
 import { describe, expect, it } from 'vitest';
-import { CATALOG_WARNING_ARTICLES, WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
-import { WORKER_LIMITS as CACHE_BUDGETS, workerLimits } from '../../src/prebuilt.ts';
+import { WORKER_LIMITS, workerLimitProblems } from '../../scripts/build-worker.ts';
+import { CATALOG_WARNING_ARTICLES, WORKER_LIMITS as CACHE_BUDGETS, workerLimits } from '../../src/prebuilt.ts';
 
 const MiB = 1024 * 1024;
 const small = { articles: 1000, files: 146, largestFile: 90_000, dataBytes: 0.2 * MiB, dataGzipBytes: 0.05 * MiB };
