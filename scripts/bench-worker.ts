@@ -32,19 +32,13 @@ import { Miniflare } from 'miniflare';
 import WebSocket from 'ws';
 import { ARTICLES_PER_FILE, PREBUILT_DIRECTORY, type PackedCatalog, type PrebuiltData } from '../src/prebuilt.ts';
 import { buildWorkerData, DATA_TEXT, wranglerConfigFor, type BuildOptions } from './build-worker.ts';
-import { ensureCorpus, generatedCorpus, type Corpus } from './corpus.ts';
+import { ensureCorpus, generatedCorpus, onlyCorpora, type Corpus } from './corpus.ts';
 
 const BASE = 'https://feeds.example';
 const NOW = Date.UTC(2026, 0, 1);
 const TARGETS = { startupMs: 1000, cpuMs: 10, gzipBytes: 3 * 1024 * 1024, rawBytes: 64 * 1024 * 1024, heapMb: 128 };
 
 const ALL: Corpus[] = [{ name: 'sample', dir: 'content' }, generatedCorpus(1000), generatedCorpus(10000)];
-
-/** A corpus asked for by name beyond ALL (`--only=20k`): that many generated articles, to find where start-up meets the limit. */
-function namedCorpus(name: string): Corpus | undefined {
-  const thousands = /^(\d+)k$/.exec(name)?.[1];
-  return ALL.find((corpus) => corpus.name === name) ?? (thousands === undefined ? undefined : generatedCorpus(Number(thousands) * 1000));
-}
 
 /** CPU nanoseconds used so far by every thread of a process. */
 function cpuNanos(pid: number): number {
@@ -461,12 +455,7 @@ function toMarkdown(results: Result[], machine: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const corpora = (only ?? ALL.map((corpus) => corpus.name)).map((name) => {
-  const corpus = namedCorpus(name);
-  if (corpus === undefined) throw new Error(`no corpus named ${name} (sample, or a number of thousands such as 20k)`);
-  return corpus;
-});
+const corpora = onlyCorpora(process.argv, ALL) ?? ALL;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const results = [];
 for (const corpus of corpora) {
