@@ -82,6 +82,14 @@ export interface SiteConfig {
   readonly authors: Readonly<Record<string, Partial<Person>>>;
   /** Twitter/X handle of the site, for `twitter:site`. */
   readonly twitterSite?: string;
+  /**
+   * A square image of the site (absolute http(s) URL; 512 × 512 or larger reads well everywhere):
+   * what feed readers show beside its feeds (Atom `<icon>`, JSON Feed `icon` and `favicon`, RSS
+   * `<image>`), the pages' `<link rel="icon">`, and the publisher's logo in JSON-LD unless `logo`.
+   */
+  readonly icon?: string;
+  /** A wide image of the site (absolute http(s) URL, about 2:1): Atom `<logo>`, and the publisher's logo in JSON-LD. */
+  readonly logo?: string;
 }
 
 /** A validated configuration with its public base URL fixed. */
@@ -205,6 +213,13 @@ function readTimeZone(value: Json, key: string): string {
   return zone;
 }
 
+/** An image's absolute http(s) URL: a reader or browser fetches it. */
+function readImageUrl(value: Json, key: string): string {
+  const url = readUrl(value, key);
+  if (!/^https?:/.test(url)) throw new ConfigError(key, 'must be an http or https URL');
+  return url;
+}
+
 function readUrl(value: Json, key: string): string {
   const text = readString(value, key);
   try {
@@ -285,6 +300,8 @@ export const KNOWN_KEYS = [
   'categories',
   'authors',
   'twitterSite',
+  'icon',
+  'logo',
 ] as const;
 
 /**
@@ -348,6 +365,8 @@ export function parseSiteConfig(input: Json): SiteConfig {
         ? d.authors
         : readEntries(raw.authors, 'authors', (handle) => readAuthorHandle(handle, `authors.${handle}`), (entry, path) => readFields(entry, path, PERSON_FIELDS)),
     ...(raw.twitterSite === undefined ? {} : { twitterSite: readString(raw.twitterSite, 'twitterSite') }),
+    ...(raw.icon === undefined ? {} : { icon: readImageUrl(raw.icon, 'icon') }),
+    ...(raw.logo === undefined ? {} : { logo: readImageUrl(raw.logo, 'logo') }),
   };
 }
 

@@ -60,6 +60,8 @@ export function renderAtom(model: FeedModel): string {
   }
   if (model.complete) lines.push(empty(1, 'fh:complete', {}));
   lines.push(leaf(1, 'generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version }));
+  if (model.icon) lines.push(leaf(1, 'icon', model.icon));
+  if (model.logo) lines.push(leaf(1, 'logo', model.logo));
   for (const item of model.items) renderEntry(lines, item, model);
   lines.push(close(0, 'feed'));
   return toDocument(lines);

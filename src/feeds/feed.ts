@@ -80,6 +80,9 @@ export interface FeedModel {
   /** Minutes a reader may cache the feed (RSS `<ttl>`), from the site's cache policy. */
   readonly ttl: number;
   readonly hub?: string;
+  /** The site's square image (see `Site.icon`) and its wide one (`Site.logo`), absolute URLs. */
+  readonly icon?: string;
+  readonly logo?: string;
   readonly items: readonly FeedItem[];
 }
 
@@ -186,6 +189,8 @@ export function buildFeedModel(input: FeedModelInput): FeedModel {
     author: site.author,
     ttl: Math.max(1, Math.ceil(site.cache.maxAge / 60)),
     ...(site.websubHub ? { hub: site.websubHub } : {}),
+    ...(site.icon ? { icon: site.icon } : {}),
+    ...(site.logo ? { logo: site.logo } : {}),
     items,
   };
 }

@@ -70,6 +70,9 @@ export function renderJsonFeed(model: FeedModel): Uint8Array {
     feed_url: model.links.json.feed,
     next_url: model.links.json.next,
     description: model.description,
+    // The one square image serves both: readers scale it to the size they show.
+    icon: model.icon,
+    favicon: model.icon,
     language: model.language,
     authors: [toJsonAuthor(model.author)],
     hubs: model.hub ? [{ type: 'WebSub', url: model.hub }] : undefined,

@@ -52,6 +52,10 @@ export function renderRss(model: FeedModel): string {
   lines.push(leaf(2, 'generator', `${GENERATOR.name} ${GENERATOR.version}`));
   lines.push(leaf(2, 'docs', 'https://www.rssboard.org/rss-specification'));
   lines.push(leaf(2, 'ttl', String(model.ttl)));
+  if (model.icon) {
+    // The channel's image links to the channel's page under the channel's title, as the spec asks.
+    lines.push(open(2, 'image'), leaf(3, 'url', model.icon), plainLeaf(3, 'title', model.title), leaf(3, 'link', model.homeUrl), close(2, 'image'));
+  }
   const links = model.links.rss;
   lines.push(empty(2, 'atom:link', { href: links.self, rel: 'self', type: FEED_MEDIA_TYPES.rss }));
   if (model.hub) lines.push(empty(2, 'atom:link', { href: model.hub, rel: 'hub' }));

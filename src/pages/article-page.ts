@@ -81,6 +81,7 @@ export interface ArticlePageInput {
 function buildJsonLd(input: ArticlePageInput, pageUrl: string, canonicalUrl: string) {
   const { site, article } = input;
   const authors = article.authors.length > 0 ? article.authors : [site.author];
+  const publisherLogo = site.logo ?? site.icon;
   return {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -99,7 +100,7 @@ function buildJsonLd(input: ArticlePageInput, pageUrl: string, canonicalUrl: str
       name: person.name,
       ...(person.url ? { url: person.url } : {}),
     })),
-    publisher: { '@type': 'Organization', name: site.title, url: `${site.baseUrl}/` },
+    publisher: { '@type': 'Organization', name: site.title, url: `${site.baseUrl}/`, ...(publisherLogo ? { logo: { '@type': 'ImageObject', url: publisherLogo } } : {}) },
     ...(article.originUrl ? { isBasedOn: article.originUrl } : {}),
     identifier: article.id,
   };
@@ -116,6 +117,8 @@ export function renderArticlePage(input: ArticlePageInput): string {
     FEED_FORMATS.map((format) => ({ title: describeScopeTitle(site, scope), format, url: urls.feed(scope, format) })),
   );
   const imageAlt = article.title;
+  // Shared without a lead image, an article shows the site's icon: a square, as the small card wants.
+  const shared = article.image ? { url: article.image, alt: imageAlt } : site.icon ? { url: site.icon, alt: site.title } : undefined;
 
   const head = html`<meta name="description" content="${article.description}">
 <link rel="canonical" href="${canonicalUrl}">
@@ -125,8 +128,8 @@ export function renderArticlePage(input: ArticlePageInput): string {
 <meta property="og:url" content="${canonicalUrl}">
 <meta property="og:site_name" content="${site.title}">
 <meta property="og:locale" content="${toOpenGraphLocale(article.language)}">
-${article.image ? html`<meta property="og:image" content="${article.image}">
-<meta property="og:image:alt" content="${imageAlt}">
+${shared ? html`<meta property="og:image" content="${shared.url}">
+<meta property="og:image:alt" content="${shared.alt}">
 ` : ''}<meta property="article:published_time" content="${published}">
 <meta property="article:modified_time" content="${updated}">
 ${article.category ? html`<meta property="article:section" content="${article.category.name}">
@@ -134,8 +137,8 @@ ${article.category ? html`<meta property="article:section" content="${article.ca
 `)}<meta name="twitter:card" content="${article.image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${article.title}">
 <meta name="twitter:description" content="${article.description}">
-${article.image ? html`<meta name="twitter:image" content="${article.image}">
-<meta name="twitter:image:alt" content="${imageAlt}">
+${shared ? html`<meta name="twitter:image" content="${shared.url}">
+<meta name="twitter:image:alt" content="${shared.alt}">
 ` : ''}${site.twitterSite ? html`<meta name="twitter:site" content="${site.twitterSite}">
 ` : ''}${renderDiscoveryLinks(feeds)}<script type="application/ld+json">${raw(toScriptJson(buildJsonLd(input, pageUrl, canonicalUrl)))}</script>`;
 
@@ -157,6 +160,13 @@ ${article.originUrl ? html`<footer><p class="muted">Originally published at <a h
 ` : ''}</article>`;
 
   return toHtmlString(
-    renderDocument({ language: article.language, title: `${article.title} | ${site.title}`, site: { title: site.title, home: urls.home }, head, body }),
+    renderDocument({
+      language: article.language,
+      title: `${article.title} | ${site.title}`,
+      site: { title: site.title, home: urls.home },
+      head,
+      body,
+      ...(site.icon ? { icon: site.icon } : {}),
+    }),
   );
 }

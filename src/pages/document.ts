@@ -106,6 +106,8 @@ export interface DocumentParts {
   readonly site?: { readonly title: string; readonly home: string };
   /** URL of a script the page runs (the index page's copy buttons). */
   readonly script?: string;
+  /** The site's icon (`Site.icon`), for the browser's tab and bookmarks. */
+  readonly icon?: string;
 }
 
 export function renderDocument(parts: DocumentParts): Html {
@@ -115,7 +117,8 @@ export function renderDocument(parts: DocumentParts): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${parts.title}</title>
-${parts.head}
+${parts.icon ? html`<link rel="icon" href="${parts.icon}">
+` : ''}${parts.head}
 <style>${raw(STYLE)}</style>
 </head>
 <body>

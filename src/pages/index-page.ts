@@ -81,6 +81,13 @@ ${input.latest.map(
 <p id="copy-status" class="visually-hidden" role="status"></p>`;
 
   return toHtmlString(
-    renderDocument({ language: site.defaultLanguage, title: site.title, head: renderDiscoveryLinks(feeds), body, script: `${site.baseUrl}${SCRIPT_PATH}` }),
+    renderDocument({
+      language: site.defaultLanguage,
+      title: site.title,
+      head: renderDiscoveryLinks(feeds),
+      body,
+      script: `${site.baseUrl}${SCRIPT_PATH}`,
+      ...(site.icon ? { icon: site.icon } : {}),
+    }),
   );
 }

@@ -5,6 +5,7 @@ import { createMemorySource } from '../../src/sources/memory.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { createTestApp, NOW, testSite, validArticle } from '../support/fixtures.ts';
 import { parseHtmlDocument } from '../support/html.ts';
+import { readPageMetadata, type PageMetadata } from '../support/pages.ts';
 
 const FILES = {
   'world.md': validArticle({ code: '"W1"', category: '"WORLD"', date: '2024-11-20T10:00:00Z' }),
@@ -209,6 +210,44 @@ describe('pages', () => {
     }
     expect(page.elements.find((element) => element.tag === 'a' && element.attributes.href === 'https://news.example/feeds.opml')?.text).toBe('Download feeds.opml');
     expect(page.elements.filter((element) => element.tag === 'script').map((script) => script.attributes.type)).toEqual(['module']);
+  });
+
+  describe("the site's icon and logo", () => {
+    const ICON = 'https://cdn.news.example/icon-512.png';
+    const LOGO = 'https://cdn.news.example/logo-600x300.png';
+    const files = { ...FILES, 'pictured.md': validArticle({ code: '"P1"', date: '2024-11-17T10:00:00Z', image: '"https://images.example/lead.jpg"' }) };
+    const pageOf = async (path: string, site = testSite({ icon: ICON, logo: LOGO })) => readPageMetadata(await (await createTestApp(files, { site }).app.request(path)).text());
+    const icons = (page: PageMetadata) => page.elements.filter((element) => element.tag === 'link' && element.attributes.rel === 'icon').map((link) => link.attributes.href);
+
+    it('are the icon of the index and of every article page, in the head', async () => {
+      for (const path of ['/', '/articles/world', '/articles/pictured']) {
+        const page = await pageOf(path);
+        expect(page.errors, path).toEqual([]);
+        expect(page.misplaced, path).toEqual([]);
+        expect(icons(page), path).toEqual([ICON]);
+      }
+    });
+
+    it("give the publisher in JSON-LD a logo: the wide one, else the icon", async () => {
+      expect((await pageOf('/articles/world')).jsonLd[0]?.publisher).toEqual({ '@type': 'Organization', name: 'Test News', url: 'https://news.example/', logo: { '@type': 'ImageObject', url: LOGO } });
+      const iconOnly = await pageOf('/articles/world', testSite({ icon: ICON }));
+      expect(iconOnly.jsonLd[0]?.publisher).toMatchObject({ logo: { '@type': 'ImageObject', url: ICON } });
+    });
+
+    it("stand in for the lead image when an article has none: the icon, on the small card, under the site's name", async () => {
+      const plain = await pageOf('/articles/world');
+      expect([plain.meta.get('og:image'), plain.meta.get('og:image:alt'), plain.meta.get('twitter:image'), plain.meta.get('twitter:card')]).toEqual([[ICON], ['Test News'], [ICON], ['summary']]);
+      expect(plain.jsonLd[0]).not.toHaveProperty('image');
+      const pictured = await pageOf('/articles/pictured');
+      expect([pictured.meta.get('og:image'), pictured.meta.get('twitter:image'), pictured.meta.get('twitter:card')]).toEqual([['https://images.example/lead.jpg'], ['https://images.example/lead.jpg'], ['summary_large_image']]);
+    });
+
+    it('leave pages without an icon, a logo or a stand-in image when the configuration names none', async () => {
+      const page = await pageOf('/articles/world', testSite());
+      expect(icons(page)).toEqual([]);
+      expect(page.meta.get('og:image')).toBeUndefined();
+      expect(page.jsonLd[0]?.publisher).toEqual({ '@type': 'Organization', name: 'Test News', url: 'https://news.example/' });
+    });
   });
 
   it('serves OPML with the OPML content type', async () => {

@@ -54,6 +54,7 @@ export function checkRss(xml: string, options: CheckOptions = {}): string[] {
   if (!LANGUAGE.test(language)) problems.push(`channel: <language> "${language}" is not a language code`);
   const lastBuild = childrenNamed(channel, 'lastBuildDate')[0];
   if (lastBuild) checkDate(problems, 'channel lastBuildDate', text(lastBuild), RFC822, options.now);
+  checkRssImage(problems, channel);
   const self = childrenNamed(channel, 'atom:link').filter((link) => link.attributes.rel === 'self');
   if (self.length !== 1) problems.push('channel: needs exactly one atom:link rel="self"');
   else {
@@ -108,6 +109,27 @@ function checkAtomPerson(problems: string[], where: string, person: XmlElement):
   if (childrenNamed(person, 'name').length !== 1 || text(childrenNamed(person, 'name')[0]) === '') problems.push(`${where}: author without a name`);
 }
 
+/**
+ * The channel's `<image>`: at most one, with a URL, a title and a link, which the RSS Advisory
+ * Board's profile says should be the channel's own; a width of at most 144 and a height of at
+ * most 400 when given.
+ */
+function checkRssImage(problems: string[], channel: XmlElement): void {
+  const images = childrenNamed(channel, 'image');
+  if (images.length > 1) problems.push('channel: more than one <image>');
+  const image = images[0];
+  if (image === undefined) return;
+  if (!HTTP_URL.test(text(childrenNamed(image, 'url')[0]))) problems.push('channel image: <url> is not an absolute URL');
+  for (const name of ['title', 'link']) {
+    const value = text(childrenNamed(image, name)[0]);
+    if (value !== text(childrenNamed(channel, name)[0])) problems.push(`channel image: <${name}> "${value}" is not the channel's`);
+  }
+  for (const [name, most] of [['width', 144], ['height', 400]] as const) {
+    const given = childrenNamed(image, name)[0];
+    if (given && !(Number(text(given)) >= 1 && Number(text(given)) <= most)) problems.push(`channel image: <${name}> is not from 1 to ${most}`);
+  }
+}
+
 export function checkAtom(xml: string, options: CheckOptions = {}): string[] {
   const problems: string[] = [];
   const feed = parseXmlStrict(xml);
@@ -121,6 +143,11 @@ export function checkAtom(xml: string, options: CheckOptions = {}): string[] {
   checkDate(problems, 'feed updated', text(childrenNamed(feed, 'updated')[0]), RFC3339, options.now);
   const feedAuthors = childrenNamed(feed, 'author');
   for (const author of feedAuthors) checkAtomPerson(problems, 'feed', author);
+  for (const name of ['icon', 'logo']) {
+    const images = childrenNamed(feed, name);
+    if (images.length > 1) problems.push(`feed: more than one <${name}>`);
+    if (images.length === 1 && !HTTP_URL.test(text(images[0]))) problems.push(`feed: <${name}> is not an absolute URL`);
+  }
   const links = childrenNamed(feed, 'link');
   const self = links.filter((link) => link.attributes.rel === 'self');
   if (self.length !== 1) problems.push('feed: needs exactly one link rel="self"');
@@ -224,6 +251,9 @@ export function checkJsonFeed(source: string, options: CheckOptions = {}): strin
   if (typeof feed.language !== 'string' || !LANGUAGE.test(feed.language)) problems.push('language missing or invalid');
   if ('author' in feed) problems.push('feed has the JSON Feed 1.0 "author" field');
   if (feed.authors !== undefined) checkJsonAuthors(problems, 'feed', feed.authors);
+  for (const key of ['icon', 'favicon']) {
+    if (feed[key] !== undefined && !isAbsoluteUrl(feed[key])) problems.push(`${key} is not an absolute URL`);
+  }
   if (!Array.isArray(feed.items)) return [...problems, 'items is not an array'];
   const ids = new Set<string>();
   for (const [index, item] of (feed.items as Json[]).entries()) {

@@ -77,6 +77,7 @@ describe('the configuration, judged alike by the parser and the schema', () => {
     ['every format name', { defaultFormat: 'json' }],
     ['the origin canonical policy', { canonical: 'origin' }],
     ['feed sizes at their limits', { feedSize: 1000, maxFeedSize: 1000 }],
+    ['an icon and a logo, one with a query', { icon: 'https://cdn.news.example/icon.png?v=2', logo: 'http://news.example/logo.png' }],
   ];
 
   it.each(valid)('accepts %s', (_name, config) => {
@@ -113,6 +114,9 @@ describe('the configuration, judged alike by the parser and the schema', () => {
     ['a category key with no letters or digits', { categories: { '--': { name: 'Dash' } } }, 'categories.--'],
     ['an author entry that is text', { authors: { jdoe: 'Jane Doe' } }, 'authors.jdoe'],
     ['an author URL that is not one', { authors: { jdoe: { url: 'jdoe' } } }, 'authors.jdoe.url'],
+    ['an icon given as a path', { icon: '/icon.png' }, 'icon'],
+    ['an icon as a data: URL', { icon: 'data:image/png;base64,iVBORw0KGgo=' }, 'icon'],
+    ['a logo on ftp', { logo: 'ftp://news.example/logo.png' }, 'logo'],
   ];
 
   it.each(invalid)('rejects %s, naming the key', (_name, config, key) => {

@@ -217,3 +217,50 @@ describe('JSON Feed', () => {
     expect(first.date_modified).toBe('2024-11-22T00:00:00.000Z');
   });
 });
+
+describe("the site's icon and logo", () => {
+  const ICON = 'https://cdn.news.example/icon-512.png?v=2';
+  const LOGO = 'https://cdn.news.example/logo-600x300.png';
+  const site = testSite({ icon: ICON, logo: LOGO });
+
+  it.each(['rss', 'atom', 'json'] as const)('leave the %s feed valid', (format) => {
+    expect(CHECKERS[format](RENDERERS[format](modelOf(SAMPLE, site)))).toEqual([]);
+  });
+
+  it('are the RSS channel image: the icon, under the channel title, linking to the home page, as a reader finds it', () => {
+    const xml = renderRss(modelOf(SAMPLE, site));
+    const image = onlyChild(onlyChild(parseXmlStrict(xml), 'channel'), 'image');
+    expect(image.children.map((child) => [child.name, child.text])).toEqual([
+      ['url', ICON],
+      ['title', 'Test News'],
+      ['link', 'https://news.example/'],
+    ]);
+    expect(parseFeed(xml).image).toEqual({ url: ICON, title: 'Test News' });
+  });
+
+  it('are the Atom feed icon and logo, a reader showing the logo', () => {
+    const xml = renderAtom(modelOf(SAMPLE, site));
+    const root = parseXmlStrict(xml);
+    expect([onlyChild(root, 'icon').text, onlyChild(root, 'logo').text]).toEqual([ICON, LOGO]);
+    expect(parseFeed(xml).image?.url).toBe(LOGO);
+  });
+
+  it('are the JSON Feed icon and favicon (the square icon for both)', () => {
+    const json = JSON.parse(renderJsonText(modelOf(SAMPLE, site)));
+    expect([json.icon, json.favicon]).toEqual([ICON, ICON]);
+  });
+
+  it('appear in no format when the configuration names none', () => {
+    expect(childrenNamed(onlyChild(parseXmlStrict(renderRss(modelOf(SAMPLE))), 'channel'), 'image')).toEqual([]);
+    const atom = parseXmlStrict(renderAtom(modelOf(SAMPLE)));
+    expect([...childrenNamed(atom, 'icon'), ...childrenNamed(atom, 'logo')]).toEqual([]);
+    const json = JSON.parse(renderJsonText(modelOf(SAMPLE)));
+    expect(['icon', 'favicon'].filter((key) => key in json)).toEqual([]);
+  });
+
+  it('give RSS an icon only: a logo alone leaves the channel without an image', () => {
+    const logoOnly = testSite({ logo: LOGO });
+    expect(childrenNamed(onlyChild(parseXmlStrict(renderRss(modelOf(SAMPLE, logoOnly))), 'channel'), 'image')).toEqual([]);
+    expect(onlyChild(parseXmlStrict(renderAtom(modelOf(SAMPLE, logoOnly))), 'logo').text).toBe(LOGO);
+  });
+});
