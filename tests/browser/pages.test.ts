@@ -1,11 +1,11 @@
 /**
  * The pages in a real headless Chromium, served by the real Node server: layout facts on a
  * 375 px phone screen in light and dark mode, no requests to other origins but the articles'
- * own pictures, the copy-link buttons working under the page's Content-Security-Policy, and
+ * own pictures (and the site's icon, for the tab), the copy-link buttons working under the page's Content-Security-Policy, and
  * screenshots for the README (written to SCREENSHOT_DIR, default test-results/screenshots;
  * `npm run screenshots` refreshes docs/screenshots).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ const PHONE = { width: 375, height: 812 };
 const SEED = '/articles/000_af66a0ef15b64f64';
 const THAI = '/articles/th-export-growth';
 const WIDE = '/articles/wide-things';
+/** The site's icon, which every page links and the browser fetches for the tab (wirefeed.config.json). */
+const SITE_ICON = (JSON.parse(readFileSync('wirefeed.config.json', 'utf8')) as { icon?: string }).icon;
 
 interface Visit {
   readonly page: Page;
@@ -181,9 +183,10 @@ describe('pages in headless Chromium', () => {
     // Readable: body text and links against the background pass WCAG AA (4.5:1).
     expect(contrast(facts.colors.text, facts.colors.background)).toBeGreaterThanOrEqual(4.5);
     if (facts.colors.link) expect(contrast(facts.colors.link, facts.colors.background)).toBeGreaterThanOrEqual(4.5);
-    // Nothing from other origins but the pictures the page shows; no error, no CSP violation.
+    // Nothing from other origins but the pictures the page shows and the tab's icon (which the
+    // browser fetches as "other", when it gets to it); no error, no CSP violation.
     const pictures = new Set(facts.images.map((image) => image.src));
-    const foreign = requests.filter((request) => new URL(request.url).origin !== origin(server));
+    const foreign = requests.filter((request) => new URL(request.url).origin !== origin(server) && request.url !== SITE_ICON);
     for (const request of foreign) {
       expect(request.type, request.url).toBe('image');
       expect(pictures, request.url).toContain(request.url);

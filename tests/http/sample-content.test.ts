@@ -144,8 +144,10 @@ describe.each(catalog.articles.map((article) => [article.slug, article] as const
     expect(one('article:section')).toBe(article.category?.name);
     expect(page.meta.get('article:tag') ?? []).toEqual(article.tags);
     expect(one('twitter:card')).toBe(article.image ? 'summary_large_image' : 'summary');
-    expect(one('og:image')).toBe(article.image);
-    expect(one('twitter:image')).toBe(article.image);
+    // Without a lead image of its own, an article is shared with the site's icon.
+    expect(site.icon).toBeDefined();
+    expect(one('og:image')).toBe(article.image ?? site.icon);
+    expect(one('twitter:image')).toBe(article.image ?? site.icon);
 
     expect(page.jsonLd).toHaveLength(1);
     expect(page.jsonLd[0]).toMatchObject({
@@ -156,7 +158,7 @@ describe.each(catalog.articles.map((article) => [article.slug, article] as const
       dateModified: new Date(article.updated).toISOString(),
       inLanguage: article.language,
       mainEntityOfPage: { '@id': url },
-      publisher: { '@type': 'Organization', name: 'Wirefeed News' },
+      publisher: { '@type': 'Organization', name: 'Wirefeed News', logo: { '@type': 'ImageObject', url: site.logo } },
     });
   });
 
