@@ -792,6 +792,31 @@ describe('the persisted index file', () => {
     expect(times).toEqual([]);
   });
 
+  it('waits, after a write, until the disk has had time for its bytes at the write budget (the index is written whole)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+    const file = join(dir, 'index.json');
+    const site = testSite();
+    const { source } = countingSource(FILES);
+    const entries = await indexSource(source, site);
+    const fingerprint = indexFingerprint(site);
+    const written = async () => [...((await createFileIndexCache({ file, fingerprint }).load())?.keys() ?? [])];
+    // A budget at which this index's bytes take 400 ms (its CPU spacing is a few ms).
+    const first = createFileIndexCache({ file, fingerprint });
+    void first.save(entries);
+    await first.flush();
+    const cache = createFileIndexCache({ file, fingerprint, settleMs: 10, writeBytesPerHour: (statSync(file).size * 3_600_000) / 400 });
+    void cache.save(entries);
+    await cache.flush();
+
+    const asked = performance.now();
+    const second = cache.save(entries.slice(0, 1));
+    await new Promise((next) => setTimeout(next, 200));
+    expect(await written()).toEqual(['a.md', 'b.md']);
+    await second;
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(400 - 20);
+    expect(await written()).toEqual(['a.md']);
+  });
+
   it('removes the half-written files of a process killed while writing, not those of a live writer', async () => {
     const { file, site } = await roundTrip();
     const { abandoned, live } = leaveHalfWrittenFiles(file, '{"format":1,"entries":[');
