@@ -15,7 +15,7 @@
  */
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
-import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type KnownEntries, type LoadedArticles } from '../articles/load.ts';
+import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, mapCodesInSlices, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type KnownEntries, type LoadedArticles } from '../articles/load.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -357,9 +357,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       snapshot = await scan({ paths, folders: holds ? saved.folders : source.foldersOf?.(paths), previous, stamps: await stamping });
       const after = options.confirmListingAfterMs ?? CONFIRM_LISTING_AFTER_MS;
       const trusted = holds || relisted !== undefined;
-      if (trusted && after <= 0) void confirmListing();
+      const settle = async () => {
+        if (trusted) await confirmListing();
+        await mapCodes();
+      };
+      if (after <= 0) void settle();
       // (unref: where timers have it, the wait does not keep the process alive)
-      else if (trusted && Number.isFinite(after)) (setTimeout(() => void confirmListing(), after) as { unref?: () => void }).unref?.();
+      else if (Number.isFinite(after)) (setTimeout(() => void settle(), after) as { unref?: () => void }).unref?.();
     } else {
       // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
       const listed = holds || relisted !== undefined ? await source.list() : paths;
@@ -408,6 +412,18 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     } catch {
       // The folder cannot be listed now: the watcher reports what changes from here on.
     }
+  };
+
+  /**
+   * Gives a collection read back from the index its map by code, between requests, so that the
+   * first change after a restart does not make it (see mapCodesInSlices). A change that comes
+   * first makes its own, and this one is dropped.
+   */
+  const mapCodes = async () => {
+    const loaded = lastLoaded;
+    if (loaded === undefined || loaded.articleById !== undefined || loaded.clashes === undefined || options.wholeCatalogs === true) return;
+    const articleById = await mapCodesInSlices(loaded.articles, () => new Promise((next) => setTimeout(next, 0)), () => lastLoaded !== loaded);
+    if (articleById !== undefined && lastLoaded === loaded) lastLoaded = { ...loaded, articleById };
   };
 
   /** Takes the HTML the last run kept, for the articles whose version it still is. */

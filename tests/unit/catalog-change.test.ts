@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatProblem } from '../../src/articles/article.ts';
-import { assembleArticles } from '../../src/articles/load.ts';
+import { formatProblem, type Article } from '../../src/articles/article.ts';
+import { assembleArticles, mapCodesInSlices, updateArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { MOST_CHANGED_ARTICLES } from '../../src/catalog/catalog-change.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
@@ -13,10 +13,10 @@ import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cac
 import { createMemorySource } from '../../src/sources/memory.ts';
 import { articleText, testSite, validArticle } from '../support/fixtures.ts';
 
-// Counted, to tell a collection assembled whole from one updated from the last.
+// Counted, to tell a collection assembled whole from one updated from the last (and what it was updated from).
 vi.mock('../../src/articles/load.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/articles/load.ts')>();
-  return { ...actual, assembleArticles: vi.fn(actual.assembleArticles) };
+  return { ...actual, assembleArticles: vi.fn(actual.assembleArticles), updateArticles: vi.fn(actual.updateArticles) };
 });
 
 /** Everything a catalog holds, in a form to compare (scopes by key: their order in the Map means nothing). */
@@ -192,6 +192,44 @@ describe('a catalog made from the one before a change', () => {
       const unclashed = (await store.update(['a.md'])).catalog;
       expect(vi.mocked(assembleArticles).mock.calls.length).toBeGreaterThan(assembled);
       expect(describeCatalog(unclashed)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+    });
+
+    it('maps the codes of the collection saved with the index between requests soon after the start, so that the first change need not', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
+      const site = testSite();
+      const source = createMemorySource({
+        'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
+        'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
+      });
+      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
+      const first = cacheOf();
+      await createContentStore(source, site, { cache: first }).current();
+      await first.flush();
+      const mapOfTheFirstChange = async (confirmListingAfterMs: number) => {
+        const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs });
+        await store.current();
+        await new Promise((next) => setTimeout(next, 50));
+        source.write('i.md', validArticle({ code: '"I"', title: '"I"', date: '2024-01-09T00:00:00Z' }));
+        const changed = (await store.update(['i.md'])).catalog;
+        source.remove('i.md');
+        expect(describeCatalog(changed).articles).toEqual(['I i.md', 'C c.md', 'A a.md']);
+        return vi.mocked(updateArticles).mock.calls.at(-1)?.[0].articleById;
+      };
+      // Mapped once the listing is confirmed (here at once), the first change finds the map made.
+      expect([...((await mapOfTheFirstChange(0)) ?? [])].map(([code, article]) => `${code} ${article.path}`).sort()).toEqual(['A a.md', 'C c.md']);
+      // Before it (a change within a second of the start), the change makes its own.
+      expect(await mapOfTheFirstChange(60_000)).toBeUndefined();
+    });
+
+    it('maps codes a slice at a time, letting others run between slices, and stops when no longer wanted', async () => {
+      const articles = ['A', 'B', 'C', 'D', 'E'].map((id) => ({ id, path: `${id}.md` }) as Article);
+      let turns = 0;
+      const between = async () => void (turns += 1);
+      const map = await mapCodesInSlices(articles, between, () => false, 2);
+      expect([...(map ?? [])].map(([code, article]) => `${code} ${article.path}`)).toEqual(['A A.md', 'B B.md', 'C C.md', 'D D.md', 'E E.md']);
+      expect(turns).toBe(2);
+      let wanted = 2;
+      expect(await mapCodesInSlices(articles, between, () => (wanted -= 1) < 0, 2)).toBeUndefined();
     });
 
     it('leaves the lists a change does not touch to be made as the restart would have made them', async () => {
