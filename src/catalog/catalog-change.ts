@@ -13,7 +13,7 @@
 import type { Article, Problem } from '../articles/article.ts';
 import type { Site } from '../site.ts';
 import { placeIn } from '../sorted-map.ts';
-import { compareNewestFirst, configuredLanguageTags, latestUpdatesOf, scopeKeysOf, type Catalog, type CatalogInput } from './catalog.ts';
+import { compareNewestFirst, configuredLanguageTags, latestUpdatesAfter, scopeKeysOf, type Catalog, type CatalogInput } from './catalog.ts';
 
 /** What a change did to the files it touched: their paths, and their articles before and after. */
 export interface CatalogChange {
@@ -112,7 +112,7 @@ export function updateCatalog(previous: Catalog, input: CatalogInput & { readonl
   return {
     ...previous,
     articles,
-    latestUpdateFrom: latestUpdatesOf(articles),
+    latestUpdateFrom: latestUpdatesAfter(articles, previous.articles, previous.latestUpdateFrom),
     problems: input.problems,
     articleBySlug: input.articleBySlug,
     articlesByScope,

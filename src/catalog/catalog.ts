@@ -137,6 +137,22 @@ export function latestUpdatesOf(articles: readonly Article[]): Float64Array {
   return latestUpdatesFrom(articles.length, (place) => (articles[place] as Article).updated);
 }
 
+/**
+ * The same for `articles` made from a list `before` whose figures were `latestBefore`: the two
+ * lists' common tail keeps its figures, and only the places up to the last one that differs ask
+ * their article. A change most often puts an article near the top: asking every article of a
+ * restarted server took 0.1-0.15 s of each change at 500,000 articles.
+ */
+export function latestUpdatesAfter(articles: readonly Article[], before: readonly Article[], latestBefore: Float64Array): Float64Array {
+  const shift = before.length - articles.length;
+  let tail = articles.length;
+  while (tail > 0 && tail - 1 + shift >= 0 && articles[tail - 1] === before[tail - 1 + shift]) tail -= 1;
+  const latest = new Float64Array(articles.length + 1);
+  latest.set(latestBefore.subarray(tail + shift), tail);
+  for (let place = tail - 1; place >= 0; place -= 1) latest[place] = Math.max(latest[place + 1] as number, (articles[place] as Article).updated);
+  return latest;
+}
+
 /** The same, given the update time of the article at each place of `count` (when they are known without asking the articles). */
 export function latestUpdatesFrom(count: number, updatedAt: (place: number) => number): Float64Array {
   const latest = new Float64Array(count + 1);

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../../src/articles/article.ts';
 import { loadArticles } from '../../src/articles/load.ts';
-import { createCatalog } from '../../src/catalog/catalog.ts';
+import { createCatalog, latestUpdatesAfter, latestUpdatesOf } from '../../src/catalog/catalog.ts';
 import { selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../../src/catalog/query.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
@@ -204,5 +206,39 @@ describe('catalog', () => {
     const article = catalog.articleBySlug.get('old');
     const scopes = selectScopesOf(catalog, article!);
     expect(scopes.map((scope) => `${scope.language?.slug ?? '*'}/${scope.category?.slug ?? '*'}`)).toEqual(['*/*', 'en/*', '*/world', 'en/world']);
+  });
+});
+
+describe('latestUpdatesAfter', () => {
+  it('gives what latestUpdatesOf gives, for any list made from another by taking articles out and putting others in anywhere', () => {
+    const pool = Array.from({ length: 40 }, (_, index) => ({ id: `A${index}`, updated: Date.UTC(2024, 0, 1 + ((index * 7) % 31)) }) as Article);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 39 }), { maxLength: 30 }),
+        fc.array(fc.record({ at: fc.nat(), out: fc.boolean(), take: fc.integer({ min: 0, max: 39 }) }), { maxLength: 6 }),
+        (places, edits) => {
+          const before = places.map((place) => pool[place]!);
+          const after = [...before];
+          for (const { at, out, take } of edits) {
+            if (out && after.length > 0) after.splice(at % after.length, 1);
+            else if (!after.includes(pool[take]!)) after.splice(at % (after.length + 1), 0, pool[take]!);
+          }
+          expect([...latestUpdatesAfter(after, before, latestUpdatesOf(before))]).toEqual([...latestUpdatesOf(after)]);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('asks only the articles up to the last place that differs', () => {
+    const asked: string[] = [];
+    const article = (id: string, day: number) => ({ id, get updated() { asked.push(id); return Date.UTC(2024, 0, day); } }) as Article;
+    const before = [article('B', 5), article('C', 9), article('D', 2), article('E', 3)];
+    const latestBefore = latestUpdatesOf(before);
+    asked.length = 0;
+    const after = [article('A', 6), ...before];
+    const latest = [...latestUpdatesAfter(after, before, latestBefore)];
+    expect(asked).toEqual(['A']);
+    expect(latest).toEqual([...latestUpdatesOf(after)]);
   });
 });
