@@ -7,10 +7,12 @@ import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { assembleArticles, mapCodesInSlices, updateArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { MOST_CHANGED_ARTICLES } from '../../src/catalog/catalog-change.ts';
-import { createContentStore } from '../../src/catalog/content-store.ts';
+import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { ScopeLists } from '../../src/catalog/scope-lists.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
+import type { ContentSource } from '../../src/sources/source.ts';
+import type { Site } from '../../src/site.ts';
 import { articleText, testSite, validArticle } from '../support/fixtures.ts';
 
 // Counted, to tell a collection assembled whole from one updated from the last (and what it was updated from).
@@ -33,6 +35,15 @@ function describeCatalog(catalog: Catalog) {
 }
 
 const PATHS = ['a.md', 'b.md', 'c.md', 'd.md', 'e.md', 'f.md'];
+
+/** The index of `source` saved in `dir` as a first start saves it; gives a way to open it again, as a restart does. */
+async function indexSaved(dir: string, source: ContentSource, site: Site): Promise<() => IndexCache> {
+  const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
+  const first = cacheOf();
+  await createContentStore(source, site, { cache: first }).current();
+  await first.flush();
+  return cacheOf;
+}
 
 /** An article file from a small pool of values, so that codes, slugs, dates and spellings meet. */
 const file = fc.oneof(
@@ -137,10 +148,7 @@ describe('a catalog made from the one before a change', () => {
           dir = mkdtempSync(join(tmpdir(), 'wirefeed-cache-'));
           try {
             const source = createMemorySource(initial);
-            const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
-            const first = cacheOf();
-            await createContentStore(source, site, { cache: first }).current();
-            await first.flush();
+            const cacheOf = await indexSaved(dir, source, site);
             // A server that stays up through the change, its catalogs made whole.
             const running = createContentStore(source, site, { wholeCatalogs: true });
             const before = await running.current();
@@ -176,10 +184,7 @@ describe('a catalog made from the one before a change', () => {
         'b.md': validArticle({ code: '"A"', title: '"Same code"', date: '2024-01-04T00:00:00Z' }),
         'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
       });
-      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
-      const first = cacheOf();
-      await createContentStore(source, site, { cache: first }).current();
-      await first.flush();
+      const cacheOf = await indexSaved(dir, source, site);
       const store = createContentStore(source, site, { cache: cacheOf() });
       await store.current();
       const assembled = vi.mocked(assembleArticles).mock.calls.length;
@@ -201,10 +206,7 @@ describe('a catalog made from the one before a change', () => {
         'a.md': validArticle({ code: '"A"', title: '"A"', date: '2024-01-03T00:00:00Z' }),
         'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z' }),
       });
-      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
-      const first = cacheOf();
-      await createContentStore(source, site, { cache: first }).current();
-      await first.flush();
+      const cacheOf = await indexSaved(dir, source, site);
       const mapOfTheFirstChange = async (confirmListingAfterMs: number) => {
         const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs });
         await store.current();
@@ -240,10 +242,7 @@ describe('a catalog made from the one before a change', () => {
         'b.md': validArticle({ code: '"B"', title: '"B"', date: '2024-01-04T00:00:00Z', category: '"Sports"', language: '"th"' }),
         'c.md': validArticle({ code: '"C"', title: '"C"', date: '2024-01-05T00:00:00Z', category: '"Sports"' }),
       });
-      const cacheOf = () => createFileIndexCache({ file: join(dir, 'index.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
-      const first = cacheOf();
-      await createContentStore(source, site, { cache: first }).current();
-      await first.flush();
+      const cacheOf = await indexSaved(dir, source, site);
       const store = createContentStore(source, site, { cache: cacheOf() });
       const restarted = (await store.current()).catalog;
       expect(restarted.articlesByScope).toBeInstanceOf(ScopeLists);
