@@ -549,16 +549,18 @@ for (const corpus of corpora) {
   results.push(result);
 }
 // The render and the static export use the 10k corpus, whatever corpora ran: not in an --only run.
-const tenThousand = only === undefined ? generatedCorpus(10000) : undefined;
-if (tenThousand) {
-  console.log('bench: render…');
+let render: Awaited<ReturnType<typeof measureRender>> | undefined;
+let staticExport: ReturnType<typeof measureExport> | undefined;
+if (only === undefined) {
+  const tenThousand = generatedCorpus(10000);
   ensureCorpus(tenThousand);
+  console.log('bench: render…');
+  render = await measureRender(resolve(tenThousand.dir));
+  console.log(JSON.stringify(render));
+  console.log('bench: static export…');
+  staticExport = measureExport(resolve(tenThousand.dir));
+  console.log(JSON.stringify(staticExport));
 }
-const render = tenThousand && (await measureRender(resolve(tenThousand.dir)));
-console.log(JSON.stringify(render));
-if (tenThousand) console.log('bench: static export…');
-const staticExport = tenThousand && measureExport(resolve(tenThousand.dir));
-console.log(JSON.stringify(staticExport));
 
 function toMarkdown(): string {
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
