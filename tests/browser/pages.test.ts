@@ -2,8 +2,8 @@
  * The pages in a real headless Chromium, served by the real Node server: layout facts on a
  * 375 px phone screen in light and dark mode, no requests to other origins but the articles'
  * own pictures (and the site's icon, for the tab), the copy-link buttons working under the
- * page's Content-Security-Policy, and screenshots for the README (written to SCREENSHOT_DIR, default test-results/screenshots;
- * `npm run screenshots` refreshes docs/screenshots).
+ * page's Content-Security-Policy, and screenshots for the README (written to SCREENSHOT_DIR,
+ * default test-results/screenshots; `npm run screenshots` refreshes docs/screenshots).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
