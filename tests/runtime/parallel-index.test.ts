@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assembleArticles, INDEX_MANY_FROM, indexSource } from '../../src/articles/load.ts';
@@ -93,6 +93,21 @@ describe('indexing in several processes', () => {
     expect(many.filter((entry) => entry.problems.some((problem) => problem.severity === 'error'))).toHaveLength(6);
     expect(many.filter((entry) => entry.draft)).not.toHaveLength(0);
     expect(progress.at(-1)).toBe(paths.length);
+  }, 60_000);
+
+  it('takes a content folder and a scratch folder named from the working folder (CACHE_DIR=.cache), as the files were named', async () => {
+    const root = folder.root();
+    // In the working folder, as the default cache folder is (node_modules/.cache/wirefeed).
+    mkdirSync('node_modules/.cache', { recursive: true });
+    const scratchDir = mkdtempSync('node_modules/.cache/wirefeed-scratch-');
+    try {
+      const paths = await createFsSource(root).list();
+      const many = await createParallelIndexer({ root: relative(process.cwd(), root), site, entry: ENTRY, processes: 2, execArgv: EXEC_ARGV, scratchDir })(paths);
+      expect(many.map(entryFields)).toEqual((await indexSource(createFsSource(root), site)).map(entryFields));
+      expect(readdirSync(scratchDir)).toEqual([]);
+    } finally {
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('uses the processes it started ahead rather than forking others, and stops them when told they are not needed', async () => {
