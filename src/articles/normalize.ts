@@ -3,7 +3,8 @@
  *
  * Every fallback of the article format lives here and nowhere else: the title taken from the
  * body, the summary taken from the first paragraph, the id taken from the path, the slug taken
- * from the file name, the default language, dates read in the site's time zone.
+ * from the file name (a page bundle's from its folder's), the default language, dates read in
+ * the site's time zone.
  *
  * @example
  * const { article, problems } = normalizeArticle('2024/11/a.md', parsed, site);
@@ -371,10 +372,21 @@ function readUrl(fields: FieldReader, field: string, value: unknown, base: strin
   return undefined;
 }
 
+/**
+ * The name a slug is made from when the front matter gives none: the file's name without its
+ * extension, or for a page bundle's `index.md` (`2024/my-story/index.md`, as Hugo lays out an
+ * article with its images) its folder's name, as Hugo takes it; either without a Jekyll
+ * `YYYY-MM-DD-` date prefix.
+ */
+function slugSourceOf(path: string): string {
+  const parts = path.split('/');
+  const fileName = (parts.at(-1) as string).replace(/\.[^.]*$/, '');
+  const name = fileName === 'index' && parts.length > 1 ? (parts.at(-2) as string) : fileName;
+  return name.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+}
+
 function readSlug(fields: FieldReader, path: string): string | undefined {
-  const given = fields.text('slug');
-  const fileName = path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
-  const source = given || fileName.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+  const source = fields.text('slug') || slugSourceOf(path);
   const slug = slugify(source);
   if (slug === '') {
     fields.report('error', 'slug', `"${source}" has no letters or digits to make a URL from`);

@@ -250,6 +250,19 @@ describe('pages', () => {
     });
   });
 
+  it("serves Hugo page bundles (a folder per article, its text in index.md) at their folders' names, in every feed", async () => {
+    const { app, store } = createTestApp({
+      '2024/storm-hits-coast/index.md': validArticle({ code: '"B1"', date: '2024-11-20T10:00:00Z' }),
+      '2024/2024-11-19-rates-rise/index.md': validArticle({ code: '"B2"', date: '2024-11-19T10:00:00Z' }),
+    });
+    const { catalog } = await store.current();
+    expect(catalog.problems).toEqual([]);
+    for (const slug of ['storm-hits-coast', 'rates-rise']) expect((await app.request(`/articles/${slug}`)).status).toBe(200);
+    const text = await (await app.request('/feed.json')).text();
+    expect(checkJsonFeed(text)).toEqual([]);
+    expect((JSON.parse(text) as { items: { url: string }[] }).items.map((item) => item.url)).toEqual(['https://news.example/articles/storm-hits-coast', 'https://news.example/articles/rates-rise']);
+  });
+
   it('serves OPML with the OPML content type', async () => {
     const { app } = createTestApp(FILES);
     const response = await app.request('/feeds.opml');

@@ -387,6 +387,11 @@ describe('author, tags, draft, slug', () => {
     ['the file name', {}, '2024/11/my-story.md', 'my-story'],
     ['the file name without a Jekyll date prefix', {}, '2024/11/2024-11-20-my-story.markdown', 'my-story'],
     ['the slug field', { slug: '"Custom Slug"' }, '2024/11/x.md', 'custom-slug'],
+    ["a page bundle's folder name (Hugo's index.md)", {}, '2024/my-story/index.md', 'my-story'],
+    ["a page bundle's folder name without a date prefix", {}, '2024/2024-11-20-my-story/index.md', 'my-story'],
+    ['the file name of an index.md in no folder', {}, 'index.md', 'index'],
+    ['the file name of a file named like index but another', {}, '2024/my-story/index-2.md', 'index-2'],
+    ['the slug field, in a page bundle', { slug: '"Custom Slug"' }, '2024/my-story/index.md', 'custom-slug'],
   ])('takes the slug from %s', (_, fields, path, slug) => {
     expect(articleOf(validArticle(fields), testSite(), path).slug).toBe(slug);
   });
