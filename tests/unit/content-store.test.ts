@@ -857,9 +857,10 @@ describe('content store restarting with the listing saved in the index', () => {
     const first = cacheOf();
     const fresh = await createContentStore(createFsSource(root), site, { cache: first }).current();
     await first.flush();
-    const countingFs = () => {
-      const source = createFsSource(root);
+    /** With `folders`, each folder handed on (to be watched) is counted too. */
+    const countingFs = ({ folders = false } = {}) => {
       const calls: string[] = [];
+      const source = createFsSource(root, folders ? { onFolder: (folder) => void calls.push(`folder:${folder}`) } : {});
       const counted: ContentSource = {
         ...source,
         list: async () => (calls.push('list'), source.list()),
@@ -883,6 +884,28 @@ describe('content store restarting with the listing saved in the index', () => {
     // The listing found what the index holds: no change follows.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(store.peek()?.version).toBe(1);
+  });
+
+  it('hands each folder on (to be watched) before it reads its time, below WATCH_LATE_FROM folders, and checks no stamp again', async () => {
+    const { site, cacheOf, countingFs } = await savedFolder();
+    const { source, calls } = countingFs({ folders: true });
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 0, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    await store.current();
+    await vi.waitFor(() => expect(calls).toContain('list'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toEqual(['folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024']);
+  });
+
+  it('from WATCH_LATE_FROM folders, hands none on before the first snapshot but each in the listing after it, then checks every stamp and reads a file edited in between', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    const { source, calls } = countingFs({ folders: true });
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 300, watchLateFrom: 2, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    await store.current();
+    // Edited after the start stat'ed it and before its folder is watched, which sees no event
+    // for it: the edit leaves the folder's time as it was.
+    writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
+    await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
+    expect(calls).toEqual(['stamps:2024/b.md,a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
   });
 
   it('tells at once that a listing is the one its entries were saved with, each file unchanged, and not otherwise', async () => {
