@@ -113,13 +113,13 @@ export interface ContentStoreOptions {
 export const CONFIRM_LISTING_AFTER_MS = 1000;
 
 /**
- * From how many folders a restart whose listing holds does not hand each folder on (to be
- * watched) before its first snapshot, but in the listing that confirms it (see confirmListing),
- * which then also checks every file's stamp: a file edited between the start's stat of it and
- * its folder's watch is read then. Watching a folder and reading its time take about 12 µs on
- * the main thread: a folder per article (Hugo's page bundles, `2024/my-story/index.md`) made a
- * restart at 100,000 articles wait 1.7-1.8 s for its first feed rather than 0.9-1.0 s.
- * Below it, folders are watched before the first snapshot, as a first start watches them.
+ * How many folders a start hands on (to be watched) before its first snapshot. A restart whose
+ * saved listing has more hands on none, a first start those it lists first; the others are
+ * handed on by a listing a while after the first snapshot (see confirmListing), which then also
+ * checks every file's stamp: a file edited between the start's read or stat of it and its
+ * folder's watch is read then. Watching a folder takes about 8 µs on the main thread: a folder
+ * per article (Hugo's page bundles, `2024/my-story/index.md`) made a restart at 100,000
+ * articles wait 1.64-1.74 s for its first feed rather than 0.93-0.96 s.
  */
 export const WATCH_LATE_FROM = 1000;
 
@@ -357,10 +357,12 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // of the folders whose time has not, and a listing of the others (files added or removed while stopped).
     const saved = cache?.listing?.();
     const after = options.confirmListingAfterMs ?? CONFIRM_LISTING_AFTER_MS;
-    const watchLate = saved !== undefined && Number.isFinite(after) && saved.folders.length >= (options.watchLateFrom ?? WATCH_LATE_FROM);
+    // Folders watched before the first snapshot: past these, the listing that confirms the start watches them (see WATCH_LATE_FROM).
+    const watchedFirst = Number.isFinite(after) ? (options.watchLateFrom ?? WATCH_LATE_FROM) : Number.POSITIVE_INFINITY;
+    const watchLate = saved !== undefined && saved.folders.length >= watchedFirst;
     const holds = saved !== undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true;
     const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders) : undefined;
-    const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing)));
+    const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing, watchedFirst)));
     const stamping = restarting ? source.stamps(paths) : undefined;
     stamping?.catch(() => undefined);
     const previous = await cache?.load();
@@ -382,7 +384,13 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     } else {
       // No usable index after all (and a listing that came with it is not to be trusted): every file is read.
       const listed = holds || relisted !== undefined ? await source.list() : paths;
-      snapshot = await scan({ paths: listed, folders: source.foldersOf?.(listed) });
+      const folders = source.foldersOf?.(listed);
+      snapshot = await scan({ paths: listed, folders });
+      // A first listing that watched only the first folders: the others are watched by listing
+      // again once this is out, and the files read meanwhile are checked then.
+      if (listed === paths && folders !== undefined && folders.length > watchedFirst) {
+        (setTimeout(() => void confirmListing(true), Math.max(0, after)) as { unref?: () => void }).unref?.();
+      }
     }
     started = scanned;
     await restoreContent();
@@ -390,8 +398,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   };
 
   /**
-   * Lists the folder after a start that took its files from the index, and applies what the
-   * listing finds added or removed as a change. On a file system that keeps folder times as
+   * Lists the folder after a start that took its files from the index (or that watched only
+   * some folders), and applies what the listing finds added or removed as a change. On a file system that keeps folder times as
    * POSIX says it finds nothing; some network and FUSE file systems do not (git keeps its
    * untracked cache, the same idea, opt-in for them). There, a file added or removed while the
    * server was stopped shows about a second after the start, as a change made then would, and

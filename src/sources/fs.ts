@@ -301,8 +301,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
    * Lists the folder, folder by folder; a folder whose time is the one it had in `earlier` is
    * taken from that listing unread (its files and subfolders), every other one is read.
    */
-  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing): Promise<readonly string[]> => {
+  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing, handOnFolders = Number.POSITIVE_INFINITY): Promise<readonly string[]> => {
     const paths: string[] = [];
+    let handedOn = 0;
     const folders: FolderStamp[] = [];
     let tookEarlier = false;
     const listedAt = Date.now();
@@ -317,7 +318,10 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const [folder, prefix] = next;
       const path = prefix.slice(0, -1);
-      onFolder?.(path);
+      if (handedOn < handOnFolders) {
+        onFolder?.(path);
+        handedOn += 1;
+      }
       // Its time before it is read: a change while it is read moves the time on.
       const stats = statSync(folder, { throwIfNoEntry: path === '' });
       // Gone, or no longer a folder, since its parent was read (or since the earlier listing,
@@ -357,7 +361,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   };
 
   return {
-    list: (onListed) => walk(onListed),
+    list: (onListed, handOnFolders) => walk(onListed, undefined, handOnFolders),
     relist: (paths, folders) => walk(undefined, earlierListing(paths, folders)),
     async read(path: string): Promise<string> {
       return readContentFile(resolvePath(path));

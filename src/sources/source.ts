@@ -89,9 +89,11 @@ export interface ContentSource {
    * The path of every article file (relative to the source root, with `/` separators, never
    * starting with `/` or containing `..`), sorted so that "first" and "second" mean the same
    * thing everywhere. `onListed` is told how many files are listed so far as the listing goes on (a
-   * source that lists at once tells it once).
+   * source that lists at once tells it once). A source that hands each folder on (to be
+   * watched) before it reads it hands on the first `handOnFolders` only (default: every one);
+   * the caller then lists again later, and checks every file's stamp after that listing.
    */
-  list(onListed?: (files: number) => void): Promise<readonly string[]>;
+  list(onListed?: (files: number) => void, handOnFolders?: number): Promise<readonly string[]>;
   /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
   /** At most about `bytes` bytes from the start of a file, cut after a line break. */

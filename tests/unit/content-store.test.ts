@@ -863,7 +863,7 @@ describe('content store restarting with the listing saved in the index', () => {
       const source = createFsSource(root, folders ? { onFolder: (folder) => void calls.push(`folder:${folder}`) } : {});
       const counted: ContentSource = {
         ...source,
-        list: async () => (calls.push('list'), source.list()),
+        list: async (onListed, handOnFolders) => (calls.push('list'), source.list(onListed, handOnFolders)),
         relist: async (paths, folders) => (calls.push(`relist:${paths.join(',')}`), source.relist!(paths, folders)),
         readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
         stamps: async (paths) => (calls.push(`stamps:${paths.join(',')}`), source.stamps(paths)),
@@ -906,6 +906,16 @@ describe('content store restarting with the listing saved in the index', () => {
     writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
     await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
     expect(calls).toEqual(['stamps:2024/b.md,a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
+  });
+
+  it('on a first start past WATCH_LATE_FROM folders, hands on the first ones it lists, the others in a listing after the first snapshot, and reads a file edited in between', async () => {
+    const { root, site, countingFs } = await savedFolder();
+    const { source, calls } = countingFs({ folders: true });
+    const store = createContentStore(source, site, { confirmListingAfterMs: 300, watchLateFrom: 1, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    await store.current();
+    writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
+    await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
+    expect(calls).toEqual(['list', 'folder:', 'head:2024/b.md', 'head:a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
   });
 
   it('tells at once that a listing is the one its entries were saved with, each file unchanged, and not otherwise', async () => {
