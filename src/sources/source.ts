@@ -130,11 +130,22 @@ export interface ContentSource {
   relist?(paths: readonly string[], folders: readonly FolderStamp[]): Promise<readonly string[]>;
 }
 
-/** Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive). */
+/**
+ * Hugo's section pages (`_index.md`: the title and text of a list page, such as `posts/` or the
+ * home page), which a Hugo site's content folder holds beside its articles: never an article.
+ */
+const SECTION_PAGE = /^_index\.[^.]*$/i;
+
+/**
+ * Whether a file name has one of the {@link ARTICLE_EXTENSIONS} (case-insensitive) and is no
+ * Hugo section page (see {@link SECTION_PAGE}).
+ */
 export function isArticlePath(path: string): boolean {
   // Only the ending is lower-cased: this runs for every file of every scan.
   const extension = path.slice(path.lastIndexOf('.')).toLowerCase();
-  return (ARTICLE_EXTENSIONS as readonly string[]).includes(extension);
+  if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(extension)) return false;
+  const name = path.lastIndexOf('/') + 1;
+  return path.charCodeAt(name) !== 0x5f || !SECTION_PAGE.test(path.slice(name));
 }
 
 /**
@@ -175,13 +186,17 @@ export function isSkippedContentLink(entry: FolderEntry, leadsToFolder: () => bo
   return entry.isSymbolicLink() && !isSkippedName(entry.name) && (isArticlePath(entry.name) || leadsToFolder());
 }
 
+/** The article extensions, without their dots, as alternatives of a regular expression. */
+const EXTENSIONS = ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|');
+
 /**
  * What a relative path that may name a content file looks like: `/`-separated, no empty or
  * hidden segment (which rules out `.` and `..` too; the listing and the watcher skip hidden
- * names, see {@link isSkippedName}), no leading slash, no backslash or NUL, and an article
- * extension (see {@link ARTICLE_EXTENSIONS}).
+ * names, see {@link isSkippedName}), no leading slash, no backslash or NUL, an article
+ * extension (see {@link ARTICLE_EXTENSIONS}), and no Hugo section page as its file (see
+ * {@link SECTION_PAGE}), which a watcher may name.
  */
-const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:[^./\\\0][^/\\\0]*/)*[^./\\\0][^/\\\0]*\.(?:${ARTICLE_EXTENSIONS.map((extension) => extension.slice(1)).join('|')})$`, 'i');
+const SAFE_CONTENT_PATH = new RegExp(String.raw`^(?:[^./\\\0][^/\\\0]*/)*(?!_index\.(?:${EXTENSIONS})$)[^./\\\0][^/\\\0]*\.(?:${EXTENSIONS})$`, 'i');
 
 /** Whether a relative path may name a content file (see {@link SAFE_CONTENT_PATH}). */
 export function isSafeContentPath(path: string): boolean {

@@ -250,13 +250,19 @@ describe('pages', () => {
     });
   });
 
-  it("serves Hugo page bundles (a folder per article, its text in index.md) at their folders' names, in every feed", async () => {
+  it("serves Hugo page bundles (a folder per article, its text in index.md) at their folders' names, in every feed, and leaves out Hugo's section pages (_index.md)", async () => {
     const { app, store } = createTestApp({
       '2024/storm-hits-coast/index.md': validArticle({ code: '"B1"', date: '2024-11-20T10:00:00Z' }),
       '2024/2024-11-19-rates-rise/index.md': validArticle({ code: '"B2"', date: '2024-11-19T10:00:00Z' }),
+      // Hugo's section pages, the home page's and a section's: not articles, even when dated.
+      '_index.md': validArticle({ code: '"HOME"', title: '"Home"', date: '2024-11-21T10:00:00Z' }),
+      '2024/_index.md': validArticle({ code: '"SECTION"', title: '"2024"', date: '2024-11-21T10:00:00Z' }),
     });
     const { catalog } = await store.current();
     expect(catalog.problems).toEqual([]);
+    // Nor when a watcher names one.
+    await store.update(['_index.md', '2024/_index.md']);
+    expect((await store.current()).catalog.articles.map((article) => article.slug)).toEqual(['storm-hits-coast', 'rates-rise']);
     for (const slug of ['storm-hits-coast', 'rates-rise']) expect((await app.request(`/articles/${slug}`)).status).toBe(200);
     const text = await (await app.request('/feed.json')).text();
     expect(checkJsonFeed(text)).toEqual([]);

@@ -16,6 +16,12 @@ describe('content paths', () => {
     ['story', false],
     ['md', false],
     ['story.md/', false],
+    // Hugo's section pages (a list page's title and text), not its page bundles (index.md).
+    ['_index.md', false],
+    ['posts/_INDEX.Markdown', false],
+    ['posts/my-story/index.md', true],
+    ['posts/_index.old.md', true],
+    ['posts/my_index.md', true],
   ])('%s is an article file name: %s', (path, expected) => {
     expect(isArticlePath(path)).toBe(expected);
   });
@@ -41,6 +47,11 @@ describe('content paths', () => {
     ['2024/..hidden.md', false],
     ['2024/.draft.md', false],
     ['.git/story.md', false],
+    // Hugo's section pages, which a watcher may name.
+    ['_index.md', false],
+    ['posts/_index.txt', false],
+    ['_index/story.md', true],
+    ['posts/_index.old.md', true],
   ])('%j may name a content file: %s', (path, expected) => {
     expect(isSafeContentPath(path)).toBe(expected);
   });
@@ -72,6 +83,9 @@ describe('the folder source', () => {
     mkdirSync(join(root, '.hidden'));
     writeFileSync(join(root, '.hidden', 'x.md'), 'hidden');
     writeFileSync(join(root, 'f1', 'picture.png'), 'png');
+    // Hugo's section pages: the site's and a section's.
+    writeFileSync(join(root, '_index.md'), 'home');
+    writeFileSync(join(root, 'f1', '_index.md'), 'section');
     // A backslash is a legal file name character on Linux, and never part of a content path.
     writeFileSync(join(root, 'f1', 'back\\slash.md'), 'no');
     mkdirSync(join(root, 'f4\\sub'));
@@ -84,7 +98,7 @@ describe('the folder source', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('lists every article file below the root, in path order, leaving out hidden folders, other files, folders named like articles, names with a backslash and symbolic links', async () => {
+  it("lists every article file below the root, in path order, leaving out hidden folders, other files, Hugo's section pages, folders named like articles, names with a backslash and symbolic links", async () => {
     const listed = await createFsSource(root).list();
     expect(listed).toEqual([...paths].sort(comparePaths));
     expect(listed.indexOf('f3/😀.md')).toBeLessThan(listed.indexOf('f3/\uff21.md'));
