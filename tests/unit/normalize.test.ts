@@ -251,8 +251,13 @@ describe('updated', () => {
     expect(article.updated).toBe(article.published);
   });
 
-  it.each(['updated', 'modified'])('is read from `%s`', (field) => {
+  it.each(['updated', 'modified', 'lastmod', 'last_modified_at'])('is read from `%s`', (field) => {
     expect(articleOf(validArticle({ [field]: '2024-12-01T00:00:00Z' })).updated).toBe(Date.UTC(2024, 11, 1));
+  });
+
+  it('is read from the first of `updated`, `modified`, `lastmod` and `last_modified_at` given', () => {
+    expect(articleOf(validArticle({ lastmod: '2024-12-02T00:00:00Z', modified: '2024-12-01T00:00:00Z' })).updated).toBe(Date.UTC(2024, 11, 1));
+    expect(articleOf(validArticle({ last_modified_at: '2024-12-03T00:00:00Z', lastmod: '2024-12-02T00:00:00Z' })).updated).toBe(Date.UTC(2024, 11, 2));
   });
 
   it('is ignored with a warning when earlier than the publication date', () => {
