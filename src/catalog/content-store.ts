@@ -478,7 +478,29 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * each added or removed file in took 0.2 ms a file, 6 s for 30,000). While many files are
    * read, requests answered from memory are let through now and then.
    */
-  const changeFiles = async (paths: readonly string[]) => {
+  /**
+   * The files of `folders` (folders that came or went, at any depth): those known, and those
+   * listed there now (each folder handed on as a listing hands it on). One pass over the known
+   * paths, whatever the number of folders.
+   */
+  const filesOfFolders = async (folders: readonly string[]): Promise<string[]> => {
+    const named = new Set(folders);
+    const files: string[] = [];
+    for (const path of entries.keys()) {
+      for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+        if (named.has(path.slice(0, slash))) {
+          files.push(path);
+          break;
+        }
+      }
+    }
+    for (const folder of folders) files.push(...((await source.listFolder?.(folder)) ?? []));
+    return files;
+  };
+
+  /** Reads the files named (and those of `changedFolders`, see filesOfFolders) again, and publishes what changed. */
+  const changeFiles = async (named: readonly string[], changedFolders: readonly string[] = []) => {
+    const paths = changedFolders.length === 0 ? named : [...named, ...(await filesOfFolders(changedFolders))];
     const changes: EntryChange[] = [];
     let since = Date.now();
     for (const path of new Set(paths)) {
@@ -512,20 +534,23 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     return result;
   };
   const first = () => latest ?? enqueue(scanFirst);
+  const reload = async () => {
+    await first();
+    return enqueue(async () => {
+      const paths = await source.list();
+      return scan({ paths, folders: source.foldersOf?.(paths), previous: entries });
+    });
+  };
 
   return {
     current: first,
     peek: () => published,
-    reload: async () => {
+    reload,
+    update: async (paths, folders = []) => {
+      // A source that cannot list one folder lists them all.
+      if (folders.length > 0 && source.listFolder === undefined) return reload();
       await first();
-      return enqueue(async () => {
-        const paths = await source.list();
-        return scan({ paths, folders: source.foldersOf?.(paths), previous: entries });
-      });
-    },
-    update: async (paths) => {
-      await first();
-      return enqueue(() => changeFiles(paths));
+      return enqueue(() => changeFiles(paths, folders));
     },
     keepContent: async () => {
       await options.keeper?.keep(content.recent());

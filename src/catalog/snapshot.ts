@@ -94,8 +94,11 @@ export interface ContentStore {
   peek(): Snapshot | undefined;
   /** Re-checks every file and swaps in a new snapshot once it is complete. */
   reload(): Promise<Snapshot>;
-  /** Re-reads just these files (changed, added or removed) and swaps in a new snapshot. */
-  update(paths: readonly string[]): Promise<Snapshot>;
+  /**
+   * Re-reads just these files (changed, added or removed), and the files of `folders` (folders
+   * that came or went: those known in them and those listed there now), and swaps in a new snapshot.
+   */
+  update(paths: readonly string[], folders?: readonly string[]): Promise<Snapshot>;
 }
 
 /** A store over one snapshot that never changes (pre-built content, tests). */

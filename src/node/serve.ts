@@ -58,15 +58,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // The index, and the HTML rendered last run for the first responses of this one (kept when the server stops).
   const startFiles = openStartFiles(options, (message) => warn(JSON.stringify({ event: 'index-cache', message })));
   const { cache, keeper } = startFiles ?? {};
-  // Changes are applied one after another by the store; only the files named are read again
-  // (every file, checked by size and time, when a folder came or went or the platform cannot
-  // say). The folders are watched as the first scan lists them, each before it is read, so a
-  // change made while the server starts is not lost.
+  // Changes are applied one after another by the store; only the files named are read again,
+  // and those of a folder that came or went (every file, checked by size and time, when the
+  // platform cannot say). The folders are watched as the first scan lists them, each before it
+  // is read, so a change made while the server starts is not lost.
   let afterChange = async (): Promise<void> => undefined;
   const watcher = createContentWatcher(
     contentDir,
-    (paths) => {
-      (paths === undefined ? store.reload() : store.update(paths))
+    (paths, folders) => {
+      (paths === undefined ? store.reload() : store.update(paths, folders))
         .then(() => afterChange())
         .catch((error: unknown) => warn(JSON.stringify({ event: 'error', message: `could not apply a content change: ${String(error)}` })));
     },

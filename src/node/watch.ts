@@ -1,15 +1,16 @@
 /**
  * Watches the content folder and reports which files changed, once a burst of changes has
- * settled; `paths` is `undefined` when a folder came or went, or the platform cannot say (then
- * the store lists the folder again and checks every file).
+ * settled, and which folders came or went (`folders`: the store lists each again, with the
+ * files it held); `paths` is `undefined` when the platform cannot say (then the store lists the
+ * whole folder again and checks every file).
  *
  * One watcher per folder (inotify on Linux), not Node's recursive mode: on Linux that mode
  * watches every file separately, which for 100,000 articles takes seconds to set up and keeps
  * 100,000 watchers busy.
  *
- * The folders are never walked here: every listing of the folder (the first scan, and the
- * rescan that a folder coming or going, or a change it cannot name, leads to) hands each folder
- * to {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
+ * The folders are never walked here: every listing (the first scan, the listing of a folder
+ * that came, and the rescan that a change it cannot name leads to) hands each folder to
+ * {@link ContentWatcher.watchFolder} just before reading it (see the fs source's `onFolder`).
  * So every change is either in that listing or reported here, also one made while the server
  * starts, and each folder is read once, not twice.
  *
@@ -28,7 +29,7 @@
  * every folder is checked so and none watched: for file systems that send no change events.
  *
  * @example
- * const watcher = createContentWatcher('content', (paths) => store.update(paths));
+ * const watcher = createContentWatcher('content', (paths, folders) => (paths ? store.update(paths, folders) : store.reload()));
  * const source = createFsSource('content', { onFolder: watcher.watchFolder });
  */
 import { lstatSync, readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
@@ -106,7 +107,7 @@ function stampChanged(stamps: FolderStamps, at: number, earlier: FolderStamps, n
   return false;
 }
 
-export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined) => void, options: ContentWatcherOptions = {}): ContentWatcher {
+export function createContentWatcher(root: string, onChange: (paths: readonly string[] | undefined, folders: readonly string[]) => void, options: ContentWatcherOptions = {}): ContentWatcher {
   const { settleMs = 25, pollMs = 1000, pollOnly = false, warn = () => undefined, watch = watchFolderNatively } = options;
   const queueLimit = options.queueLimit ?? systemQueueLimit();
   const watchers = new Map<string, FSWatcher>();
@@ -122,6 +123,8 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   // Names reported by a watcher (a file, or a folder that came) and files a check found changed.
   let named = new Set<string>();
   let checked = new Set<string>();
+  // Folders that went, or were moved or replaced (known here), or came (found by a check).
+  let changedFolders = new Set<string>();
   let rescan = false;
   let closed = false;
   // Events since the last report: as many as the system queues, and some may have been dropped.
@@ -146,19 +149,35 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
 
   const flush = () => {
     timer = undefined;
-    // A name a watcher reported that is a folder now: one that came, or came back.
-    const paths = rescan || events >= queueLimit || [...named].some(isFolder) ? undefined : [...named, ...checked];
+    const files = [...checked];
+    // A name a watcher reported that is a folder now: one that came, or came back. A link that
+    // leads to a folder is left to a listing of the whole folder, which tells of it.
+    for (const path of named) {
+      const kind = kindOf(path);
+      if (kind === 'folder') changedFolders.add(path);
+      else if (kind === 'link to a folder') rescan = true;
+      else files.push(path);
+    }
+    const whole = rescan || events >= queueLimit;
+    const came = [...changedFolders];
     named = new Set();
     checked = new Set();
+    changedFolders = new Set();
     rescan = false;
     events = 0;
-    onChange(paths);
+    if (whole) onChange(undefined, []);
+    else onChange(files, came);
   };
   const note = () => {
     clearTimeout(timer);
     timer = setTimeout(flush, settleMs);
   };
-  const isFolder = (path: string) => statSync(join(root, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const kindOf = (path: string): 'folder' | 'link to a folder' | 'other' => {
+    const stats = lstatSync(join(root, path), { throwIfNoEntry: false });
+    if (stats?.isDirectory() === true) return 'folder';
+    if (stats?.isSymbolicLink() !== true) return 'other';
+    return statSync(join(root, path), { throwIfNoEntry: false })?.isDirectory() === true ? 'link to a folder' : 'other';
+  };
   const pathIn = (folder: string, name: string) => (folder === '' ? name : `${folder}/${name}`);
 
   /** Stops watching or checking a folder, and every folder in it: it went, or is another one now. */
@@ -198,10 +217,10 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
         } else {
           const path = pathIn(folder, name);
           // A folder known here went, or was moved or replaced: the files in it are found
-          // gone (or back) only by listing again, and it is watched again if it is there.
+          // gone (or back) only by listing it again, and it is watched again if it is there.
           if (watchers.has(path) || polled.has(path)) {
             forget(path);
-            rescan = true;
+            changedFolders.add(path);
           } else named.add(path);
         }
         note();
@@ -255,7 +274,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
         entries = readdirSync(within, { withFileTypes: true });
       } catch {
         forget(folder);
-        rescan = true;
+        changedFolders.add(folder);
         continue;
       }
       const stamps: FolderStamps = { places: new Map(), numbers: new Float64Array(entries.length * STAMP_NUMBERS) };
@@ -278,7 +297,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
         const kind = listedAs(entry);
         if (kind === 'folder') {
           const path = pathIn(folder, name);
-          if (!watchers.has(path) && !polled.has(path)) rescan = true;
+          if (!watchers.has(path) && !polled.has(path)) changedFolders.add(path);
         } else if (kind === 'article') {
           const stats = statSync(join(within, name), { throwIfNoEntry: false });
           // A file gone between the two reads is missing from `stamps`, so reported.
@@ -299,7 +318,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       polled.set(folder, stamps);
     }
     working += performance.now() - since;
-    if (rescan || checked.size > 0) note();
+    if (rescan || checked.size > 0 || changedFolders.size > 0) note();
     pollTimer = polled.size === 0 ? undefined : setTimeout(check, Math.max(pollMs, 10 * working));
   }
 

@@ -301,7 +301,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
    * Lists the folder, folder by folder; a folder whose time is the one it had in `earlier` is
    * taken from that listing unread (its files and subfolders), every other one is read.
    */
-  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing, handOnFolders = Number.POSITIVE_INFINITY): Promise<readonly string[]> => {
+  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing, handOnFolders = Number.POSITIVE_INFINITY, start = ''): Promise<readonly string[]> => {
     const paths: string[] = [];
     let handedOn = 0;
     const folders: FolderStamp[] = [];
@@ -314,7 +314,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     // so is any name with a backslash. Requests are let through between folders (a listing
     // of 100,000 files takes 0.2-0.3 s here; the server lists while it serves, see
     // content-store.ts).
-    const pending: [folder: string, prefix: string][] = [[root, '']];
+    const pending: [folder: string, prefix: string][] = [start === '' ? [root, ''] : [join(root, start), `${start}/`]];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const [folder, prefix] = next;
       const path = prefix.slice(0, -1);
@@ -362,6 +362,11 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
 
   return {
     list: (onListed, handOnFolders) => walk(onListed, undefined, handOnFolders),
+    async listFolder(folder) {
+      // Not a link to a folder: a listing never follows one (see openContentFile).
+      if (folder === '' || !isSafeFolderPath(folder) || lstatSync(join(root, folder), { throwIfNoEntry: false })?.isDirectory() !== true) return [];
+      return walk(undefined, undefined, undefined, folder);
+    },
     relist: (paths, folders) => walk(undefined, earlierListing(paths, folders)),
     async read(path: string): Promise<string> {
       return readContentFile(resolvePath(path));

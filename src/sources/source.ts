@@ -94,6 +94,13 @@ export interface ContentSource {
    * the caller then lists again later, and checks every file's stamp after that listing.
    */
   list(onListed?: (files: number) => void, handOnFolders?: number): Promise<readonly string[]>;
+  /**
+   * The article files in one folder of the source (`2024/my-story`) and its folders, as
+   * {@link list} lists them and in its order (none for a folder that is not there, or is a
+   * symbolic link), each folder handed on as a listing hands it on: for a folder that came or
+   * went while the source is watched.
+   */
+  listFolder?(folder: string): Promise<readonly string[]>;
   /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
   /** At most about `bytes` bytes from the start of a file, cut after a line break. */

@@ -867,6 +867,7 @@ describe('content store restarting with the listing saved in the index', () => {
         relist: async (paths, folders) => (calls.push(`relist:${paths.join(',')}`), source.relist!(paths, folders)),
         readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
         stamps: async (paths) => (calls.push(`stamps:${paths.join(',')}`), source.stamps(paths)),
+        listFolder: async (folder) => (calls.push(`listFolder:${folder}`), source.listFolder!(folder)),
       };
       return { source: counted, calls };
     };
@@ -916,6 +917,21 @@ describe('content store restarting with the listing saved in the index', () => {
     writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
     await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
     expect(calls).toEqual(['list', 'folder:', 'head:2024/b.md', 'head:a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
+  });
+
+  it('reads the files of a folder that came and lets go of those of a folder that went, listing only those folders', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    const { source, calls } = countingFs({ folders: true });
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: Number.POSITIVE_INFINITY });
+    await store.current();
+    // A page bundle added (two folders deep), and a folder removed with its article.
+    mkdirSync(join(root, 'new', 'story'), { recursive: true });
+    writeFileSync(join(root, 'new', 'story', 'index.md'), validArticle({ code: '"N"', title: '"New"', date: '2024-01-05T00:00:00Z' }));
+    rmSync(join(root, '2024'), { recursive: true });
+    calls.length = 0;
+    const { catalog } = await store.update([], ['new', '2024']);
+    expect(describeCatalog(catalog)).toEqual(['new/story/index.md New', 'a.md First']);
+    expect(calls).toEqual(['listFolder:new', 'folder:new', 'folder:new/story', 'listFolder:2024', 'head:new/story/index.md']);
   });
 
   it('tells at once that a listing is the one its entries were saved with, each file unchanged, and not otherwise', async () => {

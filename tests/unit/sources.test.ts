@@ -105,6 +105,17 @@ describe('the folder source', () => {
     expect(listed.every(isSafeContentPath)).toBe(true);
   });
 
+  it('lists one folder and its folders as the listing does, handing each on before it reads it; nothing for a folder not there, a link to one, or the root', async () => {
+    const handed: string[] = [];
+    const source = createFsSource(root, { onFolder: (folder) => handed.push(folder) });
+    expect(await source.listFolder!('f3')).toEqual(paths.filter((path) => path.startsWith('f3/')).sort(comparePaths));
+    expect(handed).toEqual(['f3']);
+    expect(await source.listFolder!('f0')).toEqual(paths.filter((path) => path.startsWith('f0/')).sort(comparePaths));
+    expect(handed).toEqual(['f3', 'f0', 'f0/folder.md']);
+    for (const folder of ['gone', 'linked-folder', '', '.hidden', '../x']) expect(await source.listFolder!(folder)).toEqual([]);
+    expect(handed).toHaveLength(3);
+  });
+
   it('takes a symbolic link for no file when asked for it by path, as a watcher may: no stamp, and no read through it', async () => {
     const source = createFsSource(root);
     expect(await source.stat('f1/passwd.md')).toBeUndefined();

@@ -38,8 +38,9 @@ describe('the content watcher', () => {
     if (throughLink) symlinkSync(root, path);
     watcher = createContentWatcher(
       path,
-      (paths) => {
+      (paths, folders) => {
         for (const path of paths ?? [undefined]) reported.add(path);
+        for (const folder of folders) reported.add(`folder:${folder}`);
         wake();
       },
       options,
@@ -59,7 +60,7 @@ describe('the content watcher', () => {
     const forget = () => {
       reported = new Set();
     };
-    return { listed, until, forget, listAgain: () => source.list() };
+    return { listed, until, forget, listAgain: () => source.list(), listFolder: (folder: string) => source.listFolder!(folder) };
   }
 
   it('reports every file changed, added or removed in a folder a listing handed it, at any depth', async () => {
@@ -78,26 +79,27 @@ describe('the content watcher', () => {
     expect(await until([undefined])).toContain(undefined);
   });
 
-  it('asks for a rescan when a folder comes, and watches it once a listing hands it over', async () => {
-    const { until, forget, listAgain } = await watchedFolder();
+  it('names a folder that comes, to be listed on its own, and watches it once a listing hands it over', async () => {
+    const { until, forget, listFolder } = await watchedFolder();
     mkdirSync(join(root, 'd'));
-    expect(await until([undefined])).toContain(undefined);
-    await listAgain();
+    expect(await until(['folder:d'])).toEqual(new Set(['folder:d']));
+    expect(await listFolder('d')).toEqual([]);
     forget();
     writeFileSync(join(root, 'd', 'w.md'), 'w');
     expect(await until(['d/w.md'])).toEqual(new Set(['d/w.md']));
   });
 
-  it('asks for a rescan when a watched folder is moved out, and watches the one that comes back in its place', async () => {
-    const { until, forget, listAgain } = await watchedFolder();
-    // Its files are gone from the folder, and only a listing can say which they were.
+  it('names a watched folder that is moved out, to be listed on its own, and watches the one that comes back in its place', async () => {
+    const { until, forget, listFolder } = await watchedFolder();
+    // Its files are gone from the folder: the store knows which they were.
     renameSync(join(root, 'b'), join(away, 'b'));
-    expect(await until([undefined])).toContain(undefined);
-    await listAgain();
+    expect(await until(['folder:b'])).toEqual(new Set(['folder:b']));
+    expect(await listFolder('b')).toEqual([]);
     forget();
     mkdirSync(join(root, 'b', 'c'), { recursive: true });
-    expect(await until([undefined])).toContain(undefined);
-    await listAgain();
+    writeFileSync(join(root, 'b', 'c', 'back.md'), 'back');
+    expect(await until(['folder:b'])).toEqual(new Set(['folder:b']));
+    expect(await listFolder('b')).toEqual(['b/c/back.md']);
     forget();
     // The folder moved out is not watched any more; the new one in its place is.
     writeFileSync(join(away, 'b', 'c', 'y.md'), 'changed away');
@@ -105,10 +107,17 @@ describe('the content watcher', () => {
     expect(await until(['b/c/new.md'])).toEqual(new Set(['b/c/new.md']));
   });
 
-  it('asks for a rescan when a watched folder is hidden, as a listing skips it', async () => {
-    const { until } = await watchedFolder();
+  it('names a watched folder that is hidden, as a listing skips it, and not the hidden one', async () => {
+    const { until, listFolder } = await watchedFolder();
     renameSync(join(root, 'b'), join(root, '.b'));
-    expect(await until([undefined])).toContain(undefined);
+    expect(await until(['folder:b'])).toEqual(new Set(['folder:b']));
+    expect(await listFolder('b')).toEqual([]);
+  });
+
+  it('asks for a rescan when a link to a folder comes, for the listing to tell of it', async () => {
+    const { until } = await watchedFolder();
+    symlinkSync(away, join(root, 'linked'));
+    expect(await until([undefined])).toEqual(new Set([undefined]));
   });
 
   it('reports no hidden name, as a listing skips them, and asks for no rescan for a hidden folder', async () => {
@@ -240,6 +249,6 @@ describe('the content watcher', () => {
     expect(await until(['b/c/y.md', 'a/z.md', 'a/x.md'])).toEqual(new Set(['b/c/y.md', 'a/z.md', 'a/x.md']));
     forget();
     mkdirSync(join(root, 'a', 'e'));
-    expect(await until([undefined])).toEqual(new Set([undefined]));
+    expect(await until(['folder:a/e'])).toEqual(new Set(['folder:a/e']));
   });
 });
