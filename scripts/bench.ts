@@ -24,7 +24,8 @@
  * --only=200k,500k measures those corpora alone ("<n>k": n thousand generated articles), to see
  * how the host scales past the targets' 100,000, without the render and the static export (which
  * use the 10k corpus whatever runs), and writes bench/results-200k-500k.{json,md}, leaving the
- * full run's files (the README's) as they are.
+ * full run's files (the README's) as they are. "<n>k-bundles" is the same articles as Hugo's page
+ * bundles, a folder per article (`2024/05/my-story/index.md`); its live update adds a bundle.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -372,7 +373,9 @@ async function measureCorpus(corpus: Corpus) {
     // replaces the old one, and once the file is gone so is the article. Each is timed from the
     // file system call to the first response that shows it.
     const code = `BENCH${Date.now()}`;
-    const file = join(dir, 'bench-live-update.md');
+    // In page bundles, an article comes and goes with its folder.
+    const bundle = corpus.layout === 'bundles' ? join(dir, 'bench-live-update') : undefined;
+    const file = bundle ? join(bundle, 'index.md') : join(dir, 'bench-live-update.md');
     const article = (title: string) =>
       `---\ncode: "${code}"\ntitle: "${title}"\ndescription: "Written by the benchmark."\ncategory: "WORLD"\nlanguage: "en"\ndate: ${new Date(Date.now() - 1000).toISOString()}\n---\nBody.\n`;
     const served = async (change: () => void, shows: (feed: string) => boolean) => {
@@ -385,11 +388,14 @@ async function measureCorpus(corpus: Corpus) {
       return Number.NaN;
     };
     const live = {
-      addedMs: await served(() => writeFileSync(file, article(`Live update ${code}`)), (feed) => feed.includes(code)),
+      addedMs: await served(() => {
+        if (bundle) mkdirSync(bundle);
+        writeFileSync(file, article(`Live update ${code}`));
+      }, (feed) => feed.includes(code)),
       changedMs: await served(() => writeFileSync(file, article(`Live update ${code}, changed`)), (feed) => feed.includes(`${code}, changed`)),
-      removedMs: await served(() => rmSync(file, { force: true }), (feed) => !feed.includes(code)),
+      removedMs: await served(() => rmSync(bundle ?? file, { recursive: true, force: true }), (feed) => !feed.includes(code)),
     };
-    rmSync(file, { force: true });
+    rmSync(bundle ?? file, { recursive: true, force: true });
     await new Promise((next) => setTimeout(next, 300));
     const steady = memoryOf(warm.child.pid!);
     const crawlStarted = performance.now();
