@@ -357,15 +357,23 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // of the folders whose time has not, and a listing of the others (files added or removed while stopped).
     const saved = cache?.listing?.();
     const after = options.confirmListingAfterMs ?? CONFIRM_LISTING_AFTER_MS;
-    // Folders watched before the first snapshot: past these, the listing that confirms the start watches them (see WATCH_LATE_FROM).
-    const watchedFirst = Number.isFinite(after) ? (options.watchLateFrom ?? WATCH_LATE_FROM) : Number.POSITIVE_INFINITY;
+    // Folders watched before the first snapshot: past these, the listing that confirms the start
+    // watches them (see WATCH_LATE_FROM). A source that hands none on (a static export, a build) has none to put off.
+    const watchedFirst = Number.isFinite(after) && source.handsOnFolders === true ? (options.watchLateFrom ?? WATCH_LATE_FROM) : Number.POSITIVE_INFINITY;
     const watchLate = saved !== undefined && saved.folders.length >= watchedFirst;
-    const holds = saved !== undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true;
-    const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders) : undefined;
+    // Such a restart reads its folders' times with its files' stamps, on the stat threads, while
+    // this thread decodes the index (see checkListing).
+    const checking = watchLate && source.checkListing !== undefined ? source.checkListing(saved.folders, saved.paths) : undefined;
+    checking?.catch(() => undefined);
+    const loading = checking && cache?.load();
+    loading?.catch(() => undefined);
+    const checked = await checking?.catch(() => undefined);
+    const holds = saved !== undefined && (checked !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true));
+    const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders, watchedFirst) : undefined;
     const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing, watchedFirst)));
-    const stamping = restarting ? source.stamps(paths) : undefined;
+    const stamping = restarting ? (checked !== undefined ? Promise.resolve(checked) : source.stamps(paths)) : undefined;
     stamping?.catch(() => undefined);
-    const previous = await cache?.load();
+    const previous = await (loading ?? cache?.load());
     // This thread would wait for the stat threads now: it makes the catalog of the saved
     // collection meanwhile, which is the catalog to publish if no file changed (and is dropped if one did).
     if (previous?.collection !== undefined && stamping !== undefined) early = { loaded: previous.collection, catalog: createCatalog(previous.collection, site) };
@@ -374,8 +382,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       snapshot = await scan({ paths, folders: holds ? saved.folders : source.foldersOf?.(paths), previous, stamps: await stamping });
       const trusted = holds || relisted !== undefined;
       const settle = async () => {
-        // A listing read again (relisted) handed on every folder as it read it.
-        if (trusted) await confirmListing(watchLate && holds);
+        if (trusted) await confirmListing(watchLate);
         await mapCodes();
       };
       if (after <= 0) void settle();

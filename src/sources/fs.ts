@@ -50,6 +50,9 @@ const UNSETTLED = -1;
  * same from src/ and from the bundle. It is told its folder with the list, so that it can be
  * started before the folder is known (see startStatThreadsEarly).
  */
+/** The size a stat thread gives a folder, with its time (a file's is never negative, and anything else's is -1). */
+const FOLDER_SIZE = -2;
+
 const STAMP_WORKER = `
 const { parentPort } = require('node:worker_threads');
 const { lstatSync } = require('node:fs');
@@ -60,6 +63,7 @@ parentPort.once('message', ({ root, joined }) => {
     try {
       const stats = lstatSync(root + '/' + paths[i], { throwIfNoEntry: false });
       if (stats !== undefined && stats.isFile()) { stamps[2 * i] = stats.size; stamps[2 * i + 1] = stats.mtimeMs; }
+      else if (stats !== undefined && stats.isDirectory()) { stamps[2 * i] = ${FOLDER_SIZE}; stamps[2 * i + 1] = stats.mtimeMs; }
     } catch {}
   }
   parentPort.postMessage(stamps, [stamps.buffer]);
@@ -274,6 +278,48 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     refuseUnsafe([path]);
     return folderPrefix + path;
   };
+  /**
+   * The stamps of `paths`, and the times of `folders` (NaN for one that is no folder now), the
+   * kernel's work on the stat threads for a large list.
+   */
+  const stampsOf = async (paths: readonly string[], folders: readonly FolderStamp[] = []): Promise<Stamps & { readonly folders: readonly number[] }> => {
+    const count = folders.length + paths.length;
+    const threads = count >= THREADED_STAMPS_FROM ? threadsForStamps() : undefined;
+    // Threads started for a list that turned out small: not kept idle for the process's life.
+    for (const thread of prepared ?? []) thread.stop();
+    prepared = undefined;
+    const list = folders.length === 0 ? paths : [...folders.map(({ path }) => path), ...paths];
+    const stamping = threads && stampOnThreads(threads, root, list);
+    stamping?.catch(() => undefined);
+    // The threads stat while this one checks the paths (a list this source made is safe by
+    // construction), and none of their stamps is given if one is not a content file path (a
+    // stat neither opens nor changes a file). In the threads, the check took 50 ms of the 440
+    // that 100,000 files take two threads here, while this thread has time to spare: on a
+    // restart, the index it decodes meanwhile is done 0.1-0.3 s before them.
+    if (!safe.has(paths)) refuseUnsafe(paths);
+    let pairs: Float64Array | undefined;
+    if (stamping !== undefined) {
+      try {
+        pairs = (await stamping).pairs;
+      } catch {
+        // a thread stopped: stat on this one
+      }
+    }
+    pairs ??= statOnThisThread(folders, paths);
+    const all = pairs;
+    const times = folders.map((_, index) => (all[2 * index] === FOLDER_SIZE ? (all[2 * index + 1] as number) : Number.NaN));
+    return Object.assign(stampsFromPairs(folders.length === 0 ? all : all.subarray(2 * folders.length)), { folders: times });
+  };
+  /** The pairs a stat thread gives for `folders` then `paths`, taken on this thread. */
+  const statOnThisThread = (folders: readonly FolderStamp[], paths: readonly string[]): Float64Array => {
+    const pairs = new Float64Array(2 * (folders.length + paths.length)).fill(-1);
+    folders.forEach(({ path }, index) => {
+      const stats = statSync(join(root, path), { throwIfNoEntry: false });
+      if (stats?.isDirectory() === true) pairs.set([FOLDER_SIZE, stats.mtimeMs], 2 * index);
+    });
+    pairs.set(stampsFrom(paths.map((path) => statFile(folderPrefix + path))).pairs, 2 * folders.length);
+    return pairs;
+  };
   /** The threads to stat a large list on: those got ready for it, else new ones; none when there are none to be had here. */
   const threadsForStamps = () => {
     try {
@@ -361,13 +407,14 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   };
 
   return {
+    handsOnFolders: onFolder !== undefined,
     list: (onListed, handOnFolders) => walk(onListed, undefined, handOnFolders),
     async listFolder(folder) {
       // Not a link to a folder: a listing never follows one (see openContentFile).
       if (folder === '' || !isSafeFolderPath(folder) || lstatSync(join(root, folder), { throwIfNoEntry: false })?.isDirectory() !== true) return [];
       return walk(undefined, undefined, undefined, folder);
     },
-    relist: (paths, folders) => walk(undefined, earlierListing(paths, folders)),
+    relist: (paths, folders, handOnFolders) => walk(undefined, earlierListing(paths, folders), handOnFolders),
     async read(path: string): Promise<string> {
       return readContentFile(resolvePath(path));
     },
@@ -394,27 +441,12 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       if (stamp === undefined && onListingProblem && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true) onListingProblem(skippedLinkProblem(path));
       return stamp;
     },
-    async stamps(paths) {
-      const threads = paths.length >= THREADED_STAMPS_FROM ? threadsForStamps() : undefined;
-      // Threads started for a list that turned out small: not kept idle for the process's life.
-      for (const thread of prepared ?? []) thread.stop();
-      prepared = undefined;
-      const stamping = threads && stampOnThreads(threads, root, paths);
-      stamping?.catch(() => undefined);
-      // The threads stat while this one checks the paths (a list this source made is safe by
-      // construction), and none of their stamps is given if one is not a content file path (a
-      // stat neither opens nor changes a file). In the threads, the check took 50 ms of the 440
-      // that 100,000 files take two threads here, while this thread has time to spare: on a
-      // restart, the index it decodes meanwhile is done 0.1-0.3 s before them.
-      if (!safe.has(paths)) refuseUnsafe(paths);
-      if (stamping !== undefined) {
-        try {
-          return await stamping;
-        } catch {
-          // a thread stopped: stat on this one
-        }
-      }
-      return stampsFrom(paths.map((path) => statFile(folderPrefix + path)));
+    stamps: (paths) => stampsOf(paths),
+    async checkListing(folders, paths) {
+      // A listing starts at the root: without it, these are not the folders of one.
+      if (folders[0]?.path !== '' || !folders.every(({ path }) => isSafeFolderPath(path))) return undefined;
+      const stamps = await stampsOf(paths, folders);
+      return stamps.folders.every((at, index) => at === folders[index]?.mtimeMs && at !== UNSETTLED) ? stamps : undefined;
     },
     prepareStamps() {
       try {

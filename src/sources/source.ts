@@ -101,6 +101,8 @@ export interface ContentSource {
    * went while the source is watched.
    */
   listFolder?(folder: string): Promise<readonly string[]>;
+  /** Whether a listing hands each folder on (to be watched) before it reads it (see the fs source's `onFolder`). */
+  readonly handsOnFolders?: boolean;
   /** The UTF-8 text of one file. */
   read(path: string): Promise<string>;
   /** At most about `bytes` bytes from the start of a file, cut after a line break. */
@@ -132,9 +134,17 @@ export interface ContentSource {
    * Lists the source again from an earlier listing (`paths`, and the `folders` it read): a
    * folder whose time has not changed since is taken from it unread, files and subfolders
    * (adding, removing or renaming either moves a folder's time on), every other one is read.
-   * Each folder is handed on as a listing hands it on.
+   * Each folder is handed on as a listing hands it on (the first `handOnFolders` only, as
+   * {@link list} says).
    */
-  relist?(paths: readonly string[], folders: readonly FolderStamp[]): Promise<readonly string[]>;
+  relist?(paths: readonly string[], folders: readonly FolderStamp[], handOnFolders?: number): Promise<readonly string[]>;
+  /**
+   * For a restart that watches its folders only after it serves: whether a listing that read
+   * `folders` still holds, as {@link listingHolds} tells it without handing any folder on, and
+   * if it does the stamps of its files (`paths`), read with the folders' times (on the stat
+   * threads, for a large list); `undefined` when it does not hold.
+   */
+  checkListing?(folders: readonly FolderStamp[], paths: readonly string[]): Promise<Stamps | undefined>;
 }
 
 /**

@@ -864,7 +864,8 @@ describe('content store restarting with the listing saved in the index', () => {
       const counted: ContentSource = {
         ...source,
         list: async (onListed, handOnFolders) => (calls.push('list'), source.list(onListed, handOnFolders)),
-        relist: async (paths, folders) => (calls.push(`relist:${paths.join(',')}`), source.relist!(paths, folders)),
+        relist: async (paths, folders, handOnFolders) => (calls.push(`relist:${paths.join(',')}`), source.relist!(paths, folders, handOnFolders)),
+        checkListing: async (folders, paths) => (calls.push(`checkListing:${paths.join(',')}`), source.checkListing!(folders, paths)),
         readHead: async (path, bytes) => (calls.push(`head:${path}`), source.readHead(path, bytes)),
         stamps: async (paths) => (calls.push(`stamps:${paths.join(',')}`), source.stamps(paths)),
         listFolder: async (folder) => (calls.push(`listFolder:${folder}`), source.listFolder!(folder)),
@@ -906,7 +907,19 @@ describe('content store restarting with the listing saved in the index', () => {
     // for it: the edit leaves the folder's time as it was.
     writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
     await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
-    expect(calls).toEqual(['stamps:2024/b.md,a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
+    // The folders' times were read with the files' stamps (checkListing).
+    expect(calls).toEqual(['checkListing:2024/b.md,a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
+  });
+
+  it('from WATCH_LATE_FROM folders, reads again the folders whose time changed while stopped, handing on no more of them than a first start', async () => {
+    const { root, site, cacheOf, countingFs } = await savedFolder();
+    writeFileSync(join(root, '2024', 'c.md'), validArticle({ code: '"C"', title: '"Third"', date: '2024-01-03T00:00:00Z' }));
+    const { source, calls } = countingFs({ folders: true });
+    const store = createContentStore(source, site, { cache: cacheOf(), confirmListingAfterMs: 300, watchLateFrom: 1, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    expect(describeCatalog((await store.current()).catalog)).toEqual(['2024/c.md Third', '2024/b.md Second', 'a.md First']);
+    expect(calls).toEqual(['checkListing:2024/b.md,a.md', 'relist:2024/b.md,a.md', 'folder:', 'stamps:2024/b.md,2024/c.md,a.md', 'head:2024/c.md', 'snapshot 1']);
+    // Then every folder is handed on, and every stamp checked.
+    await vi.waitFor(() => expect(calls.slice(6)).toEqual(['list', 'folder:', 'folder:2024', 'stamps:2024/b.md,2024/c.md,a.md']), { timeout: 3000, interval: 20 });
   });
 
   it('on a first start past WATCH_LATE_FROM folders, hands on the first ones it lists, the others in a listing after the first snapshot, and reads a file edited in between', async () => {
@@ -917,6 +930,15 @@ describe('content store restarting with the listing saved in the index', () => {
     writeFileSync(join(root, 'a.md'), FILES['a.md'].replace('"First"', '"First, edited"'));
     await vi.waitFor(() => expect(describeCatalog(store.peek()!.catalog)).toContain('a.md First, edited'), { timeout: 3000, interval: 20 });
     expect(calls).toEqual(['list', 'folder:', 'head:2024/b.md', 'head:a.md', 'snapshot 1', 'list', 'folder:', 'folder:2024', 'stamps:2024/b.md,a.md', 'head:a.md', 'snapshot 2']);
+  });
+
+  it('puts off no folder where a listing hands none on (a static export, a build): no listing and no stamp checked after the first snapshot', async () => {
+    const { site, countingFs } = await savedFolder();
+    const { source, calls } = countingFs();
+    const store = createContentStore(source, site, { confirmListingAfterMs: 0, watchLateFrom: 1, onLoad: ({ version }) => void calls.push(`snapshot ${version}`) });
+    await store.current();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toEqual(['list', 'head:2024/b.md', 'head:a.md', 'snapshot 1']);
   });
 
   it('reads the files of a folder that came and lets go of those of a folder that went, listing only those folders', async () => {

@@ -116,6 +116,22 @@ describe('the folder source', () => {
     expect(handed).toHaveLength(3);
   });
 
+  it("checks a listing's folder times with its files' stamps (on threads for a large list), and tells when a folder's time moved, or a folder is gone or no folder", async () => {
+    const handed: string[] = [];
+    const source = createFsSource(root, { onFolder: (folder) => handed.push(folder) });
+    const folders = ['', 'f0', 'f1', 'f2', 'f3', 'f4'].map((path) => ({ path, mtimeMs: statSync(join(root, path)).mtimeMs }));
+    const listed = await createFsSource(root).list();
+    const stamps = await source.checkListing!(folders, listed);
+    expect(stamps?.length).toBe(listed.length);
+    listed.forEach((path, index) => expect(stamps?.get(index)).toEqual({ size: statSync(join(root, path)).size, mtimeMs: statSync(join(root, path)).mtimeMs }));
+    expect(await source.checkListing!([...folders.slice(0, 2), { path: 'f1', mtimeMs: 1 }], listed)).toBeUndefined();
+    expect(await source.checkListing!([...folders, { path: 'gone', mtimeMs: 1 }], listed)).toBeUndefined();
+    expect(await source.checkListing!([...folders, { path: 'f1/picture.png', mtimeMs: statSync(join(root, 'f1', 'picture.png')).mtimeMs }], listed)).toBeUndefined();
+    expect(await source.checkListing!(folders.slice(1), listed)).toBeUndefined();
+    // Nothing handed on: the caller watches the folders later.
+    expect(handed).toEqual([]);
+  });
+
   it('takes a symbolic link for no file when asked for it by path, as a watcher may: no stamp, and no read through it', async () => {
     const source = createFsSource(root);
     expect(await source.stat('f1/passwd.md')).toBeUndefined();
