@@ -368,10 +368,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const loading = checking && cache?.load();
     loading?.catch(() => undefined);
     const checked = await checking?.catch(() => undefined);
-    const holds = saved !== undefined && (checked !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true));
-    const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders, watchedFirst) : undefined;
+    const holds = saved !== undefined && (checked?.stamps !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true));
+    const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders, watchedFirst, checked?.folderTimes) : undefined;
     const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing, watchedFirst)));
-    const stamping = restarting ? (checked !== undefined ? Promise.resolve(checked) : source.stamps(paths)) : undefined;
+    const stamping = restarting ? (checked?.stamps !== undefined ? Promise.resolve(checked.stamps) : source.stamps(paths)) : undefined;
     stamping?.catch(() => undefined);
     const previous = await (loading ?? cache?.load());
     // This thread would wait for the stat threads now: it makes the catalog of the saved

@@ -32,6 +32,9 @@ import {
 /** Below this many files, starting threads costs more than the stat calls they would share. */
 const THREADED_STAMPS_FROM = 4096;
 
+/** How long a listing reads folders before it lets requests through. */
+const LET_THROUGH_EVERY_MS = 10;
+
 /**
  * A folder changed this recently (or, by its clock, later than now) when it was listed may
  * change again without its time moving on: file systems keep times to a clock tick, some to
@@ -345,9 +348,17 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
   };
   /**
    * Lists the folder, folder by folder; a folder whose time is the one it had in `earlier` is
-   * taken from that listing unread (its files and subfolders), every other one is read.
+   * taken from that listing unread (its files and subfolders), every other one is read. Only
+   * the first `handOnFolders` are handed on; `start` lists one folder only; `folderTimes` are
+   * folders' times read just before, not read again (NaN: no folder).
    */
-  const walk = async (onListed?: (files: number) => void, earlier?: EarlierListing, handOnFolders = Number.POSITIVE_INFINITY, start = ''): Promise<readonly string[]> => {
+  const walk = async (
+    onListed?: (files: number) => void,
+    earlier?: EarlierListing,
+    handOnFolders = Number.POSITIVE_INFINITY,
+    start = '',
+    folderTimes?: ReadonlyMap<string, number>,
+  ): Promise<readonly string[]> => {
     const paths: string[] = [];
     let handedOn = 0;
     const folders: FolderStamp[] = [];
@@ -357,10 +368,14 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     // readdirSync's own recursion, which makes a Dirent with a parent path for every file.
     // Every path read is safe by construction (isSafeContentPath holds): names from a folder are
     // never empty and hold no `/` or NUL, hidden ones (`.`, `..` among them) are skipped, and
-    // so is any name with a backslash. Requests are let through between folders (a listing
-    // of 100,000 files takes 0.2-0.3 s here; the server lists while it serves, see
-    // content-store.ts).
-    const pending: [folder: string, prefix: string][] = [start === '' ? [root, ''] : [join(root, start), `${start}/`]];
+    // so is any name with a backslash. Requests are let through between folders, at most
+    // every LET_THROUGH_EVERY_MS (a listing of 100,000 files takes 0.2-0.3 s here; the server
+    // lists while it serves, see content-store.ts): after every folder, a listing of 100,000
+    // folders of one article each spent more time waiting for its turn than reading them.
+    // A folder's own path is the folder's prefix put together with its relative one, as a
+    // file's is (see resolvePath), not path.join's normalizing of each.
+    const pending: [folder: string, prefix: string][] = [start === '' ? [root, ''] : [`${folderPrefix}${start}`, `${start}/`]];
+    let since = performance.now();
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const [folder, prefix] = next;
       const path = prefix.slice(0, -1);
@@ -369,25 +384,33 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         handedOn += 1;
       }
       // Its time before it is read: a change while it is read moves the time on.
-      const stats = statSync(folder, { throwIfNoEntry: path === '' });
-      // Gone, or no longer a folder, since its parent was read (or since the earlier listing,
-      // where a file system kept its parent's time): its parent's watcher reports it.
-      if (stats?.isDirectory() !== true && path !== '') continue;
-      const mtimeMs = (stats as Stats).mtimeMs;
+      const known = path === '' ? undefined : folderTimes?.get(path);
+      let mtimeMs: number;
+      if (known !== undefined) {
+        // Read just before (see checkListing); NaN: no folder now.
+        if (Number.isNaN(known)) continue;
+        mtimeMs = known;
+      } else {
+        const stats = statSync(folder, { throwIfNoEntry: path === '' });
+        // Gone, or no longer a folder, since its parent was read (or since the earlier listing,
+        // where a file system kept its parent's time): its parent's watcher reports it.
+        if (stats?.isDirectory() !== true && path !== '') continue;
+        mtimeMs = (stats as Stats).mtimeMs;
+      }
       folders.push({ path, mtimeMs: mtimeMs <= listedAt - SETTLED_AFTER_MS ? mtimeMs : UNSETTLED });
       const unchanged = earlier?.folders.get(path);
       if (unchanged !== undefined && unchanged.mtimeMs !== UNSETTLED && unchanged.mtimeMs === mtimeMs) {
         // No file or folder in it added, removed or renamed since (see listingHolds).
         tookEarlier = true;
         for (const file of earlier?.files.get(path) ?? []) paths.push(file);
-        for (const child of unchanged.children) pending.push([join(root, child), `${child}/`]);
+        for (const child of unchanged.children) pending.push([`${folderPrefix}${child}`, `${child}/`]);
       } else {
         const dirents = readFolder(folder, path);
         // Read again by the next listing, which tells of it again until it can be read.
         if (dirents === undefined) folders[folders.length - 1] = { path, mtimeMs: UNSETTLED };
         for (const dirent of dirents ?? []) {
           const kind = listedAs(dirent);
-          if (kind === 'folder') pending.push([join(folder, dirent.name), `${prefix}${dirent.name}/`]);
+          if (kind === 'folder') pending.push([`${folderPrefix}${prefix}${dirent.name}`, `${prefix}${dirent.name}/`]);
           else if (kind === 'article') paths.push(`${prefix}${dirent.name}`);
           else if (onListingProblem && isSkippedContentLink(dirent, () => statSync(join(folder, dirent.name), { throwIfNoEntry: false })?.isDirectory() === true)) {
             onListingProblem(skippedLinkProblem(`${prefix}${dirent.name}`));
@@ -395,7 +418,10 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         }
       }
       onListed?.(paths.length);
-      if (pending.length > 0) await new Promise((next) => setImmediate(next));
+      if (pending.length > 0 && performance.now() - since >= LET_THROUGH_EVERY_MS) {
+        await new Promise((next) => setImmediate(next));
+        since = performance.now();
+      }
     }
     // Strings sorted without a comparator are in code-unit order, as comparePaths orders them,
     // and without a call into JavaScript per comparison (5 ms for 100,000 paths, not 45).
@@ -414,7 +440,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       if (folder === '' || !isSafeFolderPath(folder) || lstatSync(join(root, folder), { throwIfNoEntry: false })?.isDirectory() !== true) return [];
       return walk(undefined, undefined, undefined, folder);
     },
-    relist: (paths, folders, handOnFolders) => walk(undefined, earlierListing(paths, folders), handOnFolders),
+    relist: (paths, folders, handOnFolders, folderTimes) => walk(undefined, earlierListing(paths, folders), handOnFolders, '', folderTimes),
     async read(path: string): Promise<string> {
       return readContentFile(resolvePath(path));
     },
@@ -446,7 +472,8 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       // A listing starts at the root: without it, these are not the folders of one.
       if (folders[0]?.path !== '' || !folders.every(({ path }) => isSafeFolderPath(path))) return undefined;
       const stamps = await stampsOf(paths, folders);
-      return stamps.folders.every((at, index) => at === folders[index]?.mtimeMs && at !== UNSETTLED) ? stamps : undefined;
+      if (stamps.folders.every((at, index) => at === folders[index]?.mtimeMs && at !== UNSETTLED)) return { stamps };
+      return { folderTimes: new Map(folders.map(({ path }, index) => [path, stamps.folders[index] as number])) };
     },
     prepareStamps() {
       try {

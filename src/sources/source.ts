@@ -137,15 +137,20 @@ export interface ContentSource {
    * Each folder is handed on as a listing hands it on (the first `handOnFolders` only, as
    * {@link list} says).
    */
-  relist?(paths: readonly string[], folders: readonly FolderStamp[], handOnFolders?: number): Promise<readonly string[]>;
+  relist?(paths: readonly string[], folders: readonly FolderStamp[], handOnFolders?: number, folderTimes?: ReadonlyMap<string, number>): Promise<readonly string[]>;
   /**
    * For a restart that watches its folders only after it serves: whether a listing that read
-   * `folders` still holds, as {@link listingHolds} tells it without handing any folder on, and
-   * if it does the stamps of its files (`paths`), read with the folders' times (on the stat
-   * threads, for a large list); `undefined` when it does not hold.
+   * `folders` still holds, as {@link listingHolds} tells it without handing any folder on, read
+   * with the stamps of its files (`paths`), on the stat threads for a large list. When it holds,
+   * those stamps; else the times the folders have now (NaN for one that is no folder now), for
+   * {@link relist} to read only those whose time moved without reading the others' again.
+   * `undefined` when `folders` are not those of a listing.
    */
-  checkListing?(folders: readonly FolderStamp[], paths: readonly string[]): Promise<Stamps | undefined>;
+  checkListing?(folders: readonly FolderStamp[], paths: readonly string[]): Promise<ListingCheck | undefined>;
 }
+
+/** What {@link ContentSource.checkListing} found: the files' stamps, or the folders' times now. */
+export type ListingCheck = { readonly stamps: Stamps; readonly folderTimes?: undefined } | { readonly stamps?: undefined; readonly folderTimes: ReadonlyMap<string, number> };
 
 /**
  * Hugo's section pages (`_index.md`: the title and text of a list page, such as `posts/` or the

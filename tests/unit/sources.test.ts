@@ -121,15 +121,27 @@ describe('the folder source', () => {
     const source = createFsSource(root, { onFolder: (folder) => handed.push(folder) });
     const folders = ['', 'f0', 'f1', 'f2', 'f3', 'f4'].map((path) => ({ path, mtimeMs: statSync(join(root, path)).mtimeMs }));
     const listed = await createFsSource(root).list();
-    const stamps = await source.checkListing!(folders, listed);
+    const { stamps } = (await source.checkListing!(folders, listed))!;
     expect(stamps?.length).toBe(listed.length);
     listed.forEach((path, index) => expect(stamps?.get(index)).toEqual({ size: statSync(join(root, path)).size, mtimeMs: statSync(join(root, path)).mtimeMs }));
-    expect(await source.checkListing!([...folders.slice(0, 2), { path: 'f1', mtimeMs: 1 }], listed)).toBeUndefined();
-    expect(await source.checkListing!([...folders, { path: 'gone', mtimeMs: 1 }], listed)).toBeUndefined();
-    expect(await source.checkListing!([...folders, { path: 'f1/picture.png', mtimeMs: statSync(join(root, 'f1', 'picture.png')).mtimeMs }], listed)).toBeUndefined();
+    // Else the times the folders have now, NaN for one that is no folder (gone, or a file).
+    const now = (path: string) => statSync(join(root, path)).mtimeMs;
+    expect(await source.checkListing!([...folders.slice(0, 2), { path: 'f1', mtimeMs: 1 }], listed)).toEqual({ folderTimes: new Map([['', now('')], ['f0', now('f0')], ['f1', now('f1')]]) });
+    expect((await source.checkListing!([...folders, { path: 'gone', mtimeMs: 1 }], listed))?.folderTimes?.get('gone')).toBeNaN();
+    expect((await source.checkListing!([...folders, { path: 'f1/picture.png', mtimeMs: now('f1/picture.png') }], listed))?.folderTimes?.get('f1/picture.png')).toBeNaN();
     expect(await source.checkListing!(folders.slice(1), listed)).toBeUndefined();
     // Nothing handed on: the caller watches the folders later.
     expect(handed).toEqual([]);
+    // A listing again takes the times it is given rather than reading them: a folder given
+    // with its saved time is taken from the saved listing, whatever it holds now.
+    writeFileSync(join(root, 'f4', 'after.md'), 'after');
+    try {
+      const given = new Map(folders.map(({ path, mtimeMs }) => [path, mtimeMs]));
+      expect(await source.relist!(listed, folders, undefined, given)).toEqual(listed);
+      expect(await source.relist!(listed, folders)).toEqual([...listed, 'f4/after.md'].sort(comparePaths));
+    } finally {
+      rmSync(join(root, 'f4', 'after.md'));
+    }
   });
 
   it('takes a symbolic link for no file when asked for it by path, as a watcher may: no stamp, and no read through it', async () => {
