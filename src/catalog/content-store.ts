@@ -382,7 +382,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
       snapshot = await scan({ paths, folders: holds ? saved.folders : source.foldersOf?.(paths), previous, stamps: await stamping });
       const trusted = holds || relisted !== undefined;
       const settle = async () => {
-        if (trusted) await confirmListing(watchLate);
+        // A start that put off watching lists again whatever it listed first.
+        if (trusted || watchLate) await confirmListing(watchLate);
         await mapCodes();
       };
       if (after <= 0) void settle();
@@ -406,9 +407,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
 
   /**
    * Lists the folder after a start that took its files from the index (or that watched only
-   * some folders), and applies what the listing finds added or removed as a change. On a file system that keeps folder times as
-   * POSIX says it finds nothing; some network and FUSE file systems do not (git keeps its
-   * untracked cache, the same idea, opt-in for them). There, a file added or removed while the
+   * some folders), and applies what the listing finds added or removed as a change. On a file
+   * system that keeps folder times as POSIX says it finds nothing; some network and FUSE file
+   * systems do not (git keeps its untracked cache, the same idea, opt-in for them). There, a file added or removed while the
    * server was stopped shows about a second after the start, as a change made then would, and
    * this run saves no folder times, so the next start lists first.
    * With `checkStamps` (a start that watched no folder before it served, see WATCH_LATE_FROM),
@@ -479,13 +480,6 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   };
 
   /**
-   * Applies a change to the files at `paths`: each is read again unless its stamp is the same.
-   * The entries are kept in path order, and the change is merged into them in one pass (at
-   * 100,000 entries, copying them into a Map and sorting them again took 45-110 ms; splicing
-   * each added or removed file in took 0.2 ms a file, 6 s for 30,000). While many files are
-   * read, requests answered from memory are let through now and then.
-   */
-  /**
    * The files of `folders` (folders that came or went, at any depth): those known, and those
    * listed there now (each folder handed on as a listing hands it on). One pass over the known
    * paths, whatever the number of folders.
@@ -505,7 +499,14 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     return files;
   };
 
-  /** Reads the files named (and those of `changedFolders`, see filesOfFolders) again, and publishes what changed. */
+  /**
+   * Applies a change to the files `named`, and to those of `changedFolders` (see
+   * filesOfFolders): each is read again unless its stamp is the same.
+   * The entries are kept in path order, and the change is merged into them in one pass (at
+   * 100,000 entries, copying them into a Map and sorting them again took 45-110 ms; splicing
+   * each added or removed file in took 0.2 ms a file, 6 s for 30,000). While many files are
+   * read, requests answered from memory are let through now and then.
+   */
   const changeFiles = async (named: readonly string[], changedFolders: readonly string[] = []) => {
     const paths = changedFolders.length === 0 ? named : [...named, ...(await filesOfFolders(changedFolders))];
     const changes: EntryChange[] = [];

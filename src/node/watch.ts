@@ -159,14 +159,14 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       else files.push(path);
     }
     const whole = rescan || events >= queueLimit;
-    const came = [...changedFolders];
+    const folders = [...changedFolders];
     named = new Set();
     checked = new Set();
     changedFolders = new Set();
     rescan = false;
     events = 0;
     if (whole) onChange(undefined, []);
-    else onChange(files, came);
+    else onChange(files, folders);
   };
   const note = () => {
     clearTimeout(timer);
