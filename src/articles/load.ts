@@ -75,10 +75,11 @@ export function articleFromText(path: string, text: string, site: Site): Article
   return normalizeText(path, text, site, true).article;
 }
 
-/** Whether a head of a file holds its whole front matter (opening line, then a closing `---` line). */
+/** Whether a head of a file holds its whole front matter (opening line, then a closing `---` line, or `+++` after a `+++` one). */
 function holdsFrontMatter(head: string): boolean {
   const firstBreak = head.indexOf('\n');
-  return firstBreak !== -1 && /\n---[ \t]*(\r?\n|$)/.test(head.slice(firstBreak));
+  const closing = head.startsWith('+++') ? /\n\+\+\+[ \t]*(\r?\n|$)/ : /\n---[ \t]*(\r?\n|$)/;
+  return firstBreak !== -1 && closing.test(head.slice(firstBreak));
 }
 
 /** Indexes one file, isolating any failure to it. */

@@ -5,7 +5,9 @@
  * neither caches by input nor shares result objects) and with a YAML engine of our own:
  * js-yaml's CORE schema, which builds plain data only (no `!!js/*` types, no timestamps - dates
  * stay strings so the normalizer can read them in the site's time zone). Front matter in any
- * other language (`---js`, `---coffee`, even `---json`) is rejected before anything parses it.
+ * other language (`---js`, `---coffee`, even `---json`) is rejected before anything parses it,
+ * but for Hugo's TOML between `+++` lines, which smol-toml reads (data only; its dates and times
+ * become their text, as YAML's stay).
  *
  * Flat front matter (`key: value` lines of quoted or plain scalars: nearly every article) is
  * read by `parseFlatYaml` instead, which yields exactly what gray-matter and js-yaml would (a
@@ -18,6 +20,7 @@
  */
 import matter from 'gray-matter';
 import yaml from 'js-yaml';
+import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
 import type { Problem } from './article.ts';
 
 export interface ParsedFile {
@@ -151,10 +154,14 @@ function normalizeText(text: string): string {
   return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
 }
 
-function lineNumbersOfKeys(frontMatter: string): Record<string, number> {
+/** A line that starts a YAML mapping's key, and one that starts a TOML key's (Hugo's `+++` front matter). */
+const YAML_KEY_LINE = /^(?:"([^"]+)"|'([^']+)'|([^\s#:"'][^:]*?))\s*:(?:\s|$)/;
+const TOML_KEY_LINE = /^(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=/;
+
+function lineNumbersOfKeys(frontMatter: string, keyLine: RegExp): Record<string, number> {
   const lines: Record<string, number> = {};
   frontMatter.split('\n').forEach((line, index) => {
-    const key = /^(?:"([^"]+)"|'([^']+)'|([^\s#:"'][^:]*?))\s*:(?:\s|$)/.exec(line);
+    const key = keyLine.exec(line);
     const name = key?.[1] ?? key?.[2] ?? key?.[3];
     // gray-matter's block starts with the newline after the opening `---`, so the block's
     // line 0 is the file's line 1
@@ -175,10 +182,11 @@ class ParsedArticleFile implements ParsedFile {
     readonly body: string,
     /** gray-matter's front matter block: from the line break after the opening `---` to the closing one. */
     private readonly frontMatter: string,
+    private readonly keyLine = YAML_KEY_LINE,
   ) {}
 
   get lines(): Readonly<Record<string, number>> {
-    return (this.#lines ??= lineNumbersOfKeys(this.frontMatter));
+    return (this.#lines ??= lineNumbersOfKeys(this.frontMatter, this.keyLine));
   }
 
   get bodyLine(): number {
@@ -186,9 +194,43 @@ class ParsedArticleFile implements ParsedFile {
   }
 }
 
+/**
+ * TOML's values as the YAML engine gives them: dates and times as their text (the normalizer
+ * reads them in the site's time zone when they have no offset), arrays and tables as plain data.
+ */
+function plainToml(value: unknown): unknown {
+  if (value instanceof TomlDate) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainToml);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plainToml(inner)]));
+  return value;
+}
+
+/** Hugo's TOML front matter, between `+++` lines (smol-toml reads it: data, never code). */
+function parseTomlFile(path: string, source: string): ParseResult {
+  const firstBreak = source.indexOf('\n');
+  const close = firstBreak === -1 || source.slice(3, firstBreak).trim() !== '' ? -1 : source.indexOf('\n+++', firstBreak);
+  if (close === -1) {
+    return { ok: false, problem: { path, severity: 'error', line: 1, message: 'front matter is not closed by a "+++" line' } };
+  }
+  const block = source.slice(firstBreak + 1, close);
+  let data: unknown;
+  try {
+    data = plainToml(parseToml(block));
+  } catch (error) {
+    // The block's first line is the file's second.
+    const line = error instanceof TomlError ? error.line + 1 : undefined;
+    const reason = String((error as Error).message ?? error).split('\n')[0];
+    return { ok: false, problem: { path, severity: 'error', ...(line ? { line } : {}), message: `front matter is not valid TOML: ${reason}` } };
+  }
+  let body = source.slice(close + 4);
+  if (body.startsWith('\n')) body = body.slice(1);
+  return { ok: true, value: new ParsedArticleFile(data as Record<string, unknown>, body, `\n${block}`, TOML_KEY_LINE) };
+}
+
 /** Splits one article file into front matter and body, or reports why it cannot be read. */
 export function parseArticleFile(path: string, text: string): ParseResult {
   const source = normalizeText(text);
+  if (source.startsWith('+++')) return parseTomlFile(path, source);
   if (!source.startsWith('---')) {
     return { ok: false, problem: { path, severity: 'error', line: 1, message: 'no front matter (the file must start with a "---" line)' } };
   }
@@ -201,7 +243,7 @@ export function parseArticleFile(path: string, text: string): ParseResult {
         path,
         severity: 'error',
         line: 1,
-        message: `front matter in "${language}" is not accepted: front matter is data, write it in YAML`,
+        message: `front matter in "${language}" is not accepted: front matter is data, write it in YAML (or in TOML between "+++" lines, as Hugo does)`,
       },
     };
   }

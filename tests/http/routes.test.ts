@@ -253,7 +253,8 @@ describe('pages', () => {
   it("serves Hugo page bundles (a folder per article, its text in index.md) at their folders' names, in every feed, and leaves out Hugo's section pages (_index.md)", async () => {
     const { app, store } = createTestApp({
       '2024/storm-hits-coast/index.md': validArticle({ code: '"B1"', date: '2024-11-20T10:00:00Z' }),
-      '2024/2024-11-19-rates-rise/index.md': validArticle({ code: '"B2"', date: '2024-11-19T10:00:00Z' }),
+      // Hugo's TOML front matter, as its archetypes write it.
+      '2024/2024-11-19-rates-rise/index.md': '+++\ncode = "B2"\ntitle = "Rates rise"\ndate = 2024-11-19T10:00:00Z\ndraft = false\n+++\nRates rose today.\n',
       // Hugo's section pages, the home page's and a section's: not articles, even when dated.
       '_index.md': validArticle({ code: '"HOME"', title: '"Home"', date: '2024-11-21T10:00:00Z' }),
       '2024/_index.md': validArticle({ code: '"SECTION"', title: '"2024"', date: '2024-11-21T10:00:00Z' }),

@@ -16,6 +16,25 @@ function problemsOf(text: string, site = testSite()) {
   return normalizeText(text, site).problems.map(({ severity, field, message }) => ({ severity, field, message }));
 }
 
+it("reads Hugo's TOML front matter (between +++ lines) as it reads the same fields in YAML", () => {
+  const fields = [
+    ['code', '"T1"', '"T1"'],
+    ['title', '"Storm hits the coast"', '"Storm hits the coast"'],
+    ['category', '"WORLD"', '"WORLD"'],
+    ['language', '"th"', '"th"'],
+    ['date', '2024-11-20T10:00:00+07:00', '2024-11-20T10:00:00+07:00'],
+    ['lastmod', '2024-11-21 08:00:00', '2024-11-21T08:00:00'],
+    ['tags', '[a, b]', '["a", "b"]'],
+    ['draft', 'false', 'false'],
+  ];
+  const yamlText = `---\n${fields.map(([key, yaml]) => `${key}: ${yaml}`).join('\n')}\n---\nBody text.\n`;
+  const tomlText = `+++\n${fields.map(([key, , toml]) => `${key} = ${toml}`).join('\n')}\n+++\nBody text.\n`;
+  const fromToml = articleOf(tomlText, testSite({ timeZone: 'Asia/Bangkok' }));
+  expect(fromToml).toEqual(articleOf(yamlText, testSite({ timeZone: 'Asia/Bangkok' })));
+  // A local date-time is read in the site's time zone, as in YAML.
+  expect(fromToml.updated).toBe(Date.UTC(2024, 10, 21, 1));
+});
+
 describe('the seed article', () => {
   const article = articleOf(SEED, testSite(), '2024/11/000_af66a0ef15b64f64.txt');
 

@@ -46,9 +46,32 @@ describe('parseArticleFile', () => {
       path: 'a.md',
       severity: 'error',
       line: 1,
-      message: `front matter in "${language}" is not accepted: front matter is data, write it in YAML`,
+      message: `front matter in "${language}" is not accepted: front matter is data, write it in YAML (or in TOML between "+++" lines, as Hugo does)`,
     });
     expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+  });
+
+  describe("Hugo's TOML front matter, between +++ lines", () => {
+    const TOML = '+++\ntitle = "Hi"\ncode = "X"\ndate = 2024-11-20T10:18:06+07:00\nlocal = 2024-11-20T10:18:06\nday = 2024-11-20\ntags = ["a", "b"]\ndraft = false\n[author]\nname = "Ann"\n+++\nBody\n';
+
+    it('is split from the body and read as data, its dates and times as their text', () => {
+      expect(parsed(TOML)).toMatchObject({
+        data: { title: 'Hi', code: 'X', date: '2024-11-20T10:18:06.000+07:00', local: '2024-11-20T10:18:06.000', day: '2024-11-20', tags: ['a', 'b'], draft: false, author: { name: 'Ann' } },
+        body: 'Body\n',
+        bodyLine: 12,
+      });
+    });
+
+    it('records the line of every top-level key', () => {
+      expect(parsed(TOML).lines).toMatchObject({ title: 2, code: 3, date: 4, tags: 7 });
+    });
+
+    it.each([
+      ['an unclosed block', '+++\ntitle = "Hi"\nBody\n', 'front matter is not closed by a "+++" line', 1],
+      ['invalid TOML, with its line', '+++\ntitle = "Hi"\ncode = = "X"\n+++\nBody\n', 'front matter is not valid TOML: Invalid TOML document: invalid value', 3],
+    ])('reports %s', (_, text, message, line) => {
+      expect(problem(text)).toEqual({ path: 'a.md', severity: 'error', line, message });
+    });
   });
 
   it('does not run YAML tags that build code', () => {
