@@ -75,7 +75,10 @@ export function articleFromText(path: string, text: string, site: Site): Article
   return normalizeText(path, text, site, true).article;
 }
 
-/** Whether a head of a file holds its whole front matter (opening line, then a closing `---` line, or `+++` after a `+++` one). */
+/**
+ * Whether a head of a file holds its whole front matter: its opening line, then a closing `---`
+ * line (`+++` after a `+++` one, Hugo's TOML).
+ */
 function holdsFrontMatter(head: string): boolean {
   const firstBreak = head.indexOf('\n');
   const closing = head.startsWith('+++') ? /\n\+\+\+[ \t]*(\r?\n|$)/ : /\n---[ \t]*(\r?\n|$)/;
