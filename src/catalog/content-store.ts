@@ -360,15 +360,15 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // Folders watched before the first snapshot: past these, the listing that confirms the start
     // watches them (see WATCH_LATE_FROM). A source that hands none on (a static export, a build) has none to put off.
     const watchedFirst = Number.isFinite(after) && source.handsOnFolders === true ? (options.watchLateFrom ?? WATCH_LATE_FROM) : Number.POSITIVE_INFINITY;
-    const watchLate = saved !== undefined && saved.folders.length >= watchedFirst;
     // Such a restart reads its folders' times with its files' stamps, on the stat threads, while
-    // this thread decodes the index (see checkListing).
-    const checking = watchLate && source.checkListing !== undefined ? source.checkListing(saved.folders, saved.paths) : undefined;
+    // this thread decodes the index (see checkListing); a source that cannot watches them first.
+    const watchLate = saved !== undefined && saved.folders.length >= watchedFirst && source.checkListing !== undefined;
+    const checking = watchLate ? source.checkListing?.(saved.folders, saved.paths) : undefined;
     checking?.catch(() => undefined);
     const loading = checking && cache?.load();
     loading?.catch(() => undefined);
     const checked = await checking?.catch(() => undefined);
-    const holds = saved !== undefined && (checked?.stamps !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders, !watchLate)) === true));
+    const holds = saved !== undefined && (checked?.stamps !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders)) === true));
     const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders, watchedFirst, checked?.folderTimes) : undefined;
     const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing, watchedFirst)));
     const stamping = restarting ? (checked?.stamps !== undefined ? Promise.resolve(checked.stamps) : source.stamps(paths)) : undefined;

@@ -483,12 +483,12 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
     },
     foldersOf: (paths) => listed.get(paths),
-    async listingHolds(folders, handOn = true) {
+    async listingHolds(folders) {
       // A listing starts at the root: without it, these are not the folders of one.
       if (folders[0]?.path !== '') return false;
       for (const { path, mtimeMs } of folders) {
         if (!isSafeFolderPath(path)) return false;
-        if (handOn) onFolder?.(path);
+        onFolder?.(path);
         const stats = statSync(join(root, path), { throwIfNoEntry: false });
         if (stats?.isDirectory() !== true || mtimeMs === UNSETTLED || stats.mtimeMs !== mtimeMs) return false;
       }

@@ -126,10 +126,9 @@ export interface ContentSource {
   /**
    * Whether a listing that read `folders` still holds: every folder is there with the time it
    * had, so no file was added, removed or renamed since. Each folder is handed on as a listing
-   * hands it on (to be watched) before its time is read, unless `handOn` is false (the caller
-   * then lists again once it has served, and checks every file's stamp after that listing).
+   * hands it on (to be watched) before its time is read.
    */
-  listingHolds?(folders: readonly FolderStamp[], handOn?: boolean): Promise<boolean>;
+  listingHolds?(folders: readonly FolderStamp[]): Promise<boolean>;
   /**
    * Lists the source again from an earlier listing (`paths`, and the `folders` it read): a
    * folder whose time has not changed since is taken from it unread, files and subfolders
