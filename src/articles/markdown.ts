@@ -62,6 +62,11 @@ function captionImages(state: { tokens: Token[]; Token: new (type: string, tag: 
 
 const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];
 
+/** Elements whose content is no text a reader sees: the sanitizer drops them with it, and so does plain text. */
+const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template'] as const;
+/** The start tag of one (not one closed in itself, `<iframe/>`), and its name. */
+const NON_TEXT_START = new RegExp(`^<(${NON_TEXT_TAGS.join('|')})(?=[\\s>])(?![^>]*/>)`, 'i');
+
 /** Resolves `value` against `base`; undefined when it is not a URL at all. */
 function toAbsoluteUrl(value: string | undefined, base: string): string | undefined {
   if (value === undefined) return undefined;
@@ -100,7 +105,7 @@ function sanitizeOptions(sanitize: Sanitize, pageUrl: string): sanitizeHtml.IOpt
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template'],
+    nonTextTags: [...NON_TEXT_TAGS],
     transformTags: { a: withAbsoluteUrl('href', pageUrl), img: withAbsoluteUrl('src', pageUrl) },
   };
 }
@@ -127,11 +132,22 @@ export async function loadMarkdownRenderer(): Promise<(body: string, pageUrl: st
 
 function collectText(tokens: readonly Token[]): string {
   let text = '';
+  // An element written inline whose content no reader sees (`a <script>x()</script> b`): its
+  // content is text tokens to markdown-it, and is skipped up to its end tag.
+  let hiddenIn: string | undefined;
   for (const token of tokens) {
+    if (hiddenIn !== undefined) {
+      // (markdown-it makes an end tag one token of its own: `</script >`)
+      if (token.type === 'html_inline' && token.content.toLowerCase().replace(/\s+/g, '') === `</${hiddenIn}>`) hiddenIn = undefined;
+      continue;
+    }
     switch (token.type) {
       case 'text':
       case 'code_inline':
         text += token.content;
+        break;
+      case 'html_inline':
+        hiddenIn = NON_TEXT_START.exec(token.content)?.[1]?.toLowerCase();
         break;
       case 'softbreak':
       case 'hardbreak':

@@ -61,6 +61,11 @@ describe('toPlainText', () => {
     ['![alt only](https://x/a.png)', ''],
     ['<span>raw</span> text', 'raw text'],
     ['line one\nline two', 'line one line two'],
+    // what no reader sees is no text: the sanitizer drops these elements with their content
+    ['See <script>alert(1)</script> more', 'See more'],
+    ['a <STYLE type="text/css">p { color: red }</style > b <iframe/> c', 'a b c'],
+    ['x <noscript>*enable* it</noscript> y <span>z</span>', 'x y z'],
+    ['<script>never closed', ''],
   ])('%s -> %s', (markdown, expected) => {
     expect(toPlainText(markdown)).toBe(expected);
   });
