@@ -34,8 +34,11 @@ export interface NormalizeOptions {
   readonly bodyComplete?: boolean;
 }
 
+/** A value's kind in YAML's words ("must be text, not a mapping"). */
 function describe(value: unknown): string {
-  return Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'empty';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
 /** Reads front-matter fields and records what is wrong with them. */

@@ -137,6 +137,10 @@ describe('title', () => {
   it('is an error when it is a list', () => {
     expect(problemsOf(validArticle({ title: '[a, b]' }))).toEqual([{ severity: 'error', field: 'title', message: 'must be text, not a list' }]);
   });
+
+  it('is an error when it is a mapping, named as YAML names it', () => {
+    expect(problemsOf(validArticle({ title: '{ en: Storm }' }))).toEqual([{ severity: 'error', field: 'title', message: 'must be text, not a mapping' }]);
+  });
 });
 
 describe('description', () => {
