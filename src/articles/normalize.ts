@@ -300,15 +300,35 @@ function categorySlug(name: string): string {
   return slug;
 }
 
-function readCategory(fields: FieldReader, site: Site): Category | undefined {
-  const name = fields.text('category');
+/**
+ * The article's section: `category`, else the first of `categories` (the list Hugo's taxonomy
+ * and Jekyll write), whose others are kept as tags (see readSection).
+ */
+function readCategory(fields: FieldReader, site: Site, categories: readonly string[]): Category | undefined {
+  const given = fields.text('category');
+  const field = given ? 'category' : 'categories';
+  const name = given || categories[0];
   if (!name) return undefined;
   const slug = categorySlug(name);
   if (slug === '') {
-    fields.report('warning', 'category', `"${name}" has no letters or digits to make a URL from; the article has no category`);
+    fields.report('warning', field, `"${name}" has no letters or digits to make a URL from; the article has no category`);
     return undefined;
   }
   return { slug, name: site.categories[slug]?.name ?? name };
+}
+
+/**
+ * The category and the tags: an article is in one section, so of Hugo's or Jekyll's
+ * `categories`, the one that is not its category (every one but the first, unless `category`
+ * names another) is a tag, and so still an RSS and Atom `<category>` of its items.
+ */
+function readSection(fields: FieldReader, site: Site): { readonly category: Category | undefined; readonly tags: string[] } {
+  const categories = readList(fields, 'categories');
+  const category = readCategory(fields, site, categories);
+  const tags = readList(fields, 'tags');
+  if (categories.length === 0) return { category, tags };
+  const isSection = (name: string) => category !== undefined && categorySlug(name) === category.slug;
+  return { category, tags: [...new Set([...tags, ...categories.filter((name) => !isSection(name))])] };
 }
 
 function readList(fields: FieldReader, field: string): string[] {
@@ -442,10 +462,9 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
   const located = title && given ? { title } : locateTitle(title, body);
   if (!bodyComplete && (located === undefined || !given)) return { draft: false, problems: [], needsWholeFile: true };
   if (located === undefined) fields.report('error', 'title', 'is empty and the body has no text line to take it from');
-  const category = readCategory(fields, site);
+  const { category, tags } = readSection(fields, site);
   const image = readUrl(fields, 'image', fields.data.image, siteRoot);
   const originUrl = readUrl(fields, 'origin_url', fields.data.origin_url, undefined);
-  const tags = readList(fields, 'tags');
   const authors = readAuthors(fields, site);
   const draft = readDraft(fields);
 

@@ -338,6 +338,37 @@ describe('category', () => {
   it('is optional', () => {
     expect(articleOf(validArticle({ category: '""' })).category).toBeUndefined();
   });
+
+  describe("Hugo's and Jekyll's categories list", () => {
+    it('gives the first as the category when there is no category field; the others become tags', () => {
+      const article = articleOf(validArticle({ category: '""', categories: '["World", "Business", "Asia"]', tags: '["storm"]' }));
+      expect(article.category).toEqual({ slug: 'world', name: 'World' });
+      expect(article.tags).toEqual(['storm', 'Business', 'Asia']);
+    });
+
+    it('reads a single name written as text', () => {
+      expect(articleOf(validArticle({ category: '""', categories: '"Local News"' })).category).toEqual({ slug: 'local-news', name: 'Local News' });
+    });
+
+    it('gives way to a category field, whose name is then no tag again', () => {
+      const article = articleOf(validArticle({ category: '"business"', categories: '["World", "Business"]' }));
+      expect(article.category?.slug).toBe('business');
+      expect(article.tags).toEqual(['World']);
+    });
+
+    it('names the categories field when its first entry makes no URL', () => {
+      const result = normalizeText(validArticle({ category: '""', categories: '["!!!"]' }));
+      expect(result.article?.category).toBeUndefined();
+      expect(result.problems).toMatchObject([{ severity: 'warning', field: 'categories' }]);
+    });
+
+    it('reads them from TOML front matter too', () => {
+      const toml = '+++\ncode = "H-1"\ntitle = "Storm"\ndate = 2024-11-20T10:18:06Z\ncategories = ["World", "Weather"]\n+++\nBody.\n';
+      const article = articleOf(toml);
+      expect(article.category).toEqual({ slug: 'world', name: 'World' });
+      expect(article.tags).toEqual(['Weather']);
+    });
+  });
 });
 
 describe('image and origin_url', () => {
