@@ -29,7 +29,7 @@ import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
 import type { Site } from './site.ts';
 
-export const PREBUILT_FORMAT_VERSION = 3;
+export const PREBUILT_FORMAT_VERSION = 4;
 
 /** Folder (under the assets root) that holds pre-built files. */
 export const PREBUILT_DIRECTORY = '_wirefeed';
@@ -68,6 +68,14 @@ export interface PackedCatalog {
   readonly publishedGaps: readonly number[];
   /** `updated - published` of each article (most often 0). */
   readonly updatedAfter: readonly number[];
+  /**
+   * When each article's file last changed (`Article.fileTime`), to the second, which is all that
+   * `Last-Modified` tells: the seconds before the newest of them, `newestFileSecond` (-1 for an
+   * article without one). Files checked out together have about the same time: 0 or a few digits
+   * an article, where the time would take 10.
+   */
+  readonly newestFileSecond: number;
+  readonly fileSecondsBefore: readonly number[];
   /**
    * Where each article's content is: record `slot % ARTICLES_PER_FILE` of content file
    * `slot / ARTICLES_PER_FILE` of its language and category (see contentFilePath).
@@ -252,6 +260,8 @@ function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, n
     return entry.place;
   };
   let previous: number | undefined;
+  const fileSecond = (article: Article) => (article.fileTime === undefined ? undefined : Math.floor(article.fileTime / 1000));
+  const newestFileSecond = articles.reduce((newest, article) => Math.max(newest, fileSecond(article) ?? 0), 0);
   const columns = {
     ids: [] as string[],
     slugs: [] as string[],
@@ -259,6 +269,7 @@ function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, n
     category: [] as number[],
     publishedGaps: [] as number[],
     updatedAfter: [] as number[],
+    fileSecondsBefore: [] as number[],
     slots: [] as number[],
   };
   for (const article of articles) {
@@ -270,10 +281,12 @@ function packCatalog(articles: readonly Article[], slotOf: ReadonlyMap<string, n
     columns.category.push(article.category === undefined ? -1 : categoryPlace(article.category));
     columns.publishedGaps.push(previous === undefined ? article.published : previous - article.published);
     columns.updatedAfter.push(article.updated - article.published);
+    const second = fileSecond(article);
+    columns.fileSecondsBefore.push(second === undefined ? -1 : newestFileSecond - second);
     columns.slots.push(slot);
     previous = article.published;
   }
-  return { ...columns, languages: [...languages.keys()], categories: [...categories.values()].map(({ category }) => category) };
+  return { ...columns, newestFileSecond, languages: [...languages.keys()], categories: [...categories.values()].map(({ category }) => category) };
 }
 
 function detailMissing(article: ListedArticle, field: string): never {
@@ -293,6 +306,7 @@ class ListedArticle implements Article {
     readonly category: Category | undefined,
     readonly published: number,
     readonly updated: number,
+    readonly fileTime: number | undefined,
     /** Where its content is (see PackedCatalog.slots). */
     readonly slot: number,
   ) {}
@@ -319,6 +333,11 @@ class ListedArticle implements Article {
   }
 }
 
+function fileTimeOf(packed: PackedCatalog, place: number): number | undefined {
+  const before = packed.fileSecondsBefore[place] as number;
+  return before < 0 ? undefined : (packed.newestFileSecond - before) * 1000;
+}
+
 /** The catalog's articles, newest first, as {@link packCatalog} stored them. */
 function unpackCatalog(packed: PackedCatalog): Article[] {
   const articles = new Array<Article>(packed.ids.length);
@@ -333,6 +352,7 @@ function unpackCatalog(packed: PackedCatalog): Article[] {
       category < 0 ? undefined : packed.categories[category],
       published,
       published + (packed.updatedAfter[place] as number),
+      fileTimeOf(packed, place),
       packed.slots[place] as number,
     );
   }

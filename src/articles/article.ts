@@ -35,6 +35,13 @@ export interface Article {
   readonly image?: string | undefined;
   /** Absolute URL where the article was first published. */
   readonly originUrl?: string | undefined;
+  /**
+   * When its file last changed (the file system's time), where the source tells it. Never
+   * shown as a date: it is what moves the HTTP `Last-Modified` of what shows the article when
+   * `updated` does not (an edit that leaves `updated` as it was, an article added with an
+   * older date), see `lastChangeOf`.
+   */
+  readonly fileTime?: number | undefined;
 }
 
 export type Severity = 'error' | 'warning';

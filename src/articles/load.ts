@@ -64,10 +64,10 @@ export interface Clashes {
   readonly slugs: ReadonlySet<string>;
 }
 
-function normalizeText(path: string, text: string, site: Site, bodyComplete: boolean): NormalizeResult {
+function normalizeText(path: string, text: string, site: Site, bodyComplete: boolean, fileTime?: number): NormalizeResult {
   const parsed = parseArticleFile(path, text);
   if (!parsed.ok) return { draft: false, problems: [parsed.problem] };
-  return normalizeArticle(path, parsed.value, site, { bodyComplete });
+  return normalizeArticle(path, parsed.value, site, { bodyComplete, fileTime });
 }
 
 /** The article the whole text of a file makes; `undefined` when errors keep it out. */
@@ -90,8 +90,9 @@ export async function indexFile(source: ContentSource, path: string, site: Site)
   try {
     const head = await source.readHead(path, HEAD_BYTES);
     let result: NormalizeResult | undefined;
-    if (head.complete || holdsFrontMatter(head.text)) result = normalizeText(path, head.text, site, head.complete);
-    if (result === undefined || result.needsWholeFile) result = normalizeText(path, await source.read(path), site, true);
+    const fileTime = head.stamp.mtimeMs;
+    if (head.complete || holdsFrontMatter(head.text)) result = normalizeText(path, head.text, site, head.complete, fileTime);
+    if (result === undefined || result.needsWholeFile) result = normalizeText(path, await source.read(path), site, true, fileTime);
     return { path, stamp: head.stamp, draft: result.draft, problems: result.problems, ...(result.article ? { article: result.article } : {}) };
   } catch (error) {
     const problem: Problem = { path, severity: 'error', message: `cannot be read: ${(error as Error).message}` };

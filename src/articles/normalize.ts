@@ -32,6 +32,8 @@ export interface NormalizeResult {
 export interface NormalizeOptions {
   /** Whether `parsed.body` is the whole body or only its start (indexing reads file heads). */
   readonly bodyComplete?: boolean;
+  /** When the file last changed, where the source tells it (see `Article.fileTime`). */
+  readonly fileTime?: number | undefined;
 }
 
 /** A value's kind in YAML's words ("must be text, not a mapping"). */
@@ -491,6 +493,7 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
     updated: updated ?? published,
     ...(image ? { image } : {}),
     ...(originUrl ? { originUrl } : {}),
+    ...(options.fileTime !== undefined && options.fileTime > 0 ? { fileTime: options.fileTime } : {}),
   };
   return { article: Object.freeze(article), draft, problems };
 }

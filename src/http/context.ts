@@ -75,6 +75,23 @@ export function answer(c: Context, view: View, representation: Representation, o
   return serveAnswer(contextHeaders(c), made, view.now);
 }
 
+/**
+ * The `Last-Modified` of a response that shows `articles`: `updated`, the newest `updated` among
+ * them, or the newest time one of their files changed, when that is later. `updated` alone would
+ * not move for an edit that leaves it as it was, or for an article added with an older date than
+ * the newest, and a reader that sends only `If-Modified-Since` would be told "not modified".
+ * (On a fresh checkout every file's time is the checkout's: such a reader reads each response
+ * once more after a deploy, as from any static host.)
+ */
+export function lastChangeOf(updated: number, articles: readonly Article[]): number {
+  let last = updated;
+  for (const article of articles) {
+    const fileTime = article.fileTime;
+    if (fileTime !== undefined && fileTime > last) last = fileTime;
+  }
+  return last;
+}
+
 export interface Rendered {
   /** Text, or its UTF-8 bytes when the renderer wrote those (JSON Feed). */
   readonly body: string | Uint8Array;

@@ -8,7 +8,7 @@ import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT, SCRIPT_PATH } from '../pages/document.ts';
 import { renderOpml } from '../pages/opml.ts';
-import { answer, cachedRepresentation, openView, type RouteDeps } from './context.ts';
+import { answer, cachedRepresentation, lastChangeOf, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { CONTENT_TYPES, respondWithError } from './respond.ts';
 
@@ -41,7 +41,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
           countOf: (scope) => selectScope(snapshot.catalog, scope, view.now).length,
         }),
         contentType: CONTENT_TYPES.html,
-        lastModified: view.siteUpdated,
+        lastModified: lastChangeOf(view.siteUpdated, latest),
       }),
       'details',
     );
@@ -84,7 +84,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
         scopes: selectScopesOf(snapshot.catalog, article),
       }),
       contentType: CONTENT_TYPES.html,
-      lastModified: article.updated,
+      lastModified: lastChangeOf(article.updated, [article]),
     }));
     return answer(c, view, representation, { cache: site.cache, headers: PAGE_HEADERS, compression });
   });

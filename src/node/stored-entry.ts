@@ -229,6 +229,11 @@ class StoredArticle implements Article {
   get updated(): number {
     return this[COLUMNS_OF].numbers[this[AT] * COLUMNS + UPDATED] as number;
   }
+  /** Its file's time, as its entry's stamp holds it. */
+  get fileTime(): number | undefined {
+    const time = this[COLUMNS_OF].numbers[this[AT] * COLUMNS + MTIME] as number;
+    return time > 0 ? time : undefined;
+  }
 
   /** Where its details line lies in the file: [start, end), without the line break. */
   get [LINE](): readonly [source: DetailsSource, start: number, end: number] {

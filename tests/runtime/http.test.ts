@@ -3,7 +3,7 @@
  * over real sockets: validators, conditional GET, HEAD, caching, compression, paging, WebSub,
  * CORS, negotiation and errors.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,11 @@ const hubRequests: URLSearchParams[] = [];
 const scheduledIn = 3600;
 
 const get = (path: string, headers: Record<string, string> = {}) => rawRequest(`${server.url}${path}`, { headers });
+/**
+ * The time the copied files are given: before every `updated` of the sample, so that the
+ * validators below follow the articles' dates (a file's own time counts when it is later).
+ */
+const FILES_CHANGED = new Date('2020-01-01T00:00:00Z');
 const head = (path: string, headers: Record<string, string> = {}) => rawRequest(`${server.url}${path}`, { method: 'HEAD', headers });
 
 beforeAll(async () => {
@@ -34,6 +39,9 @@ beforeAll(async () => {
     join(root, 'content', 'scheduled.md'),
     `---\ncode: "SCHEDULED-1"\ntitle: "Coming soon"\ncategory: "SPORTS"\nlanguage: "en"\ndate: ${due}\n---\nLater.\n`,
   );
+  for (const entry of readdirSync(join(root, 'content'), { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) utimesSync(join(entry.parentPath, entry.name), FILES_CHANGED, FILES_CHANGED);
+  }
   const hubPort = await findFreePort();
   hubUrl = `http://127.0.0.1:${hubPort}/hub`;
   hub = createServer((req, res) => {
@@ -368,5 +376,57 @@ describe('errors', () => {
 
   it('does not redirect a variant of a URL that does not exist', async () => {
     expect((await get('/Category/Nope/rss.xml')).status).toBe(404);
+  });
+});
+
+describe("Last-Modified follows the files too (for readers that send only If-Modified-Since)", () => {
+  /** Puts `text` in place at `path` with its file time `time`, at once (as a deploy's rename does). */
+  const place = (path: string, text: string, time: Date) => {
+    const temporary = join(root, 'placed.tmp');
+    writeFileSync(temporary, text);
+    utimesSync(temporary, time, time);
+    renameSync(temporary, join(root, 'content', path));
+  };
+  const until = async (check: () => Promise<boolean>) => {
+    const deadline = Date.now() + 10_000;
+    while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+
+  it('moves when an article is edited and its updated is left as it was, for the scopes that show it', async () => {
+    const business = await get('/category/business/rss.xml');
+    const world = await get('/category/world/rss.xml');
+    const page = await get('/articles/baht-strengthens');
+    const path = join('2024', '11', 'baht-strengthens.md');
+    const edited = new Date('2025-03-01T09:30:00Z');
+    place(path, readFileSync(join(root, 'content', path), 'utf8').replace('on Monday', 'on Monday morning'), edited);
+    await until(async () => (await get('/category/business/rss.xml')).headers.etag !== business.headers.etag);
+
+    const after = await get('/category/business/rss.xml');
+    expect(after.text).toContain('on Monday morning');
+    expect(after.headers['last-modified']).toBe('Sat, 01 Mar 2025 09:30:00 GMT');
+    // The dates the feed shows are the article's own, as they were.
+    expect(after.text).toContain('<pubDate>Mon, 18 Nov 2024 03:02:45 GMT</pubDate>');
+    expect((await get('/category/business/rss.xml', { 'If-Modified-Since': business.headers['last-modified']! })).status).toBe(200);
+    expect((await get('/category/business/rss.xml', { 'If-Modified-Since': after.headers['last-modified']! })).status).toBe(304);
+    expect((await get('/articles/baht-strengthens')).headers['last-modified']).toBe('Sat, 01 Mar 2025 09:30:00 GMT');
+    expect(page.headers['last-modified']).not.toBe('Sat, 01 Mar 2025 09:30:00 GMT');
+    // A scope that does not show it keeps its validators.
+    const worldAfter = await get('/category/world/rss.xml');
+    expect(worldAfter.headers.etag).toBe(world.headers.etag);
+    expect(worldAfter.headers['last-modified']).toBe(world.headers['last-modified']);
+  });
+
+  it('moves when an article comes with an older date than the newest it joins', async () => {
+    const before = await get('/th/rss.xml');
+    place(
+      'backdated.md',
+      '---\ncode: "BACKDATED-1"\ntitle: "ข่าวย้อนหลัง"\ncategory: "THAILAND"\nlanguage: "th"\ndate: 2024-06-01T00:00:00Z\n---\nเนื้อหา\n',
+      new Date('2025-04-01T00:00:00Z'),
+    );
+    await until(async () => (await get('/th/rss.xml')).headers.etag !== before.headers.etag);
+    const after = await get('/th/rss.xml');
+    expect(after.text).toContain('ข่าวย้อนหลัง');
+    expect(after.headers['last-modified']).toBe('Tue, 01 Apr 2025 00:00:00 GMT');
+    expect((await get('/th/rss.xml', { 'If-Modified-Since': before.headers['last-modified']! })).status).toBe(200);
   });
 });

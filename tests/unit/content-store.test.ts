@@ -589,12 +589,15 @@ describe('the persisted index file', () => {
     await cache.save(mixed);
     const loaded = (await cache.load())!;
     const fields = (entry: IndexEntry | undefined) => {
-      const { id, slug, path, title, description, tags, published } = entry?.article ?? ({} as Article);
-      return { path: entry?.path, stamp: entry?.stamp, id, slug, articlePath: path, title, description, tags, published };
+      const { id, slug, path, title, description, tags, published, fileTime } = entry?.article ?? ({} as Article);
+      return { path: entry?.path, stamp: entry?.stamp, id, slug, articlePath: path, title, description, tags, published, fileTime };
     };
     const fresh = await indexSource(source, site);
     expect([...loaded.values()].map(fields)).toEqual(fresh.map(fields));
     expect(loaded.get('c.md')?.article?.title).toBe('Title c, changed');
+    // The file's time, which Last-Modified counts, is its stamp's, read back as it was.
+    expect(loaded.get('c.md')?.article?.fileTime).toBe(loaded.get('c.md')?.stamp.mtimeMs);
+    expect(loaded.get('c.md')?.article?.fileTime).toBeGreaterThan(0);
   });
 
   it('is marked used when it is read back (its modification time), so that it outlives the indexes of configurations not used since', async () => {
