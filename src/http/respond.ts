@@ -144,21 +144,20 @@ export function serveAnswer(header: HeaderReader, answer: Answer, now: number, h
   return variant instanceof Promise ? variant.then((ready) => answerWith(header, answer, ready, now, head)) : answerWith(header, answer, variant, now, head);
 }
 
-/**
- * A modification time later than the response's own (an article whose `updated` lies ahead) is
- * sent as the response's time, as RFC 9110 section 8.8.2.1 asks: a reader that sent it back as
- * `If-Modified-Since` would otherwise be told "not modified" until that day, whatever came in
- * meanwhile. (Such a response's headers are made per request; it is rare.)
- */
-function notLaterThanNow(headers: VariantHeaders, lastModified: number, now: number): VariantHeaders {
-  if (lastModified <= now) return headers;
-  const stamp = { 'Last-Modified': formatHttpDate(now) };
+/** The headers with another `Last-Modified` (see answerWith). */
+function withLastModified(headers: VariantHeaders, lastModified: number): VariantHeaders {
+  const stamp = { 'Last-Modified': formatHttpDate(lastModified) };
   return { ok: { ...headers.ok, ...stamp }, notModified: { ...headers.notModified, ...stamp } };
 }
 
 function answerWith(header: HeaderReader, answer: Answer, variant: Variant, now: number, head: boolean): Response {
+  // A modification time later than the response's own (an article whose `updated` lies ahead)
+  // is sent as the response's time, as RFC 9110 section 8.8.2.1 asks: a reader that sent it back
+  // as `If-Modified-Since` would otherwise be told "not modified" until that day, whatever came
+  // in meanwhile. (Such a response's headers are made per request; it is rare.)
   const lastModified = Math.min(answer.representation.lastModified, now);
-  const { ok, notModified } = notLaterThanNow(headersFor(answer, variant), answer.representation.lastModified, now);
+  const made = headersFor(answer, variant);
+  const { ok, notModified } = lastModified === answer.representation.lastModified ? made : withLastModified(made, lastModified);
   const ifNoneMatch = header('if-none-match');
   const matches = ifNoneMatch === variant.etag || isNotModified({ ifNoneMatch, ifModifiedSince: header('if-modified-since') }, { etag: variant.etag, lastModified });
   if (matches) return new Response(null, { status: 304, headers: withCacheControl(answer, notModified, now) });
