@@ -35,8 +35,35 @@ export function canonicalPath(path: string): string {
 }
 
 /**
+ * Where the feeds that Hugo, jekyll-feed and WordPress publish are served here, so that a site
+ * that moves keeps its subscribers (each is redirected only when what it leads to is served).
+ */
+const FEEDS_OF_OTHER_TOOLS: readonly (readonly [RegExp, string])[] = [
+  // Hugo: the home page's RSS, a language's, and a category's (its taxonomy term).
+  [/^\/index\.xml$/, '/rss.xml'],
+  [/^\/([^/]+)\/index\.xml$/, '/$1/rss.xml'],
+  [/^\/categories\/([^/]+)\/index\.xml$/, '/category/$1/rss.xml'],
+  [/^\/([^/]+)\/categories\/([^/]+)\/index\.xml$/, '/$1/category/$2/rss.xml'],
+  // jekyll-feed: Atom, the site's and a category's.
+  [/^\/feed\.xml$/, '/atom.xml'],
+  [/^\/feed\/([^/]+)\.xml$/, '/category/$1/atom.xml'],
+  // WordPress: its named formats (`/feed/` itself is `/feed`, chosen by Accept).
+  [/^\/feed\/(?:rss2|rss)$/, '/rss.xml'],
+  [/^\/feed\/atom$/, '/atom.xml'],
+  [/^\/category\/([^/]+)\/feed\/(?:rss2|rss)$/, '/category/$1/rss.xml'],
+  [/^\/category\/([^/]+)\/feed\/atom$/, '/category/$1/atom.xml'],
+];
+
+/** The path here of a feed another tool publishes at `path` (canonical already), if it is one. */
+export function feedOfOtherTool(path: string): string | undefined {
+  for (const [pattern, target] of FEEDS_OF_OTHER_TOOLS) if (pattern.test(path)) return path.replace(pattern, target);
+  return undefined;
+}
+
+/**
  * A 308 to the canonical URL when the request spelled a servable URL differently (case,
- * trailing slash); `undefined` otherwise. `probe` asks the app whether a path is servable.
+ * trailing slash) or asked for a feed where Hugo, jekyll-feed or WordPress put it (see
+ * feedOfOtherTool); `undefined` otherwise. `probe` asks the app whether a path is servable.
  */
 export async function redirectToCanonical(
   c: Context,
@@ -44,7 +71,8 @@ export async function redirectToCanonical(
   probe: (path: string) => Promise<number>,
 ): Promise<Response | undefined> {
   const url = new URL(c.req.url);
-  const canonical = canonicalPath(url.pathname);
+  const spelled = canonicalPath(url.pathname);
+  const canonical = feedOfOtherTool(spelled) ?? spelled;
   if (canonical === url.pathname || (await probe(canonical)) !== 200) return undefined;
   return c.body(null, 308, {
     Location: `${baseUrl}${canonical}${url.search}`,

@@ -368,6 +368,17 @@ describe('errors', () => {
     ['/TH/atom.xml?page=1', '/th/atom.xml?page=1'],
     ['/TH/CATEGORY/WORLD/FEED.JSON', '/th/category/world/feed.json'],
     ['/articles/Baht-Strengthens/', '/articles/baht-strengthens'],
+    // where other tools put their feeds, so that a site that moves here keeps its subscribers
+    ['/index.xml', '/rss.xml'],
+    ['/th/index.xml', '/th/rss.xml'],
+    ['/categories/world/index.xml', '/category/world/rss.xml'],
+    ['/th/categories/world/index.xml', '/th/category/world/rss.xml'],
+    ['/feed.xml', '/atom.xml'],
+    ['/feed/business.xml', '/category/business/atom.xml'],
+    ['/feed/rss2/', '/rss.xml'],
+    ['/feed/atom/', '/atom.xml'],
+    ['/category/world/feed/atom/', '/category/world/atom.xml'],
+    ['/Categories/World/Index.xml?page=2', '/category/world/rss.xml?page=2'],
   ])('%s redirects (308) to %s', async (path, canonical) => {
     const response = await get(path);
     expect(response.status).toBe(308);
@@ -377,6 +388,13 @@ describe('errors', () => {
   it('does not redirect a variant of a URL that does not exist', async () => {
     expect((await get('/Category/Nope/rss.xml')).status).toBe(404);
   });
+
+  it.each(['/categories/nope/index.xml', '/posts/index.xml', '/feed/nope.xml', '/xx/index.xml'])(
+    'does not redirect %s, another tool’s feed of something this site does not have',
+    async (path) => {
+      expect((await get(path)).status).toBe(404);
+    },
+  );
 });
 
 describe("Last-Modified follows the files too (for readers that send only If-Modified-Since)", () => {

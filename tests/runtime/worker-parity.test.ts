@@ -95,6 +95,9 @@ describe('the built Worker in workerd', () => {
     '/rss.xml?limit=999',
     '/Category/World/RSS.xml',
     '/th/rss.xml/',
+    '/index.xml',
+    '/categories/world/index.xml',
+    '/feed.xml',
   ])('answers %s exactly as the Node server does', async (path) => {
     const { fromNode, fromWorker } = await both(path);
     expect(comparable(fromWorker)).toEqual(comparable(fromNode));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCacheControl } from '../../src/http/cache-control.ts';
 import { isNotModified, parseEntityTags, parseHttpDate } from '../../src/http/conditional.ts';
-import { canonicalPath } from '../../src/http/guards.ts';
+import { canonicalPath, feedOfOtherTool } from '../../src/http/guards.ts';
 import { selectCoding, selectFeedFormat } from '../../src/http/negotiation.ts';
 
 const LAST_MODIFIED = Date.UTC(1994, 10, 6, 8, 49, 37, 500);
@@ -129,5 +129,25 @@ describe('canonicalPath', () => {
     ['/', '/'],
   ])('%s -> %s', (path, expected) => {
     expect(canonicalPath(path)).toBe(expected);
+  });
+});
+
+describe('feedOfOtherTool', () => {
+  it.each([
+    ['/index.xml', '/rss.xml'],
+    ['/en/index.xml', '/en/rss.xml'],
+    ['/categories/sport/index.xml', '/category/sport/rss.xml'],
+    ['/th/categories/sport/index.xml', '/th/category/sport/rss.xml'],
+    ['/feed.xml', '/atom.xml'],
+    ['/feed/sport.xml', '/category/sport/atom.xml'],
+    ['/feed/rss2', '/rss.xml'],
+    ['/feed/atom', '/atom.xml'],
+    ['/category/sport/feed/rss2', '/category/sport/rss.xml'],
+  ])('%s -> %s', (path, expected) => {
+    expect(feedOfOtherTool(path)).toBe(expected);
+  });
+
+  it.each(['/rss.xml', '/feed', '/articles/index.xml/x', '/a/b/c/index.xml'])('leaves %s alone', (path) => {
+    expect(feedOfOtherTool(path)).toBeUndefined();
   });
 });
