@@ -423,6 +423,11 @@ function readSlug(fields: FieldReader, path: string): string | undefined {
 /** Where the modification time may be given, first found first: ours, then Hugo's `lastmod` and Jekyll's `last_modified_at` (as jekyll-feed reads it). */
 const MODIFIED_FIELDS = ['updated', 'modified', 'lastmod', 'last_modified_at'] as const;
 
+/** The front-matter field an article's modification time is read from (`updated` when none is given). */
+export function modifiedFieldOf(data: Readonly<Record<string, unknown>>): string {
+  return MODIFIED_FIELDS.find((field) => data[field] !== undefined) ?? 'updated';
+}
+
 function readId(fields: FieldReader, path: string): string {
   const code = fields.text('code');
   if (code) return code;
@@ -449,7 +454,7 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
   const language = readLanguage(fields, site);
   const published = readDate(fields, 'date', site.timeZone);
   if (published === undefined && fields.data.date == null) fields.report('error', 'date', 'is missing');
-  const modifiedField = MODIFIED_FIELDS.find((field) => fields.data[field] !== undefined) ?? 'updated';
+  const modifiedField = modifiedFieldOf(fields.data);
   let updated = readDate(fields, modifiedField, site.timeZone);
   if (published !== undefined && updated !== undefined && updated < published) {
     fields.report('warning', modifiedField, 'is before `date`; the publication date is used instead');

@@ -62,6 +62,6 @@ describe('a folder of the content that may not be read', () => {
     expect(report.articles).toBe(1);
     expect(report.errors).toBe(1);
     expect(report.problems.map(({ path }) => path)).toEqual(['closed']);
-    expect(formatReport(report)).toMatch(/: 1 folders cannot be read\n$/);
+    expect(formatReport(report)).toMatch(/: 1 folder cannot be read\n$/);
   });
 });
