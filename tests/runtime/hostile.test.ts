@@ -178,7 +178,8 @@ describe('wirefeed check', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('date-unparseable.md:7: error: date: cannot read "next tuesday" as a date');
     expect(stdout).toContain('front-matter-js.md:1: error: front matter in "js" is not accepted');
-    expect(stdout).toMatch(/wirefeed check: 49 files, \d+ articles, 0 drafts, 15 errors, \d+ warnings: 15 files cannot be served\n$/);
+    expect(stdout).toContain('date-future.md: scheduled: held back from every feed and page until 2099-01-01T07:00:00+07:00 (/articles/date-future)\n');
+    expect(stdout).toMatch(/wirefeed check: 49 files, \d+ articles \(1 scheduled\), 0 drafts, 15 errors, \d+ warnings: 15 files cannot be served\n$/);
   });
 
   it('reports as JSON for CI', () => {
