@@ -35,29 +35,70 @@ export function canonicalPath(path: string): string {
 }
 
 /**
- * Where the feeds that Hugo, jekyll-feed and WordPress publish are served here, so that a site
- * that moves keeps its subscribers (each is redirected only when what it leads to is served).
+ * A feed another tool publishes (`theirs`) and the feed here that holds the same articles
+ * (`ours`); `{language}` and `{category}` each stand for one path segment. `slash`: the tool
+ * writes the URL with a trailing slash (`/feed/rss2/`), which a static host may not take for the
+ * URL without it.
  */
-const FEEDS_OF_OTHER_TOOLS: readonly (readonly [RegExp, string])[] = [
+export interface FeedOfOtherTool {
+  readonly theirs: string;
+  readonly ours: string;
+  readonly slash?: boolean;
+}
+
+/**
+ * Where the feeds that Hugo, jekyll-feed and WordPress publish are served here, so that a site
+ * that moves keeps its subscribers: the server redirects each only when what it leads to is
+ * served, and a static export lists those that lead to a feed it wrote (`_redirects`).
+ */
+export const FEEDS_OF_OTHER_TOOLS: readonly FeedOfOtherTool[] = [
   // Hugo: the home page's RSS, a language's, and a category's (its taxonomy term).
-  [/^\/index\.xml$/, '/rss.xml'],
-  [/^\/([^/]+)\/index\.xml$/, '/$1/rss.xml'],
-  [/^\/categories\/([^/]+)\/index\.xml$/, '/category/$1/rss.xml'],
-  [/^\/([^/]+)\/categories\/([^/]+)\/index\.xml$/, '/$1/category/$2/rss.xml'],
+  { theirs: '/index.xml', ours: '/rss.xml' },
+  { theirs: '/{language}/index.xml', ours: '/{language}/rss.xml' },
+  { theirs: '/categories/{category}/index.xml', ours: '/category/{category}/rss.xml' },
+  { theirs: '/{language}/categories/{category}/index.xml', ours: '/{language}/category/{category}/rss.xml' },
   // jekyll-feed: Atom, the site's and a category's.
-  [/^\/feed\.xml$/, '/atom.xml'],
-  [/^\/feed\/([^/]+)\.xml$/, '/category/$1/atom.xml'],
-  // WordPress: its named formats (`/feed/` itself is `/feed`, chosen by Accept).
-  [/^\/feed\/(?:rss2|rss)$/, '/rss.xml'],
-  [/^\/feed\/atom$/, '/atom.xml'],
-  [/^\/category\/([^/]+)\/feed\/(?:rss2|rss)$/, '/category/$1/rss.xml'],
-  [/^\/category\/([^/]+)\/feed\/atom$/, '/category/$1/atom.xml'],
+  { theirs: '/feed.xml', ours: '/atom.xml' },
+  { theirs: '/feed/{category}.xml', ours: '/category/{category}/atom.xml' },
+  // WordPress: its named formats (`/feed/` itself is `/feed` here, chosen by Accept).
+  { theirs: '/feed/rss2', ours: '/rss.xml', slash: true },
+  { theirs: '/feed/rss', ours: '/rss.xml', slash: true },
+  { theirs: '/feed/atom', ours: '/atom.xml', slash: true },
+  { theirs: '/category/{category}/feed/rss2', ours: '/category/{category}/rss.xml', slash: true },
+  { theirs: '/category/{category}/feed/rss', ours: '/category/{category}/rss.xml', slash: true },
+  { theirs: '/category/{category}/feed/atom', ours: '/category/{category}/atom.xml', slash: true },
 ];
+
+/** A path template as a pattern whose named groups are its placeholders. */
+function templatePattern(template: string): RegExp {
+  const escaped = template.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** A path template with its placeholders filled from a match. */
+function fill(template: string, match: RegExpExecArray): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => match.groups?.[name] ?? '');
+}
+
+const TEMPLATES = FEEDS_OF_OTHER_TOOLS.map((feed) => ({ ...feed, theirsPattern: templatePattern(feed.theirs), oursPattern: templatePattern(feed.ours) }));
 
 /** The path here of a feed another tool publishes at `path` (canonical already), if it is one. */
 export function feedOfOtherTool(path: string): string | undefined {
-  for (const [pattern, target] of FEEDS_OF_OTHER_TOOLS) if (pattern.test(path)) return path.replace(pattern, target);
+  for (const feed of TEMPLATES) {
+    const match = feed.theirsPattern.exec(path);
+    if (match) return fill(feed.ours, match);
+  }
   return undefined;
+}
+
+/** Where other tools publish the feed served here at `path` (`/category/world/rss.xml`), each as the tool writes it. */
+export function otherToolsFeedsOf(path: string): string[] {
+  const paths: string[] = [];
+  for (const feed of TEMPLATES) {
+    const match = feed.oursPattern.exec(path);
+    if (match) paths.push(fill(feed.theirs, match), ...(feed.slash ? [`${fill(feed.theirs, match)}/`] : []));
+  }
+  return paths;
 }
 
 /**

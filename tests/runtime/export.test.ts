@@ -1,7 +1,8 @@
 /**
  * The static export against the real server: `wirefeed build --out DIR` run as a user runs it,
  * then every exported file compared byte for byte with what `wirefeed serve` answers for the
- * same URL over HTTP, and the `_headers` file compared with the headers the server sends.
+ * same URL over HTTP, the `_headers` file compared with the headers the server sends, and each
+ * rule of the `_redirects` file with where the server leads the same URL.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -71,7 +72,7 @@ describe('wirefeed build --out DIR', () => {
   });
 
   it('says what it wrote and where the links point', () => {
-    expect(summary).toMatch(new RegExp(`wirefeed build: ${files.length - 1} files for 17 articles in .*site \\(\\d+ ms\\), links to https://news.example/`));
+    expect(summary).toMatch(new RegExp(`wirefeed build: ${files.length - 2} files for 17 articles in .*site \\(\\d+ ms\\), links to https://news.example/`));
   });
 
   it('writes the index, the OPML file, every listed feed in three formats and every article page', () => {
@@ -79,6 +80,7 @@ describe('wirefeed build --out DIR', () => {
     expect(files).toContain('feeds.opml');
     expect(files).toContain('copy-link.js');
     expect(files).toContain('_headers');
+    expect(files).toContain('_redirects');
     expect(files.filter((file) => file.startsWith('articles/'))).toHaveLength(17);
     // 18 scopes (site, 5 categories, 2 languages, 10 category × language) × 3 formats.
     expect(files.filter((file) => /(rss\.xml|atom\.xml|feed\.json)$/.test(file))).toHaveLength(54);
@@ -95,7 +97,7 @@ describe('wirefeed build --out DIR', () => {
   });
 
   it('writes the exact bytes the server answers for the same URL', async () => {
-    for (const file of files.filter((name) => name !== '_headers')) {
+    for (const file of files.filter((name) => !name.startsWith('_'))) {
       const response = await rawRequest(`${server.url}${urlPathOf(file)}`, { headers: { 'accept-encoding': 'identity' } });
       expect(response.status, file).toBe(200);
       expect(readFileSync(join(out, file)).equals(response.body), `${file} differs from GET ${urlPathOf(file)}`).toBe(true);
@@ -104,7 +106,7 @@ describe('wirefeed build --out DIR', () => {
 
   it('gives every file, in _headers, the content type, cache rule and security headers the server sends', async () => {
     const rules = readFileSync(join(out, '_headers'), 'utf8');
-    for (const file of files.filter((name) => name !== '_headers')) {
+    for (const file of files.filter((name) => !name.startsWith('_'))) {
       const path = urlPathOf(file);
       const served = (await rawRequest(`${server.url}${path}`, { headers: { 'accept-encoding': 'identity' } })).headers;
       const declared = headersFor(rules, path);
@@ -112,5 +114,32 @@ describe('wirefeed build --out DIR', () => {
         expect(declared[name], `${name} of ${path}`).toBe(served[name]);
       }
     }
+  });
+
+  it("leads, in _redirects, each feed URL of Hugo, jekyll-feed and WordPress and each /feed to the feed the server gives for it", async () => {
+    const rules = readFileSync(join(out, '_redirects'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.split(' '));
+    for (const rule of rules) {
+      expect(rule, rule.join(' ')).toHaveLength(3);
+      const [from = '', to = '', status] = rule;
+      expect(status).toBe('301');
+      // The server redirects the URL to the same feed, or (/feed, without Accept) answers with it.
+      const served = await rawRequest(`${server.url}${from}`, { headers: { 'accept-encoding': 'identity' } });
+      const location = served.headers.location;
+      const answer = served.status === 308 && location?.startsWith(BASE) ? await rawRequest(`${server.url}${location.slice(BASE.length)}`, { headers: { 'accept-encoding': 'identity' } }) : served;
+      expect(answer.status, from).toBe(200);
+      expect(readFileSync(join(out, to.slice(1))).equals(answer.body), `${from} -> ${to}`).toBe(true);
+    }
+    const sources = rules.map(([from]) => from);
+    // Every exported RSS feed by its /feed URL (with and without WordPress's slash) and Hugo's, every Atom feed by jekyll-feed's where it has one.
+    for (const file of files.filter((name) => name.endsWith('rss.xml'))) {
+      const scope = `/${file.slice(0, -'rss.xml'.length)}`;
+      expect(sources).toContain(`${scope}feed`);
+      expect(sources).toContain(`${scope}feed/`);
+    }
+    expect(sources).toEqual(expect.arrayContaining(['/index.xml', '/th/index.xml', '/categories/world/index.xml', '/feed.xml', '/feed/world.xml', '/feed/rss2/', '/category/world/feed/atom/']));
+    expect(new Set(sources).size).toBe(sources.length);
   });
 });

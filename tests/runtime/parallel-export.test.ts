@@ -72,7 +72,7 @@ describe('a static export rendered in several processes', () => {
     expect(together).toEqual({ ...alone, processes: 3 });
     const [one, three] = [filesOf(join(base, 'alone')), filesOf(join(base, 'together'))];
     expect([...three.keys()].sort()).toEqual([...one.keys()].sort());
-    expect(one.size).toBe(together.files.length + 1); // and _headers
+    expect(one.size).toBe(together.files.length + 2); // and _headers, _redirects
     for (const [path, bytes] of one) expect(three.get(path)?.equals(bytes), path).toBe(true);
     expect(readdirSync(scratch)).toEqual([]);
   });
@@ -121,7 +121,7 @@ describe('a static export rendered in several processes', () => {
     const result = await exportSite(options(join(base, 'no-scratch'), { renderMany: never, processes: 3, from: 50, scratchDir: notAFolder }));
     warn.mockRestore();
     expect(result).toMatchObject({ articles: ARTICLES, processes: 1 });
-    expect(filesOf(join(base, 'no-scratch')).size).toBe(result.files.length + 1);
+    expect(filesOf(join(base, 'no-scratch')).size).toBe(result.files.length + 2);
   });
 
   it('fails, saying so, when a file changed after the index was written (every page comes from one catalog), and may then be run again', async () => {
@@ -145,7 +145,7 @@ describe('a static export rendered in several processes', () => {
     const again = await exportSite(options(join(base, 'changed'), { renderMany, processes: 2, from: 50, scratchDir: scratch }));
     warn.mockRestore();
     expect(again).toMatchObject({ articles: ARTICLES, processes: 2 });
-    expect(filesOf(join(base, 'changed')).size).toBe(again.files.length + 1); // and _headers
+    expect(filesOf(join(base, 'changed')).size).toBe(again.files.length + 2); // and _headers, _redirects
   });
 
   it("fails with another process's failure, naming the page", async () => {

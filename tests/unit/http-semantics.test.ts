@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCacheControl } from '../../src/http/cache-control.ts';
 import { isNotModified, parseEntityTags, parseHttpDate } from '../../src/http/conditional.ts';
-import { canonicalPath, feedOfOtherTool } from '../../src/http/guards.ts';
+import { canonicalPath, feedOfOtherTool, FEEDS_OF_OTHER_TOOLS, otherToolsFeedsOf } from '../../src/http/guards.ts';
 import { selectCoding, selectFeedFormat } from '../../src/http/negotiation.ts';
 
 const LAST_MODIFIED = Date.UTC(1994, 10, 6, 8, 49, 37, 500);
@@ -149,5 +149,30 @@ describe('feedOfOtherTool', () => {
 
   it.each(['/rss.xml', '/feed', '/articles/index.xml/x', '/a/b/c/index.xml'])('leaves %s alone', (path) => {
     expect(feedOfOtherTool(path)).toBeUndefined();
+  });
+});
+
+describe('otherToolsFeedsOf, the other way round', () => {
+  it.each([
+    ['/rss.xml', ['/index.xml', '/feed/rss2', '/feed/rss2/', '/feed/rss', '/feed/rss/']],
+    ['/atom.xml', ['/feed.xml', '/feed/atom', '/feed/atom/']],
+    ['/th/rss.xml', ['/th/index.xml']],
+    ['/th/atom.xml', []],
+    ['/th/category/%E0%B8%82/rss.xml', ['/th/categories/%E0%B8%82/index.xml']],
+    ['/category/sport/atom.xml', ['/feed/sport.xml', '/category/sport/feed/atom', '/category/sport/feed/atom/']],
+    ['/feed.json', []],
+  ])('%s is published by other tools at %j', (path, expected) => {
+    expect(otherToolsFeedsOf(path)).toEqual(expected);
+  });
+
+  it('names only URLs that lead back to the same feed', () => {
+    for (const ours of ['/rss.xml', '/atom.xml', '/en/rss.xml', '/category/sport/rss.xml', '/category/sport/atom.xml', '/en/category/sport/rss.xml']) {
+      const theirs = otherToolsFeedsOf(ours);
+      expect(theirs.length, ours).toBeGreaterThan(0);
+      for (const path of theirs) expect(feedOfOtherTool(canonicalPath(path)), path).toBe(ours);
+    }
+    // Every row of the table is reached from some feed here.
+    const reached = new Set(['/rss.xml', '/atom.xml', '/en/rss.xml', '/category/sport/rss.xml', '/category/sport/atom.xml', '/en/category/sport/rss.xml'].flatMap(otherToolsFeedsOf));
+    for (const { theirs } of FEEDS_OF_OTHER_TOOLS) expect(reached, theirs).toContain(theirs.replace('{language}', 'en').replace('{category}', 'sport'));
   });
 });
