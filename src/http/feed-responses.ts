@@ -55,7 +55,7 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
   const { snapshot } = view;
   const articles = snapshot.memo(`scope|${scopeKey(scope)}|${view.publicationKey}`, () => selectScope(snapshot.catalog, scope, view.now));
   const pages = countPages(articles.length, request.limit);
-  if (request.page > pages) return { ok: false, message: `page ${request.page} is out of range: this feed has ${pages} page${pages === 1 ? '' : 's'}` };
+  if (request.page > pages) return { ok: false, message: `no page ${request.page} of this feed: it has ${pages} page${pages === 1 ? '' : 's'}` };
   const paging: Paging = { ...request, total: articles.length };
   const key = `feed|${format}|${scopeKey(scope)}|${request.page}|${request.limitChosen ? request.limit : ''}|${view.publicationKey}`;
   const start = (request.page - 1) * request.limit;

@@ -46,7 +46,9 @@ export function createFeedRoutes(deps: RouteDeps, options: FeedRouteOptions): Ho
     const format = file === 'negotiated' ? selectFeedFormat(c.req.header('accept'), site.defaultFormat) : file;
     if (format === undefined) return respondWithError(c, 406, NOT_ACCEPTABLE, { Vary: 'Accept' });
     const feed = representFeed(deps, view, format, scope, request.value);
-    if (!feed.ok) return respondWithError(c, 400, `Bad request: ${feed.message}`);
+    // A page past the end is not there (yet: a scope's pages grow as it does), as WordPress
+    // answers for one; the request itself was well made.
+    if (!feed.ok) return respondWithError(c, 404, `Not found: ${feed.message}`);
 
     const { page, limit, limitChosen } = request.value;
     const self = urls.feed(scope, format, { page, limit: limitChosen ? limit : undefined });

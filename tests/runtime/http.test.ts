@@ -262,8 +262,6 @@ describe('paging (RFC 5005)', () => {
     ['/rss.xml?page=1.5', 'page must be a whole number from 1'],
     ['/rss.xml?page=abc', 'page must be a whole number from 1'],
     [`/rss.xml?page=${'9'.repeat(400)}`, 'page must be a whole number from 1'],
-    ['/rss.xml?page=9', 'page 9 is out of range: this feed has 1 page'],
-    ['/rss.xml?limit=4&page=6', 'page 6 is out of range: this feed has 5 pages'],
     ['/rss.xml?limit=0', 'limit must be a whole number from 1 to 200'],
     ['/rss.xml?limit=201', 'limit must be a whole number from 1 to 200'],
     ['/feed.json?limit=1e3', 'limit must be a whole number from 1 to 200'],
@@ -272,6 +270,17 @@ describe('paging (RFC 5005)', () => {
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(response.text).toBe(`Bad request: ${message}\n`);
+  });
+
+  it.each([
+    ['/rss.xml?page=9', 'no page 9 of this feed: it has 1 page'],
+    ['/rss.xml?limit=4&page=6', 'no page 6 of this feed: it has 5 pages'],
+    ['/category/world/feed.json?limit=1&page=99', 'no page 99 of this feed: it has 4 pages'],
+  ])('answers %s, a page past the end, with a 404 and a plain message', async (path, message) => {
+    const response = await get(path);
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(response.text).toBe(`Not found: ${message}\n`);
   });
 });
 
