@@ -435,10 +435,34 @@ function readId(fields: FieldReader, path: string): string {
   return `path:${path.replace(/\.[^./]*$/, '')}`;
 }
 
-function readDraft(fields: FieldReader): boolean {
-  const value = fields.data.draft;
-  return value === true || (typeof value === 'string' && /^(true|yes)$/i.test(value.trim()));
+/** `true`, or the text `true` / `yes`; `false`, or `false` / `no`; anything else neither. */
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  if (/^(true|yes)$/i.test(value.trim())) return true;
+  return /^(false|no)$/i.test(value.trim()) ? false : undefined;
 }
+
+/** `draft: true`, or Jekyll's `published: false` (a post Jekyll does not publish). */
+function readDraft(fields: FieldReader): boolean {
+  return flag(fields.data.draft) === true || flag(fields.data.published) === false;
+}
+
+/**
+ * Where Hugo is told when a page is published, first found first (its `publishDate` and the
+ * aliases it reads for it; `published` only when it is not Jekyll's true or false). Hugo holds
+ * the page back until then and dates its RSS items by it, so it is the publication time here
+ * too, ahead of `date`.
+ */
+const PUBLISH_DATE_FIELDS = ['publishDate', 'publishdate', 'pubdate', 'published'] as const;
+
+/** The field the publication time is read from: Hugo's publish date where given, else `date`. */
+function publicationFieldOf(data: Readonly<Record<string, unknown>>): string {
+  return PUBLISH_DATE_FIELDS.find((field) => data[field] != null && data[field] !== '' && flag(data[field]) === undefined) ?? 'date';
+}
+
+/** Hugo's expiry fields: a page it stops publishing at that time. */
+const EXPIRY_FIELDS = ['expiryDate', 'expirydate', 'unpublishdate'] as const;
 
 /**
  * Normalizes one parsed file. Errors (no usable date, language, title or slug) keep the
@@ -452,12 +476,15 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
   const id = readId(fields, path);
   const slug = readSlug(fields, path);
   const language = readLanguage(fields, site);
-  const published = readDate(fields, 'date', site.timeZone);
-  if (published === undefined && fields.data.date == null) fields.report('error', 'date', 'is missing');
+  const publicationField = publicationFieldOf(fields.data);
+  const published = readDate(fields, publicationField, site.timeZone);
+  if (published === undefined && fields.data[publicationField] == null) fields.report('error', 'date', 'is missing');
+  const expiryField = EXPIRY_FIELDS.find((field) => fields.data[field] != null && fields.data[field] !== '');
+  if (expiryField) fields.report('warning', expiryField, 'is not acted on: the article stays in every feed and page after it; to take it down, remove the file or set `draft: true`');
   const modifiedField = modifiedFieldOf(fields.data);
   let updated = readDate(fields, modifiedField, site.timeZone);
   if (published !== undefined && updated !== undefined && updated < published) {
-    fields.report('warning', modifiedField, 'is before `date`; the publication date is used instead');
+    fields.report('warning', modifiedField, `is before \`${publicationField}\`; the publication date is used instead`);
     updated = undefined;
   }
   // Fields are cleaned one by one; the body only where it becomes a title or a summary. With

@@ -266,6 +266,30 @@ describe('date', () => {
   it('accepts a future date: the catalog holds the article back, not the normalizer', () => {
     expect(articleOf(validArticle({ date: '2099-01-01T00:00:00Z' })).published).toBe(Date.UTC(2099, 0, 1));
   });
+
+  // Hugo holds a page back until its publish date and dates its RSS items by it.
+  it.each(['publishDate', 'publishdate', 'pubdate', 'published'])("is Hugo's `%s` where given, ahead of `date`", (field) => {
+    expect(articleOf(validArticle({ [field]: '2024-12-01T00:00:00Z' })).published).toBe(Date.UTC(2024, 11, 1));
+    expect(articleOf(articleText({ code: '"X"', title: '"T"', [field]: '2024-12-02T00:00:00Z' })).published).toBe(Date.UTC(2024, 11, 2));
+  });
+
+  it("is `date` where Jekyll's `published` is true or false, not a date", () => {
+    expect(articleOf(validArticle({ published: 'true' })).published).toBe(Date.parse('2024-11-20T10:18:06.127Z'));
+  });
+
+  it('names the publish date when it cannot be read, and no missing date besides', () => {
+    expect(problemsOf(articleText({ code: '"X"', title: '"T"', publishDate: 'soon' }))).toEqual([
+      { severity: 'error', field: 'publishDate', message: 'cannot read "soon" as a date; write ISO 8601, e.g. 2024-11-20T10:18:06Z' },
+    ]);
+  });
+
+  it.each(['expiryDate', 'expirydate', 'unpublishdate'])("warns that Hugo's `%s` is not acted on, and serves the article", (field) => {
+    const result = normalizeText(validArticle({ [field]: '2020-01-01T00:00:00Z' }));
+    expect(result.article).toBeDefined();
+    expect(result.problems).toMatchObject([
+      { severity: 'warning', field, message: 'is not acted on: the article stays in every feed and page after it; to take it down, remove the file or set `draft: true`' },
+    ]);
+  });
 });
 
 describe('updated', () => {
@@ -440,6 +464,13 @@ describe('author, tags, draft, slug', () => {
   it('marks `draft: true` as a draft', () => {
     expect(normalizeText(validArticle({ draft: 'true' })).draft).toBe(true);
     expect(normalizeText(validArticle({ draft: 'false' })).draft).toBe(false);
+  });
+
+  it("marks Jekyll's `published: false` as a draft (Jekyll does not publish it)", () => {
+    expect(normalizeText(validArticle({ published: 'false' })).draft).toBe(true);
+    expect(normalizeText(validArticle({ published: '"no"' })).draft).toBe(true);
+    expect(normalizeText(validArticle({ published: 'true' })).draft).toBe(false);
+    expect(normalizeText(validArticle({ published: '2024-12-01T00:00:00Z' })).draft).toBe(false);
   });
 
   it.each([
