@@ -1,6 +1,6 @@
 /**
- * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`, and the index's
- * copy-button script.
+ * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`, the index's
+ * copy-button script, and what search engines read: `/sitemap.xml`, its pages, `/robots.txt`.
  */
 import { Hono, type Context } from 'hono';
 import { selectArticle, selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../catalog/query.ts';
@@ -8,6 +8,7 @@ import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT, SCRIPT_PATH } from '../pages/document.ts';
 import { renderOpml } from '../pages/opml.ts';
+import { countSitemapPages, newestUpdate, renderRobots, renderSitemap, renderSitemapIndex, sitemapPage } from '../pages/sitemap.ts';
 import { answer, cachedRepresentation, lastChangeOf, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { CONTENT_TYPES, respondWithError } from './respond.ts';
@@ -69,6 +70,44 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, 'X-Content-Type-Options': 'nosniff' }, compression });
+  });
+
+  const XML_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
+
+  routes.get('/sitemap.xml', async (c) => {
+    const view = await openView(deps);
+    const representation = await cachedRepresentation(deps, view, `sitemap|${view.publicationKey}`, [], () => {
+      const pages = Array.from({ length: countSitemapPages(view.published.length) }, (_, index) => ({ updated: newestUpdate(sitemapPage(view.published, index + 1)) }));
+      return { body: renderSitemapIndex({ site, pages }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(view.siteUpdated, view.published) };
+    });
+    const nextChange = selectNextPublication(view.snapshot.catalog, view.now);
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: XML_HEADERS, compression });
+  });
+
+  // No `*` in the pattern: Hono's LinearRouter (the Worker's) refuses a parameter with one.
+  routes.get('/:file{sitemap-[1-9][0-9]{0,6}\\.xml}', async (c) => {
+    const view = await openView(deps);
+    const page = Number(c.req.param('file').slice('sitemap-'.length, -'.xml'.length));
+    const pages = countSitemapPages(view.published.length);
+    if (page > pages) return respondWithError(c, 404, `Not found: no sitemap page ${page}: there ${pages === 1 ? 'is 1' : `are ${pages}`}`);
+    const representation = await cachedRepresentation(deps, view, `sitemap|${page}|${view.publicationKey}`, [], () => {
+      const articles = sitemapPage(view.published, page);
+      // Its files' times count too: a slug changed with `updated` left as it was changes the page.
+      return { body: renderSitemap({ site, articles }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(newestUpdate(articles) || view.siteUpdated, articles) };
+    });
+    // Only the last page changes when an article comes due.
+    const nextChange = page === pages ? selectNextPublication(view.snapshot.catalog, view.now) : undefined;
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: XML_HEADERS, compression });
+  });
+
+  routes.get('/robots.txt', async (c) => {
+    const view = await openView(deps);
+    const representation = await cachedRepresentation(deps, view, 'robots', [], () => ({
+      body: renderRobots(site),
+      contentType: CONTENT_TYPES.text,
+      lastModified: view.siteUpdated,
+    }));
+    return answer(c, view, representation, { cache: site.cache, headers: { 'X-Content-Type-Options': 'nosniff' }, compression });
   });
 
   routes.get('/articles/:slug', async (c) => {

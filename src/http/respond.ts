@@ -18,6 +18,7 @@ export const CONTENT_TYPES = {
   opml: 'text/x-opml; charset=utf-8',
   text: 'text/plain; charset=utf-8',
   javascript: 'text/javascript; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
 } as const;
 
 /** Bodies smaller than this are sent uncompressed: the coding would cost more than it saves. */

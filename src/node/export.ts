@@ -1,10 +1,10 @@
 /**
  * `wirefeed build --out DIR`: a static export of everything the server answers - every feed of
- * every scope, every article page, the index and its script, the OPML file - written as the
- * exact bytes the server sends for the same URLs (the same app renders them), plus a `_headers`
- * file with the content types and cache rules and a `_redirects` file with the redirects the
- * server makes to its feeds, for Netlify, Cloudflare Pages / Workers Static Assets and similar
- * hosts.
+ * every scope, every article page, the index and its script, the OPML file, the sitemaps and
+ * robots.txt - written as the exact bytes the server sends for the same URLs (the same app
+ * renders them), plus a `_headers` file with the content types and cache rules and a
+ * `_redirects` file with the redirects the server makes to its feeds, for Netlify, Cloudflare
+ * Pages / Workers Static Assets and similar hosts.
  *
  * Files: `/` -> index.html, `/articles/{slug}` -> articles/{slug}.html (static hosts serve it
  * for the extensionless URL), everything else under its own path. Paged variants (`?page=`)
@@ -29,6 +29,7 @@ import { buildCacheControl } from '../http/cache-control.ts';
 import { CORS_HEADERS, otherToolsFeedsOf } from '../http/guards.ts';
 import { CONTENT_TYPES } from '../http/respond.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
+import { countSitemapPages, sitemapPagePath } from '../pages/sitemap.ts';
 import type { Site } from '../site.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
@@ -105,6 +106,9 @@ function headersFile(settings: Settings, now: number): string {
     block('/articles/*', { 'Content-Type': CONTENT_TYPES.html, ...PAGE_SECURITY_HEADERS }),
     block('/feeds.opml', { 'Content-Type': CONTENT_TYPES.opml, ...feed }),
     block(SCRIPT_PATH, { 'Content-Type': CONTENT_TYPES.javascript, 'X-Content-Type-Options': 'nosniff' }),
+    block('/sitemap.xml', { 'Content-Type': CONTENT_TYPES.xml, 'X-Content-Type-Options': 'nosniff' }),
+    block('/sitemap-*', { 'Content-Type': CONTENT_TYPES.xml, 'X-Content-Type-Options': 'nosniff' }),
+    block('/robots.txt', { 'Content-Type': CONTENT_TYPES.text, 'X-Content-Type-Options': 'nosniff' }),
     ...FEED_FORMATS.flatMap((format) => [
       block(`/${FEED_FILE_NAMES[format]}`, { 'Content-Type': CONTENT_TYPES[format], ...feed }),
       block(`/*/${FEED_FILE_NAMES[format]}`, { 'Content-Type': CONTENT_TYPES[format], ...feed }),
@@ -298,6 +302,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const articles: { article: Article; url: string }[] = [];
     for (const article of catalog.articles) if (article.published <= now) articles.push({ article, url: urls.article(article.slug).slice(site.baseUrl.length) });
     const articlePaths = articles.map(({ url }) => url);
+    paths.push('/robots.txt', '/sitemap.xml');
+    for (let page = 1; page <= countSitemapPages(articles.length); page++) paths.push(sitemapPagePath(page));
 
     // Only the pages whose sources changed since the last complete export into the folder, when
     // its manifest is there (and --full is not given); otherwise the folder is emptied first.

@@ -98,6 +98,10 @@ describe('the built Worker in workerd', () => {
     '/index.xml',
     '/categories/world/index.xml',
     '/feed.xml',
+    '/sitemap.xml',
+    '/sitemap-1.xml',
+    '/sitemap-2.xml',
+    '/robots.txt',
   ])('answers %s exactly as the Node server does', async (path) => {
     const { fromNode, fromWorker } = await both(path);
     expect(comparable(fromWorker)).toEqual(comparable(fromNode));
