@@ -22,11 +22,12 @@
  * every file read and written), OUT_DIR (default ./build), BUILD_TIME (an ISO date to build "as
  * of", for reproducible output; default now).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem, type Article } from '../src/articles/article.ts';
+import { bundleFolderOf } from '../src/articles/bundle.ts';
 import { createContentStore } from '../src/catalog/content-store.ts';
 import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore } from '../src/catalog/snapshot.ts';
@@ -37,8 +38,9 @@ import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportMani
 import { createParallelIndexer } from '../src/node/parallel-index.ts';
 import { cacheDirOf } from '../src/node/process-role.ts';
 import { taskProcesses } from '../src/node/resources.ts';
-import { CATALOG_FILLS_ISOLATE_AT, CATALOG_WARNING_ARTICLES, everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
+import { bundleAssetPath, CATALOG_FILLS_ISOLATE_AT, CATALOG_WARNING_ARTICLES, everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
 import type { Site } from '../src/site.ts';
+import { listBundleFiles } from '../src/node/bundle-files.ts';
 import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
 import { writeAsset, writeTaskFilesElsewhere } from './build-worker-content.ts';
@@ -250,6 +252,32 @@ async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewh
   return { catalog: plan.catalog, paths: plan.files.map(({ path }) => path), largestFile, keys, kept: plan.files.length - toWrite.length, processes };
 }
 
+/**
+ * Copies the images beside each page bundle's article into the assets (see bundleAssetPath),
+ * scheduled ones' too (the Worker publishes them on time), and says which there are, with the
+ * size and time their validators are made of.
+ */
+function copyBundleFiles(contentDir: string, assets: string, articles: readonly Article[]) {
+  const files: Record<string, (readonly [string, number, number])[]> = {};
+  let count = 0;
+  let largest = 0;
+  for (const article of articles) {
+    const folder = bundleFolderOf(article.path);
+    if (folder === undefined) continue;
+    for (const relative of listBundleFiles(contentDir, folder)) {
+      const source = join(contentDir, folder, relative);
+      const { size, mtimeMs } = statSync(source);
+      const target = join(assets, decodeURIComponent(bundleAssetPath(article.slug, relative)));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(source, target);
+      (files[article.slug] ??= []).push([relative, size, mtimeMs]);
+      count += 1;
+      largest = Math.max(largest, size);
+    }
+  }
+  return { files, count, largest };
+}
+
 /** Removes every file under `folder` but those `kept` says to keep (by full path), and the folders that leaves empty. */
 function removeAllBut(folder: string, kept: (path: string) => boolean): void {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -325,6 +353,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     // Content files that are not this build's are what an earlier one left.
     const written = new Set(content.paths.map((path) => join(assets, path)));
     removeAllBut(contentFolder, (path) => written.has(path));
+    const bundles = copyBundleFiles(contentDir, assets, catalog.articles);
 
     // Ask the app for every response worth having ready; it renders each one into the snapshot's
     // response cache under the key a Worker request will look it up by.
@@ -355,6 +384,7 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
       catalog: content.catalog,
       problems: catalog.problems,
       responses,
+      bundleFiles: bundles.files,
     };
     // The data travels as a Text module beside the script, not as a literal in it: V8 keeps a
     // script's source, and a literal's value, for the isolate's life, and the bundle's Thai date
@@ -368,9 +398,9 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     // Nothing outside the pre-built folder is an asset.
     writeFileSync(join(assets, '.assetsignore'), '');
     const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
-    const files = content.paths.length + responses.length;
+    const files = content.paths.length + responses.length + bundles.count;
     const dataBytes = text.length;
-    const limits = workerLimitProblems({ articles: catalog.articles.length, files, largestFile: content.largestFile, dataBytes, dataGzipBytes: gzipSync(text).length });
+    const limits = workerLimitProblems({ articles: catalog.articles.length, files, largestFile: Math.max(content.largestFile, bundles.largest), dataBytes, dataGzipBytes: gzipSync(text).length });
     if (manifest) {
       try {
         writeExportManifest(manifest.file, manifest.fingerprint, content.keys);

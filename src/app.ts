@@ -8,6 +8,7 @@
  * const app = createApp({ site, store: createContentStore(createMemorySource(files), site) });
  * const response = await app.request('/rss.xml');
  */
+import type { BundleFiles } from './articles/bundle.ts';
 import { Hono, type Context } from 'hono';
 import { LinearRouter } from 'hono/router/linear-router';
 import type { ContentStore } from './catalog/snapshot.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly compression?: Compression;
   /** Responses rendered ahead of time (the Workers build), served when a request matches one. */
   readonly prebuilt?: PrebuiltResponses;
+  /** The files beside page bundles' articles, served under their pages (the Node host reads its content folder). */
+  readonly bundleFiles?: BundleFiles;
   /**
    * Build the router for a fast start rather than for the fastest match: on Workers an isolate
    * is often new, and compiling Hono's RegExpRouter on its first request costs more CPU than
@@ -46,6 +49,7 @@ export function createApp(options: AppOptions): Hono {
     now: options.now ?? Date.now,
     compression: options.compression,
     prebuilt: options.prebuilt,
+    bundleFiles: options.bundleFiles,
   };
   const report = options.onError ?? ((error: unknown) => console.error('wirefeed: request failed:', error));
   const app = new Hono(options.quickStart ? { router: new LinearRouter() } : {});

@@ -21,6 +21,7 @@
  * const store = createFixedStore(createPrebuiltSnapshot(createPrebuiltCatalog(data), env.ASSETS));
  * const app = createApp({ site: data.site, store, prebuilt: createPrebuiltResponses(data, env.ASSETS) });
  */
+import { bundleFileTag, bundleFileTypeOf, type BundleFiles } from './articles/bundle.ts';
 import type { Article, Category, Problem } from './articles/article.ts';
 import { createCatalog, type Catalog } from './catalog/catalog.ts';
 import { createContentCache } from './catalog/content-cache.ts';
@@ -29,7 +30,7 @@ import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
 import type { Site } from './site.ts';
 
-export const PREBUILT_FORMAT_VERSION = 4;
+export const PREBUILT_FORMAT_VERSION = 5;
 
 /** Folder (under the assets root) that holds pre-built files. */
 export const PREBUILT_DIRECTORY = '_wirefeed';
@@ -91,6 +92,11 @@ export interface PrebuiltData {
   readonly catalog: PackedCatalog;
   readonly problems: readonly Problem[];
   readonly responses: readonly PrebuiltResponse[];
+  /**
+   * The files beside page bundles' articles, copied into the assets (see bundleAssetPath): by
+   * the article's slug, each file's path in its folder, size and modification time (milliseconds).
+   */
+  readonly bundleFiles: Readonly<Record<string, readonly (readonly [relative: string, size: number, mtimeMs: number])[]>>;
 }
 
 /** One article in a content file: every field, and its sanitized HTML. */
@@ -367,6 +373,28 @@ function unpackCatalog(packed: PackedCatalog): Article[] {
     );
   }
   return articles;
+}
+
+/** Where the build puts a file beside a page bundle's article: `/_wirefeed/b/{slug}/{its path in the folder}`. */
+export function bundleAssetPath(slug: string, relative: string): string {
+  return `/${PREBUILT_DIRECTORY}/b/${encodeURIComponent(slug)}/${relative.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * The files beside page bundles' articles, as the build copied them into the assets: the data
+ * says which there are, with the size and time their validators are made of (as the Node host
+ * makes them from the files), so that a file that is not there is no fetch.
+ */
+export function createPrebuiltBundleFiles(data: Pick<PrebuiltData, 'bundleFiles'>, assets: AssetFetcher): BundleFiles {
+  return {
+    async read(article, relative) {
+      const entry = data.bundleFiles[article.slug]?.find(([path]) => path === relative);
+      if (entry === undefined || bundleFileTypeOf(relative) === undefined) return undefined;
+      const [, size, mtimeMs] = entry;
+      const response = await fetchAsset(assets, bundleAssetPath(article.slug, relative));
+      return { body: new Uint8Array(await response.arrayBuffer()), etag: bundleFileTag(size, mtimeMs), lastModified: mtimeMs };
+    },
+  };
 }
 
 /** The one thing a host must supply: a way to fetch a file by path (Workers: `env.ASSETS`). */

@@ -54,6 +54,8 @@ export interface Urls {
   /** The content-negotiated URL of a scope (`/feed`, `/th/feed`). */
   negotiated(scope: Scope): string;
   article(slug: string): string;
+  /** What a page bundle's relative links resolve against: the article's URL as a folder (`/articles/storm/`), where the files beside it are served. */
+  articleFolder(slug: string): string;
 }
 
 function toSearch(query: PageQuery | undefined): string {
@@ -71,6 +73,7 @@ export function createUrls(baseUrl: string): Urls {
     feed: (scope, format, query) => `${baseUrl}/${scopePath(scope)}${FEED_FILE_NAMES[format]}${toSearch(query)}`,
     negotiated: (scope) => `${baseUrl}/${scopePath(scope)}feed`,
     article: (slug) => `${baseUrl}/articles/${encodeURIComponent(slug)}`,
+    articleFolder: (slug) => `${baseUrl}/articles/${encodeURIComponent(slug)}/`,
   };
 }
 

@@ -8,7 +8,7 @@
 import data from 'wirefeed:data';
 import { createApp } from './app.ts';
 import { createFixedStore } from './catalog/snapshot.ts';
-import { createPrebuiltCatalog, createPrebuiltResponses, createPrebuiltSnapshot, type AssetFetcher } from './prebuilt.ts';
+import { createPrebuiltBundleFiles, createPrebuiltCatalog, createPrebuiltResponses, createPrebuiltSnapshot, type AssetFetcher } from './prebuilt.ts';
 
 export interface Env {
   readonly ASSETS: AssetFetcher;
@@ -28,6 +28,7 @@ const app = createApp({
   site: data.site,
   store: createFixedStore(createPrebuiltSnapshot(catalog, assets)),
   prebuilt: createPrebuiltResponses(data, assets),
+  bundleFiles: createPrebuiltBundleFiles(data, assets),
   quickStart: true,
 });
 

@@ -13,7 +13,9 @@ import { tz } from '@date-fns/tz';
 import { parseISO } from 'date-fns/parseISO';
 import { authorKey, type Person, type Site } from '../site.ts';
 import { cleanText, collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
+import { createUrls } from '../urls.ts';
 import type { Article, Category, Problem } from './article.ts';
+import { bundleFolderOf } from './bundle.ts';
 import { toPlainText } from './markdown.ts';
 import type { ParsedFile } from './parse.ts';
 
@@ -497,7 +499,9 @@ export function normalizeArticle(path: string, parsed: ParsedFile, site: Site, o
   if (!bodyComplete && (located === undefined || !given)) return { draft: false, problems: [], needsWholeFile: true };
   if (located === undefined) fields.report('error', 'title', 'is empty and the body has no text line to take it from');
   const { category, tags } = readSection(fields, site);
-  const image = readUrl(fields, 'image', fields.data.image, siteRoot);
+  // A page bundle's image may name a file beside it (`image: cover.jpg`), served under its page.
+  const imageBase = slug !== undefined && bundleFolderOf(path) !== undefined ? createUrls(site.baseUrl).articleFolder(slug) : siteRoot;
+  const image = readUrl(fields, 'image', fields.data.image, imageBase);
   const originUrl = readUrl(fields, 'origin_url', fields.data.origin_url, undefined);
   const authors = readAuthors(fields, site);
   const draft = readDraft(fields);

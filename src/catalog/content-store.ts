@@ -16,6 +16,7 @@
 import { escapeHtml } from '../feeds/xml.ts';
 import type { Article, Problem } from '../articles/article.ts';
 import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, mapCodesInSlices, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type KnownEntries, type LoadedArticles } from '../articles/load.ts';
+import { bundleFolderOf } from '../articles/bundle.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
@@ -155,7 +156,9 @@ export function createFileContent(
   const render = async (article: Article): Promise<FetchedContent> => {
     try {
       const parsed = parseArticleFile(article.path, await source.read(article.path));
-      if (parsed.ok) return { html: await renderMarkdown(extractContent(parsed.value), urls.article(article.slug)) };
+      // A page bundle's links resolve against its folder, where the files beside it are served.
+      const base = bundleFolderOf(article.path) === undefined ? urls.article(article.slug) : urls.articleFolder(article.slug);
+      if (parsed.ok) return { html: await renderMarkdown(extractContent(parsed.value), base) };
     } catch {
       // the file went away or cannot be read between indexing and now: fall through
     }

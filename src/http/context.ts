@@ -3,6 +3,7 @@
  * compression; and the per-request view of the current snapshot (catalog + time = what is
  * published now), with the memo of rendered responses.
  */
+import type { BundleFiles } from '../articles/bundle.ts';
 import type { Context } from 'hono';
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
@@ -20,6 +21,8 @@ export interface RouteDeps {
   readonly compression?: Compression | undefined;
   /** Responses rendered ahead of time (by the Workers build), looked up before rendering. */
   readonly prebuilt?: PrebuiltResponses | undefined;
+  /** The files beside page bundles' articles (the Node host's content folder); none served without. */
+  readonly bundleFiles?: BundleFiles | undefined;
 }
 
 /** Representations rendered at build time, by the memo key a request would render them under. */

@@ -1,8 +1,10 @@
 /**
  * Page routes: `/` (index of every feed), `/feeds.opml`, `/articles/{slug}`, the index's
- * copy-button script, and what search engines read: `/sitemap.xml`, its pages, `/robots.txt`.
+ * copy-button script, what search engines read (`/sitemap.xml`, its pages, `/robots.txt`), and
+ * the files beside page bundles' articles (`/articles/{slug}/{file}`).
  */
 import { Hono, type Context } from 'hono';
+import { bundleFileTypeOf } from '../articles/bundle.ts';
 import { selectArticle, selectListedScopes, selectNextPublication, selectScope, selectScopesOf } from '../catalog/query.ts';
 import { renderArticlePage } from '../pages/article-page.ts';
 import { renderIndexPage } from '../pages/index-page.ts';
@@ -11,7 +13,8 @@ import { renderOpml } from '../pages/opml.ts';
 import { countSitemapPages, newestUpdate, renderRobots, renderSitemap, renderSitemapIndex, sitemapPage } from '../pages/sitemap.ts';
 import { answer, cachedRepresentation, lastChangeOf, openView, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
-import { CONTENT_TYPES, respondWithError } from './respond.ts';
+import { CONTENT_TYPES, respond, respondWithError } from './respond.ts';
+import { restoreRepresentation } from './representation.ts';
 
 const LATEST_ON_INDEX = 20;
 const PAGE_HEADERS = PAGE_SECURITY_HEADERS;
@@ -108,6 +111,20 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       lastModified: view.siteUpdated,
     }));
     return answer(c, view, representation, { cache: site.cache, headers: { 'X-Content-Type-Options': 'nosniff' }, compression });
+  });
+
+  // The files beside a page bundle's article (`/articles/storm/photo.jpg`): read when asked,
+  // not kept by URL (images can be large); never compressed (they are already).
+  routes.get('/articles/:slug/:file{.+}', async (c) => {
+    const view = await openView(deps);
+    const article = selectArticle(view.snapshot.catalog, c.req.param('slug'), view.now);
+    const relative = c.req.param('file');
+    const type = bundleFileTypeOf(relative);
+    const file = article && type && (await deps.bundleFiles?.read(article, relative));
+    if (!file || !type) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found');
+    const representation = restoreRepresentation({ body: file.body, etag: file.etag, contentType: type, lastModified: file.lastModified });
+    // The pages' security headers, as a static export's `/articles/*` rule gives the file too.
+    return respond(c, representation, { cache: site.cache, headers: PAGE_HEADERS }, view.now);
   });
 
   routes.get('/articles/:slug', async (c) => {

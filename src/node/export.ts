@@ -15,11 +15,12 @@
  * what is no longer exported; `full` renders everything into an emptied folder.
  */
 import type { Hono } from 'hono';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem, type Article } from '../articles/article.ts';
+import { bundleFolderOf } from '../articles/bundle.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type FileContentStore, type IndexCache } from '../catalog/content-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -31,6 +32,7 @@ import { CONTENT_TYPES } from '../http/respond.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
 import { countSitemapPages, sitemapPagePath } from '../pages/sitemap.ts';
 import type { Site } from '../site.ts';
+import { listBundleFiles } from './bundle-files.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { StartupError } from './config.ts';
@@ -77,8 +79,14 @@ export function exportProcesses(contentBytes: number): number {
   return Math.max(1, taskProcesses(2 * process.memoryUsage.rss() + contentBytes));
 }
 
+/** A file an export wrote: its path in the output folder, and the URL path it is served at. */
+export interface ExportedFile {
+  readonly path: string;
+  readonly url: string;
+}
+
 export interface ExportResult {
-  readonly files: readonly { readonly path: string; readonly url: string }[];
+  readonly files: readonly ExportedFile[];
   readonly articles: number;
   readonly errors: number;
   /** The processes that rendered the pages: 1, or as many as the export shared them among (see parallel-export.ts). */
@@ -103,7 +111,10 @@ function headersFile(settings: Settings, now: number): string {
   const feed = { ...CORS_HEADERS, 'X-Content-Type-Options': 'nosniff' };
   const blocks = [
     block('/', { 'Content-Type': CONTENT_TYPES.html, ...PAGE_SECURITY_HEADERS }),
-    block('/articles/*', { 'Content-Type': CONTENT_TYPES.html, ...PAGE_SECURITY_HEADERS }),
+    // No Content-Type: the rule also covers the images beside page bundles' articles
+    // (`/articles/storm/photo.jpg`), and a host joins the values of one header from several
+    // rules; it types the pages (`articles/{slug}.html`) and the images by their extensions.
+    block('/articles/*', PAGE_SECURITY_HEADERS),
     block('/feeds.opml', { 'Content-Type': CONTENT_TYPES.opml, ...feed }),
     block(SCRIPT_PATH, { 'Content-Type': CONTENT_TYPES.javascript, 'X-Content-Type-Options': 'nosniff' }),
     block('/sitemap.xml', { 'Content-Type': CONTENT_TYPES.xml, 'X-Content-Type-Options': 'nosniff' }),
@@ -210,6 +221,25 @@ function feedRedirectTargets(catalog: Catalog, site: Site): { path: string; nego
     { path: local(urls.feed(scope, 'rss')), negotiated: local(urls.negotiated(scope)) },
     { path: local(urls.feed(scope, 'atom')) },
   ]);
+}
+
+/**
+ * Copies the images beside each page bundle's article to where the server serves them
+ * (`articles/{slug}/photo.jpg`), and names them as exported files.
+ */
+function copyBundleFiles(contentDir: string, outDir: string, articles: readonly { readonly article: Article; readonly url: string }[]): ExportedFile[] {
+  const copied: ExportedFile[] = [];
+  for (const { article, url } of articles) {
+    const folder = bundleFolderOf(article.path);
+    if (folder === undefined) continue;
+    for (const relative of listBundleFiles(contentDir, folder)) {
+      const path = `${exportPathOf(url).slice(0, -'.html'.length)}/${relative}`;
+      mkdirSync(dirname(join(outDir, path)), { recursive: true });
+      copyFileSync(join(contentDir, folder, relative), join(outDir, path));
+      copied.push({ path, url: `${url}/${relative.split('/').map(encodeURIComponent).join('/')}` });
+    }
+  }
+  return copied;
 }
 
 /** The app an export renders with: the server's, its clock stopped at the export's `now`. */
@@ -356,6 +386,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     progress.update(total, total);
     progress.stop();
     const files = [...paths, ...articlePaths].map((url) => ({ path: exportPathOf(url), url }));
+    files.push(...copyBundleFiles(options.contentDir, options.outDir, articles));
     if (earlier !== undefined) removeStaleFiles(options.outDir, earlier.files, new Set([...files.map(({ path }) => path), '_headers', '_redirects']));
     if (manifest) {
       try {

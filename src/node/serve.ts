@@ -13,6 +13,7 @@ import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
 import { requestKey } from '../http/context.ts';
 import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../http/websub.ts';
 import { FEED_FORMATS } from '../urls.ts';
+import { createFsBundleFiles } from './bundle-files.ts';
 import { createFsSource } from '../sources/fs.ts';
 import { createNodeCompression } from './compression.ts';
 import { listenNow } from './listen.ts';
@@ -94,7 +95,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // below has bound the port (it binds as it is called, and says so a turn later).
   const first = store.current();
   first.catch(() => undefined); // handled once the port is taken
-  const deps = { site, store, now: Date.now, compression: createNodeCompression() };
+  const deps = { site, store, now: Date.now, compression: createNodeCompression(), bundleFiles: createFsBundleFiles(contentDir) };
   const app = createApp({ ...deps, onError: (error) => warn(JSON.stringify({ event: 'error', message: String((error as Error)?.stack ?? error) })) });
 
   // One JSON line per request, written when the response has gone out. Status and size come

@@ -253,7 +253,7 @@ describe('the pre-built catalog and content files', () => {
     const [newer, older] = createCatalog(assembleArticles(entries), site).articles as [Article, Article];
     const times = [Date.UTC(2025, 2, 1, 9, 30, 0, 750), undefined];
     const { catalog } = planContent([{ ...newer, fileTime: times[0] }, { ...older, fileTime: times[1] }]);
-    const data: PrebuiltData = { formatVersion: PREBUILT_FORMAT_VERSION, builtAt: NOW, site, catalog, problems: [], responses: [] };
+    const data: PrebuiltData = { formatVersion: PREBUILT_FORMAT_VERSION, builtAt: NOW, site, catalog, problems: [], responses: [], bundleFiles: {} };
     // As the build writes it: about one digit an article for files checked out together.
     expect(JSON.parse(JSON.stringify(catalog)).fileSecondsBefore).toEqual([0, -1]);
     expect(createPrebuiltCatalog(data).articles.map((article) => article.fileTime)).toEqual([Date.UTC(2025, 2, 1, 9, 30, 0), undefined]);

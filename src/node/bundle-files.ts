@@ -1,0 +1,86 @@
+/**
+ * The files beside page bundles' articles in a folder on disk (Node only), read when a request
+ * asks for one and listed for a static export. As the content itself, never through a symbolic
+ * link: not the file (opened with O_NOFOLLOW), nor a folder between it and the bundle's (each
+ * checked with lstat), so that a link in a bundle cannot publish any file the server may read.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Article } from '../articles/article.ts';
+import { bundleFileTag, bundleFileTypeOf, bundleFolderOf, MAX_BUNDLE_FILE_BYTES, type BundleFile, type BundleFiles } from '../articles/bundle.ts';
+
+/** Whether every folder from the bundle's down to the file's is a real folder, no link. */
+function foldersAreReal(root: string, folder: string, relative: string): boolean {
+  let path = join(root, folder);
+  const segments = relative.split('/').slice(0, -1);
+  for (let i = -1; i < segments.length; i++) {
+    if (i >= 0) path = join(path, segments[i] as string);
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats?.isDirectory()) return false;
+  }
+  return true;
+}
+
+function readBundleFile(file: string): BundleFile | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_BUNDLE_FILE_BYTES) return undefined;
+    const body = new Uint8Array(stats.size);
+    let read = 0;
+    while (read < body.length) {
+      const count = readSync(fd, body, read, body.length - read, read);
+      if (count === 0) break;
+      read += count;
+    }
+    return { body: read === body.length ? body : body.subarray(0, read), etag: bundleFileTag(stats.size, stats.mtimeMs), lastModified: stats.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The files beside the bundles of the content folder `root`. */
+export function createFsBundleFiles(root: string): BundleFiles {
+  return {
+    async read(article: Article, relative: string) {
+      const folder = bundleFolderOf(article.path);
+      if (folder === undefined || bundleFileTypeOf(relative) === undefined) return undefined;
+      try {
+        return foldersAreReal(root, folder, relative) ? readBundleFile(join(root, folder, relative)) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * The files a bundle's folder serves, by their paths in it (`photo.jpg`, `images/map.png`), in
+ * code-unit order: those {@link createFsBundleFiles} would read, no folder or file through a link.
+ */
+export function listBundleFiles(root: string, folder: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, folder, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path);
+      else if (entry.isFile() && bundleFileTypeOf(path) !== undefined) {
+        const size = lstatSync(join(root, folder, path), { throwIfNoEntry: false })?.size ?? Infinity;
+        if (size <= MAX_BUNDLE_FILE_BYTES) found.push(path);
+      }
+    }
+  };
+  walk('');
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
