@@ -18,6 +18,8 @@ import { restoreRepresentation } from './representation.ts';
 
 const LATEST_ON_INDEX = 20;
 const PAGE_HEADERS = PAGE_SECURITY_HEADERS;
+/** What is neither a page nor a feed (the script, sitemaps, robots.txt): sent as typed. */
+const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };
 
 export interface PageRouteOptions {
   readonly redirect: (c: Context) => Promise<Response | undefined>;
@@ -60,7 +62,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       contentType: CONTENT_TYPES.javascript,
       lastModified: view.siteUpdated,
     }));
-    return answer(c, view, representation, { cache: site.cache, headers: { 'X-Content-Type-Options': 'nosniff' }, compression });
+    return answer(c, view, representation, { cache: site.cache, headers: NOSNIFF, compression });
   });
 
   routes.get('/feeds.opml', async (c) => {
@@ -72,10 +74,8 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       lastModified: view.siteUpdated,
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
-    return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, 'X-Content-Type-Options': 'nosniff' }, compression });
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, ...NOSNIFF }, compression });
   });
-
-  const XML_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
 
   routes.get('/sitemap.xml', async (c) => {
     const view = await openView(deps);
@@ -84,7 +84,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       return { body: renderSitemapIndex({ site, pages }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(view.siteUpdated, view.published) };
     });
     const nextChange = selectNextPublication(view.snapshot.catalog, view.now);
-    return answer(c, view, representation, { cache: site.cache, nextChange, headers: XML_HEADERS, compression });
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: NOSNIFF, compression });
   });
 
   // No `*` in the pattern: Hono's LinearRouter (the Worker's) refuses a parameter with one.
@@ -100,7 +100,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     });
     // Only the last page changes when an article comes due.
     const nextChange = page === pages ? selectNextPublication(view.snapshot.catalog, view.now) : undefined;
-    return answer(c, view, representation, { cache: site.cache, nextChange, headers: XML_HEADERS, compression });
+    return answer(c, view, representation, { cache: site.cache, nextChange, headers: NOSNIFF, compression });
   });
 
   routes.get('/robots.txt', async (c) => {
@@ -110,7 +110,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       contentType: CONTENT_TYPES.text,
       lastModified: view.siteUpdated,
     }));
-    return answer(c, view, representation, { cache: site.cache, headers: { 'X-Content-Type-Options': 'nosniff' }, compression });
+    return answer(c, view, representation, { cache: site.cache, headers: NOSNIFF, compression });
   });
 
   // The files beside a page bundle's article (`/articles/storm/photo.jpg`): read when asked,
