@@ -27,12 +27,12 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem, type Article } from '../src/articles/article.ts';
-import { bundleFolderOf } from '../src/articles/bundle.ts';
 import { createContentStore } from '../src/catalog/content-store.ts';
 import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore } from '../src/catalog/snapshot.ts';
 import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
+import { bundleFilesOf } from '../src/node/bundle-files.ts';
 import { buildIndexCache, writableIndexPath } from '../src/node/export.ts';
 import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportManifest, readExportManifest, writeExportManifest, type FileStamp } from '../src/node/export-manifest.ts';
 import { createParallelIndexer } from '../src/node/parallel-index.ts';
@@ -40,7 +40,6 @@ import { cacheDirOf } from '../src/node/process-role.ts';
 import { taskProcesses } from '../src/node/resources.ts';
 import { bundleAssetPath, CATALOG_FILLS_ISOLATE_AT, CATALOG_WARNING_ARTICLES, everyField, planContent, PREBUILT_DIRECTORY, PREBUILT_FORMAT_VERSION, writeContentFiles, type ContentFilePlan, type PrebuiltData, type PrebuiltResponse } from '../src/prebuilt.ts';
 import type { Site } from '../src/site.ts';
-import { listBundleFiles } from '../src/node/bundle-files.ts';
 import { createReportingFsSource } from '../src/sources/fs.ts';
 import { createUrls, FEED_FORMATS } from '../src/urls.ts';
 import { writeAsset, writeTaskFilesElsewhere } from './build-worker-content.ts';
@@ -258,24 +257,22 @@ async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewh
  * size and time their validators are made of.
  */
 function copyBundleFiles(contentDir: string, assets: string, articles: readonly Article[]) {
-  const files: Record<string, (readonly [string, number, number])[]> = {};
+  // By slug in a Map first: a slug may be any name a plain object already has (`constructor`).
+  const files = new Map<string, (readonly [string, number, number])[]>();
   let count = 0;
   let largest = 0;
-  for (const article of articles) {
-    const folder = bundleFolderOf(article.path);
-    if (folder === undefined) continue;
-    for (const relative of listBundleFiles(contentDir, folder)) {
-      const source = join(contentDir, folder, relative);
-      const { size, mtimeMs } = statSync(source);
-      const target = join(assets, decodeURIComponent(bundleAssetPath(article.slug, relative)));
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(source, target);
-      (files[article.slug] ??= []).push([relative, size, mtimeMs]);
-      count += 1;
-      largest = Math.max(largest, size);
-    }
+  for (const { article, relative, file } of bundleFilesOf(contentDir, articles)) {
+    const { size, mtimeMs } = statSync(file);
+    const target = join(assets, decodeURIComponent(bundleAssetPath(article.slug, relative)));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
+    let listed = files.get(article.slug);
+    if (listed === undefined) files.set(article.slug, (listed = []));
+    listed.push([relative, size, mtimeMs]);
+    count += 1;
+    largest = Math.max(largest, size);
   }
-  return { files, count, largest };
+  return { files: Object.fromEntries(files), count, largest };
 }
 
 /** Removes every file under `folder` but those `kept` says to keep (by full path), and the folders that leaves empty. */

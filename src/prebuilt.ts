@@ -388,7 +388,9 @@ export function bundleAssetPath(slug: string, relative: string): string {
 export function createPrebuiltBundleFiles(data: Pick<PrebuiltData, 'bundleFiles'>, assets: AssetFetcher): BundleFiles {
   return {
     async read(article, relative) {
-      const entry = data.bundleFiles[article.slug]?.find(([path]) => path === relative);
+      // Own entries only: a slug may be any name an object has (`constructor`).
+      const files = Object.hasOwn(data.bundleFiles, article.slug) ? data.bundleFiles[article.slug] : undefined;
+      const entry = files?.find(([path]) => path === relative);
       if (entry === undefined || bundleFileTypeOf(relative) === undefined) return undefined;
       const [, size, mtimeMs] = entry;
       const response = await fetchAsset(assets, bundleAssetPath(article.slug, relative));

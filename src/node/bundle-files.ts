@@ -84,3 +84,12 @@ export function listBundleFiles(root: string, folder: string): string[] {
   walk('');
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Every file beside the bundles among `articles`: the article, the file's path in its folder, and on disk. */
+export function* bundleFilesOf(root: string, articles: Iterable<Article>): Generator<{ article: Article; relative: string; file: string }> {
+  for (const article of articles) {
+    const folder = bundleFolderOf(article.path);
+    if (folder === undefined) continue;
+    for (const relative of listBundleFiles(root, folder)) yield { article, relative, file: join(root, folder, relative) };
+  }
+}

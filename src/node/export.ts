@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
 import { formatProblem, type Article } from '../articles/article.ts';
-import { bundleFolderOf } from '../articles/bundle.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type FileContentStore, type IndexCache } from '../catalog/content-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -32,9 +31,9 @@ import { CONTENT_TYPES } from '../http/respond.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT_PATH } from '../pages/document.ts';
 import { countSitemapPages, sitemapPagePath } from '../pages/sitemap.ts';
 import type { Site } from '../site.ts';
-import { listBundleFiles } from './bundle-files.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
+import { bundleFilesOf } from './bundle-files.ts';
 import { StartupError } from './config.ts';
 import { exportFingerprint, exportManifestPath, forgetExportManifest, pageKey, readExportManifest, writeExportManifest } from './export-manifest.ts';
 import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, rereadArticle } from './index-cache.ts';
@@ -228,16 +227,14 @@ function feedRedirectTargets(catalog: Catalog, site: Site): { path: string; nego
  * (`articles/{slug}/photo.jpg`), and names them as exported files.
  */
 function copyBundleFiles(contentDir: string, outDir: string, articles: readonly { readonly article: Article; readonly url: string }[]): ExportedFile[] {
+  const urlOf = new Map(articles.map(({ article, url }) => [article, url]));
   const copied: ExportedFile[] = [];
-  for (const { article, url } of articles) {
-    const folder = bundleFolderOf(article.path);
-    if (folder === undefined) continue;
-    for (const relative of listBundleFiles(contentDir, folder)) {
-      const path = `${exportPathOf(url).slice(0, -'.html'.length)}/${relative}`;
-      mkdirSync(dirname(join(outDir, path)), { recursive: true });
-      copyFileSync(join(contentDir, folder, relative), join(outDir, path));
-      copied.push({ path, url: `${url}/${relative.split('/').map(encodeURIComponent).join('/')}` });
-    }
+  for (const { article, relative, file } of bundleFilesOf(contentDir, urlOf.keys())) {
+    const url = urlOf.get(article) as string;
+    const path = `${exportPathOf(url).slice(0, -'.html'.length)}/${relative}`;
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    copyFileSync(file, join(outDir, path));
+    copied.push({ path, url: `${url}/${relative.split('/').map(encodeURIComponent).join('/')}` });
   }
   return copied;
 }

@@ -51,6 +51,10 @@ describe('the files beside a page bundle', () => {
     writeFileSync(join(storm, 'page.html'), '<script>alert(1)</script>');
     writeFileSync(join(storm, 'huge.jpg'), '');
     truncateSync(join(storm, 'huge.jpg'), MAX_BUNDLE_FILE_BYTES + 1);
+    // A slug that is also a name every plain object has.
+    mkdirSync(join(content, '2024', 'constructor'));
+    writeFileSync(join(content, '2024', 'constructor', 'index.md'), validArticle({ code: '"CTOR"' }));
+    writeFileSync(join(content, '2024', 'constructor', 'pic.png'), map);
     writeFileSync(join(root, 'outside', 'secret.jpg'), randomBytes(100));
     symlinkSync(join(root, 'outside', 'secret.jpg'), join(storm, 'link.jpg'));
     symlinkSync(join(root, 'outside'), join(storm, 'linked'));
@@ -124,7 +128,8 @@ describe('the files beside a page bundle', () => {
 
   it('is answered by the built Worker exactly as by the Node server, and refused where it is', async () => {
     const compared = ['content-type', 'content-length', 'etag', 'last-modified', 'cache-control', 'x-content-type-options', 'content-security-policy', 'location'];
-    const paths = ['/articles/storm/photo.jpg', '/articles/storm/images/map.png', '/articles/storm/cover.jpg', '/articles/storm/PHOTO.JPG', '/articles/storm/.hidden.jpg', '/articles/storm/link.jpg', '/articles/storm/linked/secret.jpg', '/articles/storm/drawing.svg', '/articles/storm/huge.jpg', '/articles/calm/photo.jpg', '/articles/later/p.jpg'];
+    expect((await rawRequest(`${worker.url}/articles/constructor/pic.png`)).status).toBe(200);
+    const paths = ['/articles/constructor/pic.png', '/articles/constructor/nope.png', '/articles/storm/photo.jpg', '/articles/storm/images/map.png', '/articles/storm/cover.jpg', '/articles/storm/PHOTO.JPG', '/articles/storm/.hidden.jpg', '/articles/storm/link.jpg', '/articles/storm/linked/secret.jpg', '/articles/storm/drawing.svg', '/articles/storm/huge.jpg', '/articles/calm/photo.jpg', '/articles/later/p.jpg'];
     for (const path of paths) {
       const [fromNode, fromWorker] = await Promise.all([get(path), rawRequest(`${worker.url}${path}`)]);
       const view = (response: typeof fromNode) => ({ status: response.status, body: response.body.toString('base64'), ...Object.fromEntries(compared.map((name) => [name, response.headers[name]])) });
