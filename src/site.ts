@@ -190,6 +190,15 @@ function readCategorySlug(key: string, path: string): string {
 }
 
 /** How an article's `author` value finds its entry: any case, any run of spaces. */
+/**
+ * The entry a configuration record (`languages`, `categories`, `authors`) has for a key, if it
+ * has one of its own: a key from the content may be any name a plain object already has
+ * (`constructor`), which must not find the object's own machinery.
+ */
+export function configuredEntry<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function authorKey(name: string): string {
   return collapseWhitespace(name).toLowerCase();
 }

@@ -11,7 +11,7 @@
  */
 import { tz } from '@date-fns/tz';
 import { parseISO } from 'date-fns/parseISO';
-import { authorKey, type Person, type Site } from '../site.ts';
+import { authorKey, configuredEntry, type Person, type Site } from '../site.ts';
 import { cleanText, collapseWhitespace, slugify, stripInvalidChars, truncateAtWordBoundary } from '../text.ts';
 import { createUrls } from '../urls.ts';
 import type { Article, Category, Problem } from './article.ts';
@@ -318,7 +318,7 @@ function readCategory(fields: FieldReader, site: Site, categories: readonly stri
     fields.report('warning', field, `"${name}" has no letters or digits to make a URL from; the article has no category`);
     return undefined;
   }
-  return { slug, name: site.categories[slug]?.name ?? name };
+  return { slug, name: configuredEntry(site.categories, slug)?.name ?? name };
 }
 
 /**
@@ -361,7 +361,7 @@ function readPerson(fields: FieldReader, value: unknown): Person | undefined {
 
 /** Fills in what the configuration's `authors` knows about a person the article names. */
 function withKnownDetails(person: Person, site: Site): Person {
-  const known = site.authors[authorKey(person.name)];
+  const known = configuredEntry(site.authors, authorKey(person.name));
   return known ? { ...known, ...person, name: known.name ?? person.name } : person;
 }
 

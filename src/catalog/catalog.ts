@@ -7,7 +7,7 @@
  * catalog.languageBySlug.get('th')?.name // => 'ไทย'
  */
 import type { Article, Category, Problem } from '../articles/article.ts';
-import type { Site } from '../site.ts';
+import { configuredEntry, type Site } from '../site.ts';
 import { ScopeLists } from './scope-lists.ts';
 
 export interface Language {
@@ -70,7 +70,7 @@ export function compareNewestFirst(a: Article, b: Article): number {
 }
 
 function nameOfLanguage(tag: string, site: Site): string {
-  const configured = site.languages[tag.toLowerCase()]?.name;
+  const configured = configuredEntry(site.languages, tag.toLowerCase())?.name;
   if (configured) return configured;
   try {
     return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;

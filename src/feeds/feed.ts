@@ -10,7 +10,7 @@
 import type { Article } from '../articles/article.ts';
 import type { Scope } from '../catalog/catalog.ts';
 import type { ContentLookup } from '../catalog/snapshot.ts';
-import type { Person, Site } from '../site.ts';
+import { configuredEntry, type Person, type Site } from '../site.ts';
 import { createUrls, FEED_FORMATS, scopePath, toTagUri, type FeedFormat, type Urls } from '../urls.ts';
 
 /** RFC 822 date-time in GMT, as RSS 2.0 requires (`Wed, 20 Nov 2024 10:18:06 GMT`). */
@@ -119,7 +119,7 @@ export interface FeedModelInput {
  */
 export function describeScopeTitle(site: Site, scope: Scope): string {
   const { category, language } = scope;
-  const languageTitle = language && site.languages[language.slug]?.title;
+  const languageTitle = language && configuredEntry(site.languages, language.slug)?.title;
   if (languageTitle) return category ? `${category.name} | ${languageTitle}` : languageTitle;
   const parts = [category?.name, language?.name].filter((part) => part !== undefined);
   return parts.length === 0 ? site.title : `${parts.join(' - ')} | ${site.title}`;
@@ -129,8 +129,8 @@ export function describeScopeTitle(site: Site, scope: Scope): string {
 export function describeScopeDescription(site: Site, scope: Scope): string {
   const { category, language } = scope;
   if (category && language) return `${category.name} articles in ${language.name} from ${site.title}`;
-  if (category) return site.categories[category.slug]?.description ?? `${category.name} articles from ${site.title}`;
-  if (language) return site.languages[language.slug]?.description ?? `Articles in ${language.name} from ${site.title}`;
+  if (category) return configuredEntry(site.categories, category.slug)?.description ?? `${category.name} articles from ${site.title}`;
+  if (language) return configuredEntry(site.languages, language.slug)?.description ?? `Articles in ${language.name} from ${site.title}`;
   return site.description;
 }
 

@@ -461,6 +461,12 @@ describe('author, tags, draft, slug', () => {
     expect(result.problems).toMatchObject([{ severity: 'warning', field: 'tags' }]);
   });
 
+  it('keeps the names of a category and an author that are also names every object has', () => {
+    const article = articleOf(validArticle({ category: 'constructor', author: 'Constructor' }));
+    expect(article.category).toEqual({ slug: 'constructor', name: 'constructor' });
+    expect(article.authors).toEqual([{ name: 'Constructor' }]);
+  });
+
   it('marks `draft: true` as a draft', () => {
     expect(normalizeText(validArticle({ draft: 'true' })).draft).toBe(true);
     expect(normalizeText(validArticle({ draft: 'false' })).draft).toBe(false);
