@@ -6,6 +6,7 @@
  * site. Only images are served: nothing a browser would run on the site's origin (no SVG, no
  * HTML), and nothing larger than a static host takes.
  */
+import { isSafeFolderPath } from '../sources/source.ts';
 import type { Article } from './article.ts';
 
 /** The folder of a page bundle's article (`2024/storm`), or `undefined` for an article of its own file. */
@@ -32,12 +33,12 @@ export const MAX_BUNDLE_FILE_BYTES = 25 * 1024 * 1024;
 
 /**
  * The media type of a file beside a bundle's article, by its path in the bundle's folder
- * (`photo.jpg`, `images/map.png`), or `undefined` when it is none to serve: an empty, hidden
- * (`.`, `..` among them) or backslashed segment, a NUL, or a type not in {@link BUNDLE_FILE_TYPES}.
+ * (`photo.jpg`, `images/map.png`), or `undefined` when it is none to serve: a path no listing
+ * takes (an empty or hidden segment, `.` and `..` among them, a backslash or NUL: see
+ * isSafeFolderPath), or a type not in {@link BUNDLE_FILE_TYPES}.
  */
 export function bundleFileTypeOf(relative: string): string | undefined {
-  if (relative.includes('\\') || relative.includes('\0')) return undefined;
-  if (!relative.split('/').every((segment) => segment !== '' && !segment.startsWith('.'))) return undefined;
+  if (!isSafeFolderPath(relative)) return undefined;
   const dot = relative.lastIndexOf('.');
   return dot <= relative.lastIndexOf('/') ? undefined : BUNDLE_FILE_TYPES[relative.slice(dot).toLowerCase()];
 }

@@ -4,10 +4,12 @@
  * link: not the file (opened with O_NOFOLLOW), nor a folder between it and the bundle's (each
  * checked with lstat), so that a link in a bundle cannot publish any file the server may read.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Article } from '../articles/article.ts';
 import { bundleFileTag, bundleFileTypeOf, bundleFolderOf, MAX_BUNDLE_FILE_BYTES, type BundleFile, type BundleFiles } from '../articles/bundle.ts';
+import { openContentFile } from '../sources/fs.ts';
+import { isSkippedName } from '../sources/source.ts';
 
 /** Whether every folder from the bundle's down to the file's is a real folder, no link. */
 function foldersAreReal(root: string, folder: string, relative: string): boolean {
@@ -24,21 +26,14 @@ function foldersAreReal(root: string, folder: string, relative: string): boolean
 function readBundleFile(file: string): BundleFile | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openContentFile(file);
   } catch {
     return undefined;
   }
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.size > MAX_BUNDLE_FILE_BYTES) return undefined;
-    const body = new Uint8Array(stats.size);
-    let read = 0;
-    while (read < body.length) {
-      const count = readSync(fd, body, read, body.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    return { body: read === body.length ? body : body.subarray(0, read), etag: bundleFileTag(stats.size, stats.mtimeMs), lastModified: stats.mtimeMs };
+    return { body: readFileSync(fd), etag: bundleFileTag(stats.size, stats.mtimeMs), lastModified: stats.mtimeMs };
   } finally {
     closeSync(fd);
   }
@@ -74,7 +69,7 @@ export function listBundleFiles(root: string, folder: string): string[] {
     }
     for (const entry of entries) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path);
+      if (entry.isDirectory() && !isSkippedName(entry.name)) walk(path);
       else if (entry.isFile() && bundleFileTypeOf(path) !== undefined) {
         const size = lstatSync(join(root, folder, path), { throwIfNoEntry: false })?.size ?? Infinity;
         if (size <= MAX_BUNDLE_FILE_BYTES) found.push(path);

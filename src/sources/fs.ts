@@ -77,7 +77,7 @@ parentPort.once('message', ({ root, joined }) => {
  * Opens a content file for reading, never through a symbolic link (ELOOP): a listing skips
  * links, and a link a watcher reports could lead to any file the server can read.
  */
-const openContentFile = (file: string) => openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+export const openContentFile = (file: string) => openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
 
 /** The text of a content file (see {@link openContentFile}). */
 export function readContentFile(file: string): string {
