@@ -96,7 +96,9 @@ export function otherToolsFeedsOf(path: string): string[] {
   const paths: string[] = [];
   for (const feed of TEMPLATES) {
     const match = feed.oursPattern.exec(path);
-    if (match) paths.push(fill(feed.theirs, match), ...(feed.slash ? [`${fill(feed.theirs, match)}/`] : []));
+    if (match === null) continue;
+    const theirs = fill(feed.theirs, match);
+    paths.push(theirs, ...(feed.slash ? [`${theirs}/`] : []));
   }
   return paths;
 }
