@@ -104,9 +104,22 @@ export function otherToolsFeedsOf(path: string): string[] {
 }
 
 /**
+ * The article page a permalink of another tool may be, as WordPress guesses on a 404 (by its
+ * last segment, taken for a slug): Hugo's `/posts/storm/`, Jekyll's `/2024/11/20/storm.html`,
+ * WordPress's `/2024/11/20/storm/` and `/storm/`. Only for a last segment with no extension but
+ * `.html`, and never under `/articles/` (a page or a bundle's file that is not there).
+ */
+export function articleOfOtherTool(path: string): string | undefined {
+  if (path.startsWith('/articles/')) return undefined;
+  const last = path.slice(path.lastIndexOf('/') + 1).replace(/\.html?$/, '');
+  return last === '' || last.includes('.') ? undefined : `/articles/${last}`;
+}
+
+/**
  * A 308 to the canonical URL when the request spelled a servable URL differently (case,
- * trailing slash) or asked for a feed where Hugo, jekyll-feed or WordPress put it (see
- * feedOfOtherTool); `undefined` otherwise. `probe` asks the app whether a path is servable.
+ * trailing slash), asked for a feed where Hugo, jekyll-feed or WordPress put it (see
+ * feedOfOtherTool), or for an article at a permalink of theirs (see articleOfOtherTool);
+ * `undefined` otherwise. `probe` asks the app whether a path is servable.
  */
 export async function redirectToCanonical(
   c: Context,
@@ -116,9 +129,13 @@ export async function redirectToCanonical(
   const url = new URL(c.req.url);
   const spelled = canonicalPath(url.pathname);
   const canonical = feedOfOtherTool(spelled) ?? spelled;
-  if (canonical === url.pathname || (await probe(canonical)) !== 200) return undefined;
+  const article = articleOfOtherTool(spelled);
+  let target: string | undefined;
+  if (canonical !== url.pathname && (await probe(canonical)) === 200) target = canonical;
+  else if (article !== undefined && (await probe(article)) === 200) target = article;
+  if (target === undefined) return undefined;
   return c.body(null, 308, {
-    Location: `${baseUrl}${canonical}${url.search}`,
+    Location: `${baseUrl}${target}${url.search}`,
     'Cache-Control': 'public, max-age=86400',
     'Content-Length': '0',
   });

@@ -381,6 +381,11 @@ describe('errors', () => {
     ['/feed/atom/', '/atom.xml'],
     ['/category/world/feed/atom/', '/category/world/atom.xml'],
     ['/Categories/World/Index.xml?page=2', '/category/world/rss.xml?page=2'],
+    // an article at a permalink of theirs, by its slug, as WordPress guesses on a 404
+    ['/posts/baht-strengthens/', '/articles/baht-strengthens'],
+    ['/2024/11/18/baht-strengthens.html', '/articles/baht-strengthens'],
+    ['/2024/11/18/baht-strengthens/', '/articles/baht-strengthens'],
+    ['/Baht-Strengthens/', '/articles/baht-strengthens'],
   ])('%s redirects (308) to %s', async (path, canonical) => {
     const response = await get(path);
     expect(response.status).toBe(308);
@@ -391,8 +396,8 @@ describe('errors', () => {
     expect((await get('/Category/Nope/rss.xml')).status).toBe(404);
   });
 
-  it.each(['/categories/nope/index.xml', '/posts/index.xml', '/feed/nope.xml', '/xx/index.xml'])(
-    'does not redirect %s, another tool’s feed of something this site does not have',
+  it.each(['/categories/nope/index.xml', '/posts/index.xml', '/feed/nope.xml', '/xx/index.xml', '/posts/nope/', '/2024/11/18/nope.html', '/files/baht-strengthens.pdf', '/articles/nope/baht-strengthens'])(
+    'does not redirect %s, another tool’s URL of something this site does not have',
     async (path) => {
       expect((await get(path)).status).toBe(404);
     },

@@ -98,6 +98,7 @@ describe('the built Worker in workerd', () => {
     '/index.xml',
     '/categories/world/index.xml',
     '/feed.xml',
+    '/2024/11/18/baht-strengthens.html',
     '/sitemap.xml',
     '/sitemap-1.xml',
     '/sitemap-2.xml',

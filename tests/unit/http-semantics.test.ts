@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCacheControl } from '../../src/http/cache-control.ts';
 import { isNotModified, parseEntityTags, parseHttpDate } from '../../src/http/conditional.ts';
-import { canonicalPath, feedOfOtherTool, FEEDS_OF_OTHER_TOOLS, otherToolsFeedsOf } from '../../src/http/guards.ts';
+import { articleOfOtherTool, canonicalPath, feedOfOtherTool, FEEDS_OF_OTHER_TOOLS, otherToolsFeedsOf } from '../../src/http/guards.ts';
 import { selectCoding, selectFeedFormat } from '../../src/http/negotiation.ts';
 
 const LAST_MODIFIED = Date.UTC(1994, 10, 6, 8, 49, 37, 500);
@@ -176,3 +176,20 @@ describe('otherToolsFeedsOf, the other way round', () => {
     for (const { theirs } of FEEDS_OF_OTHER_TOOLS) expect(reached, theirs).toContain(theirs.replace('{language}', 'en').replace('{category}', 'sport'));
   });
 });
+
+describe('articleOfOtherTool', () => {
+  it.each([
+    ['/posts/storm', '/articles/storm'],
+    ['/2024/11/20/storm.html', '/articles/storm'],
+    ['/2024/11/20/storm.htm', '/articles/storm'],
+    ['/storm', '/articles/storm'],
+    ['/th/%e0%b8%82%e0%b9%88%e0%b8%b2%e0%b8%a7', '/articles/%e0%b8%82%e0%b9%88%e0%b8%b2%e0%b8%a7'],
+  ])('takes %s for %s', (path, article) => {
+    expect(articleOfOtherTool(path)).toBe(article);
+  });
+
+  it.each(['/', '/articles/storm', '/articles/storm/photo', '/category/world/rss.xml', '/files/report.pdf', '/a/b.c.html'])('takes %s for no article', (path) => {
+    expect(articleOfOtherTool(path)).toBeUndefined();
+  });
+});
+
