@@ -47,7 +47,8 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
           countOf: (scope) => selectScope(snapshot.catalog, scope, view.now).length,
         }),
         contentType: CONTENT_TYPES.html,
-        lastModified: lastChangeOf(view.siteUpdated, latest),
+        // Every published article's file counts: the page's lists and counts change with any.
+        lastModified: lastChangeOf(view.siteUpdated, view.published),
       }),
       'details',
     );
@@ -71,7 +72,8 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const representation = await cachedRepresentation(deps, view, `opml|${view.publicationKey}`, [], () => ({
       body: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
       contentType: CONTENT_TYPES.opml,
-      lastModified: view.siteUpdated,
+      // An article filed late in a new category adds its feeds without a newer `updated`.
+      lastModified: lastChangeOf(view.siteUpdated, view.published),
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, ...NOSNIFF }, compression });

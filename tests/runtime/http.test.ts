@@ -454,4 +454,24 @@ describe("Last-Modified follows the files too (for readers that send only If-Mod
     expect(after.headers['last-modified']).toBe('Tue, 01 Apr 2025 00:00:00 GMT');
     expect((await get('/th/rss.xml', { 'If-Modified-Since': before.headers['last-modified']! })).status).toBe(200);
   });
+
+  it('moves the index page and the OPML file for articles filed late in a new category, one beyond the 20 the page lists', async () => {
+    const before = await get('/feeds.opml');
+    // A second later than any file before, so that the newest file time is this test's own.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const latest = new Date(Math.floor(Date.now() / 1000) * 1000);
+    // Four articles older than every other: with them the site has more than the 20 the index
+    // lists, and the oldest, beyond them, has the latest file.
+    for (const day of [1, 2, 3, 4]) {
+      const text = `---\ncode: "SCIENCE-${day}"\ntitle: "Science ${day}"\ncategory: "Science"\ndate: 2023-01-0${day}T00:00:00Z\n---\nText.\n`;
+      place(`science-${day}.md`, text, day === 1 ? latest : new Date(latest.getTime() - 3_600_000));
+    }
+    const expected = latest.toUTCString();
+    await until(async () => (await get('/')).headers['last-modified'] === expected && (await get('/feeds.opml')).text.includes('/category/science/'));
+    expect((await get('/')).headers['last-modified']).toBe(expected);
+    const opml = await get('/feeds.opml');
+    expect(opml.text).toContain(`${BASE}/category/science/rss.xml`);
+    expect(opml.headers['last-modified']).toBe(expected);
+    expect((await get('/feeds.opml', { 'If-Modified-Since': before.headers['last-modified']! })).status).toBe(200);
+  });
 });
