@@ -22,8 +22,8 @@
  * every file read and written), OUT_DIR (default ./build), BUILD_TIME (an ISO date to build "as
  * of", for reproducible output; default now).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/app.ts';
 import { formatProblem, type Article } from '../src/articles/article.ts';
@@ -32,7 +32,7 @@ import { selectListedScopes } from '../src/catalog/query.ts';
 import { createFixedStore } from '../src/catalog/snapshot.ts';
 import type { Representation } from '../src/http/representation.ts';
 import { readConfigFile, resolveSite, StartupError } from '../src/node/config.ts';
-import { bundleFilesOf } from '../src/node/bundle-files.ts';
+import { bundleFilesOf, copyBundleFile } from '../src/node/bundle-files.ts';
 import { buildIndexCache, writableIndexPath } from '../src/node/export.ts';
 import { contentFileKey, exportFingerprint, exportManifestPath, forgetExportManifest, readExportManifest, writeExportManifest, type FileStamp } from '../src/node/export-manifest.ts';
 import { createParallelIndexer } from '../src/node/parallel-index.ts';
@@ -254,24 +254,27 @@ async function writeContentFolder({ plan, assets, htmlOf, keyOf, earlier, elsewh
 /**
  * Copies the images beside each page bundle's article into the assets (see bundleAssetPath),
  * scheduled ones' too (the Worker publishes them on time), and says which there are, with the
- * size and time their validators are made of.
+ * size and time their validators are made of. Those an earlier build copied are kept where
+ * unchanged (see copyBundleFile), and the rest of its copies removed.
  */
 function copyBundleFiles(contentDir: string, assets: string, articles: readonly Article[]) {
   // By slug in a Map first: a slug may be any name a plain object already has (`constructor`).
   const files = new Map<string, (readonly [string, number, number])[]>();
+  const copied = new Set<string>();
   let count = 0;
   let largest = 0;
   for (const { article, relative, file } of bundleFilesOf(contentDir, articles)) {
-    const { size, mtimeMs } = statSync(file);
     const target = join(assets, decodeURIComponent(bundleAssetPath(article.slug, relative)));
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(file, target);
+    const { size, mtimeMs } = copyBundleFile(file, target);
+    copied.add(target);
     let listed = files.get(article.slug);
     if (listed === undefined) files.set(article.slug, (listed = []));
     listed.push([relative, size, mtimeMs]);
     count += 1;
     largest = Math.max(largest, size);
   }
+  const folder = join(assets, PREBUILT_DIRECTORY, 'b');
+  if (existsSync(folder)) removeAllBut(folder, (path) => copied.has(path));
   return { files: Object.fromEntries(files), count, largest };
 }
 
@@ -331,7 +334,9 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     const earlier = manifest !== undefined && forgetExportManifest(manifest.file) ? earlierKeys : undefined;
     const assets = join(outDir, 'assets');
     const contentFolder = join(assets, PREBUILT_DIRECTORY, 'c');
-    if (earlier && existsSync(outDir)) removeAllBut(outDir, (path) => path.startsWith(`${contentFolder}${sep}`));
+    // Page bundles' images too (see copyBundleFiles).
+    const keptFolders = [contentFolder, join(assets, PREBUILT_DIRECTORY, 'b')].map((folder) => `${folder}${sep}`);
+    if (earlier && existsSync(outDir)) removeAllBut(outDir, (path) => keptFolders.some((folder) => path.startsWith(folder)));
     else rmSync(outDir, { recursive: true, force: true });
     mkdirSync(contentFolder, { recursive: true });
     mkdirSync(join(assets, PREBUILT_DIRECTORY, 'r'), { recursive: true });

@@ -15,7 +15,7 @@
  * what is no longer exported; `full` renders everything into an emptied folder.
  */
 import type { Hono } from 'hono';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
@@ -33,7 +33,7 @@ import { countSitemapPages, sitemapPagePath } from '../pages/sitemap.ts';
 import type { Site } from '../site.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
-import { bundleFilesOf } from './bundle-files.ts';
+import { bundleFilesOf, copyBundleFile } from './bundle-files.ts';
 import { StartupError } from './config.ts';
 import { exportFingerprint, exportManifestPath, forgetExportManifest, pageKey, readExportManifest, writeExportManifest } from './export-manifest.ts';
 import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, rereadArticle } from './index-cache.ts';
@@ -232,8 +232,7 @@ function copyBundleFiles(contentDir: string, outDir: string, articles: readonly 
   for (const { article, relative, file } of bundleFilesOf(contentDir, urlOf.keys())) {
     const url = urlOf.get(article) as string;
     const path = `${exportPathOf(url).slice(0, -'.html'.length)}/${relative}`;
-    mkdirSync(dirname(join(outDir, path)), { recursive: true });
-    copyFileSync(file, join(outDir, path));
+    copyBundleFile(file, join(outDir, path));
     copied.push({ path, url: `${url}/${relative.split('/').map(encodeURIComponent).join('/')}` });
   }
   return copied;
