@@ -189,7 +189,6 @@ function readCategorySlug(key: string, path: string): string {
   return slug;
 }
 
-/** How an article's `author` value finds its entry: any case, any run of spaces. */
 /**
  * The entry a configuration record (`languages`, `categories`, `authors`) has for a key, if it
  * has one of its own: a key from the content may be any name a plain object already has
@@ -199,6 +198,7 @@ export function configuredEntry<T>(record: Readonly<Record<string, T>>, key: str
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/** How an article's `author` value finds its entry: any case, any run of spaces. */
 export function authorKey(name: string): string {
   return collapseWhitespace(name).toLowerCase();
 }
