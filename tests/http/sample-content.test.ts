@@ -6,17 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
+import { createFsBundleFiles } from '../../src/node/bundle-files.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
 import { checkAtom, checkJsonFeed, checkRss } from '../support/feed-rules.ts';
 import { NOW, projectSite } from '../support/fixtures.ts';
-import { findUnsafeHtml, parseHtmlFragment } from '../support/html.ts';
+import { findUnsafeHtml, parseHtmlDocument, parseHtmlFragment } from '../support/html.ts';
 import { readPageMetadata, REQUIRED_META } from '../support/pages.ts';
 import { childrenNamed, descendants, onlyChild, parseXmlStrict } from '../support/xml.ts';
 
 const BASE = 'https://feeds.wirefeed.example';
 const site = projectSite(BASE);
 const store = createContentStore(createFsSource('content'), site);
-const app = createApp({ site, store, now: () => NOW });
+const app = createApp({ site, store, now: () => NOW, bundleFiles: createFsBundleFiles('content') });
 
 async function get(url: string) {
   const response = await app.request(url.replace(BASE, ''));
@@ -160,6 +161,14 @@ describe.each(catalog.articles.map((article) => [article.slug, article] as const
       mainEntityOfPage: { '@id': url },
       publisher: { '@type': 'Organization', name: 'Wirefeed News', logo: { '@type': 'ImageObject', url: site.logo } },
     });
+  });
+
+  it('shows no image and links to no page of the site that is not there', async () => {
+    const { elements } = parseHtmlDocument((await get(url)).body);
+    const own = elements
+      .flatMap((element) => [element.attributes.src, element.tag === 'a' ? element.attributes.href : undefined])
+      .filter((target): target is string => target?.startsWith(`${BASE}/`) === true);
+    for (const target of own) expect((await get(target)).status, target).toBe(200);
   });
 
   it('links the feeds that contain it, and each of them does', async () => {

@@ -134,7 +134,7 @@ describe('the wirefeed command', () => {
       const { status, stdout, stderr } = wirefeed('build', '--out', out, '--quiet');
       expect(status).toBe(0);
       expect(stderr).toContain('wirefeed build: links point to http://localhost:8787/; pass --base-url');
-      expect(stdout).toMatch(/^wirefeed build: 77 files for 17 articles in /);
+      expect(stdout).toMatch(/^wirefeed build: 78 files for 17 articles in /);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_FILE_TYPES } from '../../src/articles/bundle.ts';
 import { parseHtmlDocument } from '../support/html.ts';
 import { rawRequest } from '../support/http-client.ts';
 import { startNodeServer, type RunningServer } from '../support/server.ts';
@@ -29,6 +30,12 @@ function listFiles(dir: string): string[] {
 function urlPathOf(file: string): string {
   if (file === 'index.html') return '/';
   return `/${file.startsWith('articles/') ? file.replace(/\.html$/, '') : file}`;
+}
+
+/** The type a static host gives a file by its extension, for the files no rule in `_headers` types. */
+function typedByExtension(file: string): string | undefined {
+  const extension = file.slice(file.lastIndexOf('.'));
+  return extension === '.html' ? 'text/html; charset=utf-8' : BUNDLE_FILE_TYPES[extension];
 }
 
 /** `_headers` (Netlify / Cloudflare Pages syntax): the headers a URL path gets, later rules adding to earlier ones. */
@@ -81,7 +88,9 @@ describe('wirefeed build --out DIR', () => {
     expect(files).toContain('copy-link.js');
     expect(files).toContain('_headers');
     expect(files).toContain('_redirects');
-    expect(files.filter((file) => file.startsWith('articles/'))).toHaveLength(17);
+    expect(files.filter((file) => file.startsWith('articles/') && file.endsWith('.html'))).toHaveLength(17);
+    // The one page bundle of the sample content, and the photo beside it.
+    expect(files.filter((file) => file.startsWith('articles/') && !file.endsWith('.html'))).toEqual(['articles/startup-air-sensors/images/sensor-detail.jpg']);
     // 18 scopes (site, 5 categories, 2 languages, 10 category × language) × 3 formats.
     expect(files.filter((file) => /(rss\.xml|atom\.xml|feed\.json)$/.test(file))).toHaveLength(54);
   });
@@ -112,7 +121,7 @@ describe('wirefeed build --out DIR', () => {
       const declared = headersFor(rules, path);
       // Pages under /articles/ are typed by their extension (.html), as every static host does:
       // the rule for them covers page bundles' images too, which must not be typed as HTML.
-      expect(declared['content-type'] ?? (file.endsWith('.html') ? 'text/html; charset=utf-8' : undefined), `content-type of ${path}`).toBe(served['content-type']);
+      expect(declared['content-type'] ?? typedByExtension(file), `content-type of ${path}`).toBe(served['content-type']);
       for (const name of ['cache-control', 'x-content-type-options', 'access-control-allow-origin', 'content-security-policy']) {
         expect(declared[name], `${name} of ${path}`).toBe(served[name]);
       }
