@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE_TYPES } from '../../src/articles/bundle.ts';
 import { parseHtmlDocument } from '../support/html.ts';
 import { rawRequest } from '../support/http-client.ts';
 import { startNodeServer, type RunningServer } from '../support/server.ts';
@@ -32,10 +31,11 @@ function urlPathOf(file: string): string {
   return `/${file.startsWith('articles/') ? file.replace(/\.html$/, '') : file}`;
 }
 
-/** The type a static host gives a file by its extension, for the files no rule in `_headers` types. */
+/** The types static hosts (Cloudflare, Netlify) give the files no rule in `_headers` types, by their extension. */
+const HOST_TYPES: Readonly<Record<string, string>> = { '.html': 'text/html; charset=utf-8', '.jpg': 'image/jpeg' };
+
 function typedByExtension(file: string): string | undefined {
-  const extension = file.slice(file.lastIndexOf('.'));
-  return extension === '.html' ? 'text/html; charset=utf-8' : BUNDLE_FILE_TYPES[extension];
+  return HOST_TYPES[file.slice(file.lastIndexOf('.'))];
 }
 
 /** `_headers` (Netlify / Cloudflare Pages syntax): the headers a URL path gets, later rules adding to earlier ones. */
