@@ -22,7 +22,7 @@ import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
 import { createSortedMap, placeIn } from '../sorted-map.ts';
-import { comparePaths, isSafeContentPath, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
+import { comparePaths, isSafeContentPath, stampsReusing, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
 import { updateCatalog, type CatalogChange } from './catalog-change.ts';
@@ -371,10 +371,18 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const loading = checking && cache?.load();
     loading?.catch(() => undefined);
     const checked = await checking?.catch(() => undefined);
-    const holds = saved !== undefined && (checked?.stamps !== undefined || (checking === undefined && (await source.listingHolds?.(saved.folders)) === true));
+    const holds = saved !== undefined && (checked !== undefined ? checked.folderTimes === undefined : checking === undefined && (await source.listingHolds?.(saved.folders)) === true);
     const relisted = !holds && saved !== undefined && source.relist !== undefined ? await source.relist(saved.paths, saved.folders, watchedFirst, checked?.folderTimes) : undefined;
     const paths = holds ? saved.paths : (relisted ?? (await source.list(prepareIndexing, watchedFirst)));
-    const stamping = restarting ? (checked?.stamps !== undefined ? Promise.resolve(checked.stamps) : source.stamps(paths)) : undefined;
+    // The check took the stamps of the files the index was saved with: where the listing moved
+    // on (files added or removed while stopped), only the files new to it are stat'ed.
+    const stamping = !restarting
+      ? undefined
+      : checked === undefined || saved === undefined
+        ? source.stamps(paths)
+        : holds
+          ? Promise.resolve(checked.stamps)
+          : stampsReusing(paths, { paths: saved.paths, stamps: checked.stamps }, (rest) => source.stamps(rest));
     stamping?.catch(() => undefined);
     const previous = await (loading ?? cache?.load());
     // This thread would wait for the stat threads now: it makes the catalog of the saved

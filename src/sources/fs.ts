@@ -473,7 +473,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       if (folders[0]?.path !== '' || !folders.every(({ path }) => isSafeFolderPath(path))) return undefined;
       const stamps = await stampsOf(paths, folders);
       if (stamps.folders.every((at, index) => at === folders[index]?.mtimeMs && at !== UNSETTLED)) return { stamps };
-      return { folderTimes: new Map(folders.map(({ path }, index) => [path, stamps.folders[index] as number])) };
+      return { stamps, folderTimes: new Map(folders.map(({ path }, index) => [path, stamps.folders[index] as number])) };
     },
     prepareStamps() {
       try {

@@ -140,16 +140,56 @@ export interface ContentSource {
   /**
    * For a restart that watches its folders only after it serves: whether a listing that read
    * `folders` still holds, as {@link listingHolds} tells it without handing any folder on, read
-   * with the stamps of its files (`paths`), on the stat threads for a large list. When it holds,
-   * those stamps; else the times the folders have now (NaN for one that is no folder now), for
-   * {@link relist} to read only those whose time moved without reading the others' again.
-   * `undefined` when `folders` are not those of a listing.
+   * with the stamps of its files (`paths`), on the stat threads for a large list: those stamps,
+   * and, when it does not hold, the times the folders have now (NaN for one that is no folder
+   * now), for {@link relist} to read only those whose time moved without reading the others'
+   * again. `undefined` when `folders` are not those of a listing.
    */
   checkListing?(folders: readonly FolderStamp[], paths: readonly string[]): Promise<ListingCheck | undefined>;
 }
 
-/** What {@link ContentSource.checkListing} found: the files' stamps, or the folders' times now. */
-export type ListingCheck = { readonly stamps: Stamps; readonly folderTimes?: undefined } | { readonly stamps?: undefined; readonly folderTimes: ReadonlyMap<string, number> };
+/** What {@link ContentSource.checkListing} found. */
+export interface ListingCheck {
+  /** The stamps of the files it was given, taken as the folders' times were read. */
+  readonly stamps: Stamps;
+  /** Only when the listing no longer holds: every folder's time now (NaN for one that is no folder now). */
+  readonly folderTimes?: ReadonlyMap<string, number>;
+}
+
+/**
+ * The stamps of `paths` when those of `known.paths` were just taken (`known.stamps`): those are
+ * taken from there, and only the others are asked of `stampsOf`. A restart after a deploy
+ * that added one article to 100,000 page bundles makes one `stat` more, not 100,001 (its
+ * check of the listing took every stamp the index was saved with; about 0.3 s here). Both
+ * lists in path order: a path out of order is asked for again, never given another's stamp.
+ */
+export async function stampsReusing(
+  paths: readonly string[],
+  known: { readonly paths: readonly string[]; readonly stamps: Stamps },
+  stampsOf: (paths: readonly string[]) => Promise<Stamps>,
+): Promise<Stamps> {
+  const pairs = new Float64Array(2 * paths.length);
+  const knownPairs = known.stamps.pairs;
+  const missing: number[] = [];
+  let at = 0;
+  paths.forEach((path, index) => {
+    while (at < known.paths.length && (known.paths[at] as string) < path) at += 1;
+    if (known.paths[at] !== path) {
+      missing.push(index);
+      return;
+    }
+    pairs[2 * index] = knownPairs[2 * at] as number;
+    pairs[2 * index + 1] = knownPairs[2 * at + 1] as number;
+  });
+  if (missing.length > 0) {
+    const fresh = (await stampsOf(missing.map((index) => paths[index] as string))).pairs;
+    missing.forEach((index, i) => {
+      pairs[2 * index] = fresh[2 * i] as number;
+      pairs[2 * index + 1] = fresh[2 * i + 1] as number;
+    });
+  }
+  return stampsFromPairs(pairs);
+}
 
 /**
  * Hugo's section pages (`_index.md`: the title and text of a list page, such as `posts/` or the

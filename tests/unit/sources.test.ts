@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFsSource, startStatThreadsEarly } from '../../src/sources/fs.ts';
-import { comparePaths, isArticlePath, isSafeContentPath } from '../../src/sources/source.ts';
+import { comparePaths, isArticlePath, isSafeContentPath, stampsFrom, stampsReusing } from '../../src/sources/source.ts';
 
 describe('content paths', () => {
   it.each([
@@ -54,6 +54,26 @@ describe('content paths', () => {
     ['posts/_index.old.md', true],
   ])('%j may name a content file: %s', (path, expected) => {
     expect(isSafeContentPath(path)).toBe(expected);
+  });
+});
+
+describe('stamps taken again from those just taken', () => {
+  const known = { paths: ['2024/a.md', '2024/b.md', 'c.md'], stamps: stampsFrom([{ size: 1, mtimeMs: 10 }, undefined, { size: 3, mtimeMs: 30 }]) };
+
+  it('takes the known paths\' stamps as they are (a file gone among them too) and asks only for the others, in order', async () => {
+    const asked: string[][] = [];
+    const stampsOf = async (paths: readonly string[]) => (asked.push([...paths]), stampsFrom(paths.map((path) => ({ size: path.length, mtimeMs: 99 }))));
+    const stamps = await stampsReusing(['2024/a.md', '2024/aa.md', '2024/b.md', 'c.md', 'd.md'], known, stampsOf);
+    expect(asked).toEqual([['2024/aa.md', 'd.md']]);
+    expect([0, 1, 2, 3, 4].map((index) => stamps.get(index))).toEqual([{ size: 1, mtimeMs: 10 }, { size: 10, mtimeMs: 99 }, undefined, { size: 3, mtimeMs: 30 }, { size: 4, mtimeMs: 99 }]);
+  });
+
+  it('asks for nothing when every path is known, and never gives a path another\'s stamp when a list is out of order', async () => {
+    const never = async (): Promise<never> => expect.fail('no stamp to take');
+    expect((await stampsReusing(['c.md'], known, never)).get(0)).toEqual({ size: 3, mtimeMs: 30 });
+    const stampsOf = async (paths: readonly string[]) => stampsFrom(paths.map(() => ({ size: 7, mtimeMs: 70 })));
+    const stamps = await stampsReusing(['c.md', '2024/a.md'], known, stampsOf);
+    expect([stamps.get(0), stamps.get(1)]).toEqual([{ size: 3, mtimeMs: 30 }, { size: 7, mtimeMs: 70 }]);
   });
 });
 
@@ -124,9 +144,14 @@ describe('the folder source', () => {
     const { stamps } = (await source.checkListing!(folders, listed))!;
     expect(stamps?.length).toBe(listed.length);
     listed.forEach((path, index) => expect(stamps?.get(index)).toEqual({ size: statSync(join(root, path)).size, mtimeMs: statSync(join(root, path)).mtimeMs }));
+    // When the listing holds, no folder's time is given.
+    expect((await source.checkListing!(folders, listed))?.folderTimes).toBeUndefined();
     // Else the times the folders have now, NaN for one that is no folder (gone, or a file).
     const now = (path: string) => statSync(join(root, path)).mtimeMs;
-    expect(await source.checkListing!([...folders.slice(0, 2), { path: 'f1', mtimeMs: 1 }], listed)).toEqual({ folderTimes: new Map([['', now('')], ['f0', now('f0')], ['f1', now('f1')]]) });
+    const moved = await source.checkListing!([...folders.slice(0, 2), { path: 'f1', mtimeMs: 1 }], listed);
+    expect(moved?.folderTimes).toEqual(new Map([['', now('')], ['f0', now('f0')], ['f1', now('f1')]]));
+    // With the files' stamps still, for the listing that reads the folders whose time moved.
+    expect(moved?.stamps.pairs).toEqual(stamps.pairs);
     expect((await source.checkListing!([...folders, { path: 'gone', mtimeMs: 1 }], listed))?.folderTimes?.get('gone')).toBeNaN();
     expect((await source.checkListing!([...folders, { path: 'f1/picture.png', mtimeMs: now('f1/picture.png') }], listed))?.folderTimes?.get('f1/picture.png')).toBeNaN();
     expect(await source.checkListing!(folders.slice(1), listed)).toBeUndefined();
