@@ -194,6 +194,11 @@ async function stampOnThreads(threads: readonly StatThread[], root: string, path
   return stampsFromPairs(pairs);
 }
 
+/** A path's folder: what comes before its last `/` (`''`, the root, when there is none). */
+function folderOf(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
+}
+
 /** An earlier listing by folder: each folder's time and subfolders, and its files. */
 interface EarlierListing {
   readonly folders: ReadonlyMap<string, { readonly mtimeMs: number; readonly children: readonly string[] }>;
@@ -206,8 +211,6 @@ function earlierListing(paths: readonly string[], stamps: readonly FolderStamp[]
   const files = new Map<string, string[]>();
   if (stamps[0]?.path !== '' || !stamps.every(({ path }) => isSafeFolderPath(path))) return { folders, files };
   for (const { path, mtimeMs } of stamps) folders.set(path, { mtimeMs, children: [] });
-  // A path's folder: what comes before its last `/` (`''`, the root, when there is none).
-  const folderOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
   for (const { path } of stamps) if (path !== '') folders.get(folderOf(path))?.children.push(path);
   for (const path of paths) {
     const folder = folderOf(path);
@@ -347,6 +350,28 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     }
   };
   /**
+   * The articles and subfolders of the folder at `folder` (`prefix`: its path relative to the
+   * root, with a trailing `/`, or `''` for the root), each as a path relative to the root, as a
+   * listing takes them (see listedAs; a link skipped is told of); `undefined` for one gone since,
+   * or one that cannot be read (see readFolder).
+   */
+  const entriesOf = (folder: string, prefix: string): { readonly files: string[]; readonly folders: string[] } | undefined => {
+    const dirents = readFolder(folder, prefix.slice(0, -1));
+    if (dirents === undefined) return undefined;
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const dirent of dirents) {
+      const kind = listedAs(dirent);
+      if (kind === 'folder') folders.push(`${prefix}${dirent.name}`);
+      else if (kind === 'article') files.push(`${prefix}${dirent.name}`);
+      else if (onListingProblem && isSkippedContentLink(dirent, () => statSync(join(folder, dirent.name), { throwIfNoEntry: false })?.isDirectory() === true)) {
+        onListingProblem(skippedLinkProblem(`${prefix}${dirent.name}`));
+      }
+    }
+    return { files, folders };
+  };
+
+  /**
    * Lists the folder, folder by folder; a folder whose time is the one it had in `earlier` is
    * taken from that listing unread (its files and subfolders), every other one is read. Only
    * the first `handOnFolders` are handed on; `start` lists one folder only; `folderTimes` are
@@ -405,17 +430,11 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         for (const file of earlier?.files.get(path) ?? []) paths.push(file);
         for (const child of unchanged.children) pending.push([`${folderPrefix}${child}`, `${child}/`]);
       } else {
-        const dirents = readFolder(folder, path);
+        const entries = entriesOf(folder, prefix);
         // Read again by the next listing, which tells of it again until it can be read.
-        if (dirents === undefined) folders[folders.length - 1] = { path, mtimeMs: UNSETTLED };
-        for (const dirent of dirents ?? []) {
-          const kind = listedAs(dirent);
-          if (kind === 'folder') pending.push([`${folderPrefix}${prefix}${dirent.name}`, `${prefix}${dirent.name}/`]);
-          else if (kind === 'article') paths.push(`${prefix}${dirent.name}`);
-          else if (onListingProblem && isSkippedContentLink(dirent, () => statSync(join(folder, dirent.name), { throwIfNoEntry: false })?.isDirectory() === true)) {
-            onListingProblem(skippedLinkProblem(`${prefix}${dirent.name}`));
-          }
-        }
+        if (entries === undefined) folders[folders.length - 1] = { path, mtimeMs: UNSETTLED };
+        for (const child of entries?.folders ?? []) pending.push([`${folderPrefix}${child}`, `${child}/`]);
+        for (const file of entries?.files ?? []) paths.push(file);
       }
       onListed?.(paths.length);
       if (pending.length > 0 && performance.now() - since >= LET_THROUGH_EVERY_MS) {
@@ -432,6 +451,103 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     return paths;
   };
 
+  /**
+   * {@link ContentSource.relist} when every folder's time was read just before (`folderTimes`,
+   * see checkListing): the earlier listing, with only the folders whose time moved read again.
+   * Their files and subfolders are put right: a subfolder new to one is listed whole, a
+   * subfolder gone from one (or gone itself: NaN) leaves with everything under it. What a walk
+   * from the earlier listing finds, without a step per folder: that walk, over 100,000 page
+   * bundles one of which an added article had moved on, took 0.3 s of a restart and left as
+   * much garbage as it took.
+   */
+  const relistMoved = async (
+    earlierPaths: readonly string[],
+    earlierFolders: readonly FolderStamp[],
+    folderTimes: ReadonlyMap<string, number>,
+    handOnFolders = Number.POSITIVE_INFINITY,
+  ): Promise<readonly string[]> => {
+    const listedAt = Date.now();
+    // No root any more: a walk throws, naming it.
+    if (Number.isNaN(folderTimes.get(''))) return walk(undefined, undefined, handOnFolders);
+    const moved = earlierFolders.filter(({ path, mtimeMs }) => mtimeMs === UNSETTLED || folderTimes.get(path) !== mtimeMs);
+    let handedOn = 0;
+    // The subfolders each folder to read again had: each it has no more is gone, with
+    // everything under it, and each new to it is listed whole.
+    const movedPaths = new Set(moved.map(({ path }) => path));
+    const had = new Map<string, Set<string>>();
+    for (const { path } of earlierFolders) {
+      const parent = folderOf(path);
+      if (path === '' || !movedPaths.has(parent)) continue;
+      let inParent = had.get(parent);
+      if (inParent === undefined) had.set(parent, (inParent = new Set()));
+      inParent.add(path);
+    }
+    const gone = new Set<string>();
+    // Whether a folder is gone or under one that is.
+    const isGone = (folder: string): boolean => {
+      if (gone.size === 0) return false;
+      for (let at = folder; ; at = folderOf(at)) {
+        if (gone.has(at)) return true;
+        if (at === '') return false;
+      }
+    };
+    const folders: FolderStamp[] = [];
+    // The folders read again, and the files found in them and in the folders new to them.
+    const read = new Set<string>();
+    const added: string[] = [];
+    const addedFolders: FolderStamp[] = [];
+    // Parents before their subfolders, as a listing gives them: a folder its parent no longer
+    // holds is known to be gone before its turn (and not read, through a link say).
+    for (const { path, mtimeMs } of earlierFolders) {
+      const now = folderTimes.get(path) as number;
+      if (Number.isNaN(now)) gone.add(path);
+      if (isGone(path)) continue;
+      // Handed on as a walk hands each folder on: when it reaches it, before reading it.
+      const handOn = handedOn < handOnFolders;
+      // A folder no listing reads (see isSafeFolderPath) is neither handed on nor read: the
+      // earlier folders are not those of a listing, and every folder is read.
+      if ((handOn || movedPaths.has(path)) && !isSafeFolderPath(path)) return walk(undefined, undefined, handOnFolders);
+      if (handOn) {
+        onFolder?.(path);
+        handedOn += 1;
+      }
+      if (!movedPaths.has(path)) {
+        folders.push({ path, mtimeMs });
+        continue;
+      }
+      const entries = entriesOf(path === '' ? root : `${folderPrefix}${path}`, path === '' ? '' : `${path}/`);
+      // One that cannot be read is read again by the next listing, as a walk leaves it.
+      folders.push({ path, mtimeMs: entries !== undefined && now <= listedAt - SETTLED_AFTER_MS ? now : UNSETTLED });
+      read.add(path);
+      const hasHere = new Set(entries?.folders);
+      for (const folder of had.get(path) ?? []) if (!hasHere.has(folder)) gone.add(folder);
+      // (Pushed one by one: a folder copied in whole may hold more files than a call takes arguments.)
+      for (const file of entries?.files ?? []) added.push(file);
+      for (const folder of entries?.folders ?? []) {
+        if (had.get(path)?.has(folder) === true) continue;
+        const files = await walk(undefined, undefined, Math.max(0, handOnFolders - handedOn), folder);
+        const found = listed.get(files) ?? [];
+        handedOn += found.length;
+        for (const file of files) added.push(file);
+        for (const stamp of found) addedFolders.push(stamp);
+      }
+    }
+    if (read.size === 0 && gone.size === 0) {
+      listed.set(earlierPaths, folders);
+      return earlierPaths;
+    }
+    const paths = earlierPaths.filter((path) => {
+      const folder = folderOf(path);
+      return !read.has(folder) && !isGone(folder);
+    });
+    for (const path of added) if (!isGone(folderOf(path))) paths.push(path);
+    // In path order, as a walk gives them (see walk's sort).
+    paths.sort();
+    const relisted = folders.filter(({ path }) => !isGone(path)).concat(addedFolders);
+    listed.set(paths, relisted);
+    return paths;
+  };
+
   return {
     handsOnFolders: onFolder !== undefined,
     list: (onListed, handOnFolders) => walk(onListed, undefined, handOnFolders),
@@ -440,7 +556,10 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       if (folder === '' || !isSafeFolderPath(folder) || lstatSync(join(root, folder), { throwIfNoEntry: false })?.isDirectory() !== true) return [];
       return walk(undefined, undefined, undefined, folder);
     },
-    relist: (paths, folders, handOnFolders, folderTimes) => walk(undefined, earlierListing(paths, folders), handOnFolders, '', folderTimes),
+    relist: (paths, folders, handOnFolders, folderTimes) =>
+      folderTimes !== undefined && folders[0]?.path === '' && folders.every(({ path }) => folderTimes.has(path))
+        ? relistMoved(paths, folders, folderTimes, handOnFolders)
+        : walk(undefined, earlierListing(paths, folders), handOnFolders, '', folderTimes),
     async read(path: string): Promise<string> {
       return readContentFile(resolvePath(path));
     },

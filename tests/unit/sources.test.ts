@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -355,6 +355,18 @@ describe('a listing of the folder source, and whether it still holds', () => {
     settle('', '2024', '2024/01');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+  /** The times of `folders` now, as checkListing reads them: NaN for one that is no folder now. */
+  const timesNow = (folders: readonly { path: string }[]) =>
+    new Map(
+      folders.map(({ path }) => {
+        try {
+          const stats = statSync(join(root, path));
+          return [path, stats.isDirectory() ? stats.mtimeMs : Number.NaN];
+        } catch {
+          return [path, Number.NaN];
+        }
+      }),
+    );
 
   it('knows the folders a listing read, root first, with their times before reading them', async () => {
     const source = createFsSource(root);
@@ -414,16 +426,78 @@ describe('a listing of the folder source, and whether it still holds', () => {
     ['a folder added, with files in it', () => (mkdirSync(join(root, '2024', '02', 'x'), { recursive: true }), writeFileSync(join(root, '2024', '02', 'x', 'c.md'), 'c'))],
     ['a folder removed', () => rmSync(join(root, '2024', '01'), { recursive: true })],
     ['a folder replaced by a file', () => (rmSync(join(root, '2024', '01'), { recursive: true }), writeFileSync(join(root, '2024', '01'), 'x'))],
-  ])('lists again from an earlier listing what a listing lists after %s, telling each folder it reads', async (_, change) => {
+    [
+      'a folder replaced by a link to a folder',
+      () => {
+        mkdirSync(join(root, '.elsewhere'));
+        writeFileSync(join(root, '.elsewhere', 'x.md'), 'x');
+        rmSync(join(root, '2024', '01'), { recursive: true });
+        symlinkSync(join(root, '.elsewhere'), join(root, '2024', '01'));
+      },
+    ],
+  ])('lists again from an earlier listing what a listing lists after %s, telling each folder it reads, also with the folders\' times read just before', async (_, change) => {
     const source = createFsSource(root);
     const earlier = await source.list();
     const folders = source.foldersOf?.(earlier);
     change();
-    const told: string[] = [];
-    const relisted = await createFsSource(root, { onFolder: (folder) => void told.push(folder) }).relist?.(earlier, folders!);
-    const listed: string[] = [];
-    expect(relisted).toEqual(await createFsSource(root, { onFolder: (folder) => void listed.push(folder) }).list());
-    expect(told.sort()).toEqual(listed.sort());
+    const listedFolders: string[] = [];
+    const listing = createFsSource(root, { onFolder: (folder) => void listedFolders.push(folder) });
+    const listed = await listing.list();
+    for (const folderTimes of [undefined, timesNow(folders!)]) {
+      const told: string[] = [];
+      const again = createFsSource(root, { onFolder: (folder) => void told.push(folder) });
+      const relisted = await again.relist?.(earlier, folders!, undefined, folderTimes);
+      expect(relisted).toEqual(listed);
+      expect(told.sort()).toEqual([...listedFolders].sort());
+      // With the folders it found, each with its time (or none it vouches for, changed just now).
+      expect(again.foldersOf?.(relisted!)?.map(({ path }) => path).sort()).toEqual(listing.foldersOf?.(listed)?.map(({ path }) => path).sort());
+    }
+  });
+
+  it('lists again, from the folders\' times read just before, what a listing lists after random changes to a tree', async () => {
+    // A small seeded generator, so that a failure names the seed that makes it again.
+    const random = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const all = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      return entry.isDirectory() ? [path, ...all(path)] : [];
+    });
+    for (let seed = 1; seed <= 25; seed += 1) {
+      const next = random(seed);
+      const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(root);
+      for (let i = 0; i < 12; i += 1) {
+        const parent = pick(['', ...all('')]);
+        if (parent.split('/').length < 3 && next() < 0.5) mkdirSync(join(root, parent, `d${i}`));
+        else writeFileSync(join(root, parent, `f${i}.md`), 'x');
+      }
+      settle('', ...all(''));
+      const source = createFsSource(root);
+      const earlier = await source.list();
+      const folders = source.foldersOf!(earlier)!;
+      const changes: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const folders = all('');
+        const folder = pick(['', ...folders]);
+        const kind = pick(['add file', 'remove file', 'add folder', 'remove folder', 'rename folder', 'folder to file']);
+        const files = readdirSync(join(root, folder)).filter((name) => name.endsWith('.md'));
+        if (kind === 'add file' || (kind === 'remove file' && files.length === 0)) writeFileSync(join(root, folder, `n${seed}-${i}.md`), 'n');
+        else if (kind === 'remove file') rmSync(join(root, folder, pick(files)));
+        else if (kind === 'add folder' || folder === '') {
+          mkdirSync(join(root, folder, `m${i}`, 'deeper'), { recursive: true });
+          writeFileSync(join(root, folder, `m${i}`, 'deeper', 'n.md'), 'n');
+        } else if (kind === 'remove folder') rmSync(join(root, folder), { recursive: true });
+        else if (kind === 'rename folder') renameSync(join(root, folder), join(root, `${folder}-renamed`));
+        else (rmSync(join(root, folder), { recursive: true }), writeFileSync(join(root, folder), 'x'));
+        changes.push(`${kind} ${folder}`);
+      }
+      const again = createFsSource(root);
+      const relisted = await again.relist!(earlier, folders, undefined, timesNow(folders));
+      const listing = createFsSource(root);
+      const listed = await listing.list();
+      expect({ seed, changes, relisted }).toEqual({ seed, changes, relisted: listed });
+      expect(again.foldersOf!(relisted)!.map(({ path }) => path).sort()).toEqual(listing.foldersOf!(listed)!.map(({ path }) => path).sort());
+    }
   });
 
   it('skips a folder removed after its parent was read, while the listing runs (a git checkout, rsync --delete)', async () => {
@@ -447,6 +521,11 @@ describe('a listing of the folder source, and whether it still holds', () => {
     writeFileSync(join(root, '2024', '01'), 'x');
     utimesSync(join(root, '2024'), mtime, mtime);
     expect(await createFsSource(root).relist?.(earlier, folders!)).toEqual(['a.md']);
+    // Also with the folders' times read just before (the one no folder now: NaN).
+    const again = createFsSource(root);
+    const relisted = await again.relist?.(earlier, folders!, undefined, timesNow(folders!));
+    expect(relisted).toEqual(['a.md']);
+    expect(again.foldersOf?.(relisted!)?.map(({ path }) => path)).toEqual(['', '2024']);
   });
 
   it('takes the files of a folder whose time has not changed from the earlier listing, unread, and gives the folders it found', async () => {
