@@ -866,9 +866,33 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     return { entries, unchangedWith };
   }
   const clashes = collection.clashes && { winners: new Set(collection.clashes.winners), ids: new Set(collection.clashes.ids), slugs: new Set(collection.clashes.slugs) };
-  const saved = { articles: ranked, articleBySlug, problems: collection.problems, drafts: collection.drafts, ...(clashes ? { clashes } : {}) };
+  // An article by code, found in the text of every path, code and slug: each place the code is
+  // at, if it is where an entry's code is, and that entry's article is in the collection.
+  const findById = (id: string): Article | undefined => {
+    for (let at = id === '' ? -1 : text.indexOf(id); at !== -1; at = text.indexOf(id, at + 1)) {
+      const index = entryWithCodeAt(numbers, at);
+      if (index !== undefined && numbers[index * COLUMNS + ID_END] === at + id.length && numbers[index * COLUMNS + RANK] !== -1) return entries[index]?.article;
+    }
+    return undefined;
+  };
+  const saved = { articles: ranked, articleBySlug, findById, problems: collection.problems, drafts: collection.drafts, ...(clashes ? { clashes } : {}) };
   if (!isNewestFirst(ranked, byRank.published)) return { entries, unchangedWith, collection: { ...saved, newestFirst: false } };
   return { entries, unchangedWith, collection: { ...saved, newestFirst: true, scan: scanCollection(ranked, byRank, languages, categories) } };
+}
+
+/**
+ * The entry whose code starts at `at` in the text, if one does: each entry's code follows its
+ * path, and the paths' ends rise from entry to entry (a path is never empty), so a binary search.
+ */
+function entryWithCodeAt(numbers: Float64Array, at: number): number | undefined {
+  let low = 0;
+  let high = numbers.length / COLUMNS;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((numbers[middle * COLUMNS + PATH_END] as number) < at) low = middle + 1;
+    else high = middle;
+  }
+  return low < numbers.length / COLUMNS && numbers[low * COLUMNS + PATH_END] === at ? low : undefined;
 }
 
 /** Numbers of a collection's articles, by place (see decodeEntries). */

@@ -219,8 +219,40 @@ describe('a catalog made from the one before a change', () => {
       };
       // Mapped once the listing is confirmed (here at once), the first change finds the map made.
       expect([...((await mapOfTheFirstChange(0)) ?? [])].map(([code, article]) => `${code} ${article.path}`).sort()).toEqual(['A a.md', 'C c.md']);
-      // Before it (a change within a second of the start), the change makes its own.
+      // Before it (a change within a second of the start), the change searches for its codes instead (see findById).
       expect(await mapOfTheFirstChange(60_000)).toBeUndefined();
+      expect(vi.mocked(updateArticles).mock.results.at(-1)?.value?.findById).toBeTypeOf('function');
+    });
+
+    it('looks up the codes of a change to a few files with the collection\'s search when it has no map of them, and carries the search on; a larger change makes the map', () => {
+      let codesRead = 0;
+      const stored = (id: string) => ({ get id() { codesRead += 1; return id; }, slug: id.toLowerCase(), path: `${id}.md` }) as Article;
+      const articles = ['A', 'B', 'C'].map(stored);
+      const searched: string[] = [];
+      const findById = (id: string) => (searched.push(id), articles.find((article) => article.path === `${id}.md`));
+      const previous = { articles, articleBySlug: new Map(articles.map((article) => [article.slug, article])), findById, problems: [], drafts: 0, clashes: { winners: new Set<string>(), ids: new Set<string>(), slugs: new Set<string>() } };
+      const entry = (article: Article) => ({ path: article.path, stamp: { size: 1, mtimeMs: 1 }, draft: false, problems: [], article });
+      const added = { id: 'N', slug: 'n', path: 'N.md' } as Article;
+      codesRead = 0;
+      const after = updateArticles(previous, [{ path: 'N.md', after: entry(added) }])!;
+      expect(searched).toEqual(['N']);
+      // No map of every code was made: no code of the collection's articles was read.
+      expect(codesRead).toBe(0);
+      expect(after.articleById).toBeUndefined();
+      expect(['N', 'A', 'Z'].map((id) => after.findById?.(id)?.path)).toEqual(['N.md', 'A.md', undefined]);
+      // A code held by another article: the change reaches across files (the collection is assembled whole).
+      expect(updateArticles(previous, [{ path: 'X.md', after: entry({ id: 'B', slug: 'x', path: 'X.md' } as Article) }])).toBeUndefined();
+      // Carried on: B's file removed, then a new file with B's code.
+      const removed = updateArticles(after, [{ path: 'B.md', before: entry(articles[1]!) }])!;
+      expect(['B', 'N'].map((id) => removed.findById?.(id)?.path)).toEqual([undefined, 'N.md']);
+      expect(updateArticles(removed, [{ path: 'X.md', after: entry({ id: 'B', slug: 'x', path: 'X.md' } as Article) }])?.findById?.('B')?.path).toBe('X.md');
+      // More codes than a few: the map of every code is made, and searched no more.
+      searched.length = 0;
+      const many = Array.from({ length: 9 }, (_, index) => ({ id: `M${index}`, slug: `m${index}`, path: `M${index}.md` }) as Article);
+      const bulk = updateArticles(previous, many.map((article) => ({ path: article.path, after: entry(article) })))!;
+      expect(searched).toEqual([]);
+      expect(bulk.articleById?.get('A')?.path).toBe('A.md');
+      expect(bulk.articleById?.get('M8')?.path).toBe('M8.md');
     });
 
     it('maps codes a slice at a time, letting others run between slices, and stops when no longer wanted', async () => {

@@ -389,6 +389,19 @@ describe('the collection saved with the persisted index', () => {
     for (const [slug, article] of assembled.articleBySlug) expect(collection!.articleBySlug.get(slug)?.path).toBe(article.path);
   });
 
+  it('finds an article of the collection by its code with no map of every code: none for a draft, for one left out for a clash, or for text found only in a path or slug', async () => {
+    const { cacheOf } = await saved();
+    const { collection } = (await cacheOf().load())!;
+    expect(collection!.articleById).toBeUndefined();
+    const { findById } = collection!;
+    // b.md's article has a.md's code too, and was left out for it.
+    expect(['A', 'C', 'F', 'E'].map((code) => findById?.(code)?.path)).toEqual(['a.md', 'c.md', 'f.md', 'g.md']);
+    expect(findById?.('A')).toBe(collection!.articles.find(({ path }) => path === 'a.md'));
+    // D is a draft's code, H the code of an article left out for its slug; 'a', 'g' and '.md' are
+    // in paths and slugs only, and 'Cc' is c.md's code and slug run together.
+    for (const code of ['D', 'H', 'a', 'g', '.md', 'Cc', 'Z', '']) expect(findById?.(code)).toBeUndefined();
+  });
+
   it('makes the catalog of a restart over unchanged files, which is the catalog a fresh start makes', async () => {
     const { source, site, reads, cacheOf, catalog } = await saved();
     const restarted = (await createContentStore(source, site, { cache: cacheOf() }).current()).catalog;
