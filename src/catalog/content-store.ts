@@ -216,8 +216,33 @@ function mergeChanges(ordered: readonly IndexEntry[], changes: readonly EntryCha
 
 /** The entries of `previous` whose files are not among `indexed`, as a change. */
 function entriesGone(previous: KnownEntries, indexed: readonly IndexEntry[]): EntryChange[] {
+  const gone: EntryChange[] = [];
+  // Both in path order, as a rule (the index is saved so, a scan lists so): walked side by side,
+  // with no set of 100,000 paths (40-50 ms of a restart after a deploy that removed an article).
+  if (isInPathOrder(indexed)) {
+    let at = 0;
+    let last: string | undefined;
+    for (const before of previous.values()) {
+      const { path } = before;
+      if (last !== undefined && !(last < path)) return entriesGoneInAnyOrder(previous, indexed);
+      last = path;
+      while (at < indexed.length && (indexed[at] as IndexEntry).path < path) at += 1;
+      if (indexed[at]?.path !== path) gone.push({ path, before });
+    }
+    return gone;
+  }
+  return entriesGoneInAnyOrder(previous, indexed);
+}
+
+function entriesGoneInAnyOrder(previous: KnownEntries, indexed: readonly IndexEntry[]): EntryChange[] {
   const there = new Set(indexed.map(({ path }) => path));
   return [...previous.values()].filter(({ path }) => !there.has(path)).map((before) => ({ path: before.path, before }));
+}
+
+/** Whether entries are in strictly rising path order. */
+function isInPathOrder(entries: readonly IndexEntry[]): boolean {
+  for (let at = 1; at < entries.length; at += 1) if (!((entries[at - 1] as IndexEntry).path < (entries[at] as IndexEntry).path)) return false;
+  return true;
 }
 
 /**
