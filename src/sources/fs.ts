@@ -456,9 +456,8 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
    * see checkListing): the earlier listing, with only the folders whose time moved read again.
    * Their files and subfolders are put right: a subfolder new to one is listed whole, a
    * subfolder gone from one (or gone itself: NaN) leaves with everything under it. What a walk
-   * from the earlier listing finds, without a step per folder: that walk, over 100,000 page
-   * bundles one of which an added article had moved on, took 0.3 s of a restart and left as
-   * much garbage as it took.
+   * from the earlier listing finds, without the walk: over 100,000 page bundles one of which an
+   * added article had moved on, it took 0.3 s of a restart and left as much garbage.
    */
   const relistMoved = async (
     earlierPaths: readonly string[],
@@ -469,11 +468,9 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
     const listedAt = Date.now();
     // No root any more: a walk throws, naming it.
     if (Number.isNaN(folderTimes.get(''))) return walk(undefined, undefined, handOnFolders);
-    const moved = earlierFolders.filter(({ path, mtimeMs }) => mtimeMs === UNSETTLED || folderTimes.get(path) !== mtimeMs);
-    let handedOn = 0;
-    // The subfolders each folder to read again had: each it has no more is gone, with
-    // everything under it, and each new to it is listed whole.
-    const movedPaths = new Set(moved.map(({ path }) => path));
+    // The folders to read again (gone ones among them), and the subfolders each had: each it
+    // has no more is gone, with everything under it, and each new to it is listed whole.
+    const movedPaths = new Set(earlierFolders.filter(({ path, mtimeMs }) => mtimeMs === UNSETTLED || folderTimes.get(path) !== mtimeMs).map(({ path }) => path));
     const had = new Map<string, Set<string>>();
     for (const { path } of earlierFolders) {
       const parent = folderOf(path);
@@ -492,13 +489,15 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
       }
     };
     const folders: FolderStamp[] = [];
+    let handedOn = 0;
     // The folders read again, and the files found in them and in the folders new to them.
     const read = new Set<string>();
     const added: string[] = [];
     const addedFolders: FolderStamp[] = [];
     // Parents before their subfolders, as a listing gives them: a folder its parent no longer
     // holds is known to be gone before its turn (and not read, through a link say).
-    for (const { path, mtimeMs } of earlierFolders) {
+    for (const earlier of earlierFolders) {
+      const { path } = earlier;
       const now = folderTimes.get(path) as number;
       if (Number.isNaN(now)) gone.add(path);
       if (isGone(path)) continue;
@@ -512,7 +511,7 @@ export function createFsSource(root: string, options: FsSourceOptions = {}): Con
         handedOn += 1;
       }
       if (!movedPaths.has(path)) {
-        folders.push({ path, mtimeMs });
+        folders.push(earlier);
         continue;
       }
       const entries = entriesOf(path === '' ? root : `${folderPrefix}${path}`, path === '' ? '' : `${path}/`);
