@@ -57,6 +57,10 @@ export interface ContentWatcherOptions {
   readonly watch?: (path: string, listener: (event: string, name: string | null) => void) => FSWatcher;
 }
 
+/** Where a watcher keeps the folder it watches (relative to the root), for the listener every watcher shares. */
+const FOLDER = Symbol('folder');
+type FolderWatcher = FSWatcher & { readonly [FOLDER]: string };
+
 /** What the system says when a folder cannot be watched, and what to do about it. */
 const WHY_NOT_WATCHED: Record<string, string> = {
   ENOSPC: "the system's limit of inotify watches is reached (raise it: sysctl fs.inotify.max_user_watches=524288)",
@@ -202,6 +206,34 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     pollTimer ??= setTimeout(check, pollMs);
   };
 
+  /**
+   * What a folder's watcher tells, one listener for every folder, which finds its folder on the
+   * watcher (see FOLDER). At 100,000 page bundles, two closures a folder (this and onError) held
+   * 15 MB of the 110 MB the watchers took (fs.watch's own handles hold the rest).
+   */
+  function onEvent(this: FSWatcher, _event: string, name: string | null): void {
+    events += 1;
+    if (name === null) rescan = true;
+    else if (isSkippedName(name)) {
+      if (events < queueLimit) return;
+    } else {
+      const path = pathIn((this as FolderWatcher)[FOLDER], name);
+      // A folder known here went, or was moved or replaced: the files in it are found
+      // gone (or back) only by listing it again, and it is watched again if it is there.
+      if (watchers.has(path) || polled.has(path)) {
+        forget(path);
+        changedFolders.add(path);
+      } else named.add(path);
+    }
+    note();
+  }
+
+  function onError(this: FSWatcher): void {
+    forget((this as FolderWatcher)[FOLDER]);
+    rescan = true;
+    note();
+  }
+
   function watchFolder(folder: string): void {
     if (closed || watchers.has(folder)) return;
     if (pollOnly) {
@@ -209,27 +241,9 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       return;
     }
     try {
-      const watcher = watch(join(root, folder), (_event, name) => {
-        events += 1;
-        if (name === null) rescan = true;
-        else if (isSkippedName(name)) {
-          if (events < queueLimit) return;
-        } else {
-          const path = pathIn(folder, name);
-          // A folder known here went, or was moved or replaced: the files in it are found
-          // gone (or back) only by listing it again, and it is watched again if it is there.
-          if (watchers.has(path) || polled.has(path)) {
-            forget(path);
-            changedFolders.add(path);
-          } else named.add(path);
-        }
-        note();
-      });
-      watcher.on('error', () => {
-        forget(folder);
-        rescan = true;
-        note();
-      });
+      // Its folder is set before any event can come: they come on a later turn of the loop.
+      const watcher = Object.assign(watch(join(root, folder), onEvent), { [FOLDER]: folder });
+      watcher.on('error', onError);
       watchers.set(folder, watcher);
       if (folder === '') rootIs = identify();
       polled.delete(folder);
