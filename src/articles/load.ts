@@ -11,7 +11,7 @@
  * const { articles, problems } = assembleArticles(entries);
  */
 import type { CatalogScan } from '../catalog/catalog.ts';
-import { changedMap } from '../changed-map.ts';
+import { changedMap, MOST_CHANGED_KEYS } from '../changed-map.ts';
 import type { Site } from '../site.ts';
 import { comparePaths, type ContentSource, type FileStamp, type Stamps } from '../sources/source.ts';
 import type { Article, Problem } from './article.ts';
@@ -320,12 +320,16 @@ export interface EntryChange {
  * reaches across files - an article of the change shares a code or slug with another article
  * (one in the collection, one left out for a clash, or one of the change), or had kept one that
  * another file's article was left out for - or the collection before does not say what its
- * clashes involve: then it is assembled again, with the same result.
+ * clashes involve: then it is assembled again, with the same result. Also `undefined` for a
+ * change too large for this to be the quicker way: more than {@link MOST_CHANGED_KEYS} articles
+ * out and in (or files changed), past which the map of slugs would be copied whole anyway. At
+ * 100,000 articles, restarted, this took 28 ms for 1,000 files edited, 105 ms for 3,000, 242 ms
+ * for 10,000 and 182 ms for 30,000, where assembling took 66, 68, 116 and 80 ms.
  * Its articles are in no particular order (the catalog sorts them).
  */
 export function updateArticles(previous: LoadedArticles, changes: readonly EntryChange[]): LoadedArticles | undefined {
   const { clashes } = previous;
-  if (clashes === undefined) return undefined;
+  if (clashes === undefined || changes.length > MOST_CHANGED_KEYS) return undefined;
   const leaving = new Set<Article>();
   const entering: Article[] = [];
   let drafts = previous.drafts;
@@ -340,6 +344,7 @@ export function updateArticles(previous: LoadedArticles, changes: readonly Entry
       else entering.push(after.article);
     }
   }
+  if (leaving.size + entering.length > MOST_CHANGED_KEYS) return undefined;
   // No article of the change shares a code or slug with another article (of the change or not).
   const ids = new Set(entering.map((article) => article.id));
   const slugs = new Set(entering.map((article) => article.slug));

@@ -7,6 +7,7 @@ import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { assembleArticles, mapCodesInSlices, updateArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import { MOST_CHANGED_ARTICLES } from '../../src/catalog/catalog-change.ts';
+import { MOST_CHANGED_KEYS } from '../../src/changed-map.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { ScopeLists } from '../../src/catalog/scope-lists.ts';
 import { createFileIndexCache, indexFingerprint } from '../../src/node/index-cache.ts';
@@ -253,6 +254,23 @@ describe('a catalog made from the one before a change', () => {
       expect(searched).toEqual([]);
       expect(bulk.articleById?.get('A')?.path).toBe('A.md');
       expect(bulk.articleById?.get('M8')?.path).toBe('M8.md');
+    });
+
+    it(`is assembled whole rather than updated once more than ${MOST_CHANGED_KEYS} articles go out and come in, or more files than that change`, () => {
+      const made = (index: number) => ({ id: `C${index}`, slug: `s${index}`, path: `${String(index).padStart(5, '0')}.md` }) as Article;
+      const entry = (article: Article) => ({ path: article.path, stamp: { size: 1, mtimeMs: 1 }, draft: false, problems: [], article });
+      const articles = Array.from({ length: MOST_CHANGED_KEYS + 10 }, (_, index) => made(index));
+      const previous = assembleArticles(articles.map(entry));
+      // Each edit takes an article out and puts its new version in: two keys of the map of slugs.
+      const edits = (count: number) => articles.slice(0, count).map((article) => ({ path: article.path, before: entry(article), after: entry({ ...article, title: 'Edited' } as Article) }));
+      const updated = updateArticles(previous, edits(MOST_CHANGED_KEYS / 2));
+      expect(updated?.articles.length).toBe(articles.length);
+      expect(updated?.articleBySlug.get('s0')?.title).toBe('Edited');
+      expect(updateArticles(previous, edits(MOST_CHANGED_KEYS / 2 + 1))).toBeUndefined();
+      // Files changed, each with no article before or after it (broken, say): more of them than the keys.
+      const broken = (count: number) => Array.from({ length: count }, (_, index) => ({ path: `x${index}.md`, after: { path: `x${index}.md`, stamp: { size: 1, mtimeMs: 1 }, draft: false, problems: [] } }));
+      expect(updateArticles(previous, broken(MOST_CHANGED_KEYS))).toBeDefined();
+      expect(updateArticles(previous, broken(MOST_CHANGED_KEYS + 1))).toBeUndefined();
     });
 
     it('maps codes a slice at a time, letting others run between slices, and stops when no longer wanted', async () => {
