@@ -67,6 +67,28 @@ describe('content store', () => {
     expect((await latest.loadContent([b])).html(b)).toBe('<p>Body B, edited.</p>\n');
   });
 
+  it('lets others run while a change makes the collection and the catalog, with the last snapshot (and its stamps) until the new one is out whole', async () => {
+    const { source } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    const before = await store.current();
+    const stampBefore = store.stampOf('a.md');
+    source.write('a.md', FILES['a.md'].replace('"First"', '"First, edited"'));
+    // What a request would see, each time it gets a turn while the change is made.
+    const seen: string[] = [];
+    const look = () => {
+      const { version, catalog } = store.peek()!;
+      seen.push(`${version} ${catalog.articleBySlug.get('a')?.title} ${store.stampOf('a.md') === stampBefore ? 'old stamp' : 'new stamp'}`);
+    };
+    const ticks = setInterval(look, 0);
+    const after = await store.update(['a.md']);
+    clearInterval(ticks);
+    look();
+    // Turns came between the steps (reading one file alone gives none), each seeing only the snapshot before.
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen.slice(0, -1))).toEqual(new Set([`${before.version} First old stamp`]));
+    expect(seen.at(-1)).toBe(`${after.version} First, edited new stamp`);
+  });
+
   it('adds and removes articles as files come and go', async () => {
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
