@@ -308,22 +308,27 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * `changes`: the files changed since the snapshot published last (or, before the first, since
    * the index was saved), when they are known (its collection and catalog are then made from the
    * last ones where they can be; see updateArticles and updateCatalog).
-   * Once a snapshot is out, requests are let through after the collection is made and after the
-   * catalog (each about 0.1 s at 100,000 articles when made whole: a bulk edit held requests for
-   * both at once), answered from that snapshot: nothing of this one is seen before it is out whole.
+   * Once a snapshot is out, requests are let through after the collection and after the catalog
+   * when either is made whole (each about 0.1 s at 100,000 articles: a bulk edit held requests
+   * for both at once), answered from that snapshot: nothing of this one is seen before it is out
+   * whole. Made from the last ones (a change to a few files: a few milliseconds each), they are
+   * made in one go, so that the change is out as soon as it can be (letting requests through
+   * there served one-file changes 12 ms later, by the median of 54 by turns at 100k).
    */
   const publish = async (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, changes?: readonly EntryChange[]) => {
-    const between = published === undefined ? () => Promise.resolve() : letThrough;
+    // Requests waiting meanwhile go first, once there is a snapshot to answer them from.
+    const waitingFirst = () => (published === undefined ? Promise.resolve() : letThrough());
     const inOrder = ordered ?? [...next.values()].sort((a, b) => comparePaths(a.path, b.path));
     // After a change to a few files, the collection and catalog are made from the last ones where
     // they can be: those published last, or on a restart those saved with the index (see scanFirst).
     const before = published !== undefined && lastLoaded !== undefined ? { loaded: lastLoaded, catalog: published.catalog } : early;
     const last = changes !== undefined && before !== undefined && options.wholeCatalogs !== true ? { ...before, changes } : undefined;
-    const loaded = collection ?? (last && updateArticles(last.loaded, last.changes)) ?? assembleArticles(inOrder);
-    await between();
-    const updated = last && updateCatalog(last.catalog, loaded, catalogChange(last.changes), site);
-    const catalog = early?.loaded === loaded ? early.catalog : (updated ?? createCatalog(loaded, site));
-    await between();
+    const kept = collection ?? (last && updateArticles(last.loaded, last.changes));
+    const loaded = kept ?? assembleArticles(inOrder);
+    if (kept === undefined) await waitingFirst();
+    const updated = early?.loaded === loaded ? early.catalog : last && updateCatalog(last.catalog, loaded, catalogChange(last.changes), site);
+    const catalog = updated ?? createCatalog(loaded, site);
+    if (updated === undefined) await waitingFirst();
     entries = next;
     folders = trustFolders ? listed : undefined;
     // A Map of entries given with their order may have them in the listing's order, which need
