@@ -12,6 +12,7 @@
  *   throughput      wrk against a cached feed 200, a 304 and an article page
  *                   vs. bare Hono answering a constant body of the same size / a constant 304
  *   live update     file added, changed, removed -> the changed feed served (each)
+ *   bulk change     a third of the files touched at once -> the slowest response meanwhile (not a target)
  *   render          one uncached 50-item feed per format vs. the `feed` package on the same items
  *   static export   `wirefeed build` of the 10k corpus, its pages shared among the cores, vs. the
  *                   same export in one process (`--jobs 1`), by turns; and an export into the
@@ -401,6 +402,7 @@ async function measureCorpus(corpus: Corpus) {
     const crawlStarted = performance.now();
     const crawlRequests = await crawl(warm.url, 100, 1000);
     const crawled = { requests: crawlRequests, ms: Math.round(performance.now() - crawlStarted), rssMb: memoryOf(warm.child.pid!).rssMb };
+    const bulk = await measureBulkChange(`${warm.url}${FEED_PATH}`, dir);
     await warm.stop();
 
     // Restarts after a deploy that added an article while the server was stopped (not a target):
@@ -457,10 +459,50 @@ async function measureCorpus(corpus: Corpus) {
       live,
       /** The slowest of the three. */
       liveUpdateMs: Math.max(live.addedMs, live.changedMs, live.removedMs),
+      bulk,
     };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
+}
+
+/** How long after the bulk change's files are touched the feed is still polled. */
+const BULK_WATCH_MS = 5000;
+
+/**
+ * A bulk change, as a `git checkout` or a script over the archive makes one (not a target): every
+ * third file of the corpus touched at once (their times only, so the articles stay as they
+ * are), by a process of its own while this one asks for the feed at `url` every 5 ms, until
+ * BULK_WATCH_MS after the last file was touched (the change read, published, and the index
+ * written again in that time): the slowest response.
+ */
+async function measureBulkChange(url: string, dir: string): Promise<{ readonly files: number; readonly slowestMs: number }> {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .filter((_, index) => index % 3 === 0)
+    .map((name) => join(dir, name));
+  const scratch = mkdtempSync(join(tmpdir(), 'wirefeed-bench-bulk-'));
+  const list = join(scratch, 'files.json');
+  writeFileSync(list, JSON.stringify(files));
+  const touch = `const fs = require('node:fs'); const now = new Date(); for (const file of JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8'))) fs.utimesSync(file, now, now);`;
+  const toucher = spawn(process.execPath, ['-e', touch], { stdio: 'ignore', env: measuredEnv });
+  let touched: number | undefined;
+  toucher.on('exit', () => (touched = performance.now()));
+  let slowest = 0;
+  try {
+    while (touched === undefined || performance.now() - touched < BULK_WATCH_MS) {
+      const started = performance.now();
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`the feed answered ${response.status} during the bulk change`);
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((next) => setTimeout(next, 5));
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { files: files.length, slowestMs: Math.round(slowest) };
 }
 
 /** Turns of the static export, each an export in one process and one shared among the cores. */
@@ -592,6 +634,8 @@ function toMarkdown(): string {
     `Restart after a deploy that added one article while the server was stopped (median of 3, not a target; the index is the one the server before it wrote, the new file's folder is read again and the others are taken from the index): ${results.map((r) => `${r.corpus} ${r.restartAfterAddMs} ms`).join(', ')}.`,
     '',
     `A host prepared ahead (not a target): \`wirefeed index\` into an empty cache folder, then the server's first start there to the first 200 (against the cold start above): ${results.map((r) => `${r.corpus} ${r.prepared.indexMs} ms, then ${r.prepared.startMs} ms (${r.coldStartMs} ms)`).join('; ')}.`,
+    '',
+    `A bulk change (not a target), as a \`git checkout\` makes one: every third file touched at once by another process, the feed asked for every 5 ms until ${BULK_WATCH_MS / 1000} s after (the change read and published, the index written again), the slowest response: ${results.map((r) => `${r.corpus} ${r.bulk.slowestMs} ms (${r.bulk.files} files)`).join(', ')}.`,
     '',
     'Steady RSS is taken after the throughput runs and the live updates. The crawl then asks for every feed the OPML lists in brotli, gzip and identity, 100 archive pages of the site feed and 1,000 article pages, filling every cache to its budget.',
     '',
