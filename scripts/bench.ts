@@ -487,8 +487,14 @@ async function measureBulkChange(url: string, dir: string): Promise<{ readonly f
   writeFileSync(list, JSON.stringify(files));
   const touch = `const fs = require('node:fs'); const now = new Date(); for (const file of JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8'))) fs.utimesSync(file, now, now);`;
   const toucher = spawn(process.execPath, ['-e', touch], { stdio: 'ignore', env: measuredEnv });
+  // When the files were all touched, and how the process that touched them ended.
   let touched: number | undefined;
-  toucher.on('exit', () => (touched = performance.now()));
+  let exitCode: number | null | undefined;
+  const ended = (code: number | null) => {
+    touched ??= performance.now();
+    exitCode ??= code;
+  };
+  toucher.on('exit', ended).on('error', () => ended(null));
   let slowest = 0;
   try {
     while (touched === undefined || performance.now() - touched < BULK_WATCH_MS) {
@@ -502,6 +508,7 @@ async function measureBulkChange(url: string, dir: string): Promise<{ readonly f
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  if (exitCode !== 0) throw new Error(`the files of the bulk change were not all touched (the process ended with ${exitCode})`);
   return { files: files.length, slowestMs: Math.round(slowest) };
 }
 
