@@ -25,7 +25,7 @@ import { createSortedMap, placeIn } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, stampsReusing, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
-import { updateCatalog, type CatalogChange } from './catalog-change.ts';
+import { MOST_CHANGED_ARTICLES, updateCatalog, type CatalogChange } from './catalog-change.ts';
 import { createContentCache, type ContentCache, type FetchedContent } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
@@ -183,8 +183,15 @@ function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntr
   return { path: old.path, draft: old.draft, article: old.article, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
 }
 
-/** The articles a change to files took out and put in (see updateCatalog). */
-function catalogChange(changes: readonly EntryChange[]): CatalogChange {
+/**
+ * The articles a change to files took out and put in (see updateCatalog); `undefined` for more
+ * than it takes, which are counted rather than listed (listing those of 30,000 files, a bulk
+ * change, took 20 ms while requests waited, only for the catalog to be made whole).
+ */
+function catalogChange(changes: readonly EntryChange[]): CatalogChange | undefined {
+  let articles = 0;
+  for (const { before, after } of changes) articles += (before?.article === undefined ? 0 : 1) + (after?.article === undefined ? 0 : 1);
+  if (articles > MOST_CHANGED_ARTICLES) return undefined;
   const articleOf = (entry: IndexEntry | undefined) => (entry?.article === undefined ? [] : [entry.article]);
   return { paths: new Set(changes.map(({ path }) => path)), before: changes.flatMap(({ before }) => articleOf(before)), after: changes.flatMap(({ after }) => articleOf(after)) };
 }
@@ -326,7 +333,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const kept = collection ?? (last && updateArticles(last.loaded, last.changes));
     const loaded = kept ?? assembleArticles(inOrder);
     if (kept === undefined) await waitingFirst();
-    const updated = early?.loaded === loaded ? early.catalog : last && updateCatalog(last.catalog, loaded, catalogChange(last.changes), site);
+    const change = last && catalogChange(last.changes);
+    const updated = early?.loaded === loaded ? early.catalog : change && updateCatalog(last.catalog, loaded, change, site);
     const catalog = updated ?? createCatalog(loaded, site);
     if (updated === undefined) await waitingFirst();
     entries = next;
