@@ -21,6 +21,7 @@ import { renderMarkdown } from '../articles/markdown.ts';
 import { extractContent } from '../articles/normalize.ts';
 import { parseArticleFile } from '../articles/parse.ts';
 import type { Site } from '../site.ts';
+import { letThrough } from '../let-through.ts';
 import { createSortedMap, placeIn } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, stampsReusing, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
@@ -198,9 +199,6 @@ function catalogChange(changes: readonly EntryChange[]): CatalogChange | undefin
 
 /** How long a change reads files before it lets requests through (see changeFiles). */
 const LET_THROUGH_EVERY_MS = 20;
-
-/** Lets requests (and the rest of what waits) through, before going on. */
-const letThrough = () => new Promise<void>((next) => setTimeout(next, 0));
 
 /** Where an entry for `path` is or would go among entries in path order. */
 function placeOfPath(entries: readonly IndexEntry[], path: string): number {

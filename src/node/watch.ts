@@ -34,6 +34,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync, watch as watchFolderNatively, type Dirent, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { letThrough } from '../let-through.ts';
 import { isSkippedContentLink, isSkippedName, listedAs } from '../sources/source.ts';
 
 export interface ContentWatcher {
@@ -275,14 +276,14 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     let since = performance.now();
     const due = () => performance.now() - since >= LET_THROUGH_EVERY_MS;
     /** Lets requests through; false once the watcher is closed. */
-    const letThrough = async () => {
+    const pause = async () => {
       working += performance.now() - since;
-      await new Promise((next) => setTimeout(next, 0));
+      await letThrough();
       since = performance.now();
       return !closed;
     };
     folders: for (const [folder, seen] of polled) {
-      if (due() && !(await letThrough())) return;
+      if (due() && !(await pause())) return;
       // Forgotten, or watched, while requests were let through.
       if (polled.get(folder) !== seen) continue;
       const within = join(root, folder);
@@ -307,7 +308,7 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       for (const entry of entries) {
         // Within a folder too: one folder may hold every article (Jekyll's _posts).
         if (due()) {
-          if (!(await letThrough())) return;
+          if (!(await pause())) return;
           if (polled.get(folder) !== seen) continue folders;
         }
         const { name } = entry;
