@@ -329,6 +329,9 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const before = published !== undefined && lastLoaded !== undefined ? { loaded: lastLoaded, catalog: published.catalog } : early;
     const last = changes !== undefined && before !== undefined && options.wholeCatalogs !== true ? { ...before, changes } : undefined;
     const kept = collection ?? (last && updateArticles(last.loaded, last.changes));
+    // Made whole, the collection follows the reading and merging of the changed files (tens of
+    // milliseconds for a bulk change): requests that came meanwhile go first here too.
+    if (kept === undefined) await waitingFirst();
     const loaded = kept ?? assembleArticles(inOrder);
     if (kept === undefined) await waitingFirst();
     const change = last && catalogChange(last.changes);
