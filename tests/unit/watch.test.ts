@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +88,27 @@ describe('the content watcher', () => {
     forget();
     writeFileSync(join(root, 'd', 'w.md'), 'w');
     expect(await until(['d/w.md'])).toEqual(new Set(['d/w.md']));
+  });
+
+  it('passes a name reported only as changed on as the file it was, without looking at it, and looks at one reported as come, which may be a folder', async () => {
+    // Folder a's events come from the test alone, so that each is reported as one kind only.
+    let emit = (_event: string, _name: string) => undefined as void;
+    const { until, forget } = await watchedFolder({
+      watch: (path, listener) => {
+        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
+        const fake = Object.assign(new EventEmitter(), { close: () => fake }) as unknown as FSWatcher;
+        emit = (event, name) => listener.call(fake, event, name);
+        return fake;
+      },
+    });
+    // Written to or touched (30,000 at once in a bulk change): not looked at, so taken for the
+    // file it was even where a folder now stands, as none comes without a 'rename'.
+    mkdirSync(join(root, 'a', 'e'));
+    emit('change', 'e');
+    expect(await until(['a/e'])).toEqual(new Set(['a/e']));
+    forget();
+    emit('rename', 'e');
+    expect(await until(['folder:a/e'])).toEqual(new Set(['folder:a/e']));
   });
 
   it('names a watched folder that is moved out, to be listed on its own, and watches the one that comes back in its place', async () => {
