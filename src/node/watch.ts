@@ -132,8 +132,8 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
   let named = new Set<string>();
   // Those of the names reported as come, gone or moved ('rename'): the only ones that may be a
   // folder new here. A name only reported changed ('change': written to, touched) was there
-  // before, a file, and is not looked at again: 30,000 files touched at once took 120 ms of
-  // lstat calls here, with every request waiting.
+  // before, a file, and is not looked at again: an lstat of each of 30,000 files touched at once
+  // held every request about 0.1 s longer while the events were taken in.
   let renamed = new Set<string>();
   let checked = new Set<string>();
   // Folders that went, or were moved or replaced (known here), or came (found by a check).
