@@ -313,10 +313,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * `changes`: the files changed since the snapshot published last (or, before the first, since
    * the index was saved), when they are known (its collection and catalog are then made from the
    * last ones where they can be; see updateArticles and updateCatalog).
-   * Once a snapshot is out, requests are let through after the collection and after the catalog
-   * when either is made whole (each about 0.1 s at 100,000 articles: a bulk edit held requests
-   * for both at once), answered from that snapshot: nothing of this one is seen before it is out
-   * whole. Made from the last ones (a change to a few files: a few milliseconds each), they are
+   * Once a snapshot is out, requests are let through before and after the collection and after
+   * the catalog when either is made whole (each about 0.1 s at 100,000 articles: a bulk edit held
+   * requests for both at once), answered from that snapshot: nothing of this one is seen before
+   * it is out whole. Made from the last ones (a change to a few files: a few milliseconds each), they are
    * made in one go, so that the change is out as soon as it can be (letting requests through
    * there served one-file changes 12 ms later, by the median of 54 by turns at 100k).
    */
