@@ -97,6 +97,7 @@ export interface ContentStore {
   /**
    * Re-reads just these files (changed, added or removed), and the files of `folders` (folders
    * that came or went: those known in them and those listed there now), and swaps in a new snapshot.
+   * Updates asked for while another is made are made together, after it: one snapshot for all.
    */
   update(paths: readonly string[], folders?: readonly string[]): Promise<Snapshot>;
 }

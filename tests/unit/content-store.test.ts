@@ -67,6 +67,52 @@ describe('content store', () => {
     expect((await latest.loadContent([b])).html(b)).toBe('<p>Body B, edited.</p>\n');
   });
 
+  it('takes the files reported while a change waits for its turn into that change: one snapshot, each file read once', async () => {
+    const dates = { 'a.md': '2024-01-01', 'b.md': '2024-01-02', 'c.md': '2024-01-03' };
+    const text = (path: keyof typeof dates, title: string) => validArticle({ code: `"${path[0]}"`, title: `"${title}"`, date: `${dates[path]}T00:00:00Z` });
+    const { source, reads } = countingSource({ 'a.md': text('a.md', 'A'), 'b.md': text('b.md', 'B'), 'c.md': text('c.md', 'C') });
+    const store = createContentStore(source, testSite());
+    const before = await store.current();
+    for (const path of ['a.md', 'b.md', 'c.md'] as const) source.write(path, text(path, 'Edited'));
+    // As a watcher reports a bulk change: a batch of names after another.
+    const made = await Promise.all([store.update(['a.md']), store.update(['b.md', 'a.md']), store.update(['c.md'])]);
+    expect(made.map(({ version }) => version)).toEqual([before.version + 1, before.version + 1, before.version + 1]);
+    expect(made[0]!.catalog.articles.map(({ title }) => title)).toEqual(['Edited', 'Edited', 'Edited']);
+    expect(reads.slice(3).toSorted()).toEqual(['head:a.md', 'head:b.md', 'head:c.md']);
+  });
+
+  it('lets requests that came during a change through before the next change begins', async () => {
+    const { source } = countingSource(FILES);
+    const order: string[] = [];
+    let store: ReturnType<typeof createContentStore> | undefined;
+    let reported = true;
+    const watched: ContentSource = {
+      ...source,
+      readHead: async (path, bytes) => {
+        order.push(`read ${path}`);
+        // b.md is reported while a.md's change is under way: a change of its own, after it.
+        if (path === 'a.md' && !reported) {
+          reported = true;
+          void store!.update(['b.md']);
+        }
+        return source.readHead(path, bytes);
+      },
+    };
+    store = createContentStore(watched, testSite(), {
+      // A request arriving as a.md's snapshot comes out.
+      onLoad: ({ version }) => version === 2 && void setTimeout(() => order.push('request'), 0),
+    });
+    await store.current();
+    order.length = 0;
+    reported = false;
+    source.write('a.md', FILES['a.md'].replace('"First"', '"First, edited"'));
+    source.write('b.md', FILES['b.md'].replace('"Second"', '"Second, edited"'));
+    await store.update(['a.md']);
+    const last = await store.update([]);
+    expect(order).toEqual(['read a.md', 'request', 'read b.md']);
+    expect(last.catalog.articles.map(({ title }) => title)).toEqual(['Second, edited', 'First, edited']);
+  });
+
   it('lets others run after a change makes the collection and after it makes the catalog whole, with the last snapshot (and its stamps) until the new one is out whole', async () => {
     const { source } = countingSource(FILES);
     // Made whole, as a bulk change makes them.
@@ -132,9 +178,13 @@ describe('content store', () => {
     const files = Object.fromEntries(Array.from({ length: 60 }, (_, index) => [`${String(index).padStart(2, '0')}.md`, validArticle({ code: `"C${index}"`, date: '2024-01-01T00:00:00Z' })]));
     const source = createMemorySource(files);
     // Each head takes a millisecond of this thread, as reading a file does: 60 ms in all.
+    // The timer is set once the change reads its first file (a change lets others through before it starts, too).
+    let ticked = false;
+    let changing = false;
     const slow: ContentSource = {
       ...source,
       readHead: async (path, bytes) => {
+        if (changing && path === '00.md') setTimeout(() => (ticked = true), 0);
         const until = performance.now() + 1;
         while (performance.now() < until);
         return source.readHead(path, bytes);
@@ -143,8 +193,7 @@ describe('content store', () => {
     const store = createContentStore(slow, testSite());
     await store.current();
     for (const path of Object.keys(files)) source.write(path, files[path]!.replace('"A title"', '"Edited"'));
-    let ticked = false;
-    setTimeout(() => (ticked = true), 0);
+    changing = true;
     const tickedBeforeDone = await store.update(Object.keys(files)).then(() => ticked);
     expect(tickedBeforeDone).toBe(true);
     expect((await store.current()).catalog.articles.every(({ title }) => title === 'Edited')).toBe(true);
@@ -154,9 +203,12 @@ describe('content store', () => {
     const files = Object.fromEntries(Array.from({ length: 60 }, (_, index) => [`${String(index).padStart(2, '0')}.md`, validArticle({ code: `"C${index}"`, date: '2024-01-01T00:00:00Z' })]));
     const source = createMemorySource(files);
     // Each stat takes a millisecond of this thread: 60 ms in all, and no file is read.
+    let ticked = false;
+    let changing = false;
     const slow: ContentSource = {
       ...source,
       stat: async (path) => {
+        if (changing && path === '00.md') setTimeout(() => (ticked = true), 0);
         const until = performance.now() + 1;
         while (performance.now() < until);
         return source.stat(path);
@@ -164,8 +216,7 @@ describe('content store', () => {
     };
     const store = createContentStore(slow, testSite());
     const before = await store.current();
-    let ticked = false;
-    setTimeout(() => (ticked = true), 0);
+    changing = true;
     const after = await store.update(Object.keys(files));
     expect(ticked).toBe(true);
     expect(after).toBe(before);
