@@ -164,9 +164,12 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     timer = undefined;
     const files = [...checked];
     // A name a watcher reported that is a folder now: one that came, or came back. A link that
-    // leads to a folder is left to a listing of the whole folder, which tells of it.
+    // leads to a folder is left to a listing of the whole folder, which tells of it. Not looked
+    // for when the whole folder is to be listed anyway: an rsync of 30,000 files at 100k (each
+    // written under a hidden name and renamed into place, past the queue limit) had each name
+    // lstat'ed first, holding requests 0.15-0.24 s, for a rescan that finds them all.
     for (const path of named) {
-      if (!renamed.has(path)) {
+      if (!renamed.has(path) || rescan || events >= queueLimit) {
         files.push(path);
         continue;
       }

@@ -2,9 +2,16 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createContentWatcher, type ContentWatcher, type ContentWatcherOptions } from '../../src/node/watch.ts';
 import { createFsSource } from '../../src/sources/fs.ts';
+
+// Counted, to tell which names the watcher looks at.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, lstatSync: vi.fn(actual.lstatSync) };
+});
+const { lstatSync } = await import('node:fs');
 
 /** What fs.watch throws when the system's limit of inotify watches is reached. */
 const watchLimitReached = (path: string) => Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${path}'`), { code: 'ENOSPC' });
@@ -109,6 +116,30 @@ describe('the content watcher', () => {
     forget();
     emit('rename', 'e');
     expect(await until(['folder:a/e'])).toEqual(new Set(['folder:a/e']));
+  });
+
+  it('looks at no name reported as come when the burst leads to a rescan, which lists them all', async () => {
+    let emit = (_event: string, _name: string) => undefined as void;
+    const { until, forget } = await watchedFolder({
+      queueLimit: 4,
+      watch: (path, listener) => {
+        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
+        const fake = Object.assign(new EventEmitter(), { close: () => fake }) as unknown as FSWatcher;
+        emit = (event, name) => listener.call(fake, event, name);
+        return fake;
+      },
+    });
+    mkdirSync(join(root, 'a', 'e'));
+    const looksAtE = () => vi.mocked(lstatSync).mock.calls.filter(([path]) => path === join(root, 'a', 'e')).length;
+    // As an rsync renames its files into place: past the queue limit in one go.
+    for (const name of ['e', 'p.md', 'q.md', 'r.md']) emit('rename', name);
+    expect(await until([undefined])).toEqual(new Set([undefined]));
+    expect(looksAtE()).toBe(0);
+    // Below the limit, the same name is looked at, and found to be a folder.
+    forget();
+    emit('rename', 'e');
+    expect(await until(['folder:a/e'])).toEqual(new Set(['folder:a/e']));
+    expect(looksAtE()).toBe(1);
   });
 
   it('names a watched folder that is moved out, to be listed on its own, and watches the one that comes back in its place', async () => {
