@@ -17,7 +17,7 @@ import { requestKey, type PrebuiltResponses, type RememberedAnswer } from './htt
 import { createFeedRoutes } from './http/feed-routes.ts';
 import { answerOtherMethod, redirectToCanonical } from './http/guards.ts';
 import { createPageRoutes } from './http/page-routes.ts';
-import type { Compression } from './http/representation.ts';
+import type { Compression, Sha256 } from './http/representation.ts';
 import { headerReader, respondWithError, serveAnswer } from './http/respond.ts';
 import type { Site } from './site.ts';
 
@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly now?: () => number;
   /** Content codings the host produces (Node: br, gzip). Omit on Workers: the platform compresses. */
   readonly compression?: Compression;
+  /** SHA-256 for entity tags, when the host has one on the main thread (Node); WebCrypto's by default. */
+  readonly sha256?: Sha256;
   /** Responses rendered ahead of time (the Workers build), served when a request matches one. */
   readonly prebuilt?: PrebuiltResponses;
   /** The files beside page bundles' articles, served under their pages (the Node host reads its content folder). */
@@ -48,6 +50,7 @@ export function createApp(options: AppOptions): Hono {
     store: options.store,
     now: options.now ?? Date.now,
     compression: options.compression,
+    sha256: options.sha256,
     prebuilt: options.prebuilt,
     bundleFiles: options.bundleFiles,
   };

@@ -9,7 +9,7 @@ import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
 import type { ContentLookup, ContentNeeds, ContentStore, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
-import { budgetedSize, createRepresentation, type Compression, type Representation } from './representation.ts';
+import { budgetedSize, createRepresentation, type Compression, type Representation, type Sha256 } from './representation.ts';
 import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
 
 export interface RouteDeps {
@@ -19,6 +19,8 @@ export interface RouteDeps {
   readonly now: () => number;
   /** Content codings the host can produce (none on Workers: the platform compresses). */
   readonly compression?: Compression | undefined;
+  /** The host's SHA-256 for entity tags, when it has one quicker to hand than WebCrypto's. */
+  readonly sha256?: Sha256 | undefined;
   /** Responses rendered ahead of time (by the Workers build), looked up before rendering. */
   readonly prebuilt?: PrebuiltResponses | undefined;
   /** The files beside page bundles' articles (the Node host's content folder); none served without. */
@@ -123,7 +125,7 @@ export function cachedRepresentation(
     if (prebuilt) return prebuilt;
     const content = await view.snapshot.loadContent(articles, needs);
     const { body, contentType, lastModified } = render(content);
-    return createRepresentation(body, contentType, lastModified);
+    return createRepresentation(body, contentType, lastModified, deps.sha256);
   })();
   responses.set(key, representation, 0);
   // Account for the real size once known (re-inserting also drops anything now over budget).

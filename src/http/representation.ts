@@ -39,16 +39,25 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * SHA-256, supplied by a host that has it at hand on the main thread (Node: node:crypto). By
+ * default WebCrypto's, which Node runs on its thread pool: a trip there and back, which a fresh
+ * response waits a whole step for while the main thread takes in a bulk change.
+ */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+const webCryptoSha256: Sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+
 /** A strong entity tag for some bytes: the first 128 bits of their SHA-256, base64url. */
-export async function computeEntityTag(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+export async function computeEntityTag(bytes: Uint8Array, sha256: Sha256 = webCryptoSha256): Promise<string> {
+  const digest = await sha256(bytes);
   return `"${toBase64Url(digest.subarray(0, 16))}"`;
 }
 
 /** A representation of text, or of its UTF-8 bytes when the renderer wrote those. */
-export async function createRepresentation(content: string | Uint8Array, contentType: string, lastModified: number): Promise<Representation> {
+export async function createRepresentation(content: string | Uint8Array, contentType: string, lastModified: number, sha256?: Sha256): Promise<Representation> {
   const body = typeof content === 'string' ? encoder.encode(content) : content;
-  return restoreRepresentation({ body, etag: await computeEntityTag(body), contentType, lastModified });
+  return restoreRepresentation({ body, etag: await computeEntityTag(body, sha256), contentType, lastModified });
 }
 
 /**

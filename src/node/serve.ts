@@ -15,7 +15,7 @@ import { collectFeedTags, createWebSubPublisher, findChangedFeeds } from '../htt
 import { FEED_FORMATS } from '../urls.ts';
 import { createFsBundleFiles } from './bundle-files.ts';
 import { createFsSource } from '../sources/fs.ts';
-import { createNodeCompression } from './compression.ts';
+import { createNodeCompression, nodeSha256 } from './compression.ts';
 import { listenNow } from './listen.ts';
 import { createLineWriter } from './log.ts';
 import { describeStart, openStartFiles } from './prepare.ts';
@@ -95,7 +95,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // below has bound the port (it binds as it is called, and says so a turn later).
   const first = store.current();
   first.catch(() => undefined); // handled once the port is taken
-  const deps = { site, store, now: Date.now, compression: createNodeCompression(), bundleFiles: createFsBundleFiles(contentDir) };
+  const deps = { site, store, now: Date.now, compression: createNodeCompression(), sha256: nodeSha256, bundleFiles: createFsBundleFiles(contentDir) };
   const app = createApp({ ...deps, onError: (error) => warn(JSON.stringify({ event: 'error', message: String((error as Error)?.stack ?? error) })) });
 
   // One JSON line per request, written when the response has gone out. Status and size come

@@ -1,7 +1,12 @@
 import { promisify } from 'node:util';
 import { brotliDecompressSync, gunzipSync, gzip } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { createNodeCompression } from '../../src/node/compression.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { createContentStore } from '../../src/catalog/content-store.ts';
+import { computeEntityTag } from '../../src/http/representation.ts';
+import { createNodeCompression, nodeSha256 } from '../../src/node/compression.ts';
+import { createMemorySource } from '../../src/sources/memory.ts';
+import { testSite, validArticle } from '../support/fixtures.ts';
 
 /** Keeps the thread busy, as a step of a bulk change does. */
 function busy(ms: number): void {
@@ -45,7 +50,7 @@ async function stepsTaken(compress: () => Promise<unknown>, stepMs: number): Pro
   return steps;
 }
 
-describe('the Node host\'s compression', () => {
+describe('the Node host\'s compression and hashing', () => {
   const compression = createNodeCompression();
   const body = feedSizedBody(475_000);
 
@@ -65,5 +70,20 @@ describe('the Node host\'s compression', () => {
     }
     // What node:zlib does by itself, one trip per chunk: the step count above is not the loop's doing.
     expect(await stepsTaken(() => promisify(gzip)(body, { level: 6 }), 40)).toBeGreaterThan(5);
+  });
+
+  it('hashes on the main thread, no promise to wait for, to the entity tag WebCrypto gives', async () => {
+    expect(nodeSha256(body)).toBeInstanceOf(Uint8Array);
+    expect(await computeEntityTag(body, nodeSha256)).toBe(await computeEntityTag(body));
+  });
+
+  it('is what an app given it tags its responses with', async () => {
+    const site = testSite();
+    const sha256 = vi.fn(nodeSha256);
+    const app = createApp({ site, store: createContentStore(createMemorySource({ 'a.md': validArticle() }), site), now: () => Date.UTC(2025, 0, 1), sha256 });
+    const response = await app.request('/rss.xml');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect(sha256).toHaveBeenCalledTimes(1);
+    expect(response.headers.get('ETag')).toBe(await computeEntityTag(bytes));
   });
 });
