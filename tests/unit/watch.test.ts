@@ -71,6 +71,21 @@ describe('the content watcher', () => {
     return { listed, until, forget, listAgain: () => source.list(), listFolder: (folder: string) => source.listFolder!(folder) };
   }
 
+  /** A watched folder (see watchedFolder) whose folder a reports only the events the test emits, each as one kind only. */
+  async function watchedWithFolderAFaked(options: ContentWatcherOptions = {}) {
+    let emitted = (_event: string, _name: string) => undefined as void;
+    const watched = await watchedFolder({
+      ...options,
+      watch: (path, listener) => {
+        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
+        const fake = Object.assign(new EventEmitter(), { close: () => fake }) as unknown as FSWatcher;
+        emitted = (event, name) => listener.call(fake, event, name);
+        return fake;
+      },
+    });
+    return { ...watched, emit: (event: string, name: string) => emitted(event, name) };
+  }
+
   it('reports every file changed, added or removed in a folder a listing handed it, at any depth', async () => {
     const { listed, until } = await watchedFolder();
     expect(listed).toEqual(['a/x.md', 'b/c/y.md']);
@@ -98,16 +113,7 @@ describe('the content watcher', () => {
   });
 
   it('passes a name reported only as changed on as the file it was, without looking at it, and looks at one reported as come, which may be a folder', async () => {
-    // Folder a's events come from the test alone, so that each is reported as one kind only.
-    let emit = (_event: string, _name: string) => undefined as void;
-    const { until, forget } = await watchedFolder({
-      watch: (path, listener) => {
-        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
-        const fake = Object.assign(new EventEmitter(), { close: () => fake }) as unknown as FSWatcher;
-        emit = (event, name) => listener.call(fake, event, name);
-        return fake;
-      },
-    });
+    const { until, forget, emit } = await watchedWithFolderAFaked();
     // Written to or touched (30,000 at once in a bulk change): not looked at, so taken for the
     // file it was even where a folder now stands, as none comes without a 'rename'.
     mkdirSync(join(root, 'a', 'e'));
@@ -119,16 +125,7 @@ describe('the content watcher', () => {
   });
 
   it('looks at no name reported as come when the burst leads to a rescan, which lists them all', async () => {
-    let emit = (_event: string, _name: string) => undefined as void;
-    const { until, forget } = await watchedFolder({
-      queueLimit: 4,
-      watch: (path, listener) => {
-        if (!path.endsWith(join(sep, 'a'))) return watch(path, listener);
-        const fake = Object.assign(new EventEmitter(), { close: () => fake }) as unknown as FSWatcher;
-        emit = (event, name) => listener.call(fake, event, name);
-        return fake;
-      },
-    });
+    const { until, forget, emit } = await watchedWithFolderAFaked({ queueLimit: 4 });
     mkdirSync(join(root, 'a', 'e'));
     const looksAtE = () => vi.mocked(lstatSync).mock.calls.filter(([path]) => path === join(root, 'a', 'e')).length;
     // As an rsync renames its files into place: past the queue limit in one go.
