@@ -62,7 +62,7 @@ function remade(list: readonly Article[], leaving: readonly Article[], entering:
   let next = 0;
   const copyTo = (to: number) => {
     if (to > from) runs.push(list.slice(from, to));
-    from = Math.max(from, to);
+    from = to;
   };
   for (const cut of cuts) {
     for (; next < places.length && places[next]!.at <= cut; next += 1) {

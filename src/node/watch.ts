@@ -168,8 +168,9 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
     // for when the whole folder is to be listed anyway: an rsync of 30,000 files at 100k (each
     // written under a hidden name and renamed into place, past the queue limit) had each name
     // lstat'ed first, holding requests 0.15-0.24 s, for a rescan that finds them all.
+    const listedAnyway = rescan || events >= queueLimit;
     for (const path of named) {
-      if (!renamed.has(path) || rescan || events >= queueLimit) {
+      if (!renamed.has(path) || listedAnyway) {
         files.push(path);
         continue;
       }
