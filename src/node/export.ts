@@ -34,7 +34,6 @@ import type { Site } from '../site.ts';
 import { createReportingFsSource } from '../sources/fs.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS } from '../urls.ts';
 import { bundleFilesOf, copyBundleFile } from './bundle-files.ts';
-import { nodeSha256 } from './compression.ts';
 import { StartupError } from './config.ts';
 import { exportFingerprint, exportManifestPath, forgetExportManifest, pageKey, readExportManifest, writeExportManifest } from './export-manifest.ts';
 import { createFileIndexCache, defaultIndexPath, forgetOtherConfigurations, indexFingerprint, indexSettings, rereadArticle } from './index-cache.ts';
@@ -239,13 +238,9 @@ function copyBundleFiles(contentDir: string, outDir: string, articles: readonly 
   return copied;
 }
 
-/**
- * The app an export renders with: the server's, its clock stopped at the export's `now`, and
- * its entity tags hashed as the server hashes them (a 10k export in one process took 11.2-12.9 s
- * against 13.7-14.9 s with WebCrypto's, three turns, the same files).
- */
+/** The app an export renders with: the server's, its clock stopped at the export's `now`. */
 export function createExportApp(site: Site, store: ContentStore, now: number): Hono {
-  return createApp({ site, store, now: () => now, sha256: nodeSha256 });
+  return createApp({ site, store, now: () => now });
 }
 
 /** Renders each URL path through the app and writes it where exportPathOf says, calling `onWritten` after each, until `signal` is aborted. */
