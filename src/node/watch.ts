@@ -179,7 +179,8 @@ export function createContentWatcher(root: string, onChange: (paths: readonly st
       else if (kind === 'link to a folder') rescan = true;
       else files.push(path);
     }
-    const whole = rescan || events >= queueLimit;
+    // A link to a folder found above has it listed too.
+    const whole = listedAnyway || rescan;
     const folders = [...changedFolders];
     named = new Set();
     renamed = new Set();
