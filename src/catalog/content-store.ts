@@ -26,7 +26,7 @@ import { createSortedMap, placeIn } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, stampsReusing, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
-import { MOST_CHANGED_ARTICLES, updateCatalog, type CatalogChange } from './catalog-change.ts';
+import { MOST_CHANGED_ARTICLES, PAUSED_FROM_FILES, updateCatalog, type CatalogChange } from './catalog-change.ts';
 import { createContentCache, type ContentCache, type FetchedContent } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
 
@@ -320,7 +320,8 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * requests for both at once), answered from that snapshot: nothing of this one is seen before
    * it is out whole. Made from the last ones (a change to a few files: a few milliseconds each), they are
    * made in one go, so that the change is out as soon as it can be (letting requests through
-   * there served one-file changes 12 ms later, by the median of 54 by turns at 100k).
+   * there served one-file changes 12 ms later, by the median of 54 by turns at 100k); but from
+   * PAUSED_FROM_FILES files on, each takes tens of milliseconds, and requests go first after each.
    */
   const publish = async (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, changes?: readonly EntryChange[]) => {
     // Requests waiting meanwhile go first, once there is a snapshot to answer them from.
@@ -330,16 +331,17 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     // they can be: those published last, or on a restart those saved with the index (see scanFirst).
     const before = published !== undefined && lastLoaded !== undefined ? { loaded: lastLoaded, catalog: published.catalog } : early;
     const last = changes !== undefined && before !== undefined && options.wholeCatalogs !== true ? { ...before, changes } : undefined;
+    const many = changes !== undefined && changes.length >= PAUSED_FROM_FILES;
     const kept = collection ?? (last && updateArticles(last.loaded, last.changes));
     // Made whole, the collection follows the reading and merging of the changed files (tens of
     // milliseconds for a bulk change): requests that came meanwhile go first here too.
     if (kept === undefined) await waitingFirst();
     const loaded = kept ?? assembleArticles(inOrder);
-    if (kept === undefined) await waitingFirst();
+    if (kept === undefined || many) await waitingFirst();
     const change = last && catalogChange(last.changes);
     const updated = early?.loaded === loaded ? early.catalog : change && updateCatalog(last.catalog, loaded, change, site);
     const catalog = updated ?? createCatalog(loaded, site);
-    if (updated === undefined) await waitingFirst();
+    if (updated === undefined || many) await waitingFirst();
     entries = next;
     folders = trustFolders ? listed : undefined;
     // A Map of entries given with their order may have them in the listing's order, which need

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { assembleArticles, mapCodesInSlices, updateArticles } from '../../src/articles/load.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
-import { MOST_CHANGED_ARTICLES } from '../../src/catalog/catalog-change.ts';
+import { MOST_CHANGED_ARTICLES, PAUSED_FROM_FILES, updateCatalog } from '../../src/catalog/catalog-change.ts';
 import { MOST_CHANGED_KEYS } from '../../src/changed-map.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
 import { ScopeLists } from '../../src/catalog/scope-lists.ts';
@@ -20,6 +20,10 @@ import { articleText, testSite, validArticle } from '../support/fixtures.ts';
 vi.mock('../../src/articles/load.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/articles/load.ts')>();
   return { ...actual, assembleArticles: vi.fn(actual.assembleArticles), updateArticles: vi.fn(actual.updateArticles) };
+});
+vi.mock('../../src/catalog/catalog-change.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/catalog/catalog-change.ts')>();
+  return { ...actual, updateCatalog: vi.fn(actual.updateCatalog) };
 });
 
 /** Everything a catalog holds, in a form to compare (scopes by key: their order in the Map means nothing). */
@@ -134,6 +138,46 @@ describe('a catalog made from the one before a change', () => {
     const whole = (await store.update(more)).catalog;
     expect(whole.languages).not.toBe(updated.languages);
     expect(describeCatalog(whole)).toEqual(describeCatalog((await createContentStore(source, site).current()).catalog));
+  });
+
+  it(`lets requests through between its steps and after them when made for ${PAUSED_FROM_FILES} files or more, and makes a change to fewer in one go`, async () => {
+    const name = (index: number) => `${String(index).padStart(4, '0')}.md`;
+    const text = (index: number, title: string) => validArticle({ code: `"C${index}"`, title: `"${title}"`, date: `2024-01-01T00:${String(index % 60).padStart(2, '0')}:00Z` });
+    const source = createMemorySource(Object.fromEntries(Array.from({ length: PAUSED_FROM_FILES * 2 }, (_, index) => [name(index), text(index, 'First')])));
+    // What others see in the turns they get once the change has read its last file, up to its snapshot coming out.
+    const events: string[] = [];
+    let left = 0;
+    const counted: ContentSource = {
+      ...source,
+      readHead: async (path, bytes) => {
+        left -= 1;
+        if (left === 0) events.length = 0;
+        return source.readHead(path, bytes);
+      },
+    };
+    const store = createContentStore(counted, testSite(), { onLoad: () => events.push('out') });
+    await store.current();
+    const turnsOnceRead = async (files: number) => {
+      const paths = Array.from({ length: files }, (_, index) => name(index * 2));
+      paths.forEach((path, index) => source.write(path, text(index * 2, `Edited ${files}`)));
+      left = files;
+      const published = store.peek();
+      const [articles, catalogs, assembled] = [updateArticles, updateCatalog, assembleArticles].map((step) => vi.mocked(step).mock.calls.length);
+      const made = () => {
+        const [a, c] = [updateArticles, updateCatalog].map((step, index) => vi.mocked(step).mock.calls.length - [articles, catalogs][index]!);
+        return a === 0 ? 'nothing made' : c === 0 ? 'collection made' : 'catalog made';
+      };
+      const ticks = setInterval(() => events.push(`turn: ${made()}, ${store.peek() === published ? 'the last snapshot' : 'another snapshot'}`), 0);
+      const after = await store.update(paths);
+      clearInterval(ticks);
+      // Both made from the last ones, not whole.
+      expect(vi.mocked(assembleArticles).mock.calls.length).toBe(assembled);
+      expect(vi.mocked(updateCatalog).mock.results.at(-1)?.value).toBe(after.catalog);
+      expect(after.catalog.articles.filter(({ title }) => title === `Edited ${files}`)).toHaveLength(files);
+      return [...new Set(events.slice(0, events.indexOf('out') + 1))];
+    };
+    expect(await turnsOnceRead(PAUSED_FROM_FILES)).toEqual(['turn: collection made, the last snapshot', 'turn: catalog made, the last snapshot', 'out']);
+    expect(await turnsOnceRead(PAUSED_FROM_FILES - 1)).toEqual(['out']);
   });
 
   describe('after a restart over the persisted index', () => {
