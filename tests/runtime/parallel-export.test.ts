@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { exportSite, type ExportOptions } from '../../src/node/export.ts';
+import { exportSite, writeExported, type ExportOptions } from '../../src/node/export.ts';
 import { createParallelRenderer, type RenderMany } from '../../src/node/parallel-export.ts';
 import { testSite, validArticle } from '../support/fixtures.ts';
 
@@ -153,5 +154,29 @@ describe('a static export rendered in several processes', () => {
     const unknownPage: RenderMany = (task, slices, onProgress, signal) => renderMany(task, [[...(slices[0] ?? []), '/articles/no-such-story']], onProgress, signal);
     await expect(exportSite(options(join(base, 'failed'), { renderMany: unknownPage, processes: 2, from: 50, scratchDir: scratch }))).rejects.toThrow('/articles/no-such-story answered 404');
     warn.mockRestore();
+  });
+});
+
+describe('the pages an export process writes', () => {
+  it('come with a turn of the event loop before each, so that nothing waiting on it (the tasks written into the other processes\' pipes) waits for the last page', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'wirefeed-export-turns-'));
+    // Pages that need no turn of the event loop to be made, as the export's are since their tags are hashed on this thread.
+    const app = new Hono().get('/p/:n', (c) => c.text(`page ${c.req.param('n')}`));
+    const paths = Array.from({ length: 10 }, (_, n) => `/p/${n}`);
+    const seen: number[] = [];
+    let written = 0;
+    let looking = true;
+    const look = () => {
+      if (!looking) return;
+      seen.push(written);
+      setImmediate(look);
+    };
+    setImmediate(look);
+    await writeExported(app, out, paths, () => (written += 1));
+    looking = false;
+    expect(readFileSync(join(out, 'p', '9'), 'utf8')).toBe('page 9');
+    rmSync(out, { recursive: true, force: true });
+    // A turn came before each page was written, not only once all were.
+    expect(new Set(seen)).toEqual(new Set(Array.from({ length: paths.length }, (_, n) => n)));
   });
 });
