@@ -36,17 +36,6 @@ export interface CatalogChange {
  */
 export const MOST_CHANGED_ARTICLES = 4000;
 
-/**
- * The fewest changed files whose change, made from the last collection and catalog, lets
- * requests through after each of the two (as it does every 20 ms while it reads the files, and
- * as a change made whole does). At 100,000 articles the two take 15 ms together for 200 files,
- * 22 ms for 500, 27 ms for 1,000 and 51 ms for 2,000 (more on a busy server); below 200, a
- * change goes out in one go. By turns at 100k, 1,500 files appended to at once: the slowest
- * request 45-101 ms (median 70) against 97-154 ms (median 130) in one go, the change served
- * 26 ms later by the median (323 against 297 ms); 400 files, 38-52 ms against 68-93 ms.
- */
-export const PAUSED_FROM_FILES = 200;
-
 /** Where `article` is or goes in `list` (newest first). */
 function placeOf(list: readonly Article[], article: Article): number {
   return placeIn(list, (other) => compareNewestFirst(other, article) < 0);
