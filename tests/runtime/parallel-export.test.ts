@@ -172,10 +172,13 @@ describe('the pages an export process writes', () => {
       setImmediate(look);
     };
     setImmediate(look);
-    await writeExported(app, out, paths, () => (written += 1));
-    looking = false;
-    expect(readFileSync(join(out, 'p', '9'), 'utf8')).toBe('page 9');
-    rmSync(out, { recursive: true, force: true });
+    try {
+      await writeExported(app, out, paths, () => (written += 1));
+      expect(readFileSync(join(out, 'p', '9'), 'utf8')).toBe('page 9');
+    } finally {
+      looking = false;
+      rmSync(out, { recursive: true, force: true });
+    }
     // A turn came before each page was written, not only once all were.
     expect(new Set(seen)).toEqual(new Set(Array.from({ length: paths.length }, (_, n) => n)));
   });
