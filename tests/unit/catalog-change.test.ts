@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatProblem, type Article } from '../../src/articles/article.ts';
 import { assembleArticles, mapCodesInSlices, updateArticles } from '../../src/articles/load.ts';
-import type { Catalog } from '../../src/catalog/catalog.ts';
+import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { MOST_CHANGED_ARTICLES, updateCatalog } from '../../src/catalog/catalog-change.ts';
 import { MOST_CHANGED_KEYS } from '../../src/changed-map.ts';
 import { createContentStore, PAUSED_FROM_FILES, type IndexCache } from '../../src/catalog/content-store.ts';
@@ -20,6 +20,16 @@ import { articleText, testSite, validArticle } from '../support/fixtures.ts';
 vi.mock('../../src/articles/load.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/articles/load.ts')>();
   return { ...actual, assembleArticles: vi.fn(actual.assembleArticles), updateArticles: vi.fn(actual.updateArticles) };
+});
+// Comparisons counted, not recorded: the property test below sorts many times.
+const counted = vi.hoisted(() => ({ comparisons: 0 }));
+vi.mock('../../src/catalog/catalog.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/catalog/catalog.ts')>();
+  const compareNewestFirst: typeof actual.compareNewestFirst = (a, b) => {
+    counted.comparisons += 1;
+    return actual.compareNewestFirst(a, b);
+  };
+  return { ...actual, compareNewestFirst, createCatalog: vi.fn(actual.createCatalog) };
 });
 vi.mock('../../src/catalog/catalog-change.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/catalog/catalog-change.ts')>();
@@ -176,6 +186,30 @@ describe('a catalog made from the one before a change', () => {
     };
     expect(await turnsOnceRead(PAUSED_FROM_FILES)).toEqual(['turn: collection made, the last snapshot', 'turn: catalog made, the last snapshot', 'out']);
     expect(await turnsOnceRead(PAUSED_FROM_FILES - 1)).toEqual(['out']);
+  });
+
+  it('made whole after a change, sorts the articles, lets requests through, and only then puts them into their scopes', async () => {
+    const name = (index: number) => `${String(index).padStart(4, '0')}.md`;
+    const text = (index: number, title: string) => validArticle({ code: `"C${index}"`, title: `"${title}"`, date: `2024-01-01T00:${String(index % 60).padStart(2, '0')}:00Z` });
+    const source = createMemorySource(Object.fromEntries(Array.from({ length: 400 }, (_, index) => [name(index), text(index, 'First')])));
+    const store = createContentStore(source, testSite(), { wholeCatalogs: true });
+    await store.current();
+    source.write(name(7), text(7, 'Edited'));
+    const published = store.peek();
+    const [compared, made] = [counted.comparisons, vi.mocked(createCatalog).mock.calls.length];
+    const seen = new Set<string>();
+    const ticks = setInterval(() => {
+      const sorted = counted.comparisons > compared ? 'sorted' : 'not sorted';
+      const catalog = vi.mocked(createCatalog).mock.calls.length > made ? 'catalog made' : 'no catalog';
+      seen.add(`${sorted}, ${catalog}, ${store.peek() === published ? 'the last snapshot' : 'another snapshot'}`);
+    }, 0);
+    const after = await store.update([name(7)]);
+    clearInterval(ticks);
+    expect(seen).toContain('sorted, no catalog, the last snapshot');
+    // The catalog was made of the sorted articles, as they are, and is the one published.
+    expect(vi.mocked(createCatalog).mock.calls.at(-1)?.[0].newestFirst).toBe(true);
+    expect(vi.mocked(createCatalog).mock.results.at(-1)?.value).toBe(after.catalog);
+    expect(describeCatalog(after.catalog)).toEqual(describeCatalog((await createContentStore(source, testSite()).current()).catalog));
   });
 
   describe('after a restart over the persisted index', () => {
