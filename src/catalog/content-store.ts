@@ -329,10 +329,11 @@ export function createContentStore(source: ContentSource, site: Site, options: C
    * Once a snapshot is out, requests are let through before and after the collection and after
    * the catalog when either is made whole (each about 0.1 s at 100,000 articles: a bulk edit held
    * requests for both at once), and inside the catalog's making (see catalogMadeWhole), answered
-   * from that snapshot: nothing of this one is seen before it is out whole. Made from the last ones (a change to a few files: a few milliseconds each), they are
-   * made in one go, so that the change is out as soon as it can be (letting requests through
-   * there served one-file changes 12 ms later, by the median of 54 by turns at 100k), but for
-   * PAUSED_FROM_FILES files or more, with requests let through after each.
+   * from that snapshot: nothing of this one is seen before it is out whole. Made from the last
+   * ones (a change to a few files: a few milliseconds each), they are made in one go, so that the
+   * change is out as soon as it can be (letting requests through there served one-file changes
+   * 12 ms later, by the median of 54 by turns at 100k), but for PAUSED_FROM_FILES files or more,
+   * with requests let through after each.
    */
   const publish = async (next: ReadonlyMap<string, IndexEntry>, ordered?: readonly IndexEntry[], collection?: LoadedArticles, listed = folders, changes?: readonly EntryChange[]) => {
     // Requests waiting meanwhile go first, once there is a snapshot to answer them from.
