@@ -5,7 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findLoadTool, readAutocannonOutput, readWrkOutput, wrkMs } from '../../scripts/load.ts';
 
 /** What `wrk -t1 -c32 -d3s --latency` printed against a wirefeed 304 (wrk 4.1.0, Debian). */
@@ -25,6 +28,34 @@ Transfer/sec:     17.11MB
 `;
 
 describe("the bench's load generator", () => {
+  describe('chosen by what the PATH holds', () => {
+    const path = process.env.PATH;
+    afterEach(() => {
+      process.env.PATH = path;
+    });
+
+    it('is wrk where wrk is installed, with the version it reports', () => {
+      // A stand-in answering `wrk -v` as wrk 4.1.0 does (on stdout, with exit status 1).
+      const bin = mkdtempSync(join(tmpdir(), 'wirefeed-wrk-'));
+      writeFileSync(join(bin, 'wrk'), '#!/bin/sh\necho "wrk 4.1.0-test [epoll] Copyright (C) 2012 Will Glozer"\nexit 1\n');
+      chmodSync(join(bin, 'wrk'), 0o755);
+      try {
+        process.env.PATH = bin;
+        expect(findLoadTool()).toMatchObject({ name: 'wrk', version: '4.1.0-test', outrunsServers: true });
+        // Unless autocannon is asked for.
+        expect(findLoadTool(true).name).toBe('autocannon');
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
+    it('is autocannon, from npm, where wrk is not installed', () => {
+      process.env.PATH = mkdtempSync(join(tmpdir(), 'wirefeed-no-wrk-'));
+      expect(findLoadTool()).toMatchObject({ name: 'autocannon', outrunsServers: false });
+      rmSync(process.env.PATH, { recursive: true, force: true });
+    });
+  });
+
   it("reads wrk's latencies in microseconds, milliseconds and seconds as milliseconds", () => {
     expect([wrkMs('812.00us'), wrkMs('1.62ms'), wrkMs('1.01s')]).toEqual([0.812, 1.62, 1010]);
     expect(wrkMs('')).toBeNaN();
