@@ -604,6 +604,7 @@ const commandOptions = [...(only ? [`--only=${only.map(({ name }) => name).join(
 const command = `npm run bench${commandOptions.length > 0 ? ` -- ${commandOptions.join(' ')}` : ''}`;
 const corpora = only ?? [generatedCorpus(1000), generatedCorpus(10000), ...(process.argv.includes('--100k') ? [generatedCorpus(100000)] : [])];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${load.name} ${load.version}`;
+if (!load.outrunsServers) console.log(`bench: throughput measured by ${load.name} ${load.version}, which is slower than the servers where there are bodies to read (Debian and Ubuntu: apt-get install wrk)`);
 const results: Awaited<ReturnType<typeof measureCorpus>>[] = [];
 for (const corpus of corpora) {
   console.log(`bench: ${corpus.name}…`);
