@@ -31,6 +31,15 @@ export interface Representation extends Variant {
   encoded(coding: ContentCoding, compression: Compression): Promise<Variant>;
 }
 
+/**
+ * The entity tag of a representation's variant in `coding`, known before (and without) compressing
+ * it: the coded body gets its own strong tag, as it is the same entity in other bytes (RFC 9110
+ * 8.8.3), made from the representation's.
+ */
+export function codedEntityTag(etag: string, coding: ContentCoding): string {
+  return `${etag.slice(0, -1)}-${coding}"`;
+}
+
 const encoder = new TextEncoder();
 
 function toBase64Url(bytes: Uint8Array): string {
@@ -78,8 +87,7 @@ export function restoreRepresentation(parts: Omit<Representation, 'encoded' | 'c
     encoded(coding, compression) {
       let variant = variants.get(coding);
       if (variant === undefined) {
-        // The coded body gets its own strong tag: same entity, different bytes (RFC 9110 8.8.3).
-        variant = compression.compress(body, coding).then((coded) => ({ body: coded, etag: `${etag.slice(0, -1)}-${coding}"`, coding }));
+        variant = compression.compress(body, coding).then((coded) => ({ body: coded, etag: codedEntityTag(etag, coding), coding }));
         variants.set(coding, variant);
       }
       return variant;

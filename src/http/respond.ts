@@ -8,7 +8,7 @@ import type { CachePolicy } from '../site.ts';
 import { buildCacheControl, ERROR_CACHE_CONTROL } from './cache-control.ts';
 import { formatHttpDate, isNotModified } from './conditional.ts';
 import { selectCoding } from './negotiation.ts';
-import type { Compression, ContentCoding, Representation, Variant } from './representation.ts';
+import { codedEntityTag, type Compression, type ContentCoding, type Representation, type Variant } from './representation.ts';
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -43,12 +43,14 @@ export interface RespondOptions {
 export interface Answer {
   readonly representation: Representation;
   readonly options: RespondOptions;
-  /** Headers by coding ('' for identity), for a 200 and for a 304, Cache-Control left out. */
-  readonly headers: Map<string, { readonly ok: Record<string, string>; readonly notModified: Record<string, string> }>;
+  /** Headers of a 304 by coding ('' for identity), each made when first sent. */
+  readonly notModified: Map<string, Record<string, string>>;
+  /** Headers of a 200 by coding ('' for identity), each made when first sent. */
+  readonly ok: Map<string, Record<string, string>>;
 }
 
 export function createAnswer(representation: Representation, options: RespondOptions): Answer {
-  return { representation, options, headers: new Map() };
+  return { representation, options, notModified: new Map(), ok: new Map() };
 }
 
 /** Reads one request header (lower-case name). */
@@ -88,82 +90,87 @@ function codingFor(header: string | undefined, compression: Compression): Conten
   return coding;
 }
 
-function selectVariant(header: HeaderReader, answer: Answer): Variant | Promise<Variant> {
+/** The coding `answer` is sent in to a request with these headers (`undefined`: as it is). */
+function codingOf(header: HeaderReader, answer: Answer): ContentCoding | undefined {
   const { representation, options } = answer;
-  if (!options.compression || representation.body.length < MIN_COMPRESSED_SIZE) return representation;
-  const coding = codingFor(header('accept-encoding'), options.compression);
-  return coding === undefined ? representation : representation.encoded(coding, options.compression);
+  if (!options.compression || representation.body.length < MIN_COMPRESSED_SIZE) return undefined;
+  return codingFor(header('accept-encoding'), options.compression);
 }
 
-interface VariantHeaders {
-  readonly ok: Record<string, string>;
-  readonly notModified: Record<string, string>;
+/** The headers every response of `answer` in one coding carries (those of a 304), Cache-Control left out. */
+function validatorHeaders(answer: Answer, etag: string): Record<string, string> {
+  const { representation, options } = answer;
+  return {
+    ETag: etag,
+    'Last-Modified': formatHttpDate(representation.lastModified),
+    Vary: [...(options.vary ?? []), 'Accept-Encoding'].join(', '),
+    ...options.headers,
+  };
 }
 
-function headersFor(answer: Answer, variant: Variant): VariantHeaders {
-  const key = variant.coding ?? '';
-  let headers = answer.headers.get(key);
+/** A 304's headers, made once per coding. */
+function notModifiedHeaders(answer: Answer, coding: ContentCoding | undefined, etag: string): Record<string, string> {
+  const key = coding ?? '';
+  let headers = answer.notModified.get(key);
   if (headers === undefined) {
-    const { representation, options } = answer;
-    const notModified: Record<string, string> = {
-      ETag: variant.etag,
-      'Last-Modified': formatHttpDate(representation.lastModified),
-      Vary: [...(options.vary ?? []), 'Accept-Encoding'].join(', '),
-      ...options.headers,
-    };
-    const ok: Record<string, string> = {
-      ...notModified,
-      'Content-Type': representation.contentType,
-      'Content-Length': String(variant.body.length),
-      ...(variant.coding ? { 'Content-Encoding': variant.coding } : {}),
-    };
-    headers = { ok, notModified };
-    answer.headers.set(key, headers);
+    headers = validatorHeaders(answer, etag);
+    answer.notModified.set(key, headers);
   }
   return headers;
 }
 
-/** The headers to send, with Cache-Control; built once when the lifetime does not depend on the time. */
-function withCacheControl(answer: Answer, headers: Record<string, string>, now: number): Record<string, string> {
+/** A 200's headers, made once per coding. */
+function okHeaders(answer: Answer, variant: Variant): Record<string, string> {
+  const key = variant.coding ?? '';
+  let headers = answer.ok.get(key);
+  if (headers === undefined) {
+    headers = {
+      ...validatorHeaders(answer, variant.etag),
+      'Content-Type': answer.representation.contentType,
+      'Content-Length': String(variant.body.length),
+      ...(variant.coding ? { 'Content-Encoding': variant.coding } : {}),
+    };
+    answer.ok.set(key, headers);
+  }
+  return headers;
+}
+
+/** The headers to send, with Cache-Control (and another `Last-Modified`, see serveAnswer); built once when neither depends on the time. */
+function withTimes(answer: Answer, headers: Record<string, string>, now: number, lastModified: number): Record<string, string> {
   const { cache, nextChange } = answer.options;
-  if (nextChange === undefined) {
+  if (nextChange === undefined && lastModified === answer.representation.lastModified) {
     headers['Cache-Control'] ??= buildCacheControl(cache, now);
     return headers;
   }
-  return { ...headers, 'Cache-Control': buildCacheControl(cache, now, nextChange) };
+  return { ...headers, 'Last-Modified': formatHttpDate(lastModified), 'Cache-Control': buildCacheControl(cache, now, nextChange) };
 }
 
 /**
  * Answers a GET or HEAD: 304 when the request's validators match, else the (negotiated) body.
  * The Response is built directly with a plain header object (Hono's c.body() would copy the
  * headers into a Headers object on every request).
+ *
+ * A 304 needs the coded variant's tag, not its bytes, so it is answered before anything is
+ * compressed: a reader polling a feed that a new snapshot has not compressed yet is told "not
+ * modified" for a render and a hash, not a brotli of the whole feed too. And at once, not in a
+ * promise: @hono/node-server writes a Response it gets at once on a faster path than a promised
+ * one (a body already compressed still comes in one).
  */
 export function serveAnswer(header: HeaderReader, answer: Answer, now: number, head = false): Response | Promise<Response> {
-  const variant = selectVariant(header, answer);
-  // Synchronous whenever the variant is at hand: @hono/node-server writes a Response it gets at
-  // once on a faster path than a promised one.
-  return variant instanceof Promise ? variant.then((ready) => answerWith(header, answer, ready, now, head)) : answerWith(header, answer, variant, now, head);
-}
-
-/** The headers with another `Last-Modified` (see answerWith). */
-function withLastModified(headers: VariantHeaders, lastModified: number): VariantHeaders {
-  const stamp = { 'Last-Modified': formatHttpDate(lastModified) };
-  return { ok: { ...headers.ok, ...stamp }, notModified: { ...headers.notModified, ...stamp } };
-}
-
-function answerWith(header: HeaderReader, answer: Answer, variant: Variant, now: number, head: boolean): Response {
+  const { representation, options } = answer;
   // A modification time later than the response's own (an article whose `updated` lies ahead)
   // is sent as the response's time, as RFC 9110 section 8.8.2.1 asks: a reader that sent it back
   // as `If-Modified-Since` would otherwise be told "not modified" until that day, whatever came
   // in meanwhile. (Such a response's headers are made per request; it is rare.)
-  const lastModified = Math.min(answer.representation.lastModified, now);
-  const made = headersFor(answer, variant);
-  const { ok, notModified } = lastModified === answer.representation.lastModified ? made : withLastModified(made, lastModified);
+  const lastModified = Math.min(representation.lastModified, now);
+  const coding = codingOf(header, answer);
+  const etag = coding === undefined ? representation.etag : codedEntityTag(representation.etag, coding);
   const ifNoneMatch = header('if-none-match');
-  const matches = ifNoneMatch === variant.etag || isNotModified({ ifNoneMatch, ifModifiedSince: header('if-modified-since') }, { etag: variant.etag, lastModified });
-  if (matches) return new Response(null, { status: 304, headers: withCacheControl(answer, notModified, now) });
-  const body = head ? null : (variant.body as Uint8Array<ArrayBuffer>);
-  return new Response(body, { status: 200, headers: withCacheControl(answer, ok, now) });
+  if (ifNoneMatch === etag || isNotModified({ ifNoneMatch, ifModifiedSince: header('if-modified-since') }, { etag, lastModified })) {
+    return new Response(null, { status: 304, headers: withTimes(answer, notModifiedHeaders(answer, coding, etag), now, lastModified) });
+  }
+  const ok = (variant: Variant) => new Response(head ? null : (variant.body as Uint8Array<ArrayBuffer>), { status: 200, headers: withTimes(answer, okHeaders(answer, variant), now, lastModified) });
+  return coding === undefined || options.compression === undefined ? ok(representation) : representation.encoded(coding, options.compression).then(ok);
 }
 
 /** Answers with a representation made for this request alone. */
