@@ -28,6 +28,8 @@
  * use the 10k corpus whatever runs), and writes bench/results-200k-500k.{json,md}, leaving the
  * full run's files (the README's) as they are. "<n>k-bundles" is the same articles as Hugo's page
  * bundles, a folder per article (`2024/05/my-story/index.md`); its live update adds a bundle.
+ *
+ * --autocannon measures throughput with autocannon where wrk is installed too (see load.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
