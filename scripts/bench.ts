@@ -57,8 +57,10 @@ import { findLoadTool, type LoadResult } from './load.ts';
 const FEED_PATH = '/category/world/rss.xml';
 const TARGETS = { coldRatio: 1.0, warmMs: 1000, memoryMb: 400, throughputRatio: 0.9, liveMs: 1000, renderRatio: 0.5 };
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+/** Whether throughput is to be measured with autocannon where wrk is installed too. */
+const autocannonAsked = process.argv.includes('--autocannon');
 /** wrk where it is installed, else autocannon (or autocannon when asked for); see load.ts. */
-const load = findLoadTool(process.argv.includes('--autocannon'));
+const load = findLoadTool(autocannonAsked);
 
 /**
  * The environment of every process measured (the floor's, the reads', the servers'): this one's without
@@ -602,7 +604,7 @@ if (process.argv.includes('--render-only')) {
   process.exit(0);
 }
 const only = onlyCorpora(process.argv);
-const commandOptions = [...(only ? [`--only=${only.map(({ name }) => name).join(',')}`] : []), ...(process.argv.includes('--autocannon') ? ['--autocannon'] : [])];
+const commandOptions = [...(only ? [`--only=${only.map(({ name }) => name).join(',')}`] : []), ...(autocannonAsked ? ['--autocannon'] : [])];
 const command = `npm run bench${commandOptions.length > 0 ? ` -- ${commandOptions.join(' ')}` : ''}`;
 const corpora = only ?? [generatedCorpus(1000), generatedCorpus(10000), ...(process.argv.includes('--100k') ? [generatedCorpus(100000)] : [])];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${load.name} ${load.version}`;
