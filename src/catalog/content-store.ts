@@ -25,7 +25,7 @@ import type { Site } from '../site.ts';
 import { createSortedMap, placeIn } from '../sorted-map.ts';
 import { comparePaths, isSafeContentPath, stampsReusing, type ContentSource, type FileStamp, type FolderStamp } from '../sources/source.ts';
 import { createUrls } from '../urls.ts';
-import { compareNewestFirst, createCatalog, type Catalog } from './catalog.ts';
+import { compareNewestFirst, createCatalog, scopeKeysOf, type Catalog } from './catalog.ts';
 import { MOST_CHANGED_ARTICLES, updateCatalog, type CatalogChange } from './catalog-change.ts';
 import { createContentCache, type ContentCache, type FetchedContent } from './content-cache.ts';
 import { createSnapshot, type ContentStore, type Snapshot } from './snapshot.ts';
@@ -105,6 +105,12 @@ export interface ContentStoreOptions {
    * updateCatalog): the same catalog, more slowly; for comparing.
    */
   readonly wholeCatalogs?: boolean;
+  /**
+   * The clock that dates an article's taking out of its scopes (see Snapshot.takenOutAt), for a
+   * server, whose readers hold the responses before. None for a build or an export, whose every
+   * response must be what one made afresh from the same files would be.
+   */
+  readonly takenOutClock?: () => number;
 }
 
 /**
@@ -195,6 +201,39 @@ function catalogChange(changes: readonly EntryChange[]): CatalogChange | undefin
   if (articles > MOST_CHANGED_ARTICLES) return undefined;
   const articleOf = (entry: IndexEntry | undefined) => (entry?.article === undefined ? [] : [entry.article]);
   return { paths: new Set(changes.map(({ path }) => path)), before: changes.flatMap(({ before }) => articleOf(before)), after: changes.flatMap(({ after }) => articleOf(after)) };
+}
+
+/**
+ * Whether a file's change takes its article out of the places it had in its scopes' lists: the
+ * file deleted, the article made a draft or left out for errors, moved to another language or
+ * category, or re-dated. An article edited in place needs no date of its taking out: a response
+ * that shows it takes its file's time.
+ */
+function takesOut(before: Article, after: IndexEntry | undefined): boolean {
+  const next = after === undefined || after.draft ? undefined : after.article;
+  return (
+    next === undefined ||
+    next.published !== before.published ||
+    next.language.toLowerCase() !== before.language.toLowerCase() ||
+    next.category?.slug !== before.category?.slug
+  );
+}
+
+/**
+ * `takenOut` (see Snapshot.takenOutAt) after a change made at `time`: the scopes the articles it
+ * takes out (see takesOut) were in, and the whole site, get `time`.
+ */
+function takenOutAfter(takenOut: ReadonlyMap<string, number>, changes: readonly EntryChange[], time: number): ReadonlyMap<string, number> {
+  // Scopes named once per language and category, not once per article (a bulk change has thousands).
+  const places = new Map<string, Article>();
+  for (const { before, after } of changes) {
+    const article = before?.article;
+    if (article !== undefined && takesOut(article, after)) places.set(`${article.language}\n${article.category?.slug ?? ''}`, article);
+  }
+  if (places.size === 0) return takenOut;
+  const next = new Map(takenOut).set('', time);
+  for (const { language, category } of places.values()) for (const key of scopeKeysOf(language, category?.slug)) next.set(key, time);
+  return next;
 }
 
 /** How long a change reads files before it lets requests through (see changeFiles). */
@@ -361,7 +400,10 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     pathOrdered = ordered === undefined || !(next instanceof Map) ? inOrder : undefined;
     lastLoaded = loaded;
     early = undefined;
-    const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize);
+    const takenOut = published?.takenOutAt ?? new Map<string, number>();
+    const { takenOutClock } = options;
+    const takenOutAt = changes === undefined || takenOutClock === undefined ? takenOut : takenOutAfter(takenOut, changes, takenOutClock());
+    const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize, takenOutAt);
     published = snapshot;
     options.onLoad?.(snapshot);
     const { articles, problems } = snapshot.catalog;

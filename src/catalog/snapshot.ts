@@ -61,6 +61,13 @@ export interface Snapshot {
   readonly answers: LruCache<unknown>;
   /** Memo of small values derived from this snapshot, dropped with it. */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * When an article was last taken out of each scope (by `scopeKey`; `''` the whole site) while
+   * this process ran: its file deleted, or changed (made a draft, moved to another category or
+   * language, re-dated, edited). Taking one out moves no time of the articles a feed still shows,
+   * yet changes the feed, so its `Last-Modified` must move too (see `lastChangeOf`).
+   */
+  readonly takenOutAt: ReadonlyMap<string, number>;
 }
 
 /**
@@ -70,11 +77,20 @@ export interface Snapshot {
  */
 export const DEFAULT_RESPONSE_CACHE_SIZE = 32_000_000;
 
-export function createSnapshot(catalog: Catalog, version: number, content: ContentProvider, responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE): Snapshot {
+const NOTHING_TAKEN_OUT: ReadonlyMap<string, number> = new Map();
+
+export function createSnapshot(
+  catalog: Catalog,
+  version: number,
+  content: ContentProvider,
+  responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE,
+  takenOutAt = NOTHING_TAKEN_OUT,
+): Snapshot {
   const memo = new Map<string, unknown>();
   return {
     catalog,
     version,
+    takenOutAt,
     loadContent: (articles, needs) => content.load(articles, needs),
     responses: createLruCache<unknown>(responseCacheSize),
     answers: createLruCache<unknown>(responseCacheSize),

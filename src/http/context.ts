@@ -82,19 +82,26 @@ export function answer(c: Context, view: View, representation: Representation, o
 
 /**
  * The `Last-Modified` of a response that shows `articles`: `updated`, the newest `updated` among
- * them, or the newest time one of their files changed, when that is later. `updated` alone would
- * not move for an edit that leaves it as it was, or for an article added with an older date than
- * the newest, and a reader that sends only `If-Modified-Since` would be told "not modified".
+ * them, the newest time one of their files changed, or `takenOut`, when the response's scope last
+ * lost an article (see `takenOutOf`), whichever is latest. `updated` alone would not move for an
+ * edit that leaves it as it was, or for an article added with an older date than the newest; the
+ * articles' times would not move (or would go back) for an article deleted or moved elsewhere; and
+ * a reader that sends only `If-Modified-Since` would be told "not modified".
  * (On a fresh checkout every file's time is the checkout's: such a reader reads each response
  * once more after a deploy, as from any static host.)
  */
-export function lastChangeOf(updated: number, articles: readonly Article[]): number {
-  let last = updated;
+export function lastChangeOf(updated: number, articles: readonly Article[], takenOut = 0): number {
+  let last = Math.max(updated, takenOut);
   for (const article of articles) {
     const fileTime = article.fileTime;
     if (fileTime !== undefined && fileTime > last) last = fileTime;
   }
   return last;
+}
+
+/** When an article was last taken out of the scope `key` names (`''`, the whole site, by default) in the view's snapshot; 0 if never. */
+export function takenOutOf(view: View, key = ''): number {
+  return view.snapshot.takenOutAt.get(key) ?? 0;
 }
 
 export interface Rendered {

@@ -12,7 +12,7 @@ import { renderJsonFeed } from '../feeds/json-feed.ts';
 import { renderRss } from '../feeds/rss.ts';
 import type { Site } from '../site.ts';
 import type { FeedFormat } from '../urls.ts';
-import { cachedRepresentation, lastChangeOf, type RouteDeps, type View } from './context.ts';
+import { cachedRepresentation, lastChangeOf, takenOutOf, type RouteDeps, type View } from './context.ts';
 import type { Representation } from './representation.ts';
 import { CONTENT_TYPES } from './respond.ts';
 
@@ -69,7 +69,7 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
       content,
       fallbackUpdated: view.siteUpdated,
     });
-    return { body: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: lastChangeOf(model.updated, shown) };
+    return { body: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: lastChangeOf(model.updated, shown, takenOutOf(view, scopeKey(scope))) };
   });
   const nextChange = selectNextPublicationIn(snapshot.catalog, scope, view.now);
   return { ok: true, value: { representation, ...(nextChange === undefined ? {} : { nextChange }) } };

@@ -11,7 +11,7 @@ import { renderIndexPage } from '../pages/index-page.ts';
 import { PAGE_SECURITY_HEADERS, SCRIPT, SCRIPT_PATH } from '../pages/document.ts';
 import { renderOpml } from '../pages/opml.ts';
 import { countSitemapPages, newestUpdate, renderRobots, renderSitemap, renderSitemapIndex, sitemapPage } from '../pages/sitemap.ts';
-import { answer, cachedRepresentation, lastChangeOf, openView, type RouteDeps } from './context.ts';
+import { answer, cachedRepresentation, lastChangeOf, openView, takenOutOf, type RouteDeps } from './context.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { CONTENT_TYPES, respond, respondWithError } from './respond.ts';
 import { restoreRepresentation } from './representation.ts';
@@ -48,7 +48,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
         }),
         contentType: CONTENT_TYPES.html,
         // Every published article's file counts: the page's lists and counts change with any.
-        lastModified: lastChangeOf(view.siteUpdated, view.published),
+        lastModified: lastChangeOf(view.siteUpdated, view.published, takenOutOf(view)),
       }),
       'details',
     );
@@ -73,7 +73,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
       body: renderOpml({ site, scopes: selectListedScopes(snapshot.catalog), updated: view.siteUpdated }),
       contentType: CONTENT_TYPES.opml,
       // An article filed late in a new category adds its feeds without a newer `updated`.
-      lastModified: lastChangeOf(view.siteUpdated, view.published),
+      lastModified: lastChangeOf(view.siteUpdated, view.published, takenOutOf(view)),
     }));
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: { ...CORS_HEADERS, ...NOSNIFF }, compression });
@@ -83,7 +83,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const view = await openView(deps);
     const representation = await cachedRepresentation(deps, view, `sitemap|${view.publicationKey}`, [], () => {
       const pages = Array.from({ length: countSitemapPages(view.published.length) }, (_, index) => ({ updated: newestUpdate(sitemapPage(view.published, index + 1)) }));
-      return { body: renderSitemapIndex({ site, pages }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(view.siteUpdated, view.published) };
+      return { body: renderSitemapIndex({ site, pages }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(view.siteUpdated, view.published, takenOutOf(view)) };
     });
     const nextChange = selectNextPublication(view.snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: NOSNIFF, compression });
@@ -98,7 +98,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const representation = await cachedRepresentation(deps, view, `sitemap|${page}|${view.publicationKey}`, [], () => {
       const articles = sitemapPage(view.published, page);
       // Its files' times count too: a slug changed with `updated` left as it was changes the page.
-      return { body: renderSitemap({ site, articles }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(newestUpdate(articles) || view.siteUpdated, articles) };
+      return { body: renderSitemap({ site, articles }), contentType: CONTENT_TYPES.xml, lastModified: lastChangeOf(newestUpdate(articles) || view.siteUpdated, articles, takenOutOf(view)) };
     });
     // Only the last page changes when an article comes due.
     const nextChange = page === pages ? selectNextPublication(view.snapshot.catalog, view.now) : undefined;

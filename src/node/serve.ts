@@ -82,6 +82,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ...(cache ? { cache } : {}),
     ...(keeper ? { keeper } : {}),
     ...(options.indexMany ? { indexMany: options.indexMany } : {}),
+    // Readers hold the responses before a change: those an article leaves must move their time.
+    takenOutClock: Date.now,
     onProgress: (done, total) => progress?.update(done, total),
     onLoad: ({ catalog, version }) => {
       progress?.stop();

@@ -474,4 +474,31 @@ describe("Last-Modified follows the files too (for readers that send only If-Mod
     expect(opml.headers['last-modified']).toBe(expected);
     expect((await get('/feeds.opml', { 'If-Modified-Since': before.headers['last-modified']! })).status).toBe(200);
   });
+
+  it('moves to when the server saw it for the feeds an article was deleted from, though the articles they show now are older', async () => {
+    const titles = (body: string) => childrenNamed(onlyChild(parseXmlStrict(body), 'channel'), 'item').map((item) => onlyChild(item, 'title').text);
+    const published = new Date('2025-05-01T00:00:00Z');
+    const text = '---\ncode: "SHORT-LIVED-1"\ntitle: "Short-lived story"\ncategory: "SPORTS"\ndate: 2025-05-01T00:00:00Z\n---\nText.\n';
+    place('short-lived.md', text, published);
+    await until(async () => titles((await get('/category/sports/rss.xml')).text).includes('Short-lived story'));
+    const shown = await get('/category/sports/rss.xml');
+    expect(titles(shown.text)[0]).toBe('Short-lived story');
+    expect(shown.headers['last-modified']).toBe(published.toUTCString());
+    const thai = await get('/th/rss.xml');
+
+    const deleted = Math.floor(Date.now() / 1000) * 1000;
+    rmSync(join(root, 'content', 'short-lived.md'));
+    await until(async () => !titles((await get('/category/sports/rss.xml')).text).includes('Short-lived story'));
+    const after = await get('/category/sports/rss.xml', { 'If-Modified-Since': shown.headers['last-modified']! });
+    expect(after.status).toBe(200);
+    expect(titles(after.text)).not.toContain('Short-lived story');
+    expect(titles(after.text).length).toBeGreaterThan(0);
+    const lastModified = Date.parse(after.headers['last-modified']!);
+    expect(lastModified).toBeGreaterThanOrEqual(deleted);
+    expect(lastModified).toBeLessThanOrEqual(Date.now());
+    expect((await get('/category/sports/rss.xml', { 'If-Modified-Since': after.headers['last-modified']! })).status).toBe(304);
+    // A scope the article was never in keeps its validators.
+    const thaiAfter = await get('/th/rss.xml', { 'If-Modified-Since': thai.headers['last-modified']! });
+    expect([thaiAfter.status, thaiAfter.headers['last-modified']]).toEqual([304, thai.headers['last-modified']]);
+  });
 });
