@@ -63,9 +63,10 @@ export interface Snapshot {
   memo<T>(key: string, compute: () => T): T;
   /**
    * When an article was last taken out of each scope (by `scopeKey`; `''` the whole site) while
-   * this process ran: its file deleted, or changed (made a draft, moved to another category or
-   * language, re-dated, edited). Taking one out moves no time of the articles a feed still shows,
-   * yet changes the feed, so its `Last-Modified` must move too (see `lastChangeOf`).
+   * this process ran: its file deleted, or changed so that it left its places (made a draft,
+   * moved to another category or language, re-dated). Taking one out moves no time of the
+   * articles a feed still shows, yet changes the feed, so its `Last-Modified` must move too (see
+   * `lastChangeOf`). Empty where no clock dates such changes (builds, exports, Workers).
    */
   readonly takenOutAt: ReadonlyMap<string, number>;
 }
