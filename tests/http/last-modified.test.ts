@@ -1,7 +1,7 @@
 /**
  * Last-Modified as a reader that sends only If-Modified-Since relies on it: it must move
  * whenever a response changes, also when an article leaves it (deleted, made a draft, moved to
- * another category), which moves no time of the articles it still shows.
+ * another category, re-dated older), which moves no time of the articles it still shows.
  */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -10,7 +10,7 @@ import type { IndexEntry } from '../../src/articles/load.ts';
 import { formatHttpDate } from '../../src/http/conditional.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
 import { NOW, testSite, validArticle } from '../support/fixtures.ts';
-import { parseXmlStrict } from '../support/xml.ts';
+import { childrenNamed, onlyChild, parseXmlStrict } from '../support/xml.ts';
 
 const article = (code: string, category: string, date: string, more: Record<string, string> = {}) =>
   validArticle({ code: `"${code}"`, title: `"Story ${code}"`, category: `"${category}"`, date: `${date}T10:00:00Z`, ...more });
@@ -32,8 +32,7 @@ function serve(source: MemorySource, cache?: IndexCache) {
 
 /** The titles of an RSS feed's items, read with a strict XML parser. */
 function itemTitles(xml: string): string[] {
-  const channel = parseXmlStrict(xml).children.find(({ local }) => local === 'channel')!;
-  return channel.children.filter(({ local }) => local === 'item').map((item) => item.children.find(({ local }) => local === 'title')!.text);
+  return childrenNamed(onlyChild(parseXmlStrict(xml), 'channel'), 'item').map((item) => onlyChild(item, 'title').text);
 }
 
 describe('Last-Modified when an article leaves a response', () => {
