@@ -98,7 +98,7 @@ export function createContentCache(
             bytes = make();
             content.forms.set(name, bytes);
             // Count the new bytes (only while it is still cached: it may have been evicted since).
-            if (cache.get(key) === content) cache.set(key, content, sizeOf(content));
+            if (cache.peek(key) === content) cache.set(key, content, sizeOf(content));
           }
           return bytes;
         },

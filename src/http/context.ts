@@ -138,7 +138,7 @@ export function cachedRepresentation(
   // Account for the real size once known (re-inserting also drops anything now over budget).
   representation.then(
     (made) => {
-      if (responses.get(key) === representation) responses.set(key, representation, budgetedSize(made));
+      if (responses.peek(key) === representation) responses.set(key, representation, budgetedSize(made));
     },
     () => undefined,
   );

@@ -46,6 +46,33 @@ describe('the response budget', () => {
     expect(again.headers.get('etag')).toBe(firstTag);
   });
 
+  it('keeps the feeds readers poll through a crawl of every article page: answered from memory after it, not made again', async () => {
+    const budget = 400_000;
+    const site = testSite();
+    const store = createContentStore(createMemorySource(archive(400)), site, { responseCacheSize: budget });
+    const app = createApp({ site, store, now: () => NOW });
+    const get = async (path: string) => {
+      const response = await app.request(`https://news.example${path}`);
+      await response.arrayBuffer();
+      return response;
+    };
+    const feeds = ['/rss.xml', '/atom.xml'];
+    // Polled: asked for, then asked for again.
+    for (const round of [1, 2]) for (const feed of feeds) expect([round, (await get(feed)).status]).toEqual([round, 200]);
+    const snapshot = await store.current();
+    const held = (path: string) => new Map(snapshot.answers.entries()).get(path);
+    const answered = feeds.map(held);
+    expect(answered.every((made) => made !== undefined)).toBe(true);
+
+    const pages = snapshot.catalog.articles.map(({ slug }) => `/articles/${slug}`);
+    for (const page of pages) expect([page, (await get(page)).status]).toEqual([page, 200]);
+    // The crawl asked for more than the budget holds: most of its pages went, the feeds stayed.
+    expect(snapshot.answers.count).toBeLessThan(pages.length);
+    expect(snapshot.answers.size).toBeLessThanOrEqual(budget);
+    expect(feeds.map(held)).toEqual(answered);
+    expect(held(pages[0]!)).toBeUndefined();
+  });
+
   it('counts a response as its body, as much again for its compressed forms, and its headers', async () => {
     const representation = await createRepresentation('x'.repeat(10_000), 'text/plain', 0);
     expect(budgetedSize(representation)).toBe(2 * 10_000 + 2048);
