@@ -29,6 +29,12 @@ export interface LruCache<V> {
   readonly count: number;
   /** Every key and value in the order they would be evicted (does not change it). */
   entries(): IterableIterator<[string, V]>;
+  /**
+   * A new cache with a budget of `maxSize` holding the values `which` picks (given each value and
+   * its size), in the same order and segments: what was asked for again stays kept ahead of what
+   * was not. The values are shared, not copied.
+   */
+  copy(which: (value: V, size: number) => boolean, maxSize: number): LruCache<V>;
 }
 
 /** The most of the budget that values asked for again may hold. */
@@ -71,8 +77,17 @@ class Segment<V> {
 }
 
 export function createLruCache<V>(maxSize: number): LruCache<V> {
-  const probation = new Segment<V>();
-  const kept = new Segment<V>();
+  return makeLruCache(maxSize, new Segment<V>(), new Segment<V>());
+}
+
+/** The entries of `segment` that `which` picks, in their order. */
+function picked<V>(segment: Segment<V>, which: (value: V, size: number) => boolean): Segment<V> {
+  const chosen = new Segment<V>();
+  for (const [key, entry] of segment.entries) if (which(entry.value, entry.size)) chosen.add(key, entry);
+  return chosen;
+}
+
+function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V>): LruCache<V> {
   const maxKept = Math.floor(maxSize * PROTECTED_SHARE);
   // The most recently used key among those asked for again: asked for again (a feed polled over
   // and over), it needs no re-inserting, which costs a delete and a set on the Map.
@@ -91,6 +106,10 @@ export function createLruCache<V>(maxSize: number): LruCache<V> {
       from.remove(from.oldest() as string);
     }
   };
+
+  // Segments handed over by `copy` may hold more than this budget allows.
+  demote();
+  evict();
 
   return {
     get(key) {
@@ -127,6 +146,9 @@ export function createLruCache<V>(maxSize: number): LruCache<V> {
     *entries() {
       for (const [key, entry] of probation.entries) yield [key, entry.value];
       for (const [key, entry] of kept.entries) yield [key, entry.value];
+    },
+    copy(which, budget) {
+      return makeLruCache(budget, picked(probation, which), picked(kept, which));
     },
   };
 }

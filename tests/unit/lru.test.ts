@@ -81,4 +81,25 @@ describe('the least-recently-used cache', () => {
     expect(keysOf(cache)).toEqual(['big']);
     expect(cache.count).toBe(1);
   });
+
+  it('copies the values it is told to, in their order and segments, and within the budget it is given', () => {
+    const cache = createLruCache<string>(100);
+    for (const feed of ['rss', 'atom', 'json']) {
+      cache.set(feed, feed, 10);
+      cache.get(feed);
+    }
+    cache.set('page', 'page', 10);
+    cache.set('rendering', 'rendering', 0);
+    const copy = cache.copy((value, size) => value !== 'json' && size > 0, 100);
+    expect(keysOf(copy)).toEqual(['page', 'rss', 'atom']);
+    expect(copy.size).toBe(30);
+    // The copy is a cache of its own: the original is as it was.
+    expect(keysOf(cache)).toEqual(['page', 'rendering', 'rss', 'atom', 'json']);
+    // What was asked for again stays kept ahead of a crawl in the copy too.
+    for (let page = 0; page < 100; page += 1) copy.set(`article-${page}`, 'page', 5);
+    expect(copy.peek('rss')).toBe('rss');
+    expect(copy.peek('page')).toBeUndefined();
+    // A smaller budget drops the least recently used first.
+    expect(keysOf(cache.copy(() => true, 20))).toEqual(['atom', 'json']);
+  });
 });
