@@ -371,9 +371,9 @@ export async function buildWorkerData(options: BuildOptions): Promise<BuildResul
     }
 
     const responses: PrebuiltResponse[] = [];
-    for (const [key, value] of snapshot.responses.entries()) {
+    for (const [key, kept] of snapshot.responses.entries()) {
       if (RENDERED_AT_REQUEST.test(key)) continue;
-      const representation = await (value as Promise<Representation>);
+      const representation = await (kept.made as Promise<Representation>);
       const file = `/${PREBUILT_DIRECTORY}/r/${responses.length}`;
       writeFileSync(join(assets, file), representation.body);
       responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });

@@ -30,7 +30,7 @@ import type { PrebuiltResponses } from './http/context.ts';
 import { restoreRepresentation, type Representation } from './http/representation.ts';
 import type { Site } from './site.ts';
 
-export const PREBUILT_FORMAT_VERSION = 5;
+export const PREBUILT_FORMAT_VERSION = 6;
 
 /** Folder (under the assets root) that holds pre-built files. */
 export const PREBUILT_DIRECTORY = '_wirefeed';
@@ -483,7 +483,7 @@ export function createPrebuiltSnapshot(
   assets: AssetFetcher,
   limits: PrebuiltLimits = workerLimits(catalog.articles.length),
 ): Snapshot {
-  return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), limits.responseCacheSize);
+  return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), { responseCacheSize: limits.responseCacheSize });
 }
 
 /** Responses the build rendered, fetched by memo key. */

@@ -67,6 +67,7 @@ export function createContentCache(
 ): ContentCache {
   const cache = createLruCache<CachedContent>(budget);
   return {
+    versionOf,
     recent: () => [...cache.entries()].map(([version, { html }]) => [version, html] as const).reverse(),
     restore(version, html) {
       const content = { html, forms: new Map<string, Uint8Array>() };

@@ -111,6 +111,12 @@ export interface ContentStoreOptions {
    * response must be what one made afresh from the same files would be.
    */
   readonly takenOutClock?: () => number;
+  /**
+   * Whether each snapshot takes over the responses of the one before that say what they depend
+   * on (see KeptResponse); by default it does. `false`: every snapshot renders its responses
+   * afresh; for comparing.
+   */
+  readonly carryResponses?: boolean;
 }
 
 /**
@@ -403,7 +409,11 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const takenOut = published?.takenOutAt ?? new Map<string, number>();
     const { takenOutClock } = options;
     const takenOutAt = changes === undefined || takenOutClock === undefined ? takenOut : takenOutAfter(takenOut, changes, takenOutClock());
-    const snapshot = createSnapshot(catalog, ++version, content, options.responseCacheSize, takenOutAt);
+    const snapshot = createSnapshot(catalog, ++version, content, {
+      ...(options.responseCacheSize === undefined ? {} : { responseCacheSize: options.responseCacheSize }),
+      takenOutAt,
+      ...(published === undefined || options.carryResponses === false ? {} : { after: published }),
+    });
     published = snapshot;
     options.onLoad?.(snapshot);
     const { articles, problems } = snapshot.catalog;

@@ -43,6 +43,8 @@ export type ContentNeeds = 'html' | 'details';
 export interface ContentProvider {
   /** The content of these articles (read, rendered or fetched as needed, then kept for a while). */
   load(articles: readonly Article[], needs?: ContentNeeds): Promise<ContentLookup>;
+  /** Names the version of an article's content: the same name, the same HTML. */
+  versionOf(article: Article): string;
 }
 
 export interface Snapshot {
@@ -51,8 +53,17 @@ export interface Snapshot {
   readonly version: number;
   /** The content of these articles as sanitized HTML with absolute URLs (or, with `'details'`, only their every field). */
   loadContent(articles: readonly Article[], needs?: ContentNeeds): Promise<ContentLookup>;
-  /** Rendered responses of this snapshot by key, within the response budget; dropped with the snapshot. */
-  readonly responses: LruCache<unknown>;
+  /**
+   * The version of an article's content as this snapshot has it. An article object can outlive
+   * its file's version: a file broken after a good version keeps its article, but not its HTML.
+   */
+  contentVersionOf(article: Article): string;
+  /**
+   * Rendered responses by key, within the response budget. Those made from inputs that say all
+   * they depend on (see KeptResponse) come over from the snapshot before, and serve on while
+   * their inputs are the same; the others are dropped with the snapshot.
+   */
+  readonly responses: LruCache<KeptResponse>;
   /**
    * Ready answers by request URL (see http/respond.ts), within a budget of their own: an answer
    * holds its response, so it must count what that response holds (else an archive walked page
@@ -72,6 +83,30 @@ export interface Snapshot {
 }
 
 /**
+ * A rendered response as a snapshot keeps it: the promise of it, and, for one that depends on
+ * nothing but them, its inputs (for a feed: the articles it shows, its scope's names, how many
+ * articles the scope holds, when it last lost one). A response with inputs is used again only
+ * while a request's inputs are the same values (`Object.is`, one by one), in this snapshot or a
+ * later one; articles that no change touched are the same objects from snapshot to snapshot,
+ * so a change to one category leaves the feeds of every other as they were rendered, hashed
+ * and compressed.
+ */
+export interface KeptResponse {
+  readonly made: Promise<unknown>;
+  readonly inputs?: readonly unknown[];
+}
+
+/** What a snapshot is made with beyond its catalog and content. */
+export interface SnapshotOptions {
+  /** Budget for rendered responses, and again for ready answers (bytes); {@link DEFAULT_RESPONSE_CACHE_SIZE} by default. */
+  readonly responseCacheSize?: number;
+  /** See Snapshot.takenOutAt; empty by default. */
+  readonly takenOutAt?: ReadonlyMap<string, number>;
+  /** The snapshot this one follows, whose responses with inputs it takes over (see KeptResponse). */
+  readonly after?: Snapshot;
+}
+
+/**
  * Budget for rendered responses, in bytes (see `budgetedSize`), and again for ready answers.
  * With both full (and 32 MB of article content), a Node server over 100,000 articles held 375-398
  * MB after the benchmark's crawl.
@@ -84,16 +119,18 @@ export function createSnapshot(
   catalog: Catalog,
   version: number,
   content: ContentProvider,
-  responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE,
-  takenOutAt = NOTHING_TAKEN_OUT,
+  { responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE, takenOutAt = NOTHING_TAKEN_OUT, after }: SnapshotOptions = {},
 ): Snapshot {
   const memo = new Map<string, unknown>();
+  // Only responses already made and sized: one still being rendered is sized in the snapshot it was asked of.
+  const carried = after?.responses.copy((kept, size) => kept.inputs !== undefined && size > 0, responseCacheSize);
   return {
     catalog,
     version,
     takenOutAt,
     loadContent: (articles, needs) => content.load(articles, needs),
-    responses: createLruCache<unknown>(responseCacheSize),
+    contentVersionOf: (article) => content.versionOf(article),
+    responses: carried ?? createLruCache<KeptResponse>(responseCacheSize),
     answers: createLruCache<unknown>(responseCacheSize),
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;

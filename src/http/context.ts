@@ -7,7 +7,7 @@ import type { BundleFiles } from '../articles/bundle.ts';
 import type { Context } from 'hono';
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
-import type { ContentLookup, ContentNeeds, ContentStore, Snapshot } from '../catalog/snapshot.ts';
+import type { ContentLookup, ContentNeeds, ContentStore, KeptResponse, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
 import { budgetedSize, createRepresentation, type Compression, type Representation, type Sha256 } from './representation.ts';
 import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
@@ -111,10 +111,31 @@ export interface Rendered {
   readonly lastModified: number;
 }
 
+/** How a representation is memoized (see cachedRepresentation). */
+export interface MemoOptions {
+  /** What the render needs of the articles: their HTML (by default) or only their every field. */
+  readonly needs?: ContentNeeds;
+  /**
+   * Everything the representation depends on beyond the site's configuration, when that can be
+   * said: it is then used again while a request gives the same inputs, in this snapshot or a later
+   * one (see KeptResponse). Without, it serves this snapshot only, under its key.
+   */
+  readonly inputs?: readonly unknown[];
+}
+
+/** Whether a kept response's inputs are a request's: both none, or the same values one by one. */
+function sameInputs(kept: readonly unknown[] | undefined, asked: readonly unknown[] | undefined): boolean {
+  if (kept === undefined || asked === undefined) return kept === asked;
+  if (kept.length !== asked.length) return false;
+  for (let index = 0; index < kept.length; index++) if (!Object.is(kept[index], asked[index])) return false;
+  return true;
+}
+
 /**
- * The representation stored under `key` in the snapshot, made on first use only: taken from the
- * pre-built responses when the host has them, else rendered (once the HTML of `articles`, the
- * articles it shows in full, is at hand, or with `'details'` only their every field) and hashed.
+ * The representation stored under `key` in the snapshot, made on first use only (or when its
+ * inputs changed): taken from the pre-built responses when the host has them, else rendered
+ * (once the HTML of `articles`, the articles it shows in full, is at hand, or with `'details'`
+ * only their every field) and hashed.
  */
 export function cachedRepresentation(
   deps: RouteDeps,
@@ -122,11 +143,11 @@ export function cachedRepresentation(
   key: string,
   articles: readonly Article[],
   render: (content: ContentLookup) => Rendered,
-  needs: ContentNeeds = 'html',
+  { needs = 'html', inputs }: MemoOptions = {},
 ): Promise<Representation> {
   const { responses } = view.snapshot;
-  const cached = responses.get(key) as Promise<Representation> | undefined;
-  if (cached) return cached;
+  const cached = responses.get(key);
+  if (cached !== undefined && sameInputs(cached.inputs, inputs)) return cached.made as Promise<Representation>;
   const representation = (async () => {
     const prebuilt = await deps.prebuilt?.get(key);
     if (prebuilt) return prebuilt;
@@ -134,11 +155,12 @@ export function cachedRepresentation(
     const { body, contentType, lastModified } = render(content);
     return createRepresentation(body, contentType, lastModified, deps.sha256);
   })();
-  responses.set(key, representation, 0);
+  const kept: KeptResponse = { made: representation, ...(inputs === undefined ? {} : { inputs }) };
+  responses.set(key, kept, 0);
   // Account for the real size once known (re-inserting also drops anything now over budget).
   representation.then(
     (made) => {
-      if (responses.peek(key) === representation) responses.set(key, representation, budgetedSize(made));
+      if (responses.peek(key) === kept) responses.set(key, kept, budgetedSize(made));
     },
     () => undefined,
   );

@@ -5,7 +5,7 @@
  */
 import type { Scope } from '../catalog/catalog.ts';
 import { scopeKey } from '../catalog/catalog.ts';
-import { selectNextPublicationIn, selectScope } from '../catalog/query.ts';
+import { countScheduled } from '../catalog/query.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { buildFeedModel, countPages, type FeedModel, type Paging } from '../feeds/feed.ts';
 import { renderJsonFeed } from '../feeds/json-feed.ts';
@@ -53,24 +53,41 @@ export interface FeedResponse {
 export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, scope: Scope, request: PageRequest): Checked<FeedResponse> {
   const { site } = deps;
   const { snapshot } = view;
-  const articles = snapshot.memo(`scope|${scopeKey(scope)}|${view.publicationKey}`, () => selectScope(snapshot.catalog, scope, view.now));
+  const key = scopeKey(scope);
+  const inScope = snapshot.catalog.articlesByScope.get(key) ?? [];
+  // Scheduled articles lead a scope's list: how many still wait says which of its articles are out.
+  const scheduled = countScheduled(inScope, view.now);
+  const articles = scheduled === 0 ? inScope : snapshot.memo(`scope|${key}|${scheduled}`, () => inScope.slice(scheduled));
   const pages = countPages(articles.length, request.limit);
   if (request.page > pages) return { ok: false, message: `no page ${request.page} of this feed: it has ${pages} page${pages === 1 ? '' : 's'}` };
   const paging: Paging = { ...request, total: articles.length };
-  const key = `feed|${format}|${scopeKey(scope)}|${request.page}|${request.limitChosen ? request.limit : ''}|${view.publicationKey}`;
   const start = (request.page - 1) * request.limit;
   const shown = articles.slice(start, start + request.limit);
-  const representation = cachedRepresentation(deps, view, key, shown, (content) => {
-    const model = buildFeedModel({
-      site,
-      scope,
-      articles: shown,
-      paging,
-      content,
-      fallbackUpdated: view.siteUpdated,
-    });
-    return { body: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: lastChangeOf(model.updated, shown, takenOutOf(view, scopeKey(scope))) };
-  });
-  const nextChange = selectNextPublicationIn(snapshot.catalog, scope, view.now);
+  const takenOut = takenOutOf(view, key);
+  // Everything the feed is made of beyond the site's configuration: it is made again when one of these changes.
+  const inputs = [
+    scope.language?.name,
+    scope.language?.tag,
+    scope.category?.name,
+    articles.length,
+    takenOut,
+    shown.length === 0 ? view.siteUpdated : 0,
+    ...shown,
+    ...shown.map((article) => snapshot.contentVersionOf(article)),
+  ];
+  // The scope's own count of waiting articles, not the site's: an article scheduled elsewhere does not make it anew.
+  const memoKey = `feed|${format}|${key}|${request.page}|${request.limitChosen ? request.limit : ''}|scheduled:${scheduled}`;
+  const representation = cachedRepresentation(
+    deps,
+    view,
+    memoKey,
+    shown,
+    (content) => {
+      const model = buildFeedModel({ site, scope, articles: shown, paging, content, fallbackUpdated: view.siteUpdated });
+      return { body: RENDERERS[format](model), contentType: CONTENT_TYPES[format], lastModified: lastChangeOf(model.updated, shown, takenOut) };
+    },
+    { inputs },
+  );
+  const nextChange = scheduled === 0 ? undefined : inScope[scheduled - 1]?.published;
   return { ok: true, value: { representation, ...(nextChange === undefined ? {} : { nextChange }) } };
 }

@@ -50,7 +50,7 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
         // Every published article's file counts: the page's lists and counts change with any.
         lastModified: lastChangeOf(view.siteUpdated, view.published, takenOutOf(view)),
       }),
-      'details',
+      { needs: 'details' },
     );
     const nextChange = selectNextPublication(snapshot.catalog, view.now);
     return answer(c, view, representation, { cache: site.cache, nextChange, headers: PAGE_HEADERS, compression });
@@ -134,16 +134,21 @@ export function createPageRoutes(deps: RouteDeps, options: PageRouteOptions): Ho
     const { snapshot } = view;
     const article = selectArticle(snapshot.catalog, c.req.param('slug'), view.now);
     if (article === undefined) return (await options.redirect(c)) ?? respondWithError(c, 404, 'Not found: no such article');
-    const representation = await cachedRepresentation(deps, view, `article|${article.slug}`, [article], (content) => ({
-      body: renderArticlePage({
-        site,
-        article: content.article(article),
-        contentHtml: content.html(article),
-        scopes: selectScopesOf(snapshot.catalog, article),
+    const scopes = selectScopesOf(snapshot.catalog, article);
+    // The page shows the article and links its feeds, under their scopes' names.
+    const inputs = [article, snapshot.contentVersionOf(article), ...scopes.flatMap(({ language, category }) => [language?.name, category?.name])];
+    const representation = await cachedRepresentation(
+      deps,
+      view,
+      `article|${article.slug}`,
+      [article],
+      (content) => ({
+        body: renderArticlePage({ site, article: content.article(article), contentHtml: content.html(article), scopes }),
+        contentType: CONTENT_TYPES.html,
+        lastModified: lastChangeOf(article.updated, [article]),
       }),
-      contentType: CONTENT_TYPES.html,
-      lastModified: lastChangeOf(article.updated, [article]),
-    }));
+      { inputs },
+    );
     return answer(c, view, representation, { cache: site.cache, headers: PAGE_HEADERS, compression });
   });
 

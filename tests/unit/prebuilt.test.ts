@@ -42,8 +42,8 @@ async function prebuild(files: Readonly<Record<string, string>> = FILES) {
   const app = createApp({ site, store: createFixedStore(snapshot), now: () => NOW });
   await app.request('/rss.xml');
   const responses: PrebuiltData["responses"][number][] = [];
-  for (const [key, value] of snapshot.responses.entries()) {
-    const representation = await (value as Promise<Representation>);
+  for (const [key, kept] of snapshot.responses.entries()) {
+    const representation = await (kept.made as Promise<Representation>);
     const file = `/_wirefeed/r/${responses.length}`;
     assetFiles.set(file, representation.body);
     responses.push({ key, file, etag: representation.etag, contentType: representation.contentType, lastModified: representation.lastModified });
