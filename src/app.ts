@@ -84,7 +84,7 @@ export function createApp(options: AppOptions): Hono {
     const method = request.method;
     const snapshot = deps.store.peek();
     if ((method === 'GET' || method === 'HEAD') && snapshot !== undefined) {
-      const remembered = snapshot.answers.get(requestKey(request.url)) as RememberedAnswer | undefined;
+      const remembered = snapshot.answerFor(requestKey(request.url)) as RememberedAnswer | undefined;
       if (remembered !== undefined) {
         const now = deps.now();
         if (countScheduled(snapshot.catalog.articles, now) === remembered.scheduled) {

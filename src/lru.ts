@@ -24,6 +24,8 @@ export interface LruCache<V> {
    * on probation, then those asked for again. A value set again keeps its place among the two.
    */
   set(key: string, value: V, size: number): void;
+  /** Takes a value out (not counted as dropped: see LruOptions.onDrop). */
+  delete(key: string): void;
   /** Total size of the values held. */
   readonly size: number;
   readonly count: number;
@@ -34,7 +36,12 @@ export interface LruCache<V> {
    * its size), in the same order and segments: what was asked for again stays kept ahead of what
    * was not. The values are shared, not copied.
    */
-  copy(which: (value: V, size: number) => boolean, maxSize: number): LruCache<V>;
+  copy(which: (value: V, size: number) => boolean, maxSize: number, options?: LruOptions<V>): LruCache<V>;
+}
+
+export interface LruOptions<V> {
+  /** Told of each value the cache lets go of by itself: evicted, or replaced by another under its key. */
+  readonly onDrop?: (key: string, value: V) => void;
 }
 
 /** The most of the budget that values asked for again may hold. */
@@ -76,8 +83,8 @@ class Segment<V> {
   }
 }
 
-export function createLruCache<V>(maxSize: number): LruCache<V> {
-  return makeLruCache(maxSize, new Segment<V>(), new Segment<V>());
+export function createLruCache<V>(maxSize: number, options: LruOptions<V> = {}): LruCache<V> {
+  return makeLruCache(maxSize, new Segment<V>(), new Segment<V>(), options);
 }
 
 /** The entries of `segment` that `which` picks, in their order. */
@@ -87,7 +94,7 @@ function picked<V>(segment: Segment<V>, which: (value: V, size: number) => boole
   return chosen;
 }
 
-function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V>): LruCache<V> {
+function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V>, { onDrop }: LruOptions<V>): LruCache<V> {
   const maxKept = Math.floor(maxSize * PROTECTED_SHARE);
   // The most recently used key among those asked for again: asked for again (a feed polled over
   // and over), it needs no re-inserting, which costs a delete and a set on the Map.
@@ -103,7 +110,9 @@ function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V
   const evict = () => {
     while (probation.size + kept.size > maxSize && probation.entries.size + kept.entries.size > 1) {
       const from = probation.entries.size > 0 ? probation : kept;
-      from.remove(from.oldest() as string);
+      const oldest = from.oldest() as string;
+      const entry = from.remove(oldest) as Entry<V>;
+      onDrop?.(oldest, entry.value);
     }
   };
 
@@ -128,14 +137,19 @@ function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V
       return (kept.entries.get(key) ?? probation.entries.get(key))?.value;
     },
     set(key, value, size) {
-      const wasKept = kept.remove(key) !== undefined;
-      if (!wasKept) probation.remove(key);
+      const keptBefore = kept.remove(key);
+      const before = keptBefore ?? probation.remove(key);
+      const wasKept = keptBefore !== undefined;
       (wasKept ? kept : probation).add(key, { value, size });
+      if (before !== undefined && before.value !== value) onDrop?.(key, before.value);
       if (wasKept) {
         newest = key;
         demote();
       }
       evict();
+    },
+    delete(key) {
+      if (kept.remove(key) === undefined) probation.remove(key);
     },
     get size() {
       return probation.size + kept.size;
@@ -147,8 +161,8 @@ function makeLruCache<V>(maxSize: number, probation: Segment<V>, kept: Segment<V
       for (const [key, entry] of probation.entries) yield [key, entry.value];
       for (const [key, entry] of kept.entries) yield [key, entry.value];
     },
-    copy(which, budget) {
-      return makeLruCache(budget, picked(probation, which), picked(kept, which));
+    copy(which, budget, options = {}) {
+      return makeLruCache(budget, picked(probation, which), picked(kept, which), options);
     },
   };
 }

@@ -441,12 +441,17 @@ export function createPrebuiltContent(assets: AssetFetcher, cacheSize: number): 
 export interface PrebuiltLimits {
   /** Budget for article content kept in memory (HTML and the JSON Feed items made from it), in bytes (see `createContentCache`). */
   readonly contentCacheSize: number;
-  /** Budget for rendered responses kept in memory, in bytes. */
+  /** Budget for rendered responses kept in memory (their bodies: the platform compresses), in bytes. */
   readonly responseCacheSize: number;
+  /** Budget for ready answers' headers, in bytes. */
+  readonly answerCacheSize: number;
 }
 
-/** The caches' budgets of a Worker of up to FULL_CACHES_UP_TO articles: well inside the 128 MB of an isolate. */
-export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, responseCacheSize: 24_000_000 };
+/**
+ * The caches' budgets of a Worker of up to FULL_CACHES_UP_TO articles: well inside the 128 MB of
+ * an isolate. Responses hold 12 MB of bodies, as when their 24 MB counted each body twice.
+ */
+export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, responseCacheSize: 12_000_000, answerCacheSize: 2_000_000 };
 
 /**
  * The catalog's share of the isolate grows with the site. V8's heap in workerd, once started and
@@ -467,6 +472,7 @@ export function workerLimits(articles: number): PrebuiltLimits {
   return {
     contentCacheSize: Math.round(WORKER_LIMITS.contentCacheSize * share),
     responseCacheSize: Math.round(WORKER_LIMITS.responseCacheSize * share),
+    answerCacheSize: Math.round(WORKER_LIMITS.answerCacheSize * share),
   };
 }
 
@@ -483,7 +489,7 @@ export function createPrebuiltSnapshot(
   assets: AssetFetcher,
   limits: PrebuiltLimits = workerLimits(catalog.articles.length),
 ): Snapshot {
-  return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), { responseCacheSize: limits.responseCacheSize });
+  return createSnapshot(catalog, 1, createPrebuiltContent(assets, limits.contentCacheSize), { responseCacheSize: limits.responseCacheSize, answerCacheSize: limits.answerCacheSize });
 }
 
 /** Responses the build rendered, fetched by memo key. */

@@ -84,6 +84,8 @@ export interface ContentStoreOptions {
   readonly contentCacheSize?: number;
   /** Budget for each snapshot's rendered responses, and again for its ready answers, in bytes. */
   readonly responseCacheSize?: number;
+  /** Budget for ready answers' headers, in bytes (see Snapshot.answers). */
+  readonly answerCacheSize?: number;
   /** Told how far a scan of the whole folder has come (files done, files found). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Reads many files at once (the Node host: in several processes) when a scan finds many new or changed. */
@@ -411,6 +413,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const takenOutAt = changes === undefined || takenOutClock === undefined ? takenOut : takenOutAfter(takenOut, changes, takenOutClock());
     const snapshot = createSnapshot(catalog, ++version, content, {
       ...(options.responseCacheSize === undefined ? {} : { responseCacheSize: options.responseCacheSize }),
+      ...(options.answerCacheSize === undefined ? {} : { answerCacheSize: options.answerCacheSize }),
       takenOutAt,
       ...(published === undefined || options.carryResponses === false ? {} : { after: published }),
     });

@@ -65,11 +65,16 @@ export interface Snapshot {
    */
   readonly responses: LruCache<KeptResponse>;
   /**
-   * Ready answers by request URL (see http/respond.ts), within a budget of their own: an answer
-   * holds its response, so it must count what that response holds (else an archive walked page
-   * by page would keep every page).
+   * Ready answers by request URL (see http/respond.ts), within a budget of their own, kept with
+   * {@link keepAnswer}. An answer serves a response of {@link responses} and goes when that
+   * response goes (else an archive walked page by page would keep every page); so it counts for
+   * its headers only, and a feed's bytes count once, where they are held.
    */
-  readonly answers: LruCache<unknown>;
+  readonly answers: LruCache<ReadyAnswer>;
+  /** Keeps a ready answer for a URL, counted for `size` bytes, for as long as the response it serves is kept. */
+  keepAnswer(url: string, answer: ReadyAnswer, size: number): void;
+  /** The ready answer for a URL, its response marked as used too (a feed polled from here is one asked for again). */
+  answerFor(url: string): ReadyAnswer | undefined;
   /** Memo of small values derived from this snapshot, dropped with it. */
   memo<T>(key: string, compute: () => T): T;
   /**
@@ -92,14 +97,23 @@ export interface Snapshot {
  * and compressed.
  */
 export interface KeptResponse {
+  /** Its key in {@link Snapshot.responses}. */
+  readonly key: string;
   readonly made: Promise<unknown>;
   readonly inputs?: readonly unknown[];
 }
 
+/** A ready answer, as the host's HTTP layer made it, and the kept response it serves. */
+export interface ReadyAnswer {
+  readonly kept: KeptResponse;
+}
+
 /** What a snapshot is made with beyond its catalog and content. */
 export interface SnapshotOptions {
-  /** Budget for rendered responses, and again for ready answers (bytes); {@link DEFAULT_RESPONSE_CACHE_SIZE} by default. */
+  /** Budget for rendered responses (bytes); {@link DEFAULT_RESPONSE_CACHE_SIZE} by default. */
   readonly responseCacheSize?: number;
+  /** Budget for ready answers' headers (bytes); {@link DEFAULT_ANSWER_CACHE_SIZE} by default. */
+  readonly answerCacheSize?: number;
   /** See Snapshot.takenOutAt; empty by default. */
   readonly takenOutAt?: ReadonlyMap<string, number>;
   /** The snapshot this one follows, whose responses with inputs it takes over (see KeptResponse). */
@@ -107,11 +121,14 @@ export interface SnapshotOptions {
 }
 
 /**
- * Budget for rendered responses, in bytes (see `budgetedSize`), and again for ready answers.
- * With both full (and 32 MB of article content), a Node server over 100,000 articles held 375-398
- * MB after the benchmark's crawl.
+ * Budget for rendered responses, in bytes: each counts for the bytes it holds, its body and the
+ * coded variants made of it. 64 MB holds every feed of an OPML of 27 scopes in full (81 feeds
+ * of 475 KB, with one coded form each) with room to spare.
  */
-export const DEFAULT_RESPONSE_CACHE_SIZE = 32_000_000;
+export const DEFAULT_RESPONSE_CACHE_SIZE = 64_000_000;
+
+/** Budget for ready answers, in bytes: each counts for its headers (see Snapshot.answers). */
+export const DEFAULT_ANSWER_CACHE_SIZE = 32_000_000;
 
 const NOTHING_TAKEN_OUT: ReadonlyMap<string, number> = new Map();
 
@@ -119,19 +136,47 @@ export function createSnapshot(
   catalog: Catalog,
   version: number,
   content: ContentProvider,
-  { responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE, takenOutAt = NOTHING_TAKEN_OUT, after }: SnapshotOptions = {},
+  {
+    responseCacheSize = DEFAULT_RESPONSE_CACHE_SIZE,
+    answerCacheSize = DEFAULT_ANSWER_CACHE_SIZE,
+    takenOutAt = NOTHING_TAKEN_OUT,
+    after,
+  }: SnapshotOptions = {},
 ): Snapshot {
   const memo = new Map<string, unknown>();
+  // The URLs whose answers serve each kept response, to drop them with it.
+  const answeredAt = new WeakMap<KeptResponse, Set<string>>();
+  const answers = createLruCache<ReadyAnswer>(answerCacheSize, { onDrop: (url, { kept }) => answeredAt.get(kept)?.delete(url) });
+  const dropAnswers = (_key: string, kept: KeptResponse) => {
+    for (const url of answeredAt.get(kept) ?? []) answers.delete(url);
+    answeredAt.delete(kept);
+  };
   // Only responses already made and sized: one still being rendered is sized in the snapshot it was asked of.
-  const carried = after?.responses.copy((kept, size) => kept.inputs !== undefined && size > 0, responseCacheSize);
+  const carried = after?.responses.copy((kept, size) => kept.inputs !== undefined && size > 0, responseCacheSize, { onDrop: dropAnswers });
+  const responses = carried ?? createLruCache<KeptResponse>(responseCacheSize, { onDrop: dropAnswers });
   return {
     catalog,
     version,
     takenOutAt,
     loadContent: (articles, needs) => content.load(articles, needs),
     contentVersionOf: (article) => content.versionOf(article),
-    responses: carried ?? createLruCache<KeptResponse>(responseCacheSize),
-    answers: createLruCache<unknown>(responseCacheSize),
+    responses,
+    answers,
+    answerFor(url) {
+      const answer = answers.get(url);
+      if (answer !== undefined) responses.get(answer.kept.key);
+      return answer;
+    },
+    keepAnswer(url, answer, size) {
+      // A response no longer kept (evicted meanwhile) has no answer kept either.
+      if (responses.peek(answer.kept.key) !== answer.kept) return;
+      // First, as it drops an answer it replaces (and that answer's URL from its response's).
+      answers.set(url, answer, size);
+      if (answers.peek(url) !== answer) return;
+      let urls = answeredAt.get(answer.kept);
+      if (urls === undefined) answeredAt.set(answer.kept, (urls = new Set()));
+      urls.add(url);
+    },
     memo<T>(key: string, compute: () => T): T {
       if (memo.has(key)) return memo.get(key) as T;
       const value = compute();

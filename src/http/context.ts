@@ -7,9 +7,9 @@ import type { BundleFiles } from '../articles/bundle.ts';
 import type { Context } from 'hono';
 import type { Article } from '../articles/article.ts';
 import { countScheduled, selectPublished } from '../catalog/query.ts';
-import type { ContentLookup, ContentNeeds, ContentStore, KeptResponse, Snapshot } from '../catalog/snapshot.ts';
+import type { ContentLookup, ContentNeeds, ContentStore, KeptResponse, ReadyAnswer, Snapshot } from '../catalog/snapshot.ts';
 import type { Site } from '../site.ts';
-import { budgetedSize, createRepresentation, type Compression, type Representation, type Sha256 } from './representation.ts';
+import { createRepresentation, type Compression, type Representation, type Sha256 } from './representation.ts';
 import { contextHeaders, createAnswer, serveAnswer, type Answer, type RespondOptions } from './respond.ts';
 
 export interface RouteDeps {
@@ -61,22 +61,36 @@ export function requestKey(url: string): string {
   return url.slice(url.indexOf('/', url.indexOf('//') + 2));
 }
 
-export interface RememberedAnswer {
+export interface RememberedAnswer extends ReadyAnswer {
   readonly answer: Answer;
   /** How many articles were still scheduled when it was made (see `publicationKeyOf`). */
   readonly scheduled: number;
 }
 
+/** What a ready answer counts for: its headers, a few of them for each coding (its response's bytes count where they are kept). */
+const ANSWER_SIZE = 2048;
+
+/** The kept response of each representation made by cachedRepresentation. */
+const keptResponses = new WeakMap<Representation, KeptResponse>();
+
 /**
- * Answers a request with a representation, and keeps the answer for the request's URL in the
- * snapshot, so that the next request for it is answered before routing. Only for responses
- * that depend on nothing but the URL (and Accept-Encoding and validators, which the answer
- * handles itself).
+ * Answers a request with a representation made by cachedRepresentation, and keeps the answer
+ * for the request's URL in the snapshot, so that the next request for it is answered before
+ * routing. Only for responses that depend on nothing but the URL (and Accept-Encoding and
+ * validators, which the answer handles itself).
  */
 export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Response | Promise<Response> {
-  const made = createAnswer(representation, options);
-  const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled };
-  view.snapshot.answers.set(requestKey(c.req.url), remembered, budgetedSize(representation));
+  const kept = keptResponses.get(representation);
+  const { responses } = view.snapshot;
+  // A coded variant made for it: its response holds those bytes too.
+  const grown = () => {
+    if (kept !== undefined && responses.peek(kept.key) === kept) responses.set(kept.key, kept, representation.heldBytes());
+  };
+  const made = createAnswer(representation, options, grown);
+  if (kept !== undefined) {
+    const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled, kept };
+    view.snapshot.keepAnswer(requestKey(c.req.url), remembered, ANSWER_SIZE);
+  }
   return serveAnswer(contextHeaders(c), made, view.now);
 }
 
@@ -155,12 +169,13 @@ export function cachedRepresentation(
     const { body, contentType, lastModified } = render(content);
     return createRepresentation(body, contentType, lastModified, deps.sha256);
   })();
-  const kept: KeptResponse = { made: representation, ...(inputs === undefined ? {} : { inputs }) };
+  const kept: KeptResponse = { key, made: representation, ...(inputs === undefined ? {} : { inputs }) };
   responses.set(key, kept, 0);
   // Account for the real size once known (re-inserting also drops anything now over budget).
   representation.then(
     (made) => {
-      if (responses.peek(key) === kept) responses.set(key, kept, budgetedSize(made));
+      keptResponses.set(made, kept);
+      if (responses.peek(key) === kept) responses.set(key, kept, made.heldBytes());
     },
     () => undefined,
   );

@@ -27,8 +27,13 @@ export interface Variant {
 export interface Representation extends Variant {
   readonly contentType: string;
   readonly lastModified: number;
-  /** The variant for a coding, compressed on first use and kept. */
-  encoded(coding: ContentCoding, compression: Compression): Promise<Variant>;
+  /**
+   * The variant for a coding, compressed on first use and kept; `onMade` is told once it is
+   * made by this call (the representation then holds more bytes).
+   */
+  encoded(coding: ContentCoding, compression: Compression, onMade?: () => void): Promise<Variant>;
+  /** The bytes it holds: its body and the coded variants made so far. */
+  heldBytes(): number;
 }
 
 /**
@@ -69,28 +74,25 @@ export async function createRepresentation(content: string | Uint8Array, content
   return restoreRepresentation({ body, etag: await computeEntityTag(body, sha256), contentType, lastModified });
 }
 
-/**
- * What a representation counts for in a memory budget: its body, as much again for the coded
- * variants it may make (brotli and gzip of text come to well under the body together), and
- * the headers an answer keeps for it.
- */
-export function budgetedSize(representation: Representation): number {
-  return 2 * representation.body.length + 2048;
-}
-
 /** A representation from parts made earlier (bytes and validators stored by a build). */
-export function restoreRepresentation(parts: Omit<Representation, 'encoded' | 'coding'>): Representation {
+export function restoreRepresentation(parts: Omit<Representation, 'encoded' | 'coding' | 'heldBytes'>): Representation {
   const { body, etag } = parts;
   const variants = new Map<ContentCoding, Promise<Variant>>();
+  let codedBytes = 0;
   return {
     ...parts,
-    encoded(coding, compression) {
+    encoded(coding, compression, onMade) {
       let variant = variants.get(coding);
       if (variant === undefined) {
-        variant = compression.compress(body, coding).then((coded) => ({ body: coded, etag: codedEntityTag(etag, coding), coding }));
+        variant = compression.compress(body, coding).then((coded) => {
+          codedBytes += coded.length;
+          onMade?.();
+          return { body: coded, etag: codedEntityTag(etag, coding), coding };
+        });
         variants.set(coding, variant);
       }
       return variant;
     },
+    heldBytes: () => body.length + codedBytes,
   };
 }

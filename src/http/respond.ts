@@ -47,10 +47,12 @@ export interface Answer {
   readonly notModified: Map<string, Record<string, string>>;
   /** Headers of a 200 by coding ('' for identity), each made when first sent. */
   readonly ok: Map<string, Record<string, string>>;
+  /** Told when a coded variant is made to send it (the representation then holds more bytes). */
+  readonly onCoded?: () => void;
 }
 
-export function createAnswer(representation: Representation, options: RespondOptions): Answer {
-  return { representation, options, notModified: new Map(), ok: new Map() };
+export function createAnswer(representation: Representation, options: RespondOptions, onCoded?: () => void): Answer {
+  return { representation, options, notModified: new Map(), ok: new Map(), ...(onCoded ? { onCoded } : {}) };
 }
 
 /** Reads one request header (lower-case name). */
@@ -170,7 +172,7 @@ export function serveAnswer(header: HeaderReader, answer: Answer, now: number, h
     return new Response(null, { status: 304, headers: withTimes(answer, notModifiedHeaders(answer, coding, etag), now, lastModified) });
   }
   const ok = (variant: Variant) => new Response(head ? null : (variant.body as Uint8Array<ArrayBuffer>), { status: 200, headers: withTimes(answer, okHeaders(answer, variant), now, lastModified) });
-  return coding === undefined || options.compression === undefined ? ok(representation) : representation.encoded(coding, options.compression).then(ok);
+  return coding === undefined || options.compression === undefined ? ok(representation) : representation.encoded(coding, options.compression, answer.onCoded).then(ok);
 }
 
 /** Answers with a representation made for this request alone. */

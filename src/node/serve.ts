@@ -79,6 +79,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const store = createContentStore(createFsSource(contentDir, { onFolder: watcher.watchFolder, onListingProblem: reportProblem }), site, {
     contentCacheSize: options.cacheBudget.contentBytes,
     responseCacheSize: options.cacheBudget.responseBytes,
+    answerCacheSize: options.cacheBudget.answerBytes,
     ...(cache ? { cache } : {}),
     ...(keeper ? { keeper } : {}),
     ...(options.indexMany ? { indexMany: options.indexMany } : {}),

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Site } from '../site.ts';
-import { readCacheMegabytes, readConfigFile, readPort, resolveSite, StartupError } from './config.ts';
+import { readCacheMegabytes, readConfigFile, readPort, resolveSite, StartupError, type CacheBudget } from './config.ts';
 import { cacheDirOf } from './process-role.ts';
 
 export interface SettingsInput {
@@ -21,8 +21,8 @@ export interface Settings {
   readonly site: Site;
   /** Where the persisted index lives, or 'off'. */
   readonly cacheDir: string;
-  /** Byte budgets of the caches (`CACHE_MB`): responses and answers each, and article content. */
-  readonly cacheBudget: { readonly responseBytes: number; readonly contentBytes: number };
+  /** Byte budgets of the caches (`CACHE_MB`). */
+  readonly cacheBudget: CacheBudget;
 }
 
 export function readSettings(input: SettingsInput = {}, env: NodeJS.ProcessEnv = process.env): Settings {

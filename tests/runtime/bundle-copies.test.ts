@@ -34,7 +34,7 @@ const builds: Build[] = [
   {
     name: 'a static export',
     run: (contentDir, outDir, cacheDir) =>
-      exportSite({ port: 0, contentDir, site: testSite({}, BASE), cacheDir, cacheBudget: { responseBytes: 1e7, contentBytes: 1e7 }, outDir, now: NOW, quiet: true }),
+      exportSite({ port: 0, contentDir, site: testSite({}, BASE), cacheDir, cacheBudget: { responseBytes: 1e7, contentBytes: 1e7, answerBytes: 1e7 }, outDir, now: NOW, quiet: true }),
     copyOf: (slug, relative) => join('articles', slug, relative),
   },
 ];

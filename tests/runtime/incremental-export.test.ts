@@ -25,7 +25,7 @@ describe('an export into the folder of an earlier one', () => {
     contentDir: content,
     site: testSite(),
     cacheDir,
-    cacheBudget: { responseBytes: 1e7, contentBytes: 1e7 },
+    cacheBudget: { responseBytes: 1e7, contentBytes: 1e7, answerBytes: 1e7 },
     outDir,
     now: NOW,
     quiet: true,

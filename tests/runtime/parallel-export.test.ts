@@ -35,7 +35,7 @@ describe('a static export rendered in several processes', () => {
     contentDir: content,
     site: testSite(),
     cacheDir: 'off',
-    cacheBudget: { responseBytes: 1e7, contentBytes: 1e7 },
+    cacheBudget: { responseBytes: 1e7, contentBytes: 1e7, answerBytes: 1e7 },
     outDir,
     now: NOW,
     quiet: true,

@@ -20,7 +20,7 @@ describe('wirefeed check and time', () => {
     contentDir: root,
     site: testSite({ timeZone: 'Asia/Bangkok' }),
     cacheDir: 'off',
-    cacheBudget: { responseBytes: 1e6, contentBytes: 1e6 },
+    cacheBudget: { responseBytes: 1e6, contentBytes: 1e6, answerBytes: 1e6 },
   });
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'wirefeed-check-'));

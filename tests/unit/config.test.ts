@@ -157,9 +157,10 @@ describe('configured names, titles and people', () => {
 });
 
 describe('CACHE_MB', () => {
-  it('splits the cache memory evenly between responses, answers and article HTML', () => {
-    expect(readCacheMegabytes(undefined)).toEqual({ responseBytes: (DEFAULT_CACHE_MB * 1_000_000) / 3, contentBytes: (DEFAULT_CACHE_MB * 1_000_000) / 3 });
-    expect(readCacheMegabytes('12')).toEqual({ responseBytes: 4_000_000, contentBytes: 4_000_000 });
+  it('gives half the cache memory to responses, a quarter to article HTML and a quarter to ready answers', () => {
+    const quarter = (DEFAULT_CACHE_MB * 1_000_000) / 4;
+    expect(readCacheMegabytes(undefined)).toEqual({ responseBytes: 2 * quarter, contentBytes: quarter, answerBytes: quarter });
+    expect(readCacheMegabytes('12')).toEqual({ responseBytes: 6_000_000, contentBytes: 3_000_000, answerBytes: 3_000_000 });
   });
 
   it.each(['', ' ', 'lots', '2', '1.5', '-30', '65537'])('refuses %j, naming the variable', (value) => {

@@ -102,4 +102,24 @@ describe('the least-recently-used cache', () => {
     // A smaller budget drops the least recently used first.
     expect(keysOf(cache.copy(() => true, 20))).toEqual(['atom', 'json']);
   });
+
+  it('tells of each value it lets go of by itself (evicted, or replaced under its key), not of one taken out', () => {
+    const dropped: string[] = [];
+    const cache = createLruCache<string>(2, { onDrop: (key, value) => dropped.push(`${key}=${value}`) });
+    cache.set('a', 'A', 1);
+    cache.set('b', 'B', 1);
+    cache.set('a', 'A', 1);
+    expect(dropped).toEqual([]);
+    cache.set('a', 'A2', 1);
+    cache.set('c', 'C', 1);
+    cache.delete('a');
+    expect(dropped).toEqual(['a=A', 'b=B']);
+    expect(keysOf(cache)).toEqual(['c']);
+    expect(cache.size).toBe(1);
+    // A copy tells whom it is told to.
+    const copied: string[] = [];
+    const copy = cache.copy(() => true, 1, { onDrop: (key) => copied.push(key) });
+    copy.set('d', 'D', 1);
+    expect([copied, dropped.length]).toEqual([['c'], 2]);
+  });
 });

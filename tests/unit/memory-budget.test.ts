@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createContentStore } from '../../src/catalog/content-store.ts';
-import { budgetedSize, createRepresentation } from '../../src/http/representation.ts';
+import { createRepresentation, type Compression, type Representation } from '../../src/http/representation.ts';
+import { createNodeCompression } from '../../src/node/compression.ts';
 import { createLruCache, stringSize } from '../../src/lru.ts';
 import { createMemorySource } from '../../src/sources/memory.ts';
 import { NOW, testSite, validArticle } from '../support/fixtures.ts';
@@ -73,9 +74,42 @@ describe('the response budget', () => {
     expect(held(pages[0]!)).toBeUndefined();
   });
 
-  it('counts a response as its body, as much again for its compressed forms, and its headers', async () => {
+  it('drops a ready answer with the response it serves, and counts it for its headers only: a feed\'s bytes count once, where they are kept', async () => {
+    const budget = 200_000;
+    const site = testSite();
+    const store = createContentStore(createMemorySource(archive(400)), site, { responseCacheSize: budget });
+    const app = createApp({ site, store, now: () => NOW, compression: createNodeCompression() });
+    const snapshot = await store.current();
+    for (let page = 1; page <= 40; page += 1) {
+      const response = await app.request(`https://news.example/rss.xml?page=${page}&limit=10`, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect([page, response.status, response.headers.get('content-encoding')]).toEqual([page, 200, 'gzip']);
+      await response.arrayBuffer();
+      // Every answer still held serves a response still held.
+      for (const [url, { kept }] of snapshot.answers.entries()) expect([url, snapshot.responses.peek(kept.key) === kept]).toEqual([url, true]);
+      expect(snapshot.responses.size).toBeLessThanOrEqual(budget);
+    }
+    expect(snapshot.answers.count).toBeGreaterThan(0);
+    expect(snapshot.answers.count).toBeLessThan(40);
+    expect(snapshot.answers.size).toBe(snapshot.answers.count * 2048);
+    // The responses count what they hold: each its body and the gzip variant made to answer.
+    let total = 0;
+    for (const [, { made }] of snapshot.responses.entries()) {
+      const representation = await (made as Promise<Representation>);
+      expect(representation.heldBytes()).toBeGreaterThan(representation.body.length);
+      total += representation.heldBytes();
+    }
+    expect(snapshot.responses.size).toBe(total);
+  });
+
+  it('counts a response as the bytes it holds: its body, then each coded variant once made', async () => {
     const representation = await createRepresentation('x'.repeat(10_000), 'text/plain', 0);
-    expect(budgetedSize(representation)).toBe(2 * 10_000 + 2048);
+    expect(representation.heldBytes()).toBe(10_000);
+    let made = 0;
+    const compression: Compression = { codings: ['gzip'], compress: async (body) => body.subarray(0, 300) };
+    await representation.encoded('gzip', compression, () => (made += 1));
+    await representation.encoded('gzip', compression, () => (made += 1));
+    expect(made).toBe(1);
+    expect(representation.heldBytes()).toBe(10_300);
   });
 
   it('counts text at two bytes a character, the most a JavaScript string takes', () => {

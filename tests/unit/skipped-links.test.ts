@@ -52,7 +52,7 @@ describe('symbolic links in the content folder', () => {
 
   it('are warnings of `wirefeed check`, whose summary counts them and which does not fail for them', async () => {
     const site = testSite();
-    const report = await checkContent({ port: 0, contentDir: root, site, cacheDir: 'off', cacheBudget: { responseBytes: 1e6, contentBytes: 1e6 } }, { quiet: true });
+    const report = await checkContent({ port: 0, contentDir: root, site, cacheDir: 'off', cacheBudget: { responseBytes: 1e6, contentBytes: 1e6, answerBytes: 1e6 } }, { quiet: true });
     expect(report).toMatchObject({ files: 1, articles: 1, errors: 0, warnings: 3, unreadableFolders: 0, skippedLinks: 3 });
     const text = formatReport(report);
     expect(text).toContain("2024/linked.md: warning: a symbolic link, not followed (a link could publish any file the server can read): copy in what it leads to, or make the folder the links lead to the content folder (a Kubernetes ConfigMap's ..data)\n");

@@ -58,7 +58,7 @@ describe('a folder of the content that may not be read', () => {
 
   it('is an error of `wirefeed check`, with the articles it can read checked', async () => {
     const site = testSite();
-    const report = await checkContent({ port: 0, contentDir: root, site, cacheDir: 'off', cacheBudget: { responseBytes: 1e6, contentBytes: 1e6 } }, { quiet: true });
+    const report = await checkContent({ port: 0, contentDir: root, site, cacheDir: 'off', cacheBudget: { responseBytes: 1e6, contentBytes: 1e6, answerBytes: 1e6 } }, { quiet: true });
     expect(report.articles).toBe(1);
     expect(report.errors).toBe(1);
     expect(report.problems.map(({ path }) => path)).toEqual(['closed']);

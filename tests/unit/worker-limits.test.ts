@@ -60,7 +60,7 @@ describe("the Worker's cache budgets", () => {
 
   it('shrink in step as the catalog grows, to a sixteenth at 200,000 articles and beyond', () => {
     const budgets = [100_000, 125_000, 150_000, 175_000, 200_000, 400_000].map((articles) => workerLimits(articles).responseCacheSize);
-    expect(budgets).toEqual([24_000_000, 18_000_000, 12_000_000, 6_000_000, 1_500_000, 1_500_000]);
+    expect(budgets).toEqual([12_000_000, 9_000_000, 6_000_000, 3_000_000, 750_000, 750_000]);
     expect(workerLimits(150_000).contentCacheSize).toBe(CACHE_BUDGETS.contentCacheSize / 2);
   });
 });
