@@ -1,6 +1,6 @@
 /**
  * Feed requests -> representations: page and limit checked, the page's articles selected,
- * the model built and rendered once per snapshot. Shared by the feed routes and by WebSub
+ * the model built and rendered once, and kept over changes that leave it as it is. Shared by the feed routes and by WebSub
  * change detection, so that both see exactly the bytes readers get.
  */
 import type { Scope } from '../catalog/catalog.ts';

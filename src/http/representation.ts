@@ -1,5 +1,5 @@
 /**
- * A rendered response body with its validators, built once per snapshot and served as often
+ * A rendered response body with its validators, built once and served as often
  * as it is asked for: UTF-8 bytes, a strong ETag (SHA-256 of the bytes), Last-Modified, and
  * lazily made, cached compressed variants with ETags of their own.
  *

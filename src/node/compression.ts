@@ -1,7 +1,7 @@
 /**
  * Brotli and gzip for the Node host (node:zlib, off the main thread), and its SHA-256 for
  * entity tags (node:crypto, on it). Each body is compressed
- * once per snapshot by the representation that owns it; quality 6 keeps that first request fast
+ * once by the representation that owns it (kept from snapshot to snapshot while unchanged); quality 6 keeps that first request fast
  * while getting most of the size win.
  *
  * The output buffer is as large as the body, so that the whole of it is compressed in one go.
