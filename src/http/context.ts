@@ -74,6 +74,18 @@ const ANSWER_SIZE = 2048;
 const keptResponses = new WeakMap<Representation, KeptResponse>();
 
 /**
+ * What to do when a coded variant of a representation made by cachedRepresentation is made to
+ * send it: count those bytes too, where its response is kept.
+ */
+export function recount(view: View, representation: Representation): () => void {
+  const { responses } = view.snapshot;
+  return () => {
+    const kept = keptResponses.get(representation);
+    if (kept !== undefined && responses.peek(kept.key) === kept) responses.set(kept.key, kept, representation.heldBytes());
+  };
+}
+
+/**
  * Answers a request with a representation made by cachedRepresentation, and keeps the answer
  * for the request's URL in the snapshot, so that the next request for it is answered before
  * routing. Only for responses that depend on nothing but the URL (and Accept-Encoding and
@@ -81,12 +93,7 @@ const keptResponses = new WeakMap<Representation, KeptResponse>();
  */
 export function answer(c: Context, view: View, representation: Representation, options: RespondOptions): Response | Promise<Response> {
   const kept = keptResponses.get(representation);
-  const { responses } = view.snapshot;
-  // A coded variant made for it: its response holds those bytes too.
-  const grown = () => {
-    if (kept !== undefined && responses.peek(kept.key) === kept) responses.set(kept.key, kept, representation.heldBytes());
-  };
-  const made = createAnswer(representation, options, grown);
+  const made = createAnswer(representation, options, recount(view, representation));
   if (kept !== undefined) {
     const remembered: RememberedAnswer = { answer: made, scheduled: view.scheduled, kept };
     view.snapshot.keepAnswer(requestKey(c.req.url), remembered, ANSWER_SIZE);

@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { Catalog, Scope } from '../catalog/catalog.ts';
 import { createUrls, FEED_FILE_NAMES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from '../urls.ts';
-import { answer, openView, type RouteDeps } from './context.ts';
+import { answer, openView, recount, type RouteDeps } from './context.ts';
 import { parsePageRequest, representFeed } from './feed-responses.ts';
 import { CORS_HEADERS } from './guards.ts';
 import { selectFeedFormat } from './negotiation.ts';
@@ -58,7 +58,7 @@ export function createFeedRoutes(deps: RouteDeps, options: FeedRouteOptions): Ho
     const respondOptions = { cache: site.cache, nextChange: feed.value.nextChange, headers, compression: deps.compression };
     const representation = await feed.value.representation;
     // A negotiated answer depends on Accept too: it is not kept by URL.
-    if (file === 'negotiated') return respond(c, representation, { ...respondOptions, vary: ['Accept'] }, view.now);
+    if (file === 'negotiated') return respond(c, representation, { ...respondOptions, vary: ['Accept'] }, view.now, recount(view, representation));
     return answer(c, view, representation, respondOptions);
   };
 

@@ -175,9 +175,9 @@ export function serveAnswer(header: HeaderReader, answer: Answer, now: number, h
   return coding === undefined || options.compression === undefined ? ok(representation) : representation.encoded(coding, options.compression, answer.onCoded).then(ok);
 }
 
-/** Answers with a representation made for this request alone. */
-export function respond(c: Context, representation: Representation, options: RespondOptions, now: number): Response | Promise<Response> {
-  return serveAnswer(contextHeaders(c), createAnswer(representation, options), now);
+/** Answers with a representation without keeping the answer (`onCoded`: see Answer). */
+export function respond(c: Context, representation: Representation, options: RespondOptions, now: number, onCoded?: () => void): Response | Promise<Response> {
+  return serveAnswer(contextHeaders(c), createAnswer(representation, options, onCoded), now);
 }
 
 export type ErrorStatus = 400 | 404 | 405 | 406 | 500;

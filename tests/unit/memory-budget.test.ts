@@ -101,6 +101,21 @@ describe('the response budget', () => {
     expect(snapshot.responses.size).toBe(total);
   });
 
+  it('counts the coded variant made for a negotiated feed (/feed, not kept by URL) where its response is kept', async () => {
+    const site = testSite();
+    const store = createContentStore(createMemorySource(archive(60)), site);
+    const app = createApp({ site, store, now: () => NOW, compression: createNodeCompression() });
+    const response = await app.request('https://news.example/feed', { headers: { Accept: 'application/rss+xml', 'Accept-Encoding': 'gzip' } });
+    expect([response.status, response.headers.get('content-encoding')]).toEqual([200, 'gzip']);
+    const coded = (await response.arrayBuffer()).byteLength;
+    const snapshot = await store.current();
+    const kept = [...snapshot.responses.entries()].map(([, value]) => value);
+    expect(kept).toHaveLength(1);
+    const representation = await (kept[0]!.made as Promise<Representation>);
+    expect(snapshot.responses.size).toBe(representation.body.length + coded);
+    expect(snapshot.answers.count).toBe(0);
+  });
+
   it('counts a response as the bytes it holds: its body, then each coded variant once made', async () => {
     const representation = await createRepresentation('x'.repeat(10_000), 'text/plain', 0);
     expect(representation.heldBytes()).toBe(10_000);
