@@ -82,7 +82,7 @@ export interface ContentStoreOptions {
   readonly cache?: IndexCache;
   /** Budget for rendered article content (HTML and the JSON Feed items made from it), in bytes (see `createContentCache`). */
   readonly contentCacheSize?: number;
-  /** Budget for each snapshot's rendered responses, and again for its ready answers, in bytes. */
+  /** Budget for the rendered responses, in bytes (see Snapshot.responses). */
   readonly responseCacheSize?: number;
   /** Budget for ready answers' headers, in bytes (see Snapshot.answers). */
   readonly answerCacheSize?: number;

@@ -1,11 +1,12 @@
 /**
  * Feed requests -> representations: page and limit checked, the page's articles selected,
- * the model built and rendered once, and kept over changes that leave it as it is. Shared by the feed routes and by WebSub
- * change detection, so that both see exactly the bytes readers get.
+ * the model built and rendered once, and kept over changes that leave it as it is. Shared by
+ * the feed routes and by WebSub change detection, so that both see exactly the bytes readers
+ * get.
  */
 import type { Scope } from '../catalog/catalog.ts';
 import { scopeKey } from '../catalog/catalog.ts';
-import { countScheduled } from '../catalog/query.ts';
+import { countScheduled, selectNextPublicationIn, selectPublished } from '../catalog/query.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { buildFeedModel, countPages, type FeedModel, type Paging } from '../feeds/feed.ts';
 import { renderJsonFeed } from '../feeds/json-feed.ts';
@@ -57,7 +58,7 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
   const inScope = snapshot.catalog.articlesByScope.get(key) ?? [];
   // Scheduled articles lead a scope's list: how many still wait says which of its articles are out.
   const scheduled = countScheduled(inScope, view.now);
-  const articles = scheduled === 0 ? inScope : snapshot.memo(`scope|${key}|${scheduled}`, () => inScope.slice(scheduled));
+  const articles = snapshot.memo(`scope|${key}|${scheduled}`, () => selectPublished(inScope, view.now));
   const pages = countPages(articles.length, request.limit);
   if (request.page > pages) return { ok: false, message: `no page ${request.page} of this feed: it has ${pages} page${pages === 1 ? '' : 's'}` };
   const paging: Paging = { ...request, total: articles.length };
@@ -88,6 +89,6 @@ export function representFeed(deps: RouteDeps, view: View, format: FeedFormat, s
     },
     { inputs },
   );
-  const nextChange = scheduled === 0 ? undefined : inScope[scheduled - 1]?.published;
+  const nextChange = selectNextPublicationIn(snapshot.catalog, scope, view.now);
   return { ok: true, value: { representation, ...(nextChange === undefined ? {} : { nextChange }) } };
 }
