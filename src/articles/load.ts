@@ -29,6 +29,12 @@ export interface IndexEntry {
   readonly article?: Article;
   readonly draft: boolean;
   readonly problems: readonly Problem[];
+  /**
+   * The stamp of the version whose article it keeps, when that is not the file's now: a file
+   * broken after a good version keeps that version's article, and its content (see keepLastGood
+   * in catalog/content-store.ts).
+   */
+  readonly keptStamp?: FileStamp;
 }
 
 export interface LoadedArticles {

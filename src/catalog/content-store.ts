@@ -182,6 +182,11 @@ export function createFileContent(
   return createContentCache(cacheSize, render, (article) => contentVersion(article, stampOf(article.path)));
 }
 
+/** The stamp of the version an entry's content comes from (see keepLastGood). */
+function contentStampOf(entry: IndexEntry | undefined): FileStamp | undefined {
+  return entry?.keptStamp ?? entry?.stamp;
+}
+
 /** A problem telling that an invalid file is served in its last good version. */
 function keptVersion(path: string): Problem {
   return { path, severity: 'warning', message: 'the last good version of this file is served until it is valid again' };
@@ -190,12 +195,15 @@ function keptVersion(path: string): Problem {
 /**
  * A half-written or broken file must not make a good article disappear: when a new version of
  * a file cannot be served and the previous one could, the previous article stays, with the new
- * version's problems (and stamp, so that the same broken version is not read again).
+ * version's problems (and stamp, so that the same broken version is not read again), and its
+ * content is that version's (`keptStamp`): the HTML rendered from it while it is still held,
+ * else, the file no longer having it, the description.
  */
 function keepLastGood(entry: IndexEntry, old: IndexEntry | undefined): IndexEntry {
   const failed = entry.problems.some((problem) => problem.severity === 'error');
   if (!failed || old?.article === undefined) return entry;
-  return { path: old.path, draft: old.draft, article: old.article, stamp: entry.stamp, problems: [...entry.problems, keptVersion(entry.path)] };
+  const keptStamp = old.keptStamp ?? old.stamp;
+  return { path: old.path, draft: old.draft, article: old.article, stamp: entry.stamp, keptStamp, problems: [...entry.problems, keptVersion(entry.path)] };
 }
 
 /**
@@ -363,7 +371,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
   // What the last scan of the whole folder took from `previous` and read, and the first one's.
   let scanned: StartReport | undefined;
   let started: StartReport | undefined;
-  const content = createFileContent(source, site, (path) => entries.get(path)?.stamp, options.contentCacheSize);
+  const content = createFileContent(source, site, (path) => contentStampOf(entries.get(path)), options.contentCacheSize);
 
   /**
    * Publishes the entries of `next` (`ordered`: them in path order, when the caller has that

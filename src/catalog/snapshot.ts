@@ -54,8 +54,9 @@ export interface Snapshot {
   /** The content of these articles as sanitized HTML with absolute URLs (or, with `'details'`, only their every field). */
   loadContent(articles: readonly Article[], needs?: ContentNeeds): Promise<ContentLookup>;
   /**
-   * The version of an article's content as this snapshot has it. An article object can outlive
-   * its file's version: a file broken after a good version keeps its article, but not its HTML.
+   * The version of an article's content as this snapshot has it; the article object alone does
+   * not say it (a file broken after a good version keeps that version's article, and its HTML
+   * while it is held, else the description).
    */
   contentVersionOf(article: Article): string;
   /**

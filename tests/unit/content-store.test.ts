@@ -239,6 +239,34 @@ describe('content store', () => {
     expect(fixed.catalog.problems).toEqual([]);
   });
 
+  it('shows the last good version\'s HTML while it holds it, and the description once it does not', async () => {
+    const htmlOf = async (store: ReturnType<typeof createContentStore>, slug: string) => {
+      const snapshot = await store.current();
+      const article = snapshot.catalog.articleBySlug.get(slug)!;
+      return (await snapshot.loadContent([article])).html(article);
+    };
+    const good = '<p>Body <em>A</em>.</p>\n';
+    const { source } = countingSource(FILES);
+    const store = createContentStore(source, testSite());
+    expect(await htmlOf(store, 'a')).toBe(good);
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    await store.update(['a.md']);
+    expect(await htmlOf(store, 'a')).toBe(good);
+    // Broken again: still that version.
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-written, some mo');
+    await store.update(['a.md']);
+    expect(await htmlOf(store, 'a')).toBe(good);
+
+    // A store whose cache no longer holds it cannot show it (the file no longer has it): the description stands in.
+    const other = createMemorySource(FILES);
+    const small = createContentStore(other, testSite(), { contentCacheSize: 1 });
+    expect(await htmlOf(small, 'a')).toBe(good);
+    await htmlOf(small, 'b');
+    other.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    await small.update(['a.md']);
+    expect(await htmlOf(small, 'a')).toBe('<p>A summary.</p>\n');
+  });
+
   it('keeps the last good version through a full rescan too', async () => {
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
