@@ -34,7 +34,7 @@ export interface IndexEntry {
    * broken after a good version keeps that version's article, and its content (see keepLastGood
    * in catalog/content-store.ts).
    */
-  readonly keptStamp?: FileStamp;
+  readonly keptStamp?: FileStamp | undefined;
 }
 
 export interface LoadedArticles {

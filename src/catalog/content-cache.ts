@@ -44,6 +44,16 @@ export interface ContentCache extends ContentProvider {
   recent(): (readonly [string, string])[];
   /** Holds `html` as the HTML of `version`, as if fetched now (an earlier run made it). */
   restore(version: string, html: string): void;
+  /**
+   * Keeps the HTML of `version` beyond the budget's evictions until {@link unpin}ned, when it
+   * holds it now and the pinned HTML fits in a quarter of the budget: for a version that could
+   * not be fetched again (a file broken after it: its HTML is in no file any more). Whether it
+   * is pinned.
+   */
+  pin(version: string): boolean;
+  unpin(version: string): void;
+  /** The versions pinned. */
+  pinned(): readonly string[];
 }
 
 export interface ContentCacheOptions {
@@ -66,13 +76,31 @@ export function createContentCache(
   { catalogHasDetails = true }: ContentCacheOptions = {},
 ): ContentCache {
   const cache = createLruCache<CachedContent>(budget);
+  const pins = new Map<string, CachedContent>();
+  let pinnedSize = 0;
   return {
     versionOf,
-    recent: () => [...cache.entries()].map(([version, { html }]) => [version, html] as const).reverse(),
+    // The pinned first: a keeper with a budget keeps the first, and these could not be rendered again.
+    recent: () => [...pins, ...[...cache.entries()].reverse().filter(([version]) => !pins.has(version))].map(([version, { html }]) => [version, html] as const),
     restore(version, html) {
       const content = { html, forms: new Map<string, Uint8Array>() };
       cache.set(version, content, sizeOf(content));
     },
+    pin(version) {
+      if (pins.has(version)) return true;
+      const content = cache.peek(version);
+      if (content === undefined || pinnedSize + stringSize(content.html) > budget / 4) return false;
+      pins.set(version, content);
+      pinnedSize += stringSize(content.html);
+      return true;
+    },
+    unpin(version) {
+      const content = pins.get(version);
+      if (content === undefined) return;
+      pins.delete(version);
+      pinnedSize -= stringSize(content.html);
+    },
+    pinned: () => [...pins.keys()],
     async load(articles, needs = 'html') {
       if (needs === 'details' && catalogHasDetails) return AS_THEY_ARE;
       const found = new Map<string, { readonly key: string; readonly content: CachedContent }>();
@@ -81,7 +109,7 @@ export function createContentCache(
           const key = versionOf(article);
           let content = cache.get(key);
           if (content === undefined) {
-            content = { ...(await fetchContent(article)), forms: new Map() };
+            content = pins.get(key) ?? { ...(await fetchContent(article)), forms: new Map() };
             cache.set(key, content, sizeOf(content));
           }
           found.set(article.id, { key, content });

@@ -157,6 +157,11 @@ export function contentVersion(article: Article, stamp: FileStamp | undefined): 
   return `${article.path}\u0000${stamp?.size}\u0000${stamp?.mtimeMs}\u0000${article.slug}`;
 }
 
+/** The path of the file a {@link contentVersion} names. */
+function pathOfVersion(version: string): string {
+  return version.slice(0, version.indexOf('\u0000'));
+}
+
 /** Budget for rendered article content: about 1,600 articles of 10,000 characters (1,000 once JSON Feeds show them too). */
 export const DEFAULT_CONTENT_CACHE_SIZE = 32_000_000;
 
@@ -410,6 +415,7 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     const catalog = updated ?? (await catalogMadeWhole(loaded));
     if (updated === undefined || many) await waitingFirst();
     entries = next;
+    holdKeptContent(changes);
     folders = trustFolders ? listed : undefined;
     // A Map of entries given with their order may have them in the listing's order, which need
     // not be path order; a sorted map was checked to be in it.
@@ -621,13 +627,31 @@ export function createContentStore(source: ContentSource, site: Site, options: C
     if (articleById !== undefined && lastLoaded === loaded) lastLoaded = { ...loaded, articleById };
   };
 
+  /**
+   * Pins the HTML of the versions that files broken since keep (see keepLastGood) while the
+   * content holds it, so that no eviction leaves them to the description (the file no longer has
+   * it), and lets go of those no entry keeps any more (the file valid again, or gone). `changes`:
+   * the entries just changed (a restart's pins are made as the kept HTML is restored).
+   */
+  const holdKeptContent = (changes: readonly EntryChange[] = []) => {
+    for (const version of content.pinned()) {
+      const entry = entries.get(pathOfVersion(version));
+      if (entry?.article === undefined || entry.keptStamp === undefined || contentVersion(entry.article, entry.keptStamp) !== version) content.unpin(version);
+    }
+    for (const { after } of changes) {
+      if (after?.article !== undefined && after.keptStamp !== undefined) content.pin(contentVersion(after.article, after.keptStamp));
+    }
+  };
+
   /** Takes the HTML the last run kept, for the articles whose version it still is. */
   const restoreContent = async () => {
     const kept = await options.keeper?.load().catch(() => undefined);
     // Least recently used first, so that the last run's most recent stay the most recent.
     for (const [version, html] of [...(kept ?? [])].reverse()) {
-      const entry = entries.get(version.slice(0, version.indexOf('\u0000')));
-      if (entry?.article !== undefined && contentVersion(entry.article, entry.stamp) === version) content.restore(version, html);
+      const entry = entries.get(pathOfVersion(version));
+      if (entry?.article === undefined || contentVersion(entry.article, contentStampOf(entry)) !== version) continue;
+      content.restore(version, html);
+      if (entry.keptStamp !== undefined) content.pin(version);
     }
   };
 

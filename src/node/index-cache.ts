@@ -31,7 +31,7 @@ import { readLeadingLines } from './file-lines.ts';
 import { INDEX_FILE_NAME } from './process-role.ts';
 import { openEntries, writeEntries, type OpenedEntries, type Recover } from './stored-entry.ts';
 
-const FORMAT = 11;
+const FORMAT = 12;
 
 let build: string | undefined;
 

@@ -5,6 +5,7 @@
  *   header    one JSON line, the writer's own (format, fingerprint)
  *   details   a line per entry: [title, description, tags, authors, image, originUrl]; empty without an article
  *   tables    one JSON line: languages, categories, the problems of the entries that have any,
+ *             the stamps of the versions kept by entries of files broken after a good one,
  *             (when the entries were saved with them) what they made of the collection: how
  *             many articles, how many drafts, every problem, the articles in clashes of codes
  *             and slugs (see Clashes), and the folders of the listing
@@ -139,6 +140,8 @@ interface Columns {
   readonly languages: readonly string[];
   readonly categories: readonly Category[];
   readonly problems: ReadonlyMap<number, readonly Problem[]>;
+  /** The stamp of the version each entry of a file broken after a good one keeps (see IndexEntry.keptStamp). */
+  readonly kept: ReadonlyMap<number, FileStamp>;
   readonly details: DetailsLines;
   /** The article of a file, read again (see openEntries). */
   readonly recover: Recover | undefined;
@@ -181,6 +184,9 @@ class StoredEntry implements IndexEntry {
     const { numbers } = this[COLUMNS_OF];
     const row = this[AT] * COLUMNS;
     return { size: asSmallInteger(numbers[row + SIZE] as number), mtimeMs: numbers[row + MTIME] as number };
+  }
+  get keptStamp(): FileStamp | undefined {
+    return this[COLUMNS_OF].kept.get(this[AT]);
   }
 }
 
@@ -368,6 +374,7 @@ interface Tables {
   readonly languages: readonly string[];
   readonly categories: readonly (readonly [slug: string, name: string])[];
   readonly problems: readonly (readonly [entry: number, problems: readonly Problem[]])[];
+  readonly kept?: readonly (readonly [entry: number, size: number, mtimeMs: number])[];
   readonly collection?: { readonly articles: number; readonly drafts: number; readonly problems: readonly Problem[]; readonly clashes?: ClashesRow };
   readonly folders?: readonly (readonly [path: string, mtimeMs: number])[];
 }
@@ -520,6 +527,7 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
   const languages = createTable<string>();
   const categories = createTable<[slug: string, name: string]>();
   const problems: [number, Problem[]][] = [];
+  const kept: [number, number, number][] = [];
   const ranks = await placesIn(collection?.articles ?? [], pause);
   let detailsEnd = -1;
 
@@ -533,6 +541,7 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
       detailsEnd += 1 + line.length;
       numbers[row + DETAILS_HASH] = line.hash;
       if (entry.problems.length > 0) problems.push([count + offset, [...entry.problems]]);
+      if (entry.keptStamp !== undefined) kept.push([count + offset, entry.keptStamp.size, entry.keptStamp.mtimeMs]);
       numbers[row + SIZE] = stamp.size;
       numbers[row + MTIME] = stamp.mtimeMs;
       numbers[row + FLAGS] = (entry.draft ? DRAFT : 0) | (article ? HAS_ARTICLE : 0);
@@ -577,6 +586,7 @@ export async function createEntriesWriter(write: ChunkWriter, header: object, ex
         languages: languages.rows,
         categories: categories.rows,
         problems,
+        ...(kept.length > 0 ? { kept } : {}),
         ...(collection ? { collection: { articles: collection.articles.length, drafts: collection.drafts, problems: collection.problems, ...(collection.clashes ? { clashes: clashesRow(collection.clashes) } : {}) } } : {}),
         ...(folders ? { folders: folders.map(({ path, mtimeMs }) => [path, mtimeMs] as const) } : {}),
       };
@@ -636,7 +646,7 @@ const isProblem = (value: unknown): value is Problem => {
 
 function parseTables(line: string): Tables {
   const tables = JSON.parse(line) as Partial<Record<keyof Tables, unknown>>;
-  const { endianness: order, text, languages, categories, problems, collection, folders } = tables;
+  const { endianness: order, text, languages, categories, problems, kept, collection, folders } = tables;
   const isStrings = (value: unknown) => Array.isArray(value) && value.every(isString);
   const shapedClashes = (value: unknown) => {
     const { winners, ids, slugs } = value as Partial<Record<string, unknown>>;
@@ -655,7 +665,8 @@ function parseTables(line: string): Tables {
     Array.isArray(categories) &&
     categories.every((row) => Array.isArray(row) && row.length === 2 && row.every(isString)) &&
     Array.isArray(problems) &&
-    problems.every((row) => Array.isArray(row) && row.length === 2 && isCount(row[0]) && Array.isArray(row[1]) && row[1].length > 0 && row[1].every(isProblem));
+    problems.every((row) => Array.isArray(row) && row.length === 2 && isCount(row[0]) && Array.isArray(row[1]) && row[1].length > 0 && row[1].every(isProblem)) &&
+    (kept === undefined || (Array.isArray(kept) && kept.every((row) => Array.isArray(row) && row.length === 3 && isCount(row[0]) && isCount(row[1]) && Number.isFinite(row[2]))));
   if (!shaped) throw new Error('its tables are malformed');
   if (order !== endianness()) throw new Error('written on a machine of another byte order');
   return tables as Tables;
@@ -785,7 +796,12 @@ function decodeEntries(numbers: Float64Array, text: string, paths: readonly stri
     if (entry >= count || problemsOf.has(entry)) throw new Error('an entry is malformed');
     problemsOf.set(entry, problems);
   }
-  const columns: Columns = { numbers, text, paths, languages, categories, problems: problemsOf, details, recover };
+  const kept = new Map<number, FileStamp>();
+  for (const [entry, size, mtimeMs] of tables.kept ?? []) {
+    if (entry >= count || kept.has(entry)) throw new Error('an entry is malformed');
+    kept.set(entry, { size, mtimeMs });
+  }
+  const columns: Columns = { numbers, text, paths, languages, categories, problems: problemsOf, kept, details, recover };
   const malformed = () => new Error('an entry is malformed');
   const entries: IndexEntry[] = [];
   // The collection's articles in their places, newest first and by slug, if every place is

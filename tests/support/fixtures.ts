@@ -98,10 +98,11 @@ export function createTestApp(files: Readonly<Record<string, string>>, options: 
  */
 export function entryFields(entry: IndexEntry | undefined) {
   if (entry === undefined) return undefined;
-  const { path, stamp, draft, problems, article } = entry;
+  const { path, stamp, draft, problems, article, keptStamp } = entry;
   if (article === undefined) return { path, stamp, draft, problems };
+  const kept = keptStamp === undefined ? {} : { keptStamp };
   const { id, slug, title, description, language, category, tags, authors, published, updated, image, originUrl } = article;
-  return { path, stamp, draft, problems, article: { id, slug, path: article.path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
+  return { path, stamp, draft, problems, ...kept, article: { id, slug, path: article.path, title, description, language, category, tags, authors, published, updated, image, originUrl } };
 }
 
 /**

@@ -103,6 +103,36 @@ describe('the content cache', () => {
     expect(fetched).toEqual([]);
   });
 
+  it('keeps a pinned version through evictions, within a quarter of its budget, hands it to a later run first, and lets it go once unpinned', async () => {
+    const [a, b, c, d, e] = ['A', 'B', 'C', 'D', 'E'].map(article) as [Article, Article, Article, Article, Article];
+    // Room for four articles' HTML, a quarter of it for one.
+    const { cache, fetched } = countingCache(4 * stringSize('<p>A v0</p>'));
+    const loadEach = async (...articles: Article[]) => {
+      for (const one of articles) await cache.load([one]);
+    };
+    expect(cache.pin('A@0')).toBe(false); // not held: nothing to pin
+    await loadEach(a);
+    expect(cache.pin('A@0')).toBe(true);
+    await loadEach(b);
+    expect(cache.pin('B@0')).toBe(false); // a second would pass the quarter
+    // A is evicted for C, D and E, and served pinned, not fetched again.
+    await loadEach(c, d, e);
+    expect((await cache.load([a])).html(a)).toBe('<p>A v0</p>');
+    expect(fetched).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(cache.pinned()).toEqual(['A@0']);
+    await loadEach(c, d, e);
+    expect(cache.recent().map(([version]) => version)).toEqual(['A@0', 'E@0', 'D@0', 'C@0']);
+    cache.unpin('A@0');
+    expect(cache.pinned()).toEqual([]);
+    // Unpinned, it goes as any other, and is fetched again.
+    await loadEach(b, c, d, e);
+    expect(cache.recent().map(([version]) => version)).toEqual(['E@0', 'D@0', 'C@0', 'B@0']);
+    await loadEach(a);
+    expect(fetched).toEqual(['A', 'B', 'C', 'D', 'E', 'B', 'A']);
+    // And the quarter has room again.
+    expect(cache.pin('A@0')).toBe(true);
+  });
+
   it('makes a form on every call when content comes from a plain function', () => {
     const a = article('A');
     let made = 0;

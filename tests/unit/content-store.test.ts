@@ -33,6 +33,13 @@ function countingSource(files: Record<string, string>) {
   return { source: counted, reads };
 }
 
+/** The HTML of the article `slug` in the store's current snapshot. */
+async function htmlOf(store: ReturnType<typeof createContentStore>, slug: string): Promise<string> {
+  const snapshot = await store.current();
+  const article = snapshot.catalog.articleBySlug.get(slug)!;
+  return (await snapshot.loadContent([article])).html(article);
+}
+
 const FILES = {
   'a.md': validArticle({ code: '"A"', title: '"First"', date: '2024-01-01T00:00:00Z' }, 'Body *A*.'),
   'b.md': validArticle({ code: '"B"', title: '"Second"', date: '2024-01-02T00:00:00Z' }, 'Body B.'),
@@ -240,11 +247,6 @@ describe('content store', () => {
   });
 
   it('shows the last good version\'s HTML while it holds it, and the description once it does not', async () => {
-    const htmlOf = async (store: ReturnType<typeof createContentStore>, slug: string) => {
-      const snapshot = await store.current();
-      const article = snapshot.catalog.articleBySlug.get(slug)!;
-      return (await snapshot.loadContent([article])).html(article);
-    };
     const good = '<p>Body <em>A</em>.</p>\n';
     const { source } = countingSource(FILES);
     const store = createContentStore(source, testSite());
@@ -265,6 +267,50 @@ describe('content store', () => {
     other.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
     await small.update(['a.md']);
     expect(await htmlOf(small, 'a')).toBe('<p>A summary.</p>\n');
+  });
+
+  it('keeps the last good version\'s HTML through evictions while the file stays broken, and the next good version\'s once that breaks', async () => {
+    const others = ['c', 'd', 'e'].map((name) => [`${name}.md`, validArticle({ code: `"${name.toUpperCase()}"`, date: '2024-01-03T00:00:00Z' }, 'A longer body. '.repeat(4))]);
+    const { source, reads } = countingSource({ 'a.md': FILES['a.md'], ...Object.fromEntries(others) });
+    const handed: string[][] = [];
+    const keeper = { load: async () => undefined, keep: async (pairs: readonly (readonly [string, string])[]) => void handed.push(pairs.map(([, html]) => html)) };
+    // Room for a's HTML and one other's (a quarter of it for a's alone): each other article evicts the one before.
+    const store = createContentStore(source, testSite(), { contentCacheSize: 400, keeper });
+    const showOthers = async () => {
+      for (const slug of ['c', 'd', 'e']) await htmlOf(store, slug);
+    };
+    const first = '<p>Body <em>A</em>.</p>\n';
+    expect(await htmlOf(store, 'a')).toBe(first);
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    await store.update(['a.md']);
+    await showOthers();
+    reads.length = 0;
+    expect(await htmlOf(store, 'a')).toBe(first);
+    // Not read from the broken file: held.
+    expect(reads).toEqual([]);
+    // Good again, then broken again: the new good version is the one held, and the first let go.
+    source.write('a.md', FILES['a.md'].replace('Body *A*.', 'Body *A*, fixed.'));
+    await store.update(['a.md']);
+    const fixed = '<p>Body <em>A</em>, fixed.</p>\n';
+    expect(await htmlOf(store, 'a')).toBe(fixed);
+    await showOthers();
+    await store.keepContent();
+    expect(handed.at(-1)).not.toContain(first);
+    expect(await htmlOf(store, 'a')).toBe(fixed);
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-written again');
+    await store.update(['a.md']);
+    await showOthers();
+    expect(await htmlOf(store, 'a')).toBe(fixed);
+    // Handed to the next run first, though e's is the most recent.
+    await showOthers();
+    await store.keepContent();
+    expect(handed.at(-1)?.[0]).toBe(fixed);
+    // Removed, it is let go.
+    source.remove('a.md');
+    await store.update(['a.md']);
+    await showOthers();
+    await store.keepContent();
+    expect(handed.at(-1)).not.toContain(fixed);
   });
 
   it('keeps the last good version through a full rescan too', async () => {
@@ -834,7 +880,7 @@ describe('the persisted index file', () => {
     ['not JSON', () => Buffer.from('garbage\n'), 'is not usable (Unexpected token'],
     ['cut at the end of a line', (bytes: Buffer) => bytes.subarray(0, lastLineAt(bytes)), 'is not usable (its trailer is missing)'],
     ['cut within a line', (bytes: Buffer) => bytes.subarray(0, -5), 'is not usable (the last line is cut short)'],
-    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":11', '"format":99'), 'latin1'), 'is not usable (format 99, not 11)'],
+    ['from another format', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('"format":12', '"format":99'), 'latin1'), 'is not usable (format 99, not 12)'],
     ['changed anywhere in its entries', (bytes: Buffer) => Buffer.from(bytes.toString('latin1').replace('a.mdAa', 'a.mdXa'), 'latin1'), 'is not usable (its entries do not match their checksum)'],
     ['shorter than its trailer says', resigned(() => undefined, { text: 1_000_000 }), 'is not usable (it is shorter than its trailer says)'],
     ['counting other entries than its trailer', resigned(() => undefined, { entries: 3 }), 'is not usable (its trailer counts 3 entries, not what its numbers hold)'],
@@ -845,6 +891,8 @@ describe('the persisted index file', () => {
     ['holding more lines than entries', resigned((parts) => void (parts.details += '[]\n')), 'is not usable (its details do not match its entries)'],
     ['holding entries out of path order', resigned((parts) => void (parts.text = Buffer.from('b.mdAab.mdBb', 'latin1'))), 'is not usable (its entries are not in path order)'],
     ['holding a problem of no entry', resigned((parts) => void (parts.tables.problems = [[2, [{ path: 'c.md', severity: 'error', message: 'x' }]]])), 'is not usable (an entry is malformed)'],
+    ['holding the kept version of no entry', resigned((parts) => void (parts.tables.kept = [[2, 10, 1_000]])), 'is not usable (an entry is malformed)'],
+    ['holding a malformed kept version', resigned((parts) => void (parts.tables.kept = [[0, 10, 'yesterday']])), 'is not usable (its tables are malformed)'],
     ['holding malformed tables', resigned((parts) => void (parts.tables.languages = [42])), 'is not usable (its tables are malformed)'],
     ['holding malformed clashes', resigned((parts) => void (parts.tables.collection = { articles: 2, drafts: 0, problems: [], clashes: { winners: [1], ids: [], slugs: [] } })), 'is not usable (its tables are malformed)'],
     ['written on a machine of another byte order', resigned((parts) => void (parts.tables.endianness = 'XE')), 'is not usable (written on a machine of another byte order)'],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContentStore, type ContentKeeper } from '../../src/catalog/content-store.ts';
-import { indexFingerprint, runningBuild } from '../../src/node/index-cache.ts';
+import { createFileIndexCache, indexFingerprint, runningBuild } from '../../src/node/index-cache.ts';
 import { createFileContentKeeper, keptContentPath } from '../../src/node/kept-content.ts';
 import { createMemorySource, type MemorySource } from '../../src/sources/memory.ts';
 import { leaveHalfWrittenFiles, testSite, validArticle } from '../support/fixtures.ts';
@@ -87,6 +87,43 @@ describe('rendered HTML kept between runs', () => {
     expect([...((await keeper.load()) ?? [])].map(([, html]) => html)).toEqual(['<p>Body B.</p>\n']);
     const second = await run(source, keeper);
     expect(second.reads).toEqual(['a.md']);
+  });
+
+  it('is served after a restart for a file broken after a good version, as that version: the index keeps which version it is', async () => {
+    folder = mkdtempSync(join(tmpdir(), 'wirefeed-kept-'));
+    const site = testSite();
+    const { keeper } = keeperAt({ fingerprint: indexFingerprint(site) });
+    const source = createMemorySource(FILES);
+    /** A run of a server over `source` with its index and kept HTML: `during` is done to it, then it stops. */
+    const serverRun = async (during: (store: ReturnType<typeof createContentStore>) => Promise<void> = async () => undefined) => {
+      const cache = createFileIndexCache({ file: join(folder, 'index-x.json'), fingerprint: indexFingerprint(site), settleMs: 0 });
+      const counted = countingReads(source);
+      const store = createContentStore(counted.source, site, { cache, keeper });
+      const snapshot = await store.current();
+      const a = snapshot.catalog.articleBySlug.get('a')!;
+      const html = (await snapshot.loadContent([a])).html(a);
+      const problems = snapshot.catalog.problems.map(({ message }) => message);
+      await during(store);
+      await store.keepContent();
+      await cache.flush();
+      return { html, problems, reads: counted.reads };
+    };
+    const good = '<p>Body <em>A</em>, ข่าว 🙂.</p>\n';
+    expect((await serverRun(async (store) => {
+      source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+      await store.update(['a.md']);
+    })).html).toBe(good);
+    const restarted = await serverRun();
+    expect(restarted.html).toBe(good);
+    expect(restarted.reads).toEqual([]);
+    expect(restarted.problems).toContain('the last good version of this file is served until it is valid again');
+    // And again: the second run kept it as the first did.
+    expect((await serverRun()).html).toBe(good);
+    // Valid again while stopped: the new version.
+    source.write('a.md', FILES['a.md'].replace('Body *A*', 'Body *A*, fixed'));
+    const fixed = await serverRun();
+    expect(fixed.html).toBe('<p>Body <em>A</em>, fixed, ข่าว 🙂.</p>\n');
+    expect(fixed.problems).toEqual([]);
   });
 
   it('does not stop a store whose keeper fails', async () => {
