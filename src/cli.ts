@@ -11,6 +11,7 @@
  * over the defaults.
  */
 import { Command, CommanderError } from 'commander';
+import { counted, describeFilesInError, type FilesInError } from './articles/article.ts';
 import { GENERATOR } from './feeds/feed.ts';
 import { resolve } from 'node:path';
 import { checkContent, formatReport } from './node/check.ts';
@@ -38,6 +39,12 @@ interface CommonFlags {
  * `entry`: the module that started the program. Given, every command reads a large folder in
  * one process per core, each running that module again (see parallel-index.ts).
  */
+/** The end of a build's or an index's summary line for its files in error: '; 1 file skipped, run wirefeed check'. */
+function inErrorNote(inError: FilesInError): string {
+  const described = describeFilesInError(inError);
+  return described === '' ? '' : `; ${described}, run wirefeed check`;
+}
+
 export function createProgram(entry?: URL): Command {
   // The indexing processes' scratch files go next to the index (on disk; /tmp is often memory).
   const indexingFor = (settings: Settings) =>
@@ -107,10 +114,10 @@ Documentation: README.md`,
       const parallel = entry && (jobs ?? taskProcesses()) > 1 ? { parallel: { renderMany: createParallelRenderer({ entry }), ...(jobs === undefined ? {} : { processes: jobs }) } } : {};
       const result = await exportSite({ ...settings, ...indexingFor(settings), ...parallel, outDir: resolve(flags.out), full: flags.full ?? false, quiet: flags.quiet ?? false });
       console.log(
-        `wirefeed build: ${result.files.length} files for ${result.articles} articles in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +
+        `wirefeed build: ${counted(result.files.length, 'file')} for ${counted(result.articles, 'article')} in ${resolve(flags.out)} (${Math.round(performance.now() - started)} ms` +
           `${result.processes > 1 ? `, pages rendered by ${result.processes} processes` : ''}` +
           `${result.kept > 0 ? `, ${result.kept} article pages kept from the last export: their files are unchanged` : ''}), links to ${settings.site.baseUrl}/` +
-          (result.errors > 0 ? `; ${result.errors} files skipped, run wirefeed check` : ''),
+          inErrorNote(result.inError),
       );
     });
 
@@ -142,9 +149,9 @@ Documentation: README.md`,
       const settings = readSettings(flags);
       const prepared = await prepareStart(settings, { quiet: flags.quiet ?? false, ...indexingFor(settings) });
       console.log(
-        `wirefeed index: ${prepared.articles} articles from ${settings.contentDir} in ${Math.round(performance.now() - started)} ms (${prepared.read}); ` +
+        `wirefeed index: ${counted(prepared.articles, 'article')} from ${settings.contentDir} in ${Math.round(performance.now() - started)} ms (${prepared.read}); ` +
           `the first feeds' ${prepared.rendered} rendered; written to ${prepared.file} for links to ${settings.site.baseUrl}/` +
-          (prepared.errors > 0 ? `; ${prepared.errors} files skipped, run wirefeed check` : ''),
+          inErrorNote(prepared.inError),
       );
     });
 

@@ -48,7 +48,8 @@ export type Severity = 'error' | 'warning';
 
 /**
  * Something wrong with one content file. An `error` keeps the file out of every feed and
- * page; a `warning` is reported and the article is served.
+ * page (but a file that was good before, whose last good version is served: see
+ * {@link KEPT_VERSION}); a `warning` is reported and the article is served.
  */
 export interface Problem {
   readonly path: string;
@@ -56,6 +57,40 @@ export interface Problem {
   readonly message: string;
   readonly field?: string;
   readonly line?: number;
+}
+
+/** The warning that a file in error is served in its last good version (see keepLastGood in catalog/content-store.ts). */
+export const KEPT_VERSION = 'the last good version of this file is served until it is valid again';
+
+/** Files in error, each counted once however many problems it has: those kept out, and those served in their last good version. */
+export interface FilesInError {
+  readonly skipped: number;
+  readonly kept: number;
+}
+
+export function filesInError(problems: readonly Problem[]): FilesInError {
+  const failed = new Set<string>();
+  const kept = new Set<string>();
+  for (const { path, severity, message } of problems) {
+    if (message === KEPT_VERSION) kept.add(path);
+    else if (severity === 'error') failed.add(path);
+  }
+  let skipped = 0;
+  for (const path of failed) if (!kept.has(path)) skipped += 1;
+  return { skipped, kept: kept.size };
+}
+
+/** `count` and `noun`, the noun plural unless the count is one: `counted(1, 'article')` is '1 article'. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** What a start or a build says of its files in error: '1 file skipped, 2 files served in their last good version'; '' when none are. */
+export function describeFilesInError({ skipped, kept }: FilesInError): string {
+  return [
+    ...(skipped > 0 ? [`${counted(skipped, 'file')} skipped`] : []),
+    ...(kept > 0 ? [`${counted(kept, 'file')} served in ${kept === 1 ? 'its' : 'their'} last good version`] : []),
+  ].join(', ');
 }
 
 /** Formats a problem as one line: `content/a.md:7: date: cannot read "soon" as a date`. */

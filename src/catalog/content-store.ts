@@ -14,7 +14,7 @@
  * await store.update(['2024/11/story.md']);
  */
 import { escapeHtml } from '../feeds/xml.ts';
-import type { Article, Problem } from '../articles/article.ts';
+import { KEPT_VERSION, type Article, type Problem } from '../articles/article.ts';
 import { assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, mapCodesInSlices, sameStamp, updateArticles, type Clashes, type EntryChange, type IndexEntry, type IndexMany, type IndexOptions, type KnownEntries, type LoadedArticles } from '../articles/load.ts';
 import { bundleFolderOf } from '../articles/bundle.ts';
 import { renderMarkdown } from '../articles/markdown.ts';
@@ -194,7 +194,7 @@ function contentStampOf(entry: IndexEntry | undefined): FileStamp | undefined {
 
 /** A problem telling that an invalid file is served in its last good version. */
 function keptVersion(path: string): Problem {
-  return { path, severity: 'warning', message: 'the last good version of this file is served until it is valid again' };
+  return { path, severity: 'warning', message: KEPT_VERSION };
 }
 
 /**

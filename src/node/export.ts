@@ -19,7 +19,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { createApp } from '../app.ts';
-import { formatProblem, type Article } from '../articles/article.ts';
+import { filesInError, formatProblem, type Article, type FilesInError } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type FileContentStore, type IndexCache } from '../catalog/content-store.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -88,7 +88,7 @@ export interface ExportedFile {
 export interface ExportResult {
   readonly files: readonly ExportedFile[];
   readonly articles: number;
-  readonly errors: number;
+  readonly inError: FilesInError;
   /** The processes that rendered the pages: 1, or as many as the export shared them among (see parallel-export.ts). */
   readonly processes: number;
   /** Article pages kept from the last export into the folder, their sources unchanged (see export-manifest.ts). */
@@ -406,8 +406,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
         console.warn(`wirefeed build: could not keep what this export rendered (${(error as Error).message}); the next export renders every page`);
       }
     }
-    const errors = problems.filter((problem) => problem.severity === 'error').length;
-    return { files, articles: catalog.articles.length, errors, processes: 1 + others.length, kept: articlePaths.length - pages.render.length };
+    return { files, articles: catalog.articles.length, inError: filesInError(problems), processes: 1 + others.length, kept: articlePaths.length - pages.render.length };
   } finally {
     // The store saves what it read (a write once changes settle): that write is made now, not
     // after the scratch folder is gone, where it would make the folder again.

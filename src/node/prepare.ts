@@ -15,7 +15,7 @@
  * const prepared = await prepareStart(readSettings({ content: 'content' }));
  * prepared.articles; // => 17
  */
-import { formatProblem } from '../articles/article.ts';
+import { filesInError, formatProblem, type FilesInError } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore, type ContentKeeper, type IndexCache, type StartReport } from '../catalog/content-store.ts';
 import { selectListedScopes, selectScope } from '../catalog/query.ts';
@@ -85,8 +85,8 @@ export interface PreparedStart {
   /** The index file written (or found up to date). */
   readonly file: string;
   readonly articles: number;
-  /** Files that cannot be served (each named among the problems printed). */
-  readonly errors: number;
+  /** Files that cannot be served, or are served in their last good version (each named among the problems printed). */
+  readonly inError: FilesInError;
   /** Articles the first feeds show, rendered: their HTML is kept as far as the keeper's budget goes. */
   readonly rendered: number;
   /** How the folder was read (see describeStart). */
@@ -130,7 +130,7 @@ export async function prepareStart(settings: Settings, options: PrepareOptions =
   return {
     file: files.file,
     articles: catalog.articles.length,
-    errors: problems.filter((problem) => problem.severity === 'error').length,
+    inError: filesInError(problems),
     rendered: rendered.size,
     read: describeStart(store.startReport(), settings.cacheDir, files.others),
   };

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from '../app.ts';
-import { formatProblem, type Problem } from '../articles/article.ts';
+import { counted, describeFilesInError, filesInError, formatProblem, type Problem } from '../articles/article.ts';
 import type { IndexMany } from '../articles/load.ts';
 import { createContentStore } from '../catalog/content-store.ts';
 import { selectListedScopes, selectNextPublication } from '../catalog/query.ts';
@@ -158,11 +158,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   await answering;
   const feeds = selectListedScopes(catalog).length * FEED_FORMATS.length;
-  const errors = catalog.problems.filter((problem) => problem.severity === 'error').length;
+  const inError = describeFilesInError(filesInError(catalog.problems));
   // How the articles were read (from the index or not: a prepared host should say "from the index"), and what was skipped.
-  const notes = [describeStart(store.startReport(), options.cacheDir, startFiles?.others), ...(errors > 0 ? [`${errors} files skipped, see above`] : [])].filter(Boolean);
+  const notes = [describeStart(store.startReport(), options.cacheDir, startFiles?.others), ...(inError === '' ? [] : [`${inError}, see above`])].filter(Boolean);
   log(
-    `wirefeed: ${catalog.articles.length} articles, ${feeds} feeds from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
+    `wirefeed: ${counted(catalog.articles.length, 'article')}, ${counted(feeds, 'feed')} from ${contentDir} in ${Math.round(performance.now() - started)} ms` +
       (notes.length > 0 ? ` (${notes.join('; ')})` : '') +
       (options.pollMs === undefined ? '' : `; checking for changes every ${options.pollMs / 1000} s or more`),
   );

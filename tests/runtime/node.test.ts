@@ -274,7 +274,7 @@ describe('a start prepared by wirefeed index', () => {
       const { status, stdout, stderr } = index({ CONTENT_DIR: content, CACHE_DIR: cacheDir, BASE_URL: 'https://news.example' });
       expect(status).toBe(0);
       expect(stderr).toMatch(/^broken\.md:\d+: error: date: cannot read "soon" as a date/m);
-      expect(stdout).toMatch(/^wirefeed index: 1 articles .*; 1 files skipped, run wirefeed check\n$/);
+      expect(stdout).toMatch(/^wirefeed index: 1 article .*; 1 file skipped, run wirefeed check\n$/);
       expect(readdirSync(cacheDir).filter((name) => /^index-[\w-]+\.json$/.test(name))).toHaveLength(1);
     } finally {
       rmSync(content, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatProblem, type Article } from '../../src/articles/article.ts';
+import { describeFilesInError, filesInError, formatProblem, type Article } from '../../src/articles/article.ts';
 import { articleFromText, assembleArticles, INDEX_MANY_FROM, indexFile, indexSource, type IndexEntry } from '../../src/articles/load.ts';
 import { createCatalog, type Catalog } from '../../src/catalog/catalog.ts';
 import { createContentStore, type IndexCache } from '../../src/catalog/content-store.ts';
@@ -240,6 +240,8 @@ describe('content store', () => {
       'front matter is not closed by a "---" line',
       'the last good version of this file is served until it is valid again',
     ]);
+    // Told as served, not skipped.
+    expect(describeFilesInError(filesInError(broken.catalog.problems))).toBe('1 file served in its last good version');
     source.write('a.md', FILES['a.md'].replace('"First"', '"Fixed"'));
     const fixed = await store.update(['a.md']);
     expect(fixed.catalog.articleBySlug.get('a')?.title).toBe('Fixed');
@@ -311,6 +313,26 @@ describe('content store', () => {
     await showOthers();
     await store.keepContent();
     expect(handed.at(-1)).not.toContain(fixed);
+  });
+
+  it('counts the files in error once each, telling those skipped from those served in their last good version', async () => {
+    const { source } = countingSource({
+      ...FILES,
+      'c.md': validArticle({ code: '"C"', date: '"soon"', language: '42' }),
+      'd.md': validArticle({ code: '"A"' }),
+      'e.md': validArticle({ code: '"E"' }),
+    });
+    const store = createContentStore(source, testSite());
+    await store.current();
+    source.write('a.md', '---\ncode: "A"\ntitle: "Half-wri');
+    source.write('e.md', '---\ncode: "E"\ntitle: [');
+    const { problems } = (await store.update(['a.md', 'e.md'])).catalog;
+    // c.md has two errors, d.md one (a.md's code), a.md and e.md are kept.
+    expect(problems.filter(({ path, severity }) => path === 'c.md' && severity === 'error').length).toBeGreaterThan(1);
+    expect(filesInError(problems)).toEqual({ skipped: 2, kept: 2 });
+    expect(describeFilesInError(filesInError(problems))).toBe('2 files skipped, 2 files served in their last good version');
+    expect(describeFilesInError({ skipped: 1, kept: 0 })).toBe('1 file skipped');
+    expect(describeFilesInError({ skipped: 0, kept: 0 })).toBe('');
   });
 
   it('keeps the last good version through a full rescan too', async () => {
