@@ -28,6 +28,12 @@ import { readSettings, type Settings } from './node/settings.ts';
 const CONTENT_OPTION = ['-c, --content <dir>', 'folder of articles (env CONTENT_DIR, default ./content)'] as const;
 const CONFIG_OPTION = ['--config <file>', 'configuration file (env WIREFEED_CONFIG, default ./wirefeed.config.json)'] as const;
 
+/** The end of a build's or an index's summary line for its files in error: '; 1 file skipped, run wirefeed check'. */
+function inErrorNote(inError: FilesInError): string {
+  const described = describeFilesInError(inError);
+  return described === '' ? '' : `; ${described}, run wirefeed check`;
+}
+
 interface CommonFlags {
   readonly content?: string;
   readonly port?: string;
@@ -39,12 +45,6 @@ interface CommonFlags {
  * `entry`: the module that started the program. Given, every command reads a large folder in
  * one process per core, each running that module again (see parallel-index.ts).
  */
-/** The end of a build's or an index's summary line for its files in error: '; 1 file skipped, run wirefeed check'. */
-function inErrorNote(inError: FilesInError): string {
-  const described = describeFilesInError(inError);
-  return described === '' ? '' : `; ${described}, run wirefeed check`;
-}
-
 export function createProgram(entry?: URL): Command {
   // The indexing processes' scratch files go next to the index (on disk; /tmp is often memory).
   const indexingFor = (settings: Settings) =>
