@@ -48,7 +48,7 @@ describe("the Worker build's check of Cloudflare's limits", () => {
     const [problem, ...others] = workerLimitProblems({ ...small, articles: 180_000 });
     expect(others).toEqual([]);
     expect(problem?.severity).toBe('warning');
-    expect(problem?.message).toMatch(/^180,000 articles: the Worker's catalog takes most of the isolate's 128 MB .* past 200,000 Cloudflare may stop the isolate \(error 1102\)/);
+    expect(problem?.message).toMatch(/^180,000 articles: the Worker's catalog takes most of the isolate's 128 MB .* past about 160,000 Cloudflare may stop the isolate \(error 1102\)/);
   });
 });
 
