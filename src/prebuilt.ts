@@ -385,11 +385,13 @@ export function bundleAssetPath(slug: string, relative: string): string {
  * says which there are, with the size and time their validators are made of (as the Node host
  * makes them from the files), so that a file that is not there is no fetch.
  */
-export function createPrebuiltBundleFiles(data: Pick<PrebuiltData, 'bundleFiles'>, assets: AssetFetcher): BundleFiles {
+export function createPrebuiltBundleFiles({ bundleFiles }: Pick<PrebuiltData, 'bundleFiles'>, assets: AssetFetcher): BundleFiles {
+  // Only the bundle files are kept, not the data they came in: holding it kept the catalog's
+  // columns, which the catalog has unpacked (7 MB of heap at 200,000 articles in workerd).
   return {
     async read(article, relative) {
       // Own entries only: a slug may be any name an object has (`constructor`).
-      const files = Object.hasOwn(data.bundleFiles, article.slug) ? data.bundleFiles[article.slug] : undefined;
+      const files = Object.hasOwn(bundleFiles, article.slug) ? bundleFiles[article.slug] : undefined;
       const entry = files?.find(([path]) => path === relative);
       if (entry === undefined || bundleFileTypeOf(relative) === undefined) return undefined;
       const [, size, mtimeMs] = entry;

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { Article } from '../../src/articles/article.ts';
@@ -7,6 +9,7 @@ import { createFixedStore, createSnapshot } from '../../src/catalog/snapshot.ts'
 import { assembleArticles, indexSource } from '../../src/articles/load.ts';
 import type { Representation } from '../../src/http/representation.ts';
 import {
+  createPrebuiltBundleFiles,
   createPrebuiltCatalog,
   createPrebuiltResponses,
   createPrebuiltSnapshot,
@@ -138,6 +141,25 @@ function manyArticles(): Record<string, string> {
   }
   return files;
 }
+
+describe('the Worker\'s pieces made from the pre-built data', () => {
+  it('keep none of the catalog\'s packed columns once the catalog has unpacked them (they are most of the data)', async () => {
+    const built = await prebuild();
+    let data: PrebuiltData | undefined = { ...(JSON.parse(JSON.stringify(built.data)) as PrebuiltData), bundleFiles: { a: [['photo.jpg', 10, 1_000]] } };
+    const columns = new WeakRef(data.catalog);
+    // As src/worker.ts makes them, kept for as long as the test runs.
+    const pieces = [createPrebuiltCatalog(data), createPrebuiltResponses(data, built.assets), createPrebuiltBundleFiles(data, built.assets)];
+    data = undefined;
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let round = 0; round < 3 && columns.deref() !== undefined; round += 1) {
+      await new Promise((next) => setTimeout(next, 0));
+      gc();
+    }
+    expect(columns.deref()).toBeUndefined();
+    expect(pieces).toHaveLength(3);
+  });
+});
 
 describe('the pre-built catalog and content files', () => {
   it('keep up to 16 articles a file, those of one language and category together, and serve every route as the Node server does', async () => {
