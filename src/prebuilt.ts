@@ -459,8 +459,8 @@ export const WORKER_LIMITS: PrebuiltLimits = { contentCacheSize: 8_000_000, resp
  * The catalog's share of the isolate grows with the site. V8's heap in workerd (allocated), once
  * started and after the crawl of `npm run bench:worker` that fills the caches, with the budgets
  * below (2026-11-29): 68 and 102 MB at 100,000 articles, 92-96 and 116-122 MB at 150,000, 108
- * and 122-135 MB at 175,000, 120-123 and 130-147 MB at 200,000, past Cloudflare's 128 from
- * about ISOLATE_FULL_FROM.
+ * and 122-135 MB at 175,000, 120-123 and 130-147 MB at 200,000 (130-137 once the bundle files'
+ * reader no longer held the packed catalog), past Cloudflare's 128 from about ISOLATE_FULL_FROM.
  * From FULL_CACHES_UP_TO articles the caches' budgets shrink in step with what the catalog
  * takes, to a sixteenth of them at CATALOG_FILLS_ISOLATE_AT; `npm run build` warns from
  * CATALOG_WARNING_ARTICLES (scripts/build-worker.ts).
